@@ -1,0 +1,24 @@
+/** The contributor's libp2p node: dials validators over WebSockets (wss in production). */
+import { webSockets } from '@libp2p/websockets'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import type { TesseraNode } from './node-server.ts'
+import { sharedOptions, type TesseraServices } from './services.ts'
+
+export interface BrowserNodeOptions {
+  /**
+   * Allow dialing plain ws:// on loopback and private addresses. Needed for a validator running on
+   * the same machine (development, tests); public validators use wss and leave this off.
+   */
+  allowPrivateAddresses?: boolean
+}
+
+export async function createBrowserNode(options: BrowserNodeOptions = {}): Promise<TesseraNode> {
+  return createLibp2p<TesseraServices>({
+    transports: [webSockets()],
+    ...(options.allowPrivateAddresses ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
+    ...sharedOptions(),
+  })
+}
+
+export { multiaddr }

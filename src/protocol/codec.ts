@@ -1,0 +1,292 @@
+/**
+ * Binary codec for every Tessera message. Decoders check the size limit before parsing, then the
+ * schema after it (protobuf alone accepts any missing field or number), and throw one of the typed
+ * errors in errors.ts that says which message and field was wrong.
+ */
+import {
+  MAX_DIM,
+  MAX_ID_LENGTH,
+  MAX_TENSOR_ELEMENTS,
+  MAX_TENSOR_RANK,
+  MAX_TEXT_LENGTH,
+  MESSAGE_LIMITS,
+  type MessageName,
+  PROTOCOL_VERSION,
+} from './constants.ts'
+import { InvalidMessageError, MalformedMessageError, MessageTooLargeError, UnsupportedVersionError } from './errors.ts'
+import * as pb from './messages.ts'
+import {
+  LEASE_REFUSAL_REASONS,
+  type LeaseRequest,
+  type LeaseResponse,
+  type Matrix,
+  REJECTION_REASONS,
+  type ReceiptBody,
+  type ResultResponse,
+  type SignedReceipt,
+  WORK_KINDS,
+  type WorkOffer,
+  type WorkResult,
+} from './types.ts'
+
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+  // Tensors travel as little-endian f32 and are viewed in place; a big-endian host would misread them.
+  throw new Error('Tessera needs a little-endian host')
+}
+
+/** Base58btc peer ids as libp2p prints them (Ed25519 ids are 52 characters, RSA ids longer). */
+const PEER_ID_PATTERN = /^[1-9A-HJ-NP-Za-km-z]{32,128}$/
+const ID_PATTERN = /^[A-Za-z0-9._:-]+$/
+
+function parse<T>(name: MessageName, bytes: Uint8Array, decode: (b: Uint8Array) => T): T {
+  const limit = MESSAGE_LIMITS[name]
+  if (bytes.byteLength > limit) throw new MessageTooLargeError(name, bytes.byteLength, limit)
+  try {
+    return decode(bytes)
+  } catch (err) {
+    throw new MalformedMessageError(name, err)
+  }
+}
+
+/** Field checks for one message; each failure names the message and field. */
+class Check {
+  constructor(private readonly name: string) {}
+
+  fail(field: string, reason: string): never {
+    throw new InvalidMessageError(this.name, field, reason)
+  }
+
+  version(version: number): void {
+    if (version !== PROTOCOL_VERSION) throw new UnsupportedVersionError(this.name, version, PROTOCOL_VERSION)
+  }
+
+  id(field: string, value: string): string {
+    if (value.length === 0) this.fail(field, 'is missing')
+    if (value.length > MAX_ID_LENGTH) this.fail(field, `is longer than ${MAX_ID_LENGTH} characters`)
+    if (!ID_PATTERN.test(value)) this.fail(field, 'has characters outside [A-Za-z0-9._:-]')
+    return value
+  }
+
+  peerId(field: string, value: string): string {
+    if (!PEER_ID_PATTERN.test(value)) this.fail(field, 'is not a base58 peer id')
+    return value
+  }
+
+  text(field: string, value: string): string {
+    if (value.length > MAX_TEXT_LENGTH) this.fail(field, `is longer than ${MAX_TEXT_LENGTH} characters`)
+    return value
+  }
+
+  int(field: string, value: number, min: number, max: number): number {
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      this.fail(field, `must be an integer in [${min}, ${max}], got ${value}`)
+    }
+    return value
+  }
+
+  finite(field: string, value: number, min: number): number {
+    if (!Number.isFinite(value) || value < min) this.fail(field, `must be a finite number >= ${min}`)
+    return value
+  }
+
+  member<T extends string>(field: string, value: string, allowed: readonly T[]): T {
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.fail(field, `must be one of ${allowed.join(', ')}, got "${value.slice(0, 32)}"`)
+    }
+    return value as T
+  }
+
+  bytes(field: string, value: Uint8Array, length: number): Uint8Array {
+    if (value.byteLength !== length) this.fail(field, `must be ${length} bytes, got ${value.byteLength}`)
+    return value
+  }
+
+  matrix(field: string, tensor: pb.Tensor | undefined): Matrix {
+    if (tensor == null) this.fail(field, 'is missing')
+    const { shape, data } = tensor
+    if (shape.length === 0 || shape.length > MAX_TENSOR_RANK) {
+      this.fail(`${field}.shape`, `must have rank 1 to ${MAX_TENSOR_RANK}, got ${shape.length}`)
+    }
+    const rows = shape.length === 2 ? shape[0] : 1
+    const cols = shape[shape.length - 1]
+    this.int(`${field}.shape[0]`, rows, 1, MAX_DIM)
+    this.int(`${field}.shape[1]`, cols, 1, MAX_DIM)
+    const elements = rows * cols
+    if (elements > MAX_TENSOR_ELEMENTS) this.fail(field, `has ${elements} elements, over ${MAX_TENSOR_ELEMENTS}`)
+    if (data.byteLength !== elements * 4) {
+      this.fail(`${field}.data`, `must be ${elements * 4} bytes for shape [${rows}, ${cols}], got ${data.byteLength}`)
+    }
+    // Copy into a fresh, aligned buffer: the decoded bytes may sit at any offset of the frame.
+    return { rows, cols, data: new Float32Array(data.slice().buffer) }
+  }
+}
+
+function tensorOf(matrix: Matrix): pb.Tensor {
+  if (matrix.data.length !== matrix.rows * matrix.cols) {
+    throw new RangeError(`matrix data has ${matrix.data.length} elements, shape says ${matrix.rows}x${matrix.cols}`)
+  }
+  return {
+    shape: [matrix.rows, matrix.cols],
+    data: new Uint8Array(matrix.data.buffer, matrix.data.byteOffset, matrix.data.byteLength) as Uint8Array<ArrayBuffer>,
+  }
+}
+
+// --- work offer (gossip) ---
+
+export function encodeOffer(offer: WorkOffer): Uint8Array {
+  return pb.WorkOffer.encode({ version: PROTOCOL_VERSION, ...offer })
+}
+
+export function decodeOffer(bytes: Uint8Array): WorkOffer {
+  const raw = parse('offer', bytes, (b) => pb.WorkOffer.decode(b))
+  const c = new Check('WorkOffer')
+  c.version(raw.version)
+  return {
+    netuid: c.int('netuid', raw.netuid, 0, 65_535),
+    validator: c.peerId('validator', raw.validator),
+    offerId: c.id('offerId', raw.offerId),
+    kind: c.member('kind', raw.kind, WORK_KINDS),
+    m: c.int('m', raw.m, 1, MAX_DIM),
+    n: c.int('n', raw.n, 1, MAX_DIM),
+    k: c.int('k', raw.k, 1, MAX_DIM),
+    flops: c.int('flops', raw.flops, 1, Number.MAX_SAFE_INTEGER),
+    expiresAt: c.int('expiresAt', raw.expiresAt, 1, Number.MAX_SAFE_INTEGER),
+    epoch: c.int('epoch', raw.epoch, 0, 0xffff_ffff),
+  }
+}
+
+// --- lease (stream) ---
+
+export function encodeLeaseRequest(request: LeaseRequest): Uint8Array {
+  return pb.LeaseRequest.encode({ version: PROTOCOL_VERSION, ...request })
+}
+
+export function decodeLeaseRequest(bytes: Uint8Array): LeaseRequest {
+  const raw = parse('leaseRequest', bytes, (b) => pb.LeaseRequest.decode(b))
+  const c = new Check('LeaseRequest')
+  c.version(raw.version)
+  return { offerId: c.id('offerId', raw.offerId), engine: c.id('engine', raw.engine) }
+}
+
+export function encodeLeaseResponse(response: LeaseResponse): Uint8Array {
+  if (response.type === 'grant') {
+    const { leaseId, offerId, expiresAt, a, b } = response
+    return pb.LeaseResponse.encode({
+      version: PROTOCOL_VERSION,
+      grant: { leaseId, offerId, expiresAt, a: tensorOf(a), b: tensorOf(b) },
+    })
+  }
+  const { offerId, reason, message } = response
+  return pb.LeaseResponse.encode({ version: PROTOCOL_VERSION, refusal: { offerId, reason, message } })
+}
+
+export function decodeLeaseResponse(bytes: Uint8Array): LeaseResponse {
+  const raw = parse('leaseResponse', bytes, (b) =>
+    pb.LeaseResponse.decode(b, { limits: { grant: { a: { shape: MAX_TENSOR_RANK }, b: { shape: MAX_TENSOR_RANK } } } }),
+  )
+  const c = new Check('LeaseResponse')
+  c.version(raw.version)
+  if ((raw.grant == null) === (raw.refusal == null)) c.fail('grant|refusal', 'must hold exactly one of the two')
+  if (raw.grant != null) {
+    const g = raw.grant
+    const a = c.matrix('grant.a', g.a)
+    const b = c.matrix('grant.b', g.b)
+    if (a.cols !== b.rows) c.fail('grant.b', `has ${b.rows} rows, but a has ${a.cols} columns`)
+    return {
+      type: 'grant',
+      leaseId: c.id('grant.leaseId', g.leaseId),
+      offerId: c.id('grant.offerId', g.offerId),
+      expiresAt: c.int('grant.expiresAt', g.expiresAt, 1, Number.MAX_SAFE_INTEGER),
+      a,
+      b,
+    }
+  }
+  const r = raw.refusal!
+  return {
+    type: 'refusal',
+    offerId: c.id('refusal.offerId', r.offerId),
+    reason: c.member('refusal.reason', r.reason, LEASE_REFUSAL_REASONS),
+    message: c.text('refusal.message', r.message),
+  }
+}
+
+// --- result (stream) ---
+
+export function encodeResult(result: WorkResult): Uint8Array {
+  const { leaseId, c, engine, elapsedMs } = result
+  return pb.WorkResult.encode({ version: PROTOCOL_VERSION, leaseId, c: tensorOf(c), engine, elapsedMs })
+}
+
+export function decodeResult(bytes: Uint8Array): WorkResult {
+  const raw = parse('result', bytes, (b) => pb.WorkResult.decode(b, { limits: { c: { shape: MAX_TENSOR_RANK } } }))
+  const c = new Check('WorkResult')
+  c.version(raw.version)
+  return {
+    leaseId: c.id('leaseId', raw.leaseId),
+    c: c.matrix('c', raw.c),
+    engine: c.id('engine', raw.engine),
+    elapsedMs: c.int('elapsedMs', raw.elapsedMs, 0, 0xffff_ffff),
+  }
+}
+
+// --- receipts ---
+
+export function encodeReceiptBody(body: ReceiptBody): Uint8Array {
+  return pb.ReceiptBody.encode({ ...body, resultDigest: body.resultDigest as Uint8Array<ArrayBuffer> })
+}
+
+export function decodeReceiptBody(bytes: Uint8Array): ReceiptBody {
+  const raw = parse('resultResponse', bytes, (b) => pb.ReceiptBody.decode(b))
+  const c = new Check('ReceiptBody')
+  return {
+    domain: c.text('domain', raw.domain),
+    netuid: c.int('netuid', raw.netuid, 0, 65_535),
+    validator: c.peerId('validator', raw.validator),
+    contributor: c.peerId('contributor', raw.contributor),
+    receiptId: c.id('receiptId', raw.receiptId),
+    leaseId: c.id('leaseId', raw.leaseId),
+    offerId: c.id('offerId', raw.offerId),
+    kind: c.member('kind', raw.kind, WORK_KINDS),
+    flops: c.int('flops', raw.flops, 1, Number.MAX_SAFE_INTEGER),
+    credit: c.finite('credit', raw.credit, 0),
+    epoch: c.int('epoch', raw.epoch, 0, 0xffff_ffff),
+    issuedAt: c.int('issuedAt', raw.issuedAt, 1, Number.MAX_SAFE_INTEGER),
+    resultDigest: c.bytes('resultDigest', raw.resultDigest, 32),
+  }
+}
+
+export function encodeResultResponse(response: ResultResponse): Uint8Array {
+  if (response.type === 'receipt') {
+    return pb.ResultResponse.encode({
+      version: PROTOCOL_VERSION,
+      receipt: { body: response.bodyBytes, signature: response.signature } as pb.Receipt,
+    })
+  }
+  const { leaseId, reason, message } = response
+  return pb.ResultResponse.encode({ version: PROTOCOL_VERSION, rejection: { leaseId, reason, message } })
+}
+
+export function decodeResultResponse(bytes: Uint8Array): ResultResponse {
+  const raw = parse('resultResponse', bytes, (b) => pb.ResultResponse.decode(b))
+  const c = new Check('ResultResponse')
+  c.version(raw.version)
+  if ((raw.receipt == null) === (raw.rejection == null)) c.fail('receipt|rejection', 'must hold exactly one of the two')
+  if (raw.receipt != null) {
+    const bodyBytes = raw.receipt.body
+    return { type: 'receipt', ...decodeSignedReceipt(bodyBytes, raw.receipt.signature) }
+  }
+  const r = raw.rejection!
+  return {
+    type: 'rejection',
+    leaseId: c.id('rejection.leaseId', r.leaseId),
+    reason: c.member('rejection.reason', r.reason, REJECTION_REASONS),
+    message: c.text('rejection.message', r.message),
+  }
+}
+
+/** Receipt bytes as stored (IndexedDB, ledger): body and signature, body checked against the schema. */
+export function decodeSignedReceipt(bodyBytes: Uint8Array, signature: Uint8Array): SignedReceipt {
+  const c = new Check('Receipt')
+  if (signature.byteLength === 0 || signature.byteLength > 512) c.fail('signature', 'must be 1 to 512 bytes')
+  return { bodyBytes, signature, body: decodeReceiptBody(bodyBytes) }
+}

@@ -1,0 +1,50 @@
+/**
+ * Names and limits shared by the browser and the validator. Every limit says why it has its value:
+ * they bound what an untrusted peer can make us allocate or compute.
+ */
+
+/** Wire version carried in every message; bumped with the protocol ids and topic below. */
+export const PROTOCOL_VERSION = 1
+
+/** Stream protocol a contributor opens to ask for a lease on an offer. */
+export const LEASE_PROTOCOL = '/tessera/lease/1'
+
+/** Stream protocol a contributor opens to hand in the result of a lease. */
+export const RESULT_PROTOCOL = '/tessera/result/1'
+
+/** Gossip topic where a subnet's validators publish work offers. */
+export function workTopic(netuid: number): string {
+  return `/tessera/${netuid}/work/1`
+}
+
+/** Domain tag inside every signed receipt body, so a receipt signature is never valid for other data. */
+export const RECEIPT_DOMAIN = 'tessera-receipt/1'
+
+/** Longest id (offer, lease, receipt) accepted: ours are under 64 characters. */
+export const MAX_ID_LENGTH = 128
+
+/** Longest free-text field (refusal and rejection messages): enough for a sentence, not a payload. */
+export const MAX_TEXT_LENGTH = 512
+
+/** Largest matrix side in a shard: 64 Ki keeps m*k in a u32 index on the GPU for every tile we issue. */
+export const MAX_DIM = 65_536
+
+/** Largest tensor in any message: 4 Mi f32 (16 MiB) keeps one shard within a browser tab's comfort. */
+export const MAX_TENSOR_ELEMENTS = 4 * 1024 * 1024
+
+/** Tensors here are matrices; higher ranks are refused rather than silently flattened. */
+export const MAX_TENSOR_RANK = 2
+
+/** Framing allowance on top of tensor bytes for ids, numbers and protobuf tags. */
+const ENVELOPE_BYTES = 4096
+
+/** Size limits per message, applied before any parsing. */
+export const MESSAGE_LIMITS = {
+  offer: ENVELOPE_BYTES,
+  leaseRequest: ENVELOPE_BYTES,
+  leaseResponse: 2 * MAX_TENSOR_ELEMENTS * 4 + ENVELOPE_BYTES,
+  result: MAX_TENSOR_ELEMENTS * 4 + ENVELOPE_BYTES,
+  resultResponse: ENVELOPE_BYTES,
+} as const
+
+export type MessageName = keyof typeof MESSAGE_LIMITS

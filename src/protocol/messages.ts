@@ -1,0 +1,2050 @@
+import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface Tensor {
+  shape: number[]
+  data: Uint8Array<ArrayBuffer>
+}
+
+export namespace Tensor {
+  let _codec: Codec<Tensor>
+
+  export const codec = (): Codec<Tensor> => {
+    if (_codec == null) {
+      _codec = message<Tensor>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.shape != null && obj.shape.length > 0) {
+          for (const value of obj.shape) {
+            w.uint32(8)
+            w.uint32(value)
+          }
+        }
+
+        if ((obj.data != null && obj.data.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.data)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          shape: [],
+          data: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.shape != null && obj.shape.length === opts.limits.shape) {
+                throw new MaxLengthError('Decode error - repeated field "shape" had too many elements')
+              }
+
+              obj.shape.push(reader.uint32())
+              break
+            }
+            case 2: {
+              obj.data = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          shape: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.shape != null && obj.shape === opts.limits.shape) {
+                throw new MaxLengthError('Streaming decode error - repeated field "shape" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.shape[]`,
+                index: obj.shape,
+                value: reader.uint32()
+              }
+
+              obj.shape++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.data`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TensorShapeFieldEvent {
+    field: '$.shape[]'
+    index: number
+    value: number
+  }
+
+  export interface TensorDataFieldEvent {
+    field: '$.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Tensor>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Tensor.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Tensor>): Tensor {
+    return decodeMessage(buf, Tensor.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Tensor>): Generator<TensorShapeFieldEvent | TensorDataFieldEvent> {
+    return streamMessage(buf, Tensor.codec(), opts)
+  }
+}
+
+export interface WorkOffer {
+  version: number
+  netuid: number
+  validator: string
+  offerId: string
+  kind: string
+  m: number
+  n: number
+  k: number
+  flops: number
+  expiresAt: number
+  epoch: number
+}
+
+export namespace WorkOffer {
+  let _codec: Codec<WorkOffer>
+
+  export const codec = (): Codec<WorkOffer> => {
+    if (_codec == null) {
+      _codec = message<WorkOffer>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.netuid != null && obj.netuid !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.netuid)
+        }
+
+        if ((obj.validator != null && obj.validator !== '')) {
+          w.uint32(26)
+          w.string(obj.validator)
+        }
+
+        if ((obj.offerId != null && obj.offerId !== '')) {
+          w.uint32(34)
+          w.string(obj.offerId)
+        }
+
+        if ((obj.kind != null && obj.kind !== '')) {
+          w.uint32(42)
+          w.string(obj.kind)
+        }
+
+        if ((obj.m != null && obj.m !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.m)
+        }
+
+        if ((obj.n != null && obj.n !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.n)
+        }
+
+        if ((obj.k != null && obj.k !== 0)) {
+          w.uint32(64)
+          w.uint32(obj.k)
+        }
+
+        if ((obj.flops != null && obj.flops !== 0)) {
+          w.uint32(72)
+          w.uint64Number(obj.flops)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
+          w.uint32(80)
+          w.uint64Number(obj.expiresAt)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(88)
+          w.uint32(obj.epoch)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          netuid: 0,
+          validator: '',
+          offerId: '',
+          kind: '',
+          m: 0,
+          n: 0,
+          k: 0,
+          flops: 0,
+          expiresAt: 0,
+          epoch: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.netuid = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.validator = reader.string()
+              break
+            }
+            case 4: {
+              obj.offerId = reader.string()
+              break
+            }
+            case 5: {
+              obj.kind = reader.string()
+              break
+            }
+            case 6: {
+              obj.m = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.n = reader.uint32()
+              break
+            }
+            case 8: {
+              obj.k = reader.uint32()
+              break
+            }
+            case 9: {
+              obj.flops = reader.uint64Number()
+              break
+            }
+            case 10: {
+              obj.expiresAt = reader.uint64Number()
+              break
+            }
+            case 11: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.netuid`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.validator`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.offerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.kind`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.m`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.n`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.k`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.flops`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface WorkOfferVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface WorkOfferNetuidFieldEvent {
+    field: '$.netuid'
+    value: number
+  }
+
+  export interface WorkOfferValidatorFieldEvent {
+    field: '$.validator'
+    value: string
+  }
+
+  export interface WorkOfferOfferIdFieldEvent {
+    field: '$.offerId'
+    value: string
+  }
+
+  export interface WorkOfferKindFieldEvent {
+    field: '$.kind'
+    value: string
+  }
+
+  export interface WorkOfferMFieldEvent {
+    field: '$.m'
+    value: number
+  }
+
+  export interface WorkOfferNFieldEvent {
+    field: '$.n'
+    value: number
+  }
+
+  export interface WorkOfferKFieldEvent {
+    field: '$.k'
+    value: number
+  }
+
+  export interface WorkOfferFlopsFieldEvent {
+    field: '$.flops'
+    value: number
+  }
+
+  export interface WorkOfferExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: number
+  }
+
+  export interface WorkOfferEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export function encode (obj: Partial<WorkOffer>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, WorkOffer.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkOffer>): WorkOffer {
+    return decodeMessage(buf, WorkOffer.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkOffer>): Generator<WorkOfferVersionFieldEvent | WorkOfferNetuidFieldEvent | WorkOfferValidatorFieldEvent | WorkOfferOfferIdFieldEvent | WorkOfferKindFieldEvent | WorkOfferMFieldEvent | WorkOfferNFieldEvent | WorkOfferKFieldEvent | WorkOfferFlopsFieldEvent | WorkOfferExpiresAtFieldEvent | WorkOfferEpochFieldEvent> {
+    return streamMessage(buf, WorkOffer.codec(), opts)
+  }
+}
+
+export interface LeaseRequest {
+  version: number
+  offerId: string
+  engine: string
+}
+
+export namespace LeaseRequest {
+  let _codec: Codec<LeaseRequest>
+
+  export const codec = (): Codec<LeaseRequest> => {
+    if (_codec == null) {
+      _codec = message<LeaseRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.offerId != null && obj.offerId !== '')) {
+          w.uint32(18)
+          w.string(obj.offerId)
+        }
+
+        if ((obj.engine != null && obj.engine !== '')) {
+          w.uint32(26)
+          w.string(obj.engine)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          offerId: '',
+          engine: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.offerId = reader.string()
+              break
+            }
+            case 3: {
+              obj.engine = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.offerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.engine`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LeaseRequestVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface LeaseRequestOfferIdFieldEvent {
+    field: '$.offerId'
+    value: string
+  }
+
+  export interface LeaseRequestEngineFieldEvent {
+    field: '$.engine'
+    value: string
+  }
+
+  export function encode (obj: Partial<LeaseRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, LeaseRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRequest>): LeaseRequest {
+    return decodeMessage(buf, LeaseRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRequest>): Generator<LeaseRequestVersionFieldEvent | LeaseRequestOfferIdFieldEvent | LeaseRequestEngineFieldEvent> {
+    return streamMessage(buf, LeaseRequest.codec(), opts)
+  }
+}
+
+export interface LeaseGrant {
+  leaseId: string
+  offerId: string
+  expiresAt: number
+  a?: Tensor
+  b?: Tensor
+}
+
+export namespace LeaseGrant {
+  let _codec: Codec<LeaseGrant>
+
+  export const codec = (): Codec<LeaseGrant> => {
+    if (_codec == null) {
+      _codec = message<LeaseGrant>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.leaseId != null && obj.leaseId !== '')) {
+          w.uint32(10)
+          w.string(obj.leaseId)
+        }
+
+        if ((obj.offerId != null && obj.offerId !== '')) {
+          w.uint32(18)
+          w.string(obj.offerId)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.expiresAt)
+        }
+
+        if (obj.a != null) {
+          w.uint32(34)
+          Tensor.codec().encode(obj.a, w)
+        }
+
+        if (obj.b != null) {
+          w.uint32(42)
+          Tensor.codec().encode(obj.b, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          leaseId: '',
+          offerId: '',
+          expiresAt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.leaseId = reader.string()
+              break
+            }
+            case 2: {
+              obj.offerId = reader.string()
+              break
+            }
+            case 3: {
+              obj.expiresAt = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.a = Tensor.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.a
+              })
+              break
+            }
+            case 5: {
+              obj.b = Tensor.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.b
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.leaseId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.offerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield * Tensor.codec().stream(reader, reader.uint32(), `${prefix}.a`, {
+                limits: opts.limits?.a
+              })
+
+              break
+            }
+            case 5: {
+              yield * Tensor.codec().stream(reader, reader.uint32(), `${prefix}.b`, {
+                limits: opts.limits?.b
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LeaseGrantLeaseIdFieldEvent {
+    field: '$.leaseId'
+    value: string
+  }
+
+  export interface LeaseGrantOfferIdFieldEvent {
+    field: '$.offerId'
+    value: string
+  }
+
+  export interface LeaseGrantExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: number
+  }
+
+  export interface LeaseGrantAShapeFieldEvent {
+    field: '$.a.shape[]'
+    index: number
+    value: number
+  }
+
+  export interface LeaseGrantADataFieldEvent {
+    field: '$.a.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LeaseGrantBShapeFieldEvent {
+    field: '$.b.shape[]'
+    index: number
+    value: number
+  }
+
+  export interface LeaseGrantBDataFieldEvent {
+    field: '$.b.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<LeaseGrant>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, LeaseGrant.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseGrant>): LeaseGrant {
+    return decodeMessage(buf, LeaseGrant.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseGrant>): Generator<LeaseGrantLeaseIdFieldEvent | LeaseGrantOfferIdFieldEvent | LeaseGrantExpiresAtFieldEvent | LeaseGrantAShapeFieldEvent | LeaseGrantADataFieldEvent | LeaseGrantBShapeFieldEvent | LeaseGrantBDataFieldEvent> {
+    return streamMessage(buf, LeaseGrant.codec(), opts)
+  }
+}
+
+export interface LeaseRefusal {
+  offerId: string
+  reason: string
+  message: string
+}
+
+export namespace LeaseRefusal {
+  let _codec: Codec<LeaseRefusal>
+
+  export const codec = (): Codec<LeaseRefusal> => {
+    if (_codec == null) {
+      _codec = message<LeaseRefusal>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.offerId != null && obj.offerId !== '')) {
+          w.uint32(10)
+          w.string(obj.offerId)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(18)
+          w.string(obj.reason)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(26)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          offerId: '',
+          reason: '',
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.offerId = reader.string()
+              break
+            }
+            case 2: {
+              obj.reason = reader.string()
+              break
+            }
+            case 3: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.offerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LeaseRefusalOfferIdFieldEvent {
+    field: '$.offerId'
+    value: string
+  }
+
+  export interface LeaseRefusalReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export interface LeaseRefusalMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<LeaseRefusal>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, LeaseRefusal.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRefusal>): LeaseRefusal {
+    return decodeMessage(buf, LeaseRefusal.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRefusal>): Generator<LeaseRefusalOfferIdFieldEvent | LeaseRefusalReasonFieldEvent | LeaseRefusalMessageFieldEvent> {
+    return streamMessage(buf, LeaseRefusal.codec(), opts)
+  }
+}
+
+export interface LeaseResponse {
+  version: number
+  grant?: LeaseGrant
+  refusal?: LeaseRefusal
+}
+
+export namespace LeaseResponse {
+  let _codec: Codec<LeaseResponse>
+
+  export const codec = (): Codec<LeaseResponse> => {
+    if (_codec == null) {
+      _codec = message<LeaseResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.grant != null) {
+          w.uint32(18)
+          LeaseGrant.codec().encode(obj.grant, w)
+        }
+
+        if (obj.refusal != null) {
+          w.uint32(26)
+          LeaseRefusal.codec().encode(obj.refusal, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.grant = LeaseGrant.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.grant
+              })
+              break
+            }
+            case 3: {
+              obj.refusal = LeaseRefusal.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.refusal
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield * LeaseGrant.codec().stream(reader, reader.uint32(), `${prefix}.grant`, {
+                limits: opts.limits?.grant
+              })
+
+              break
+            }
+            case 3: {
+              yield * LeaseRefusal.codec().stream(reader, reader.uint32(), `${prefix}.refusal`, {
+                limits: opts.limits?.refusal
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LeaseResponseVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface LeaseResponseGrantLeaseIdFieldEvent {
+    field: '$.grant.leaseId'
+    value: string
+  }
+
+  export interface LeaseResponseGrantOfferIdFieldEvent {
+    field: '$.grant.offerId'
+    value: string
+  }
+
+  export interface LeaseResponseGrantExpiresAtFieldEvent {
+    field: '$.grant.expiresAt'
+    value: number
+  }
+
+  export interface LeaseResponseGrantAShapeFieldEvent {
+    field: '$.grant.a.shape[]'
+    index: number
+    value: number
+  }
+
+  export interface LeaseResponseGrantADataFieldEvent {
+    field: '$.grant.a.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LeaseResponseGrantBShapeFieldEvent {
+    field: '$.grant.b.shape[]'
+    index: number
+    value: number
+  }
+
+  export interface LeaseResponseGrantBDataFieldEvent {
+    field: '$.grant.b.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LeaseResponseRefusalOfferIdFieldEvent {
+    field: '$.refusal.offerId'
+    value: string
+  }
+
+  export interface LeaseResponseRefusalReasonFieldEvent {
+    field: '$.refusal.reason'
+    value: string
+  }
+
+  export interface LeaseResponseRefusalMessageFieldEvent {
+    field: '$.refusal.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<LeaseResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, LeaseResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseResponse>): LeaseResponse {
+    return decodeMessage(buf, LeaseResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseResponse>): Generator<LeaseResponseVersionFieldEvent | LeaseResponseGrantLeaseIdFieldEvent | LeaseResponseGrantOfferIdFieldEvent | LeaseResponseGrantExpiresAtFieldEvent | LeaseResponseGrantAShapeFieldEvent | LeaseResponseGrantADataFieldEvent | LeaseResponseGrantBShapeFieldEvent | LeaseResponseGrantBDataFieldEvent | LeaseResponseRefusalOfferIdFieldEvent | LeaseResponseRefusalReasonFieldEvent | LeaseResponseRefusalMessageFieldEvent> {
+    return streamMessage(buf, LeaseResponse.codec(), opts)
+  }
+}
+
+export interface WorkResult {
+  version: number
+  leaseId: string
+  c?: Tensor
+  engine: string
+  elapsedMs: number
+}
+
+export namespace WorkResult {
+  let _codec: Codec<WorkResult>
+
+  export const codec = (): Codec<WorkResult> => {
+    if (_codec == null) {
+      _codec = message<WorkResult>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.leaseId != null && obj.leaseId !== '')) {
+          w.uint32(18)
+          w.string(obj.leaseId)
+        }
+
+        if (obj.c != null) {
+          w.uint32(26)
+          Tensor.codec().encode(obj.c, w)
+        }
+
+        if ((obj.engine != null && obj.engine !== '')) {
+          w.uint32(34)
+          w.string(obj.engine)
+        }
+
+        if ((obj.elapsedMs != null && obj.elapsedMs !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.elapsedMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          leaseId: '',
+          engine: '',
+          elapsedMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.leaseId = reader.string()
+              break
+            }
+            case 3: {
+              obj.c = Tensor.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.c
+              })
+              break
+            }
+            case 4: {
+              obj.engine = reader.string()
+              break
+            }
+            case 5: {
+              obj.elapsedMs = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.leaseId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield * Tensor.codec().stream(reader, reader.uint32(), `${prefix}.c`, {
+                limits: opts.limits?.c
+              })
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.engine`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.elapsedMs`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface WorkResultVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface WorkResultLeaseIdFieldEvent {
+    field: '$.leaseId'
+    value: string
+  }
+
+  export interface WorkResultCShapeFieldEvent {
+    field: '$.c.shape[]'
+    index: number
+    value: number
+  }
+
+  export interface WorkResultCDataFieldEvent {
+    field: '$.c.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface WorkResultEngineFieldEvent {
+    field: '$.engine'
+    value: string
+  }
+
+  export interface WorkResultElapsedMsFieldEvent {
+    field: '$.elapsedMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<WorkResult>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, WorkResult.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkResult>): WorkResult {
+    return decodeMessage(buf, WorkResult.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkResult>): Generator<WorkResultVersionFieldEvent | WorkResultLeaseIdFieldEvent | WorkResultCShapeFieldEvent | WorkResultCDataFieldEvent | WorkResultEngineFieldEvent | WorkResultElapsedMsFieldEvent> {
+    return streamMessage(buf, WorkResult.codec(), opts)
+  }
+}
+
+export interface ReceiptBody {
+  domain: string
+  netuid: number
+  validator: string
+  contributor: string
+  receiptId: string
+  leaseId: string
+  offerId: string
+  kind: string
+  flops: number
+  credit: number
+  epoch: number
+  issuedAt: number
+  resultDigest: Uint8Array<ArrayBuffer>
+}
+
+export namespace ReceiptBody {
+  let _codec: Codec<ReceiptBody>
+
+  export const codec = (): Codec<ReceiptBody> => {
+    if (_codec == null) {
+      _codec = message<ReceiptBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.domain != null && obj.domain !== '')) {
+          w.uint32(10)
+          w.string(obj.domain)
+        }
+
+        if ((obj.netuid != null && obj.netuid !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.netuid)
+        }
+
+        if ((obj.validator != null && obj.validator !== '')) {
+          w.uint32(26)
+          w.string(obj.validator)
+        }
+
+        if ((obj.contributor != null && obj.contributor !== '')) {
+          w.uint32(34)
+          w.string(obj.contributor)
+        }
+
+        if ((obj.receiptId != null && obj.receiptId !== '')) {
+          w.uint32(42)
+          w.string(obj.receiptId)
+        }
+
+        if ((obj.leaseId != null && obj.leaseId !== '')) {
+          w.uint32(50)
+          w.string(obj.leaseId)
+        }
+
+        if ((obj.offerId != null && obj.offerId !== '')) {
+          w.uint32(58)
+          w.string(obj.offerId)
+        }
+
+        if ((obj.kind != null && obj.kind !== '')) {
+          w.uint32(66)
+          w.string(obj.kind)
+        }
+
+        if ((obj.flops != null && obj.flops !== 0)) {
+          w.uint32(72)
+          w.uint64Number(obj.flops)
+        }
+
+        if ((obj.credit != null && obj.credit !== 0)) {
+          w.uint32(81)
+          w.double(obj.credit)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(88)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.issuedAt != null && obj.issuedAt !== 0)) {
+          w.uint32(96)
+          w.uint64Number(obj.issuedAt)
+        }
+
+        if ((obj.resultDigest != null && obj.resultDigest.byteLength > 0)) {
+          w.uint32(106)
+          w.bytes(obj.resultDigest)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          domain: '',
+          netuid: 0,
+          validator: '',
+          contributor: '',
+          receiptId: '',
+          leaseId: '',
+          offerId: '',
+          kind: '',
+          flops: 0,
+          credit: 0,
+          epoch: 0,
+          issuedAt: 0,
+          resultDigest: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.domain = reader.string()
+              break
+            }
+            case 2: {
+              obj.netuid = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.validator = reader.string()
+              break
+            }
+            case 4: {
+              obj.contributor = reader.string()
+              break
+            }
+            case 5: {
+              obj.receiptId = reader.string()
+              break
+            }
+            case 6: {
+              obj.leaseId = reader.string()
+              break
+            }
+            case 7: {
+              obj.offerId = reader.string()
+              break
+            }
+            case 8: {
+              obj.kind = reader.string()
+              break
+            }
+            case 9: {
+              obj.flops = reader.uint64Number()
+              break
+            }
+            case 10: {
+              obj.credit = reader.double()
+              break
+            }
+            case 11: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 12: {
+              obj.issuedAt = reader.uint64Number()
+              break
+            }
+            case 13: {
+              obj.resultDigest = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.domain`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.netuid`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.validator`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.contributor`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.receiptId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.leaseId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.offerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.kind`,
+                value: reader.string()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.flops`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.credit`,
+                value: reader.double()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.issuedAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.resultDigest`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReceiptBodyDomainFieldEvent {
+    field: '$.domain'
+    value: string
+  }
+
+  export interface ReceiptBodyNetuidFieldEvent {
+    field: '$.netuid'
+    value: number
+  }
+
+  export interface ReceiptBodyValidatorFieldEvent {
+    field: '$.validator'
+    value: string
+  }
+
+  export interface ReceiptBodyContributorFieldEvent {
+    field: '$.contributor'
+    value: string
+  }
+
+  export interface ReceiptBodyReceiptIdFieldEvent {
+    field: '$.receiptId'
+    value: string
+  }
+
+  export interface ReceiptBodyLeaseIdFieldEvent {
+    field: '$.leaseId'
+    value: string
+  }
+
+  export interface ReceiptBodyOfferIdFieldEvent {
+    field: '$.offerId'
+    value: string
+  }
+
+  export interface ReceiptBodyKindFieldEvent {
+    field: '$.kind'
+    value: string
+  }
+
+  export interface ReceiptBodyFlopsFieldEvent {
+    field: '$.flops'
+    value: number
+  }
+
+  export interface ReceiptBodyCreditFieldEvent {
+    field: '$.credit'
+    value: number
+  }
+
+  export interface ReceiptBodyEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface ReceiptBodyIssuedAtFieldEvent {
+    field: '$.issuedAt'
+    value: number
+  }
+
+  export interface ReceiptBodyResultDigestFieldEvent {
+    field: '$.resultDigest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ReceiptBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ReceiptBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiptBody>): ReceiptBody {
+    return decodeMessage(buf, ReceiptBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiptBody>): Generator<ReceiptBodyDomainFieldEvent | ReceiptBodyNetuidFieldEvent | ReceiptBodyValidatorFieldEvent | ReceiptBodyContributorFieldEvent | ReceiptBodyReceiptIdFieldEvent | ReceiptBodyLeaseIdFieldEvent | ReceiptBodyOfferIdFieldEvent | ReceiptBodyKindFieldEvent | ReceiptBodyFlopsFieldEvent | ReceiptBodyCreditFieldEvent | ReceiptBodyEpochFieldEvent | ReceiptBodyIssuedAtFieldEvent | ReceiptBodyResultDigestFieldEvent> {
+    return streamMessage(buf, ReceiptBody.codec(), opts)
+  }
+}
+
+export interface Receipt {
+  body: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace Receipt {
+  let _codec: Codec<Receipt>
+
+  export const codec = (): Codec<Receipt> => {
+    if (_codec == null) {
+      _codec = message<Receipt>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.body)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          body: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.body = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReceiptBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReceiptSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Receipt>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Receipt.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Receipt>): Receipt {
+    return decodeMessage(buf, Receipt.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Receipt>): Generator<ReceiptBodyFieldEvent | ReceiptSignatureFieldEvent> {
+    return streamMessage(buf, Receipt.codec(), opts)
+  }
+}
+
+export interface Rejection {
+  leaseId: string
+  reason: string
+  message: string
+}
+
+export namespace Rejection {
+  let _codec: Codec<Rejection>
+
+  export const codec = (): Codec<Rejection> => {
+    if (_codec == null) {
+      _codec = message<Rejection>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.leaseId != null && obj.leaseId !== '')) {
+          w.uint32(10)
+          w.string(obj.leaseId)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(18)
+          w.string(obj.reason)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(26)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          leaseId: '',
+          reason: '',
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.leaseId = reader.string()
+              break
+            }
+            case 2: {
+              obj.reason = reader.string()
+              break
+            }
+            case 3: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.leaseId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RejectionLeaseIdFieldEvent {
+    field: '$.leaseId'
+    value: string
+  }
+
+  export interface RejectionReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export interface RejectionMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<Rejection>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Rejection.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rejection>): Rejection {
+    return decodeMessage(buf, Rejection.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rejection>): Generator<RejectionLeaseIdFieldEvent | RejectionReasonFieldEvent | RejectionMessageFieldEvent> {
+    return streamMessage(buf, Rejection.codec(), opts)
+  }
+}
+
+export interface ResultResponse {
+  version: number
+  receipt?: Receipt
+  rejection?: Rejection
+}
+
+export namespace ResultResponse {
+  let _codec: Codec<ResultResponse>
+
+  export const codec = (): Codec<ResultResponse> => {
+    if (_codec == null) {
+      _codec = message<ResultResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.receipt != null) {
+          w.uint32(18)
+          Receipt.codec().encode(obj.receipt, w)
+        }
+
+        if (obj.rejection != null) {
+          w.uint32(26)
+          Rejection.codec().encode(obj.rejection, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.receipt = Receipt.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.receipt
+              })
+              break
+            }
+            case 3: {
+              obj.rejection = Rejection.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.rejection
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield * Receipt.codec().stream(reader, reader.uint32(), `${prefix}.receipt`, {
+                limits: opts.limits?.receipt
+              })
+
+              break
+            }
+            case 3: {
+              yield * Rejection.codec().stream(reader, reader.uint32(), `${prefix}.rejection`, {
+                limits: opts.limits?.rejection
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResultResponseVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface ResultResponseReceiptBodyFieldEvent {
+    field: '$.receipt.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResultResponseReceiptSignatureFieldEvent {
+    field: '$.receipt.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResultResponseRejectionLeaseIdFieldEvent {
+    field: '$.rejection.leaseId'
+    value: string
+  }
+
+  export interface ResultResponseRejectionReasonFieldEvent {
+    field: '$.rejection.reason'
+    value: string
+  }
+
+  export interface ResultResponseRejectionMessageFieldEvent {
+    field: '$.rejection.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ResultResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ResultResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultResponse>): ResultResponse {
+    return decodeMessage(buf, ResultResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultResponse>): Generator<ResultResponseVersionFieldEvent | ResultResponseReceiptBodyFieldEvent | ResultResponseReceiptSignatureFieldEvent | ResultResponseRejectionLeaseIdFieldEvent | ResultResponseRejectionReasonFieldEvent | ResultResponseRejectionMessageFieldEvent> {
+    return streamMessage(buf, ResultResponse.codec(), opts)
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The protocol's messages as both sides use them: plain data, tensors as Float32Array, unions
+ * discriminated on `type`. codec.ts turns these into bytes and back.
+ */
+
+export const WORK_KINDS = ['gemm'] as const
+export type WorkKind = (typeof WORK_KINDS)[number]
+
+/** Why a validator refused a lease; the contributor acts on it (drop the offer, back off). */
+export const LEASE_REFUSAL_REASONS = [
+  'unknown-offer',
+  'already-leased',
+  'too-many-leases',
+  'banned',
+  'bad-request',
+] as const
+export type LeaseRefusalReason = (typeof LEASE_REFUSAL_REASONS)[number]
+
+/** Why a validator rejected a result; none of these earns credit. */
+export const REJECTION_REASONS = [
+  'unknown-lease',
+  'not-your-lease',
+  'already-completed',
+  'wrong-shape',
+  'non-finite',
+  'verification-failed',
+  'banned',
+  'bad-request',
+] as const
+export type RejectionReason = (typeof REJECTION_REASONS)[number]
+
+export interface Matrix {
+  rows: number
+  cols: number
+  data: Float32Array
+}
+
+export interface WorkOffer {
+  netuid: number
+  validator: string
+  offerId: string
+  kind: WorkKind
+  m: number
+  n: number
+  k: number
+  flops: number
+  expiresAt: number
+  epoch: number
+}
+
+export interface LeaseRequest {
+  offerId: string
+  engine: string
+}
+
+export interface LeaseGrant {
+  type: 'grant'
+  leaseId: string
+  offerId: string
+  expiresAt: number
+  a: Matrix
+  b: Matrix
+}
+
+export interface LeaseRefusal {
+  type: 'refusal'
+  offerId: string
+  reason: LeaseRefusalReason
+  message: string
+}
+
+export type LeaseResponse = LeaseGrant | LeaseRefusal
+
+export interface WorkResult {
+  leaseId: string
+  c: Matrix
+  engine: string
+  elapsedMs: number
+}
+
+export interface ReceiptBody {
+  domain: string
+  netuid: number
+  validator: string
+  contributor: string
+  receiptId: string
+  leaseId: string
+  offerId: string
+  kind: WorkKind
+  flops: number
+  credit: number
+  epoch: number
+  issuedAt: number
+  resultDigest: Uint8Array
+}
+
+/** A receipt as carried and stored: the exact signed bytes, the signature, and the decoded body. */
+export interface SignedReceipt {
+  bodyBytes: Uint8Array
+  signature: Uint8Array
+  body: ReceiptBody
+}
+
+export interface Rejection {
+  leaseId: string
+  reason: RejectionReason
+  message: string
+}
+
+export type ResultResponse = ({ type: 'receipt' } & SignedReceipt) | ({ type: 'rejection' } & Rejection)

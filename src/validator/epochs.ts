@@ -1,0 +1,34 @@
+/**
+ * Epoch numbering. Epoch 0 starts at the ledger's genesis time (set on first start and kept), so
+ * epoch numbers in receipts stay meaningful across restarts. The default length is one Bittensor
+ * tempo: 360 blocks x 12 s = 72 min.
+ */
+import type { Ledger } from './ledger.ts'
+
+export const TEMPO_MS = 360 * 12_000
+
+export interface EpochClock {
+  readonly lengthMs: number
+  readonly genesis: number
+  current(now?: number): number
+  startOf(epoch: number): number
+}
+
+export function createEpochClock(
+  ledger: Pick<Ledger, 'getMeta' | 'setMeta'>,
+  lengthMs = TEMPO_MS,
+  now = Date.now,
+): EpochClock {
+  if (!Number.isInteger(lengthMs) || lengthMs < 1000) throw new RangeError('epoch length must be at least 1 s')
+  let genesis = Number(ledger.getMeta('genesis'))
+  if (!Number.isSafeInteger(genesis) || genesis <= 0) {
+    genesis = now()
+    ledger.setMeta('genesis', String(genesis))
+  }
+  return {
+    lengthMs,
+    genesis,
+    current: (at = now()) => Math.max(0, Math.floor((at - genesis) / lengthMs)),
+    startOf: (epoch) => genesis + epoch * lengthMs,
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * A Tessera validator: offers GEMM tiles on gossip, grants leases, verifies results with Freivalds,
+ * signs receipts and credits the ledger. Transport-agnostic: the CLI gives it WebSocket addresses,
+ * tests give it in-memory ones.
+ */
+import { join } from 'node:path'
+import type { PeerId } from '@libp2p/interface'
+import { logger } from '@libp2p/logger'
+import { decodeLeaseRequest, decodeResult, encodeLeaseResponse, encodeOffer, encodeResultResponse } from '../protocol/codec.ts'
+import { LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL, workTopic } from '../protocol/constants.ts'
+import { signReceipt } from '../protocol/receipt.ts'
+import type { LeaseResponse, Rejection, ResultResponse } from '../protocol/types.ts'
+import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
+import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
+import { handleRequests } from '../p2p/rpc.ts'
+import { cryptoRandomWords, DEFAULT_ROUNDS } from '../work/gemm/freivalds.ts'
+import { flopsOf, verifyGemm } from '../work/gemm/index.ts'
+import { createSyntheticLayer } from '../work/gemm/synthetic-layer.ts'
+import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
+import { DuplicateCreditError, type Ledger, type LedgerTotals, openLedger } from './ledger.ts'
+import { createScheduler, type Scheduler } from './scheduler.ts'
+
+const log = logger('tessera:validator')
+
+export interface ValidatorOptions {
+  netuid: number
+  dataDir: string
+  listen: string[]
+  seed: number
+  epochLengthMs?: number
+  batchRows?: number
+  inFeatures?: number
+  outFeatures?: number
+  tileRows?: number
+  tileCols?: number
+  leaseTtlMs?: number
+  openOffers?: number
+  /** How often open offers are re-published on gossip. */
+  offerIntervalMs?: number
+  /** Failed verifications in one epoch after which a contributor forfeits the epoch and is refused. */
+  strikeLimit?: number
+  freivaldsRounds?: number
+  /** Credit factor for a result handed in after its lease expired. */
+  lateQuality?: number
+}
+
+export interface ValidatorStatus {
+  netuid: number
+  peerId: string
+  multiaddrs: string[]
+  epoch: number
+  epochLengthMs: number
+  offers: { open: number; leased: number }
+  ledger: LedgerTotals
+  peers: number
+  uptimeMs: number
+}
+
+export interface Validator {
+  readonly peerId: PeerId
+  readonly node: TesseraNode
+  readonly ledger: Ledger
+  readonly epochs: EpochClock
+  multiaddrs(): string[]
+  status(): ValidatorStatus
+  stop(): Promise<void>
+}
+
+export const VALIDATOR_DEFAULTS = {
+  epochLengthMs: TEMPO_MS,
+  batchRows: 256,
+  inFeatures: 256,
+  outFeatures: 512,
+  tileRows: 64,
+  tileCols: 64,
+  leaseTtlMs: 60_000,
+  openOffers: 32,
+  offerIntervalMs: 1000,
+  strikeLimit: 3,
+  freivaldsRounds: DEFAULT_ROUNDS,
+  lateQuality: 0.5,
+} as const
+
+export async function createValidator(init: ValidatorOptions): Promise<Validator> {
+  const options = { ...VALIDATOR_DEFAULTS, ...init }
+  const startedAt = Date.now()
+  const privateKey = await loadOrCreatePeerKey(join(options.dataDir, 'peer.key'))
+  const ledger = openLedger(join(options.dataDir, 'ledger.sqlite'))
+  const epochs = createEpochClock(ledger, options.epochLengthMs)
+  const node = await createServerNode({ privateKey, listen: options.listen })
+  const validator = node.peerId.toString()
+  const layer = createSyntheticLayer(options)
+  const scheduler: Scheduler = createScheduler({ ...options, validator, layer, ledger, epochs })
+  const randomWord = cryptoRandomWords()
+  const topic = workTopic(options.netuid)
+
+  const isBanned = (peer: string) =>
+    ledger.rejectionsInEpoch(peer, epochs.current(), 'verification-failed') >= options.strikeLimit
+
+  async function onLease(payload: Uint8Array, remote: PeerId): Promise<Uint8Array> {
+    let response: LeaseResponse
+    try {
+      const request = decodeLeaseRequest(payload)
+      response = isBanned(remote.toString())
+        ? { type: 'refusal', offerId: request.offerId, reason: 'banned', message: 'too many failed verifications this epoch' }
+        : scheduler.lease(remote.toString(), request)
+    } catch (err) {
+      response = { type: 'refusal', offerId: 'unknown', reason: 'bad-request', message: (err as Error).message }
+    }
+    return encodeLeaseResponse(response)
+  }
+
+  async function onResult(payload: Uint8Array, remote: PeerId): Promise<Uint8Array> {
+    const peer = remote.toString()
+    const response = await judge(payload, peer)
+    if (response.type === 'rejection') log('rejected %s from %s: %s', response.leaseId, peer, response.message)
+    return encodeResultResponse(response)
+  }
+
+  async function judge(payload: Uint8Array, peer: string): Promise<ResultResponse> {
+    let result: ReturnType<typeof decodeResult>
+    try {
+      result = decodeResult(payload)
+    } catch (err) {
+      return { type: 'rejection', leaseId: 'unknown', reason: 'bad-request', message: (err as Error).message }
+    }
+    const reject = (rejection: Rejection, offerId: string): ResultResponse => {
+      const epoch = epochs.current()
+      ledger.reject({ ...rejection, offerId, contributor: peer, epoch, at: Date.now() })
+      if (rejection.reason === 'verification-failed' && isBanned(peer)) {
+        const voided = ledger.forfeit(peer, epoch)
+        log('banned %s for epoch %d, voided %d receipts', peer, epoch, voided)
+      }
+      return { type: 'rejection', ...rejection }
+    }
+    const { leaseId } = result
+    if (isBanned(peer)) {
+      return { type: 'rejection', leaseId, reason: 'banned', message: 'too many failed verifications this epoch' }
+    }
+    const claim = scheduler.claim(leaseId, peer)
+    if (!claim.ok) return { type: 'rejection', leaseId, reason: claim.reason, message: claim.message }
+
+    const { tile, lease, late } = claim
+    const verdict = verifyGemm(tile, result.c, { randomWord, rounds: options.freivaldsRounds })
+    if (!verdict.ok) {
+      scheduler.release(leaseId)
+      return reject({ leaseId, reason: verdict.reason, message: verdict.message }, lease.offerId)
+    }
+    const flops = flopsOf(tile.a.rows, tile.b.cols, tile.a.cols)
+    const quality = late ? options.lateQuality : 1
+    const c = result.c.data
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', c.buffer as ArrayBuffer))
+    const receipt = await signReceipt(
+      {
+        netuid: options.netuid,
+        validator,
+        contributor: peer,
+        receiptId: crypto.randomUUID(),
+        leaseId,
+        offerId: lease.offerId,
+        kind: 'gemm',
+        flops,
+        credit: (flops / 1e9) * quality,
+        epoch: epochs.current(),
+        issuedAt: Date.now(),
+        resultDigest: digest,
+      },
+      privateKey,
+    )
+    try {
+      ledger.credit(receipt)
+    } catch (err) {
+      if (err instanceof DuplicateCreditError) {
+        return { type: 'rejection', leaseId, reason: 'already-completed', message: err.message }
+      }
+      throw err
+    } finally {
+      scheduler.complete(leaseId)
+    }
+    return { type: 'receipt', ...receipt }
+  }
+
+  const onRpcError = (err: unknown, remote: PeerId) => log.error('stream from %p failed: %e', remote, err)
+  await handleRequests(node, LEASE_PROTOCOL, onLease, { maxRequestBytes: MESSAGE_LIMITS.leaseRequest, onError: onRpcError })
+  await handleRequests(node, RESULT_PROTOCOL, onResult, { maxRequestBytes: MESSAGE_LIMITS.result, onError: onRpcError })
+
+  node.services.pubsub.subscribe(topic)
+  const publishOffers = async () => {
+    for (const offer of scheduler.offers()) {
+      await node.services.pubsub.publish(topic, encodeOffer(offer)).catch((err) => log.error('publish failed: %e', err))
+    }
+  }
+  let publishing: Promise<void> | undefined
+  const timer = setInterval(() => {
+    publishing ??= publishOffers().finally(() => {
+      publishing = undefined
+    })
+  }, options.offerIntervalMs)
+  // New subscribers get the open offers at once rather than at the next tick.
+  node.services.pubsub.addEventListener('subscription-change', (evt) => {
+    if (evt.detail.subscriptions.some((s) => s.topic === topic && s.subscribe)) void publishOffers()
+  })
+
+  return {
+    peerId: node.peerId,
+    node,
+    ledger,
+    epochs,
+    multiaddrs: () => node.getMultiaddrs().map((ma) => ma.toString()),
+    status: () => ({
+      netuid: options.netuid,
+      peerId: validator,
+      multiaddrs: node.getMultiaddrs().map((ma) => ma.toString()),
+      epoch: epochs.current(),
+      epochLengthMs: epochs.lengthMs,
+      offers: scheduler.stats(),
+      ledger: ledger.totals(),
+      peers: node.getPeers().length,
+      uptimeMs: Date.now() - startedAt,
+    }),
+    async stop() {
+      clearInterval(timer)
+      await publishing
+      await node.stop()
+      ledger.close()
+    },
+  }
+}
