@@ -6,7 +6,8 @@ import { createLibp2p } from 'libp2p'
 import { sharedOptions, type TesseraServices } from './services.ts'
 
 export interface ServerNodeOptions {
-  privateKey: PrivateKey
+  /** Identity; a fresh one when omitted (Node contributors, tests). */
+  privateKey?: PrivateKey
   /** e.g. `/ip4/127.0.0.1/tcp/9797/ws`; `/memory/<name>` listens in-process. */
   listen: string[]
 }

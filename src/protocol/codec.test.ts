@@ -57,6 +57,14 @@ describe('protocol codec', () => {
     expect(decodeResult(bytes).c.data).toEqual(a.data)
   })
 
+  it('decodes tensors from a frame at any offset, as Node Buffers hand them over', () => {
+    const c = matrix(3, 3)
+    const bytes = encodeResult({ leaseId: 'l-1', c, engine: 'cpu', elapsedMs: 0 })
+    const frame = Buffer.alloc(bytes.byteLength + 3)
+    frame.set(bytes, 3)
+    expect(decodeResult(frame.subarray(3)).c.data).toEqual(c.data)
+  })
+
   it('round-trips a rejection', () => {
     const rejection = { type: 'rejection', leaseId: 'l-1', reason: 'verification-failed', message: 'row 3' } as const
     expect(decodeResultResponse(encodeResultResponse(rejection))).toEqual(rejection)

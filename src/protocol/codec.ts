@@ -116,8 +116,11 @@ class Check {
     if (data.byteLength !== elements * 4) {
       this.fail(`${field}.data`, `must be ${elements * 4} bytes for shape [${rows}, ${cols}], got ${data.byteLength}`)
     }
-    // Copy into a fresh, aligned buffer: the decoded bytes may sit at any offset of the frame.
-    return { rows, cols, data: new Float32Array(data.slice().buffer) }
+    // Copy into a fresh, aligned buffer: the decoded bytes may sit at any offset of the frame (and
+    // in Node they are a Buffer, whose slice() shares memory rather than copying).
+    const aligned = new Float32Array(elements)
+    new Uint8Array(aligned.buffer).set(data)
+    return { rows, cols, data: aligned }
   }
 }
 
