@@ -7,7 +7,12 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { MatmulEngine } from '../gpu/engine.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { request } from '../p2p/rpc.ts'
-import { decodeLeaseResponse, decodeResultResponse, encodeLeaseRequest, encodeResult } from '../protocol/codec.ts'
+import {
+  decodeLeaseResponse,
+  decodeResultResponse,
+  encodeLeaseRequest,
+  encodeResult,
+} from '../protocol/codec.ts'
 import { LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL } from '../protocol/constants.ts'
 import { verifyReceipt } from '../protocol/receipt.ts'
 import type { LeaseGrant, Rejection, SignedReceipt, WorkOffer } from '../protocol/types.ts'
@@ -96,14 +101,15 @@ export function createContributor(options: ContributorOptions): Contributor {
     const started = performance.now()
     const c = await executeGemm(lease, engine)
     const computeMs = performance.now() - started
-    signal.throwIfAborted()
 
+    // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
+    // so the contributor's receipts and the validator's ledger never disagree. The RPC timeout bounds it.
     const responseBytes = await request(
       node,
       validator,
       RESULT_PROTOCOL,
       encodeResult({ leaseId: lease.leaseId, c, engine: engine.name, elapsedMs: Math.round(computeMs) }),
-      { maxResponseBytes: MESSAGE_LIMITS.resultResponse, signal },
+      { maxResponseBytes: MESSAGE_LIMITS.resultResponse },
     )
     const response = decodeResultResponse(responseBytes)
     if (response.type === 'rejection') {
@@ -123,7 +129,7 @@ export function createContributor(options: ContributorOptions): Contributor {
       emit({ type: 'accepted', receipt, computeMs })
     }
     emit({ type: 'stats', stats: stats() })
-    if (dutyCycle < 1) await sleep(computeMs * (1 / dutyCycle - 1), signal)
+    if (dutyCycle < 1 && !signal.aborted) await sleep(computeMs * (1 / dutyCycle - 1), signal)
   }
 
   async function loop(signal: AbortSignal): Promise<void> {
@@ -169,7 +175,9 @@ export function createContributor(options: ContributorOptions): Contributor {
 function checkGrant(offer: WorkOffer, grant: LeaseGrant): void {
   const { a, b } = grant
   if (grant.offerId !== offer.offerId || a.rows !== offer.m || a.cols !== offer.k || b.cols !== offer.n) {
-    throw new Error(`lease for ${grant.offerId} does not match offer ${offer.offerId} (${offer.m}x${offer.k}x${offer.n})`)
+    throw new Error(
+      `lease for ${grant.offerId} does not match offer ${offer.offerId} (${offer.m}x${offer.k}x${offer.n})`,
+    )
   }
 }
 

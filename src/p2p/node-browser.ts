@@ -1,11 +1,13 @@
 /** The contributor's libp2p node: dials validators over WebSockets (wss in production). */
+import type { PrivateKey } from '@libp2p/interface'
 import { webSockets } from '@libp2p/websockets'
-import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import type { TesseraNode } from './node-server.ts'
 import { sharedOptions, type TesseraServices } from './services.ts'
 
 export interface BrowserNodeOptions {
+  /** The contributor's persistent identity; receipts are issued to its peer id. */
+  privateKey?: PrivateKey
   /**
    * Allow dialing plain ws:// on loopback and private addresses. Needed for a validator running on
    * the same machine (development, tests); public validators use wss and leave this off.
@@ -15,10 +17,9 @@ export interface BrowserNodeOptions {
 
 export async function createBrowserNode(options: BrowserNodeOptions = {}): Promise<TesseraNode> {
   return createLibp2p<TesseraServices>({
+    privateKey: options.privateKey,
     transports: [webSockets()],
     ...(options.allowPrivateAddresses ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
     ...sharedOptions(),
   })
 }
-
-export { multiaddr }

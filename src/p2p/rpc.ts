@@ -33,9 +33,7 @@ export async function request(
   }
 }
 
-export interface RequestHandler {
-  (payload: Uint8Array, remotePeer: PeerId): Promise<Uint8Array>
-}
+export type RequestHandler = (payload: Uint8Array, remotePeer: PeerId) => Promise<Uint8Array>
 
 export interface HandleOptions {
   maxRequestBytes: number

@@ -16,7 +16,10 @@ export type TesseraServices = {
 
 export type Libp2pServices = Libp2pOptions<TesseraServices>['services']
 
-export function sharedOptions(): Pick<Libp2pOptions<TesseraServices>, 'connectionEncrypters' | 'streamMuxers' | 'services'> {
+export function sharedOptions(): Pick<
+  Libp2pOptions<TesseraServices>,
+  'connectionEncrypters' | 'streamMuxers' | 'services'
+> {
   return {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

@@ -44,7 +44,14 @@ describe('protocol codec', () => {
       offerId: 'b0t3',
       engine: 'webgpu',
     })
-    const grant = { type: 'grant', leaseId: 'l-1', offerId: 'b0t3', expiresAt: 5, a: matrix(3, 5), b: matrix(5, 7) } as const
+    const grant = {
+      type: 'grant',
+      leaseId: 'l-1',
+      offerId: 'b0t3',
+      expiresAt: 5,
+      a: matrix(3, 5),
+      b: matrix(5, 7),
+    } as const
     expect(decodeLeaseResponse(encodeLeaseResponse(grant))).toEqual(grant)
     const refusal = { type: 'refusal', offerId: 'b0t3', reason: 'already-leased', message: 'taken' } as const
     expect(decodeLeaseResponse(encodeLeaseResponse(refusal))).toEqual(refusal)
@@ -66,7 +73,12 @@ describe('protocol codec', () => {
   })
 
   it('round-trips a rejection', () => {
-    const rejection = { type: 'rejection', leaseId: 'l-1', reason: 'verification-failed', message: 'row 3' } as const
+    const rejection = {
+      type: 'rejection',
+      leaseId: 'l-1',
+      reason: 'verification-failed',
+      message: 'row 3',
+    } as const
     expect(decodeResultResponse(encodeResultResponse(rejection))).toEqual(rejection)
   })
 
@@ -108,7 +120,9 @@ describe('protocol codec', () => {
       engine: 'cpu',
       elapsedMs: 0,
     })
-    expect(() => decodeResult(bytes)).toThrow(expect.objectContaining({ name: 'InvalidMessageError', field: 'c.data' }))
+    expect(() => decodeResult(bytes)).toThrow(
+      expect.objectContaining({ name: 'InvalidMessageError', field: 'c.data' }),
+    )
   })
 
   it('rejects tensors of too many elements or rank', () => {
@@ -155,7 +169,10 @@ describe('protocol codec', () => {
   })
 
   it('rejects an unknown rejection reason', () => {
-    const bytes = pb.ResultResponse.encode({ version: 1, rejection: { leaseId: 'l', reason: 'whatever', message: '' } })
+    const bytes = pb.ResultResponse.encode({
+      version: 1,
+      rejection: { leaseId: 'l', reason: 'whatever', message: '' },
+    })
     expect(() => decodeResultResponse(bytes)).toThrow(expect.objectContaining({ field: 'rejection.reason' }))
   })
 })

@@ -13,7 +13,12 @@ import {
   type MessageName,
   PROTOCOL_VERSION,
 } from './constants.ts'
-import { InvalidMessageError, MalformedMessageError, MessageTooLargeError, UnsupportedVersionError } from './errors.ts'
+import {
+  InvalidMessageError,
+  MalformedMessageError,
+  MessageTooLargeError,
+  UnsupportedVersionError,
+} from './errors.ts'
 import * as pb from './messages.ts'
 import {
   LEASE_REFUSAL_REASONS,
@@ -112,9 +117,13 @@ class Check {
     this.int(`${field}.shape[0]`, rows, 1, MAX_DIM)
     this.int(`${field}.shape[1]`, cols, 1, MAX_DIM)
     const elements = rows * cols
-    if (elements > MAX_TENSOR_ELEMENTS) this.fail(field, `has ${elements} elements, over ${MAX_TENSOR_ELEMENTS}`)
+    if (elements > MAX_TENSOR_ELEMENTS)
+      this.fail(field, `has ${elements} elements, over ${MAX_TENSOR_ELEMENTS}`)
     if (data.byteLength !== elements * 4) {
-      this.fail(`${field}.data`, `must be ${elements * 4} bytes for shape [${rows}, ${cols}], got ${data.byteLength}`)
+      this.fail(
+        `${field}.data`,
+        `must be ${elements * 4} bytes for shape [${rows}, ${cols}], got ${data.byteLength}`,
+      )
     }
     // Copy into a fresh, aligned buffer: the decoded bytes may sit at any offset of the frame (and
     // in Node they are a Buffer, whose slice() shares memory rather than copying).
@@ -126,11 +135,17 @@ class Check {
 
 function tensorOf(matrix: Matrix): pb.Tensor {
   if (matrix.data.length !== matrix.rows * matrix.cols) {
-    throw new RangeError(`matrix data has ${matrix.data.length} elements, shape says ${matrix.rows}x${matrix.cols}`)
+    throw new RangeError(
+      `matrix data has ${matrix.data.length} elements, shape says ${matrix.rows}x${matrix.cols}`,
+    )
   }
   return {
     shape: [matrix.rows, matrix.cols],
-    data: new Uint8Array(matrix.data.buffer, matrix.data.byteOffset, matrix.data.byteLength) as Uint8Array<ArrayBuffer>,
+    data: new Uint8Array(
+      matrix.data.buffer,
+      matrix.data.byteOffset,
+      matrix.data.byteLength,
+    ) as Uint8Array<ArrayBuffer>,
   }
 }
 
@@ -185,11 +200,14 @@ export function encodeLeaseResponse(response: LeaseResponse): Uint8Array {
 
 export function decodeLeaseResponse(bytes: Uint8Array): LeaseResponse {
   const raw = parse('leaseResponse', bytes, (b) =>
-    pb.LeaseResponse.decode(b, { limits: { grant: { a: { shape: MAX_TENSOR_RANK }, b: { shape: MAX_TENSOR_RANK } } } }),
+    pb.LeaseResponse.decode(b, {
+      limits: { grant: { a: { shape: MAX_TENSOR_RANK }, b: { shape: MAX_TENSOR_RANK } } },
+    }),
   )
   const c = new Check('LeaseResponse')
   c.version(raw.version)
-  if ((raw.grant == null) === (raw.refusal == null)) c.fail('grant|refusal', 'must hold exactly one of the two')
+  if ((raw.grant == null) === (raw.refusal == null))
+    c.fail('grant|refusal', 'must hold exactly one of the two')
   if (raw.grant != null) {
     const g = raw.grant
     const a = c.matrix('grant.a', g.a)
@@ -221,7 +239,9 @@ export function encodeResult(result: WorkResult): Uint8Array {
 }
 
 export function decodeResult(bytes: Uint8Array): WorkResult {
-  const raw = parse('result', bytes, (b) => pb.WorkResult.decode(b, { limits: { c: { shape: MAX_TENSOR_RANK } } }))
+  const raw = parse('result', bytes, (b) =>
+    pb.WorkResult.decode(b, { limits: { c: { shape: MAX_TENSOR_RANK } } }),
+  )
   const c = new Check('WorkResult')
   c.version(raw.version)
   return {
@@ -273,7 +293,8 @@ export function decodeResultResponse(bytes: Uint8Array): ResultResponse {
   const raw = parse('resultResponse', bytes, (b) => pb.ResultResponse.decode(b))
   const c = new Check('ResultResponse')
   c.version(raw.version)
-  if ((raw.receipt == null) === (raw.rejection == null)) c.fail('receipt|rejection', 'must hold exactly one of the two')
+  if ((raw.receipt == null) === (raw.rejection == null))
+    c.fail('receipt|rejection', 'must hold exactly one of the two')
   if (raw.receipt != null) {
     const bodyBytes = raw.receipt.body
     return { type: 'receipt', ...decodeSignedReceipt(bodyBytes, raw.receipt.signature) }

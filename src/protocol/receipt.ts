@@ -16,7 +16,10 @@ export class InvalidReceiptError extends Error {
   override name = 'InvalidReceiptError'
 }
 
-export async function signReceipt(body: Omit<ReceiptBody, 'domain'>, key: PrivateKey): Promise<SignedReceipt> {
+export async function signReceipt(
+  body: Omit<ReceiptBody, 'domain'>,
+  key: PrivateKey,
+): Promise<SignedReceipt> {
   const full: ReceiptBody = { domain: RECEIPT_DOMAIN, ...body }
   const bodyBytes = encodeReceiptBody(full)
   const signature = await key.sign(bodyBytes)
@@ -49,6 +52,7 @@ export async function verifyReceipt(
   }
   const publicKey = peerIdFromString(body.validator).publicKey
   if (publicKey == null) throw new InvalidReceiptError('validator peer id does not embed a public key')
-  if (!(await publicKey.verify(bodyBytes, signature))) throw new InvalidReceiptError('receipt signature is invalid')
+  if (!(await publicKey.verify(bodyBytes, signature)))
+    throw new InvalidReceiptError('receipt signature is invalid')
   return receipt
 }

@@ -19,7 +19,8 @@ export function createEpochClock(
   lengthMs = TEMPO_MS,
   now = Date.now,
 ): EpochClock {
-  if (!Number.isInteger(lengthMs) || lengthMs < 1000) throw new RangeError('epoch length must be at least 1 s')
+  if (!Number.isInteger(lengthMs) || lengthMs < 1000)
+    throw new RangeError('epoch length must be at least 1 s')
   let genesis = Number(ledger.getMeta('genesis'))
   if (!Number.isSafeInteger(genesis) || genesis <= 0) {
     genesis = now()

@@ -99,7 +99,9 @@ export function openLedger(path: string): Ledger {
     (lease_id, offer_id, contributor, epoch, reason, message, at)
     VALUES (@leaseId, @offerId, @contributor, @epoch, @reason, @message, @at)`)
   const offerDone = db.prepare('SELECT 1 FROM receipts WHERE offer_id = ?').pluck()
-  const forfeitStmt = db.prepare('UPDATE receipts SET forfeited = 1 WHERE contributor = ? AND epoch = ? AND forfeited = 0')
+  const forfeitStmt = db.prepare(
+    'UPDATE receipts SET forfeited = 1 WHERE contributor = ? AND epoch = ? AND forfeited = 0',
+  )
   const receiptTotals = db.prepare(`SELECT COUNT(*) AS accepted,
     COALESCE(SUM(CASE WHEN forfeited = 0 THEN credit END), 0) AS credit,
     COALESCE(SUM(CASE WHEN forfeited = 0 THEN flops END), 0) AS flops,
@@ -129,7 +131,9 @@ export function openLedger(path: string): Ledger {
       })
     } catch (err) {
       if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-        throw new DuplicateCreditError(`lease ${body.leaseId} or receipt ${body.receiptId} has already been credited`)
+        throw new DuplicateCreditError(
+          `lease ${body.leaseId} or receipt ${body.receiptId} has already been credited`,
+        )
       }
       throw err
     }

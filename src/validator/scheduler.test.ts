@@ -16,7 +16,14 @@ function setup() {
   const scheduler = createScheduler({
     netuid: 1,
     validator: 'validator',
-    layer: createSyntheticLayer({ seed: 1, batchRows: 8, inFeatures: 4, outFeatures: 8, tileRows: 4, tileCols: 4 }),
+    layer: createSyntheticLayer({
+      seed: 1,
+      batchRows: 8,
+      inFeatures: 4,
+      outFeatures: 8,
+      tileRows: 4,
+      tileCols: 4,
+    }),
     ledger,
     epochs: createEpochClock(ledger, 60_000, now),
     openOffers: 3,
@@ -24,7 +31,14 @@ function setup() {
     maxLeasesPerPeer: 2,
     now,
   })
-  return { scheduler, meta, completed, advance: (ms: number) => void (clock += ms) }
+  return {
+    scheduler,
+    meta,
+    completed,
+    advance: (ms: number) => {
+      clock += ms
+    },
+  }
 }
 
 describe('scheduler', () => {
@@ -32,10 +46,16 @@ describe('scheduler', () => {
     const { scheduler } = setup()
     const [o1, o2, o3] = scheduler.offers()
     expect(scheduler.lease('alice', { offerId: o1.offerId, engine: 'cpu' }).type).toBe('grant')
-    expect(scheduler.lease('bob', { offerId: o1.offerId, engine: 'cpu' })).toMatchObject({ reason: 'already-leased' })
+    expect(scheduler.lease('bob', { offerId: o1.offerId, engine: 'cpu' })).toMatchObject({
+      reason: 'already-leased',
+    })
     expect(scheduler.lease('alice', { offerId: o2.offerId, engine: 'cpu' }).type).toBe('grant')
-    expect(scheduler.lease('alice', { offerId: o3.offerId, engine: 'cpu' })).toMatchObject({ reason: 'too-many-leases' })
-    expect(scheduler.lease('alice', { offerId: 'nope', engine: 'cpu' })).toMatchObject({ reason: 'unknown-offer' })
+    expect(scheduler.lease('alice', { offerId: o3.offerId, engine: 'cpu' })).toMatchObject({
+      reason: 'too-many-leases',
+    })
+    expect(scheduler.lease('alice', { offerId: 'nope', engine: 'cpu' })).toMatchObject({
+      reason: 'unknown-offer',
+    })
     expect(scheduler.offers().map((o) => o.offerId)).toEqual([o3.offerId])
   })
 

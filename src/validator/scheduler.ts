@@ -165,10 +165,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const live = leases.get(leaseId)
       const lease = live ?? expired.get(leaseId)
       if (lease == null) return { ok: false, reason: 'unknown-lease', message: `no lease ${leaseId} is open` }
-      if (lease.peer !== peer) return { ok: false, reason: 'not-your-lease', message: 'this lease was granted to another peer' }
+      if (lease.peer !== peer)
+        return { ok: false, reason: 'not-your-lease', message: 'this lease was granted to another peer' }
       const open = tiles.get(lease.offerId)
       if (open == null) {
-        return { ok: false, reason: 'already-completed', message: `offer ${lease.offerId} was completed by someone else` }
+        return {
+          ok: false,
+          reason: 'already-completed',
+          message: `offer ${lease.offerId} was completed by someone else`,
+        }
       }
       return { ok: true, lease, tile: open.tile, late: live == null }
     },

@@ -16,7 +16,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-async function startValidator(overrides: Partial<Parameters<typeof createValidator>[0]> = {}): Promise<Validator> {
+async function startValidator(
+  overrides: Partial<Parameters<typeof createValidator>[0]> = {},
+): Promise<Validator> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-validator-'))
   const validator = await createValidator({
     netuid: 1,
@@ -107,7 +109,12 @@ describe('validator and a Node contributor over libp2p', () => {
       },
     }
     const events: ContributorEvent[] = []
-    const contributor = createContributor({ node, netuid: 1, engine: dishonest, onEvent: (e) => events.push(e) })
+    const contributor = createContributor({
+      node,
+      netuid: 1,
+      engine: dishonest,
+      onEvent: (e) => events.push(e),
+    })
     contributor.start()
     await until(events, 'refused', 1)
     await contributor.stop()

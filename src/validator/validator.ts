@@ -6,13 +6,19 @@
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
-import { decodeLeaseRequest, decodeResult, encodeLeaseResponse, encodeOffer, encodeResultResponse } from '../protocol/codec.ts'
-import { LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL, workTopic } from '../protocol/constants.ts'
-import { signReceipt } from '../protocol/receipt.ts'
-import type { LeaseResponse, Rejection, ResultResponse } from '../protocol/types.ts'
 import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
 import { handleRequests } from '../p2p/rpc.ts'
+import {
+  decodeLeaseRequest,
+  decodeResult,
+  encodeLeaseResponse,
+  encodeOffer,
+  encodeResultResponse,
+} from '../protocol/codec.ts'
+import { LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL, workTopic } from '../protocol/constants.ts'
+import { signReceipt } from '../protocol/receipt.ts'
+import type { LeaseResponse, Rejection, ResultResponse } from '../protocol/types.ts'
 import { cryptoRandomWords, DEFAULT_ROUNDS } from '../work/gemm/freivalds.ts'
 import { flopsOf, verifyGemm } from '../work/gemm/index.ts'
 import { createSyntheticLayer } from '../work/gemm/synthetic-layer.ts'
@@ -102,10 +108,20 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
     try {
       const request = decodeLeaseRequest(payload)
       response = isBanned(remote.toString())
-        ? { type: 'refusal', offerId: request.offerId, reason: 'banned', message: 'too many failed verifications this epoch' }
+        ? {
+            type: 'refusal',
+            offerId: request.offerId,
+            reason: 'banned',
+            message: 'too many failed verifications this epoch',
+          }
         : scheduler.lease(remote.toString(), request)
     } catch (err) {
-      response = { type: 'refusal', offerId: 'unknown', reason: 'bad-request', message: (err as Error).message }
+      response = {
+        type: 'refusal',
+        offerId: 'unknown',
+        reason: 'bad-request',
+        message: (err as Error).message,
+      }
     }
     return encodeLeaseResponse(response)
   }
@@ -113,7 +129,8 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
   async function onResult(payload: Uint8Array, remote: PeerId): Promise<Uint8Array> {
     const peer = remote.toString()
     const response = await judge(payload, peer)
-    if (response.type === 'rejection') log('rejected %s from %s: %s', response.leaseId, peer, response.message)
+    if (response.type === 'rejection')
+      log('rejected %s from %s: %s', response.leaseId, peer, response.message)
     return encodeResultResponse(response)
   }
 
@@ -135,7 +152,12 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
     }
     const { leaseId } = result
     if (isBanned(peer)) {
-      return { type: 'rejection', leaseId, reason: 'banned', message: 'too many failed verifications this epoch' }
+      return {
+        type: 'rejection',
+        leaseId,
+        reason: 'banned',
+        message: 'too many failed verifications this epoch',
+      }
     }
     const claim = scheduler.claim(leaseId, peer)
     if (!claim.ok) return { type: 'rejection', leaseId, reason: claim.reason, message: claim.message }
@@ -181,13 +203,21 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
   }
 
   const onRpcError = (err: unknown, remote: PeerId) => log.error('stream from %p failed: %e', remote, err)
-  await handleRequests(node, LEASE_PROTOCOL, onLease, { maxRequestBytes: MESSAGE_LIMITS.leaseRequest, onError: onRpcError })
-  await handleRequests(node, RESULT_PROTOCOL, onResult, { maxRequestBytes: MESSAGE_LIMITS.result, onError: onRpcError })
+  await handleRequests(node, LEASE_PROTOCOL, onLease, {
+    maxRequestBytes: MESSAGE_LIMITS.leaseRequest,
+    onError: onRpcError,
+  })
+  await handleRequests(node, RESULT_PROTOCOL, onResult, {
+    maxRequestBytes: MESSAGE_LIMITS.result,
+    onError: onRpcError,
+  })
 
   node.services.pubsub.subscribe(topic)
   const publishOffers = async () => {
     for (const offer of scheduler.offers()) {
-      await node.services.pubsub.publish(topic, encodeOffer(offer)).catch((err) => log.error('publish failed: %e', err))
+      await node.services.pubsub
+        .publish(topic, encodeOffer(offer))
+        .catch((err) => log.error('publish failed: %e', err))
     }
   }
   let publishing: Promise<void> | undefined

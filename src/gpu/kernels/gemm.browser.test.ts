@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { acquireGpu, type GpuContext } from '../device.ts'
-import { createGemmKernel, type GemmKernel } from './gemm.ts'
 import { gemmRef } from './gemm.ref.ts'
+import { createGemmKernel, type GemmKernel } from './gemm.ts'
 
 /** Deterministic signed test data. */
 function data(length: number, seed: number): Float32Array {

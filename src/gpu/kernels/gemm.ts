@@ -26,7 +26,9 @@ export function createGemmKernel(device: GPUDevice, config: GemmConfig = DEFAULT
   const { wgX, wgY, rm, rn, tileK } = config
   const workgroupBytes = 4 * tileK * (wgY * rm + wgX * rn)
   if (workgroupBytes > device.limits.maxComputeWorkgroupStorageSize) {
-    throw new RangeError(`gemm tiles need ${workgroupBytes} B of workgroup memory, device allows ${device.limits.maxComputeWorkgroupStorageSize}`)
+    throw new RangeError(
+      `gemm tiles need ${workgroupBytes} B of workgroup memory, device allows ${device.limits.maxComputeWorkgroupStorageSize}`,
+    )
   }
   const tileM = wgY * rm
   const tileN = wgX * rn
@@ -41,7 +43,12 @@ export function createGemmKernel(device: GPUDevice, config: GemmConfig = DEFAULT
   })
   const layout = device.createBindGroupLayout({
     label: 'gemm.bindGroupLayout',
-    entries: [storage(0, 'uniform'), storage(1, 'read-only-storage'), storage(2, 'read-only-storage'), storage(3, 'storage')],
+    entries: [
+      storage(0, 'uniform'),
+      storage(1, 'read-only-storage'),
+      storage(2, 'read-only-storage'),
+      storage(3, 'storage'),
+    ],
   })
   const pipeline = device.createComputePipeline({
     label: 'gemm.pipeline',
@@ -52,7 +59,9 @@ export function createGemmKernel(device: GPUDevice, config: GemmConfig = DEFAULT
   return {
     async run(a, b, m, n, k) {
       if (a.length !== m * k || b.length !== k * n) {
-        throw new RangeError(`gemm: A has ${a.length} elements (want ${m * k}), B ${b.length} (want ${k * n})`)
+        throw new RangeError(
+          `gemm: A has ${a.length} elements (want ${m * k}), B ${b.length} (want ${k * n})`,
+        )
       }
       const created: GPUBuffer[] = []
       const buffer = (label: string, size: number, usage: GPUBufferUsageFlags) => {

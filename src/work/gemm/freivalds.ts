@@ -96,7 +96,8 @@ export function freivalds(a: Matrix, b: Matrix, c: Matrix, options: FreivaldsOpt
       for (let j = 0; j < n; j++) cr += c.data[i * n + j] * r[j]
       const ratio = Math.abs(cr - abr) / tol[i]
       // NaN in C makes ratio NaN: `!(ratio <= 1)` counts it as a failure.
-      if (!(ratio <= 1)) return { ok: false, worstRatio: Number.isNaN(ratio) ? Number.POSITIVE_INFINITY : ratio, row: i }
+      if (!(ratio <= 1))
+        return { ok: false, worstRatio: Number.isNaN(ratio) ? Number.POSITIVE_INFINITY : ratio, row: i }
       if (ratio > worstRatio) {
         worstRatio = ratio
         worstRow = i

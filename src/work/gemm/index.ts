@@ -24,7 +24,11 @@ export async function executeGemm(input: GemmInput, engine: MatmulEngine): Promi
 
 export type Verdict =
   | { ok: true; worstRatio: number }
-  | { ok: false; reason: Extract<RejectionReason, 'wrong-shape' | 'non-finite' | 'verification-failed'>; message: string }
+  | {
+      ok: false
+      reason: Extract<RejectionReason, 'wrong-shape' | 'non-finite' | 'verification-failed'>
+      message: string
+    }
 
 export function verifyGemm(input: GemmInput, c: Matrix, options: FreivaldsOptions): Verdict {
   const { a, b } = input

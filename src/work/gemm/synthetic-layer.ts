@@ -53,7 +53,11 @@ export function createSyntheticLayer(options: SyntheticLayerOptions): SyntheticL
 
   const activations = (batch: number): Float32Array => {
     if (cached?.batch !== batch) {
-      const x = uniformMatrix(createPrng(mixSeed(seed, 0x58, batch)), batchRows * inFeatures, ...ACTIVATION_RANGE)
+      const x = uniformMatrix(
+        createPrng(mixSeed(seed, 0x58, batch)),
+        batchRows * inFeatures,
+        ...ACTIVATION_RANGE,
+      )
       cached = { batch, x }
     }
     return cached.x
@@ -75,7 +79,12 @@ export function createSyntheticLayer(options: SyntheticLayerOptions): SyntheticL
       for (let l = 0; l < inFeatures; l++) {
         b.set(weights.subarray(l * outFeatures + col0, l * outFeatures + col0 + n), l * n)
       }
-      return { batch, tile, a: { rows: m, cols: inFeatures, data: a }, b: { rows: inFeatures, cols: n, data: b } }
+      return {
+        batch,
+        tile,
+        a: { rows: m, cols: inFeatures, data: a },
+        b: { rows: inFeatures, cols: n, data: b },
+      }
     },
   }
 }

@@ -1,0 +1,67 @@
+/**
+ * Starts the validator exactly as `npm start` does (after its build step), on free ports and a fresh
+ * data dir, and stops it by the PID it started.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface ValidatorProcess {
+  url: string
+  dataDir: string
+  output(): string
+  stop(): Promise<void>
+}
+
+export async function startValidatorProcess(args: string[] = []): Promise<ValidatorProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'))
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/validator/cli.ts',
+      '--http-port',
+      '0',
+      '--listen',
+      '/ip4/127.0.0.1/tcp/0/ws',
+      '--data-dir',
+      dataDir,
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  child.stdout?.on('data', (d) => {
+    output += d
+  })
+  child.stderr?.on('data', (d) => {
+    output += d
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`validator did not start:\n${output}`)), 60_000)
+    const check = () => {
+      const match = /Open (\S+) to contribute/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    }
+    child.stdout?.on('data', check)
+    child.once('exit', (code) => reject(new Error(`validator exited with ${code}:\n${output}`)))
+  })
+  return {
+    url,
+    dataDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode == null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * <tessera-contribute>: the contribute widget, used by Tessera's own page and embeddable on a subnet
+ * owner's site with one script tag. Nothing touches the GPU or the network until Start is pressed.
+ *
+ * Attributes:
+ *   api        base URL of the validator that serves /api/bootstrap (default: this page's origin)
+ *   bootstrap  validator multiaddrs, space-separated (skips /api/bootstrap)
+ *   netuid     subnet id when `bootstrap` is given (default 1)
+ */
+import { type BootstrapInfo, fetchBootstrap, parseMultiaddrList } from '../client/bootstrap.ts'
+import type { ContributorEvent, ContributorStats } from '../client/contributor.ts'
+import type { Session } from '../client/session.ts'
+import { WIDGET_CSS } from './widget-styles.ts'
+
+const TEMPLATE = `
+<section class="card">
+  <header>
+    <h2>Contribute your GPU</h2>
+    <p class="subnet" data-testid="subnet">Subnet <span data-field="netuid">…</span></p>
+  </header>
+  <p class="consent">
+    When you press <strong>Start</strong>, this page runs matrix-multiplication shards for the subnet's
+    validator on your GPU through WebGPU, and sends the results back over an encrypted peer-to-peer
+    connection. It uses your GPU, power and some bandwidth while it runs. Nothing runs before you press
+    Start, and Stop ends all GPU work at once.
+  </p>
+  <p class="support" data-testid="support"></p>
+  <div class="controls">
+    <button type="button" class="start" data-testid="start">Start</button>
+    <button type="button" class="stop" data-testid="stop" disabled>Stop</button>
+    <label class="throttle">GPU use
+      <input type="range" min="10" max="100" step="10" value="100" data-testid="throttle" />
+      <output data-field="throttle">100%</output>
+    </label>
+  </div>
+  <p class="status" data-testid="status" role="status">Ready.</p>
+  <dl class="stats">
+    <div><dt>Accepted shards</dt><dd data-testid="accepted">0</dd></div>
+    <div><dt>Rejected</dt><dd data-testid="rejected">0</dd></div>
+    <div><dt>Credit (GFLOP)</dt><dd data-testid="credit">0</dd></div>
+    <div><dt>GFLOP/s</dt><dd data-testid="gflops">0</dd></div>
+  </dl>
+  <p class="engine">Engine: <span data-testid="engine">not started</span></p>
+  <p class="validator">Validator: <code data-field="validator">…</code></p>
+</section>`
+
+export class TesseraContribute extends HTMLElement {
+  #root = this.attachShadow({ mode: 'open' })
+  #session: Session | undefined
+  #bootstrap: Promise<BootstrapInfo> | undefined
+  #busy = false
+
+  connectedCallback(): void {
+    if (this.#root.childElementCount > 0) return
+    this.#root.innerHTML = `<style>${WIDGET_CSS}</style>${TEMPLATE}`
+    this.#button('start').addEventListener('click', () => void this.start())
+    this.#button('stop').addEventListener('click', () => void this.stop())
+    const throttle = this.#el<HTMLInputElement>('[data-testid="throttle"]')
+    throttle.addEventListener('input', () => {
+      this.#field('throttle').textContent = `${throttle.value}%`
+      this.#session?.setDutyCycle(Number(throttle.value) / 100)
+    })
+    const hasWebGpu = 'gpu' in navigator
+    this.#el('[data-testid="support"]').textContent = hasWebGpu
+      ? 'This browser supports WebGPU. The GPU is asked for only when you press Start.'
+      : 'This browser does not offer WebGPU, so it cannot contribute. Try a current Chrome or Edge.'
+    this.#button('start').disabled = !hasWebGpu
+    this.#bootstrap = this.#resolveBootstrap()
+    this.#bootstrap.then(
+      (info) => {
+        this.#field('netuid').textContent = String(info.netuid)
+        this.#field('validator').textContent = info.peerId ?? info.multiaddrs[0]
+      },
+      (err) => this.#status(`Cannot find a validator: ${(err as Error).message}`),
+    )
+  }
+
+  disconnectedCallback(): void {
+    void this.stop()
+  }
+
+  async start(): Promise<void> {
+    if (this.#session || this.#busy) return
+    this.#busy = true
+    this.#button('start').disabled = true
+    this.#status('Starting: asking for the GPU…')
+    try {
+      const bootstrap = await this.#bootstrap!
+      // Loaded on Start: the page stays small, and no GPU or libp2p code even loads before consent.
+      const { startSession } = await import('../client/session.ts')
+      this.#session = await startSession({
+        bootstrap,
+        dutyCycle: Number(this.#el<HTMLInputElement>('[data-testid="throttle"]').value) / 100,
+        allowPrivateAddresses: isLocal(bootstrap.multiaddrs),
+        onEvent: (event) => this.#onEvent(event),
+        onDeviceLost: (err) => {
+          this.#session = undefined
+          this.#setRunning(false)
+          this.#status(`${err.message}. Press Start to try again.`)
+        },
+      })
+      this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
+      this.#setRunning(true)
+      this.#status('Running: waiting for work from the validator…')
+    } catch (err) {
+      this.#setRunning(false)
+      this.#status(`Could not start: ${(err as Error).message}`)
+    } finally {
+      this.#busy = false
+    }
+  }
+
+  async stop(): Promise<void> {
+    const session = this.#session
+    if (session == null) return
+    this.#session = undefined
+    this.#button('stop').disabled = true
+    await session.stop()
+    this.#setRunning(false)
+    this.#status('Stopped. Nothing runs on your GPU.')
+  }
+
+  #onEvent(event: ContributorEvent): void {
+    if (event.type === 'stats') this.#showStats(event.stats)
+    else if (event.type === 'accepted') {
+      const { offerId } = event.receipt.body
+      this.#status(`Running: shard ${offerId} accepted (${event.computeMs.toFixed(0)} ms on the GPU).`)
+    } else if (event.type === 'rejected') this.#status(`A shard was rejected: ${event.rejection.message}`)
+    else if (event.type === 'error') this.#status(`Problem: ${event.error.message}. Retrying…`)
+  }
+
+  #showStats(stats: ContributorStats): void {
+    this.#el('[data-testid="accepted"]').textContent = String(stats.accepted)
+    this.#el('[data-testid="rejected"]').textContent = String(stats.rejected)
+    this.#el('[data-testid="credit"]').textContent = stats.credit.toFixed(6)
+    this.#el('[data-testid="gflops"]').textContent = stats.gflops.toFixed(2)
+  }
+
+  #setRunning(running: boolean): void {
+    this.#button('start').disabled = running || !('gpu' in navigator)
+    this.#button('stop').disabled = !running
+  }
+
+  #status(text: string): void {
+    this.#el('[data-testid="status"]').textContent = text
+  }
+
+  async #resolveBootstrap(): Promise<BootstrapInfo> {
+    const configured = parseMultiaddrList(this.getAttribute('bootstrap'))
+    if (configured.length > 0)
+      return { netuid: Number(this.getAttribute('netuid') ?? 1), multiaddrs: configured }
+    return fetchBootstrap(this.getAttribute('api') ?? location.href)
+  }
+
+  #el<T extends HTMLElement = HTMLElement>(selector: string): T {
+    return this.#root.querySelector<T>(selector)!
+  }
+
+  #button(name: 'start' | 'stop'): HTMLButtonElement {
+    return this.#el<HTMLButtonElement>(`[data-testid="${name}"]`)
+  }
+
+  #field(name: string): HTMLElement {
+    return this.#el(`[data-field="${name}"]`)
+  }
+}
+
+/** Loopback and private addresses are only dialable over plain ws when the gater allows it. */
+function isLocal(multiaddrs: string[]): boolean {
+  return multiaddrs.some((ma) =>
+    /^\/(ip4\/(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)|ip6\/::1\/|dns4?\/localhost\/)/.test(ma),
+  )
+}
+
+if (!customElements.get('tessera-contribute')) customElements.define('tessera-contribute', TesseraContribute)

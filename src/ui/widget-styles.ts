@@ -1,0 +1,21 @@
+export const WIDGET_CSS = `
+:host { display: block; font: 15px/1.45 system-ui, sans-serif; color: #1d232b; max-width: 40rem; }
+.card { border: 1px solid #d4dae2; border-radius: 12px; padding: 1.25rem 1.5rem; background: #fff; }
+header { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; }
+h2 { margin: 0 0 .5rem; font-size: 1.25rem; }
+.subnet { margin: 0; color: #5a6675; }
+.consent { background: #f4f7fb; border-radius: 8px; padding: .75rem 1rem; }
+.support { color: #5a6675; font-size: .9rem; }
+.controls { display: flex; align-items: center; gap: .75rem; flex-wrap: wrap; }
+button { font: inherit; padding: .5rem 1.25rem; border-radius: 8px; border: 1px solid #1f6feb; cursor: pointer; }
+button.start { background: #1f6feb; color: #fff; }
+button.stop { background: #fff; color: #b42318; border-color: #b42318; }
+button:disabled { opacity: .45; cursor: not-allowed; }
+.throttle { display: flex; align-items: center; gap: .5rem; color: #5a6675; }
+.status { min-height: 1.5em; font-weight: 500; }
+.stats { display: grid; grid-template-columns: repeat(4, 1fr); gap: .5rem; margin: 0; }
+.stats div { background: #f4f7fb; border-radius: 8px; padding: .5rem .75rem; }
+dt { font-size: .75rem; color: #5a6675; }
+dd { margin: 0; font-size: 1.25rem; font-variant-numeric: tabular-nums; }
+.engine, .validator { color: #5a6675; font-size: .85rem; word-break: break-all; }
+`

@@ -1,0 +1,140 @@
+/**
+ * `npm start` / `npm run validator`: runs a Tessera validator for one subnet and serves the site.
+ */
+import './polyfills.ts'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startHttpServer } from './http-server.ts'
+import { createValidator, VALIDATOR_DEFAULTS } from './validator.ts'
+
+const HELP = `Usage: npm run validator -- [options]
+
+Runs a Tessera validator: offers GEMM shards on libp2p gossip, verifies results, credits a SQLite
+ledger, and serves the contributor site over HTTP.
+
+Options:
+  --netuid <n>          subnet id (default 1)
+  --listen <multiaddr>  libp2p listen address, repeatable (default /ip4/127.0.0.1/tcp/9797/ws)
+  --http-host <host>    HTTP bind address (default 127.0.0.1)
+  --http-port <port>    HTTP port, 0 for any free one (default 8787)
+  --data-dir <dir>      ledger and peer key directory (default ./data)
+  --site-dir <dir>      built site to serve (default ./dist)
+  --epoch-length <s>    epoch length in seconds (default ${VALIDATOR_DEFAULTS.epochLengthMs / 1000}, one tempo)
+  --tile <R>x<C>        output tile size of each shard (default ${VALIDATOR_DEFAULTS.tileRows}x${VALIDATOR_DEFAULTS.tileCols})
+  --in-features <k>     inner dimension K of the synthetic layer (default ${VALIDATOR_DEFAULTS.inFeatures})
+  --out-features <n>    output features of the synthetic layer (default ${VALIDATOR_DEFAULTS.outFeatures})
+  --batch-rows <m>      rows per batch of the synthetic layer (default ${VALIDATOR_DEFAULTS.batchRows})
+  --seed <n>            seed of the synthetic layer (default 1)
+  --lease-ttl <s>       seconds a contributor has to return a shard (default ${VALIDATOR_DEFAULTS.leaseTtlMs / 1000})
+  -h, --help            show this help
+`
+
+function fail(message: string): never {
+  process.stderr.write(`tessera: ${message}\n\n${HELP}`)
+  process.exit(2)
+}
+
+function int(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value == null) return fallback
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}, got "${value}"`)
+  return n
+}
+
+function parse() {
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']
+  try {
+    values = parseArgs({ options: OPTIONS, allowPositionals: false }).values
+  } catch (err) {
+    fail((err as Error).message)
+  }
+  if (values.help) {
+    process.stdout.write(HELP)
+    process.exit(0)
+  }
+  const [tileRows, tileCols] = (
+    values.tile ?? `${VALIDATOR_DEFAULTS.tileRows}x${VALIDATOR_DEFAULTS.tileCols}`
+  )
+    .split('x')
+    .map((v) => int('tile', v, 0, 1))
+  if (tileCols == null) fail('--tile must look like 64x64')
+  return {
+    netuid: int('netuid', values.netuid, 1),
+    listen: values.listen ?? ['/ip4/127.0.0.1/tcp/9797/ws'],
+    httpHost: values['http-host'] ?? '127.0.0.1',
+    httpPort: int('http-port', values['http-port'], 8787),
+    dataDir: resolve(values['data-dir'] ?? 'data'),
+    siteDir: resolve(values['site-dir'] ?? 'dist'),
+    epochLengthMs:
+      int('epoch-length', values['epoch-length'], VALIDATOR_DEFAULTS.epochLengthMs / 1000, 1) * 1000,
+    tileRows,
+    tileCols,
+    inFeatures: int('in-features', values['in-features'], VALIDATOR_DEFAULTS.inFeatures, 1),
+    outFeatures: int('out-features', values['out-features'], VALIDATOR_DEFAULTS.outFeatures, 1),
+    batchRows: int('batch-rows', values['batch-rows'], VALIDATOR_DEFAULTS.batchRows, 1),
+    seed: int('seed', values.seed, 1),
+    leaseTtlMs: int('lease-ttl', values['lease-ttl'], VALIDATOR_DEFAULTS.leaseTtlMs / 1000, 1) * 1000,
+  }
+}
+
+const OPTIONS = {
+  netuid: { type: 'string' },
+  listen: { type: 'string', multiple: true },
+  'http-host': { type: 'string' },
+  'http-port': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'site-dir': { type: 'string' },
+  'epoch-length': { type: 'string' },
+  tile: { type: 'string' },
+  'in-features': { type: 'string' },
+  'out-features': { type: 'string' },
+  'batch-rows': { type: 'string' },
+  seed: { type: 'string' },
+  'lease-ttl': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+async function main(): Promise<void> {
+  const config = parse()
+  const validator = await createValidator(config)
+  const http = await startHttpServer({
+    host: config.httpHost,
+    port: config.httpPort,
+    siteDir: config.siteDir,
+    api: {
+      bootstrap: () => ({
+        netuid: config.netuid,
+        peerId: validator.peerId.toString(),
+        multiaddrs: validator.multiaddrs(),
+      }),
+      status: () => validator.status(),
+    },
+  })
+  process.stdout.write(
+    [
+      `Tessera validator for subnet ${config.netuid}`,
+      `  peer id  ${validator.peerId}`,
+      ...validator.multiaddrs().map((ma) => `  libp2p   ${ma}`),
+      `  ledger   ${config.dataDir}`,
+      `Open ${http.url} to contribute.`,
+      '',
+    ].join('\n'),
+  )
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    process.stdout.write(`\n${signal}: stopping\n`)
+    await http.close()
+    await validator.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+main().catch((err) => {
+  process.stderr.write(`tessera: ${(err as Error).stack ?? err}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,129 @@
+/**
+ * Serves the built site and the validator's small JSON API on one HTTP port. Static files come only
+ * from the site directory (no path escapes); API routes are plain functions returning JSON.
+ */
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.onnx': 'application/octet-stream',
+}
+
+export interface HttpServerOptions {
+  host: string
+  port: number
+  /** The built site (vite build output). */
+  siteDir: string
+  /** GET routes under /api/, answered as JSON; open to any origin so embedded widgets can read them. */
+  api: Record<string, () => unknown>
+}
+
+export interface HttpServer {
+  readonly url: string
+  close(): Promise<void>
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const root = resolve(options.siteDir)
+
+  async function serveFile(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '')
+    const file = join(root, relative === '' ? 'index.html' : relative)
+    if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'text/plain', 'forbidden')
+    let info: Awaited<ReturnType<typeof stat>>
+    try {
+      info = await stat(file)
+    } catch {
+      if (pathname === '/' || pathname === '/index.html') {
+        return send(
+          res,
+          503,
+          'text/plain',
+          'The site is not built yet: run `npm run build` (npm start does it for you).',
+        )
+      }
+      return send(res, 404, 'text/plain', 'not found')
+    }
+    if (info.isDirectory()) return serveFile(req, res, `${pathname.replace(/\/$/, '')}/index.html`)
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-length': info.size,
+      // Hashed build assets never change; pages must be revalidated so a new build is picked up.
+      'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ...SITE_HEADERS,
+    })
+    if (req.method === 'HEAD') return void res.end()
+    createReadStream(file).pipe(res)
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain', 'method not allowed')
+    if (url.pathname.startsWith('/api/')) {
+      const route = options.api[url.pathname.slice('/api/'.length)]
+      if (route == null)
+        return send(res, 404, 'application/json', JSON.stringify({ error: 'no such endpoint' }))
+      try {
+        return send(res, 200, 'application/json', JSON.stringify(route()), {
+          'access-control-allow-origin': '*',
+        })
+      } catch (err) {
+        return send(res, 500, 'application/json', JSON.stringify({ error: (err as Error).message }))
+      }
+    }
+    serveFile(req, res, url.pathname).catch((err) => send(res, 500, 'text/plain', String(err)))
+  })
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => resolveListen())
+  })
+  const { port } = server.address() as AddressInfo
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  return {
+    url: `http://${host}:${port}/`,
+    close: () =>
+      new Promise((resolveClose) => {
+        server.closeAllConnections()
+        server.close(() => resolveClose())
+      }),
+  }
+}
+
+/**
+ * Cross-origin isolation lets the page use wasm threads (SharedArrayBuffer); CORP cross-origin lets
+ * other sites embed the widget's script even when they are isolated themselves.
+ */
+const SITE_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'cross-origin',
+  // The embeddable widget loads its chunks as cross-origin module scripts, which need CORS.
+  'access-control-allow-origin': '*',
+  'x-content-type-options': 'nosniff',
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers })
+  res.end(body)
+}
