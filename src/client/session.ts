@@ -9,6 +9,7 @@ import { DeviceLostError } from '../gpu/errors.ts'
 import { createWebGpuEngine } from '../gpu/webgpu-engine.ts'
 import { createBrowserNode } from '../p2p/node-browser.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
+import { workTopic } from '../protocol/constants.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { type Contributor, type ContributorEvent, createContributor } from './contributor.ts'
 import { loadOrCreateBrowserKey } from './identity.ts'
@@ -56,6 +57,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     node = await createBrowserNode({
       privateKey: await loadOrCreateBrowserKey(),
       allowPrivateAddresses: options.allowPrivateAddresses,
+      scoredTopics: [workTopic(options.bootstrap.netuid)],
     })
     const errors: string[] = []
     for (const addr of options.bootstrap.multiaddrs) {

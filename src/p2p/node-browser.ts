@@ -6,6 +6,8 @@ import type { TesseraNode } from './node-server.ts'
 import { sharedOptions, type TesseraServices } from './services.ts'
 
 export interface BrowserNodeOptions {
+  /** Gossip topics whose invalid messages lower the sender's score (the work topics joined). */
+  scoredTopics?: string[]
   /** The contributor's persistent identity; receipts are issued to its peer id. */
   privateKey?: PrivateKey
   /**
@@ -20,6 +22,6 @@ export async function createBrowserNode(options: BrowserNodeOptions = {}): Promi
     privateKey: options.privateKey,
     transports: [webSockets()],
     ...(options.allowPrivateAddresses ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
-    ...sharedOptions(),
+    ...sharedOptions(options.scoredTopics),
   })
 }

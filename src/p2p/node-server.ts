@@ -6,6 +6,8 @@ import { createLibp2p } from 'libp2p'
 import { sharedOptions, type TesseraServices } from './services.ts'
 
 export interface ServerNodeOptions {
+  /** Gossip topics whose invalid messages lower the sender's score (the work topics joined). */
+  scoredTopics?: string[]
   /** Identity; a fresh one when omitted (Node contributors, tests). */
   privateKey?: PrivateKey
   /** e.g. `/ip4/127.0.0.1/tcp/9797/ws`; `/memory/<name>` listens in-process. */
@@ -20,6 +22,6 @@ export async function createServerNode(options: ServerNodeOptions): Promise<Tess
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
     transports: inMemory ? [memory()] : [webSockets()],
-    ...sharedOptions(),
+    ...sharedOptions(options.scoredTopics),
   })
 }

@@ -5,6 +5,7 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { type Identify, identify } from '@libp2p/identify'
 import type { Libp2pOptions } from 'libp2p'
 
@@ -14,12 +15,25 @@ export type TesseraServices = {
   pubsub: GossipSub
 }
 
-export type Libp2pServices = Libp2pOptions<TesseraServices>['services']
+/**
+ * Score parameters for a Tessera topic. Only invalid messages count against a peer: contributors never
+ * publish, so mesh-delivery penalties would punish honest listeners.
+ */
+export function topicScoreParams() {
+  return createTopicScoreParams({
+    topicWeight: 1,
+    timeInMeshWeight: 0,
+    firstMessageDeliveriesWeight: 0,
+    meshMessageDeliveriesWeight: 0,
+    meshFailurePenaltyWeight: 0,
+    invalidMessageDeliveriesWeight: -10,
+    invalidMessageDeliveriesDecay: 0.99,
+  })
+}
 
-export function sharedOptions(): Pick<
-  Libp2pOptions<TesseraServices>,
-  'connectionEncrypters' | 'streamMuxers' | 'services'
-> {
+export function sharedOptions(
+  scoredTopics: string[] = [],
+): Pick<Libp2pOptions<TesseraServices>, 'connectionEncrypters' | 'streamMuxers' | 'services'> {
   return {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -30,7 +44,11 @@ export function sharedOptions(): Pick<
         // arrives is not lost for good; publishing must not throw while nobody listens yet.
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
-      }) as (components: unknown) => GossipSub,
+        // A rejected (malformed or forged) message lowers its sender's score on these topics.
+        scoreParams: createPeerScoreParams({
+          topics: Object.fromEntries(scoredTopics.map((topic) => [topic, topicScoreParams()])),
+        }),
+      }),
     },
   }
 }

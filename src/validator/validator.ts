@@ -93,7 +93,11 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
   const privateKey = await loadOrCreatePeerKey(join(options.dataDir, 'peer.key'))
   const ledger = openLedger(join(options.dataDir, 'ledger.sqlite'))
   const epochs = createEpochClock(ledger, options.epochLengthMs)
-  const node = await createServerNode({ privateKey, listen: options.listen })
+  const node = await createServerNode({
+    privateKey,
+    listen: options.listen,
+    scoredTopics: [workTopic(options.netuid)],
+  })
   const validator = node.peerId.toString()
   const layer = createSyntheticLayer(options)
   const scheduler: Scheduler = createScheduler({ ...options, validator, layer, ledger, epochs })

@@ -1,0 +1,71 @@
+import { multiaddr } from '@multiformats/multiaddr'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
+import { encodeOffer } from '../protocol/codec.ts'
+import { workTopic } from '../protocol/constants.ts'
+import type { WorkOffer } from '../protocol/types.ts'
+import { createOfferBook } from './offer-book.ts'
+
+const topic = workTopic(1)
+const nodes: TesseraNode[] = []
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.stop()))
+})
+
+async function node(): Promise<TesseraNode> {
+  const n = await createServerNode({ listen: [`/memory/${crypto.randomUUID()}`], scoredTopics: [topic] })
+  nodes.push(n)
+  return n
+}
+
+function offerFrom(validator: string, offerId: string): WorkOffer {
+  return {
+    netuid: 1,
+    validator,
+    offerId,
+    kind: 'gemm',
+    m: 2,
+    n: 2,
+    k: 2,
+    flops: 16,
+    expiresAt: Date.now() + 60_000,
+    epoch: 0,
+  }
+}
+
+async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+describe('offer book (gossip)', () => {
+  it('keeps offers signed by the validator they name, rejects the rest and lowers the sender score', async () => {
+    const [contributor, honest, attacker] = [await node(), await node(), await node()]
+    const book = createOfferBook(contributor.services.pubsub, 1)
+    for (const peer of [honest, attacker]) {
+      peer.services.pubsub.subscribe(topic)
+      await contributor.dial(multiaddr(peer.getMultiaddrs()[0]))
+    }
+    const subscribed = (peer: TesseraNode) =>
+      peer.services.pubsub.getSubscribers(topic).some((p) => p.equals(contributor.peerId))
+    await waitFor(() => subscribed(honest) && subscribed(attacker))
+
+    const attackerId = attacker.peerId.toString()
+    await attacker.services.pubsub.publish(topic, Uint8Array.of(1, 2, 3, 4))
+    // Well-formed, but it names the honest validator while the attacker signed it.
+    await attacker.services.pubsub.publish(topic, encodeOffer(offerFrom(honest.peerId.toString(), 'forged')))
+    await honest.services.pubsub.publish(topic, encodeOffer(offerFrom(honest.peerId.toString(), 'real')))
+
+    const offer = await book.take(AbortSignal.timeout(10_000))
+    expect(offer.offerId).toBe('real')
+    const score = () =>
+      (contributor.services.pubsub as unknown as { getScore(p: string): number }).getScore(attackerId)
+    // Two invalid deliveries: the penalty is weight x count^2 = -10 x 4 (slightly decayed).
+    await waitFor(() => score() <= -30)
+    expect(book.size()).toBe(0)
+    book.close()
+  })
+})

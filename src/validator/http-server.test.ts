@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type HttpServer, startHttpServer } from './http-server.ts'
+
+let server: HttpServer
+const root = mkdtempSync(join(tmpdir(), 'tessera-http-'))
+const site = join(root, 'site')
+
+beforeAll(async () => {
+  mkdirSync(join(site, 'assets'), { recursive: true })
+  writeFileSync(join(site, 'index.html'), '<h1>hi</h1>')
+  writeFileSync(join(site, 'assets', 'app-abc.js'), 'export {}')
+  writeFileSync(join(root, 'secret.txt'), 'do not serve')
+  server = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    siteDir: site,
+    api: { status: () => ({ ok: 1 }) },
+  })
+})
+afterAll(async () => {
+  await server.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+describe('http server', () => {
+  it('serves the site with isolation headers and long caching for hashed assets', async () => {
+    const page = await fetch(server.url)
+    expect(await page.text()).toBe('<h1>hi</h1>')
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin')
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
+    const asset = await fetch(new URL('assets/app-abc.js', server.url))
+    expect(asset.headers.get('content-type')).toContain('text/javascript')
+    expect(asset.headers.get('cache-control')).toContain('immutable')
+  })
+
+  it('answers API routes as JSON readable from any origin', async () => {
+    const res = await fetch(new URL('api/status', server.url))
+    expect(await res.json()).toEqual({ ok: 1 })
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    expect((await fetch(new URL('api/nope', server.url))).status).toBe(404)
+  })
+
+  it('never serves files outside the site directory', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
+      const res = await fetch(`${server.url.replace(/\/$/, '')}${path}`)
+      expect(res.status).not.toBe(200)
+      expect(await res.text()).not.toContain('do not serve')
+    }
+  })
+
+  it('refuses methods other than GET and HEAD', async () => {
+    expect((await fetch(server.url, { method: 'POST' })).status).toBe(405)
+  })
+})
