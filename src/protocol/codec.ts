@@ -4,6 +4,8 @@
  * errors in errors.ts that says which message and field was wrong.
  */
 import {
+  MAX_CLAIM_MESSAGE_BYTES,
+  MAX_CLAIM_RECEIPTS,
   MAX_DIM,
   MAX_ID_LENGTH,
   MAX_TENSOR_ELEMENTS,
@@ -21,6 +23,10 @@ import {
 } from './errors.ts'
 import * as pb from './messages.ts'
 import {
+  CLAIM_REJECTION_REASONS,
+  type ClaimAckBody,
+  type ClaimRequest,
+  type ClaimResponse,
   LEASE_REFUSAL_REASONS,
   type LeaseRequest,
   type LeaseResponse,
@@ -313,4 +319,92 @@ export function decodeSignedReceipt(bodyBytes: Uint8Array, signature: Uint8Array
   const c = new Check('Receipt')
   if (signature.byteLength === 0 || signature.byteLength > 512) c.fail('signature', 'must be 1 to 512 bytes')
   return { bodyBytes, signature, body: decodeReceiptBody(bodyBytes) }
+}
+
+// --- claims (stream) ---
+
+export function encodeClaimRequest(request: ClaimRequest): Uint8Array {
+  return pb.ClaimRequest.encode({
+    version: PROTOCOL_VERSION,
+    message: request.message as Uint8Array<ArrayBuffer>,
+    signature: request.signature as Uint8Array<ArrayBuffer>,
+    receiptIds: request.receiptIds,
+  })
+}
+
+export function decodeClaimRequest(bytes: Uint8Array): ClaimRequest {
+  const raw = parse('claimRequest', bytes, (b) =>
+    pb.ClaimRequest.decode(b, { limits: { receiptIds: MAX_CLAIM_RECEIPTS } }),
+  )
+  const c = new Check('ClaimRequest')
+  c.version(raw.version)
+  if (raw.message.byteLength === 0 || raw.message.byteLength > MAX_CLAIM_MESSAGE_BYTES) {
+    c.fail('message', `must be 1 to ${MAX_CLAIM_MESSAGE_BYTES} bytes`)
+  }
+  if (raw.signature.byteLength < 64 || raw.signature.byteLength > 65)
+    c.fail('signature', 'must be 64 or 65 bytes')
+  if (raw.receiptIds.length === 0) c.fail('receiptIds', 'must name at least one receipt')
+  const receiptIds = raw.receiptIds.map((id, i) => c.id(`receiptIds[${i}]`, id))
+  if (new Set(receiptIds).size !== receiptIds.length) c.fail('receiptIds', 'must not repeat a receipt')
+  return { message: raw.message, signature: raw.signature, receiptIds }
+}
+
+export function encodeClaimAckBody(body: ClaimAckBody): Uint8Array {
+  return pb.ClaimAckBody.encode({ ...body, receiptsRoot: body.receiptsRoot as Uint8Array<ArrayBuffer> })
+}
+
+export function decodeClaimAckBody(bytes: Uint8Array): ClaimAckBody {
+  const raw = parse('claimResponse', bytes, (b) => pb.ClaimAckBody.decode(b, { limits: { epochs: 64 } }))
+  const c = new Check('ClaimAckBody')
+  return {
+    domain: c.text('domain', raw.domain),
+    netuid: c.int('netuid', raw.netuid, 0, 65_535),
+    validator: c.peerId('validator', raw.validator),
+    contributor: c.peerId('contributor', raw.contributor),
+    claimId: c.id('claimId', raw.claimId),
+    address: c.text('address', raw.address),
+    epochs: raw.epochs.map((e, i) => c.int(`epochs[${i}]`, e, 0, 0xffff_ffff)),
+    receiptsRoot: c.bytes('receiptsRoot', raw.receiptsRoot, 32),
+    receipts: c.int('receipts', raw.receipts, 1, MAX_CLAIM_RECEIPTS),
+    credit: c.finite('credit', raw.credit, 0),
+    recordedAt: c.int('recordedAt', raw.recordedAt, 1, Number.MAX_SAFE_INTEGER),
+  }
+}
+
+export function encodeClaimResponse(response: ClaimResponse): Uint8Array {
+  if (response.type === 'ack') {
+    return pb.ClaimResponse.encode({
+      version: PROTOCOL_VERSION,
+      ack: { body: response.bodyBytes, signature: response.signature } as pb.ClaimAck,
+    })
+  }
+  return pb.ClaimResponse.encode({
+    version: PROTOCOL_VERSION,
+    rejection: { reason: response.reason, message: response.message },
+  })
+}
+
+export function decodeClaimResponse(bytes: Uint8Array): ClaimResponse {
+  const raw = parse('claimResponse', bytes, (b) => pb.ClaimResponse.decode(b))
+  const c = new Check('ClaimResponse')
+  c.version(raw.version)
+  if ((raw.ack == null) === (raw.rejection == null))
+    c.fail('ack|rejection', 'must hold exactly one of the two')
+  if (raw.ack != null) {
+    if (raw.ack.signature.byteLength === 0 || raw.ack.signature.byteLength > 512) {
+      c.fail('ack.signature', 'must be 1 to 512 bytes')
+    }
+    return {
+      type: 'ack',
+      bodyBytes: raw.ack.body,
+      signature: raw.ack.signature,
+      body: decodeClaimAckBody(raw.ack.body),
+    }
+  }
+  const r = raw.rejection!
+  return {
+    type: 'rejection',
+    reason: c.member('rejection.reason', r.reason, CLAIM_REJECTION_REASONS),
+    message: c.text('rejection.message', r.message),
+  }
 }

@@ -17,8 +17,20 @@ export function workTopic(netuid: number): string {
   return `/tessera/${netuid}/work/1`
 }
 
+/** Stream protocol a contributor opens to claim its receipts for a payout address. */
+export const CLAIM_PROTOCOL = '/tessera/claim/1'
+
 /** Domain tag inside every signed receipt body, so a receipt signature is never valid for other data. */
 export const RECEIPT_DOMAIN = 'tessera-receipt/1'
+
+/** Domain tag inside the validator's signed acknowledgment of a claim. */
+export const CLAIM_ACK_DOMAIN = 'tessera-claim-ack/1'
+
+/** Receipts one claim may name: an epoch of small shards from one browser fits several times over. */
+export const MAX_CLAIM_RECEIPTS = 4096
+
+/** Longest claim text a wallet is asked to sign: a dozen short lines. */
+export const MAX_CLAIM_MESSAGE_BYTES = 2048
 
 /** Longest id (offer, lease, receipt) accepted: ours are under 64 characters. */
 export const MAX_ID_LENGTH = 128
@@ -45,6 +57,8 @@ export const MESSAGE_LIMITS = {
   leaseResponse: 2 * MAX_TENSOR_ELEMENTS * 4 + ENVELOPE_BYTES,
   result: MAX_TENSOR_ELEMENTS * 4 + ENVELOPE_BYTES,
   resultResponse: ENVELOPE_BYTES,
+  claimRequest: MAX_CLAIM_RECEIPTS * (MAX_ID_LENGTH + 3) + MAX_CLAIM_MESSAGE_BYTES + ENVELOPE_BYTES,
+  claimResponse: ENVELOPE_BYTES,
 } as const
 
 export type MessageName = keyof typeof MESSAGE_LIMITS

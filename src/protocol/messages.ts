@@ -2048,3 +2048,889 @@ export namespace ResultResponse {
     return streamMessage(buf, ResultResponse.codec(), opts)
   }
 }
+
+export interface ClaimRequest {
+  version: number
+  message: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+  receiptIds: string[]
+}
+
+export namespace ClaimRequest {
+  let _codec: Codec<ClaimRequest>
+
+  export const codec = (): Codec<ClaimRequest> => {
+    if (_codec == null) {
+      _codec = message<ClaimRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.message != null && obj.message.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.message)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signature)
+        }
+
+        if (obj.receiptIds != null && obj.receiptIds.length > 0) {
+          for (const value of obj.receiptIds) {
+            w.uint32(34)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          message: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0),
+          receiptIds: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.message = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signature = reader.bytes()
+              break
+            }
+            case 4: {
+              if (opts.limits?.receiptIds != null && obj.receiptIds.length === opts.limits.receiptIds) {
+                throw new MaxLengthError('Decode error - repeated field "receiptIds" had too many elements')
+              }
+
+              obj.receiptIds.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          receiptIds: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.receiptIds != null && obj.receiptIds === opts.limits.receiptIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "receiptIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.receiptIds[]`,
+                index: obj.receiptIds,
+                value: reader.string()
+              }
+
+              obj.receiptIds++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClaimRequestVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface ClaimRequestMessageFieldEvent {
+    field: '$.message'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimRequestSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimRequestReceiptIdsFieldEvent {
+    field: '$.receiptIds[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<ClaimRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClaimRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimRequest>): ClaimRequest {
+    return decodeMessage(buf, ClaimRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimRequest>): Generator<ClaimRequestVersionFieldEvent | ClaimRequestMessageFieldEvent | ClaimRequestSignatureFieldEvent | ClaimRequestReceiptIdsFieldEvent> {
+    return streamMessage(buf, ClaimRequest.codec(), opts)
+  }
+}
+
+export interface ClaimAckBody {
+  domain: string
+  netuid: number
+  validator: string
+  contributor: string
+  claimId: string
+  address: string
+  epochs: number[]
+  receiptsRoot: Uint8Array<ArrayBuffer>
+  receipts: number
+  credit: number
+  recordedAt: number
+}
+
+export namespace ClaimAckBody {
+  let _codec: Codec<ClaimAckBody>
+
+  export const codec = (): Codec<ClaimAckBody> => {
+    if (_codec == null) {
+      _codec = message<ClaimAckBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.domain != null && obj.domain !== '')) {
+          w.uint32(10)
+          w.string(obj.domain)
+        }
+
+        if ((obj.netuid != null && obj.netuid !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.netuid)
+        }
+
+        if ((obj.validator != null && obj.validator !== '')) {
+          w.uint32(26)
+          w.string(obj.validator)
+        }
+
+        if ((obj.contributor != null && obj.contributor !== '')) {
+          w.uint32(34)
+          w.string(obj.contributor)
+        }
+
+        if ((obj.claimId != null && obj.claimId !== '')) {
+          w.uint32(42)
+          w.string(obj.claimId)
+        }
+
+        if ((obj.address != null && obj.address !== '')) {
+          w.uint32(50)
+          w.string(obj.address)
+        }
+
+        if (obj.epochs != null && obj.epochs.length > 0) {
+          for (const value of obj.epochs) {
+            w.uint32(56)
+            w.uint32(value)
+          }
+        }
+
+        if ((obj.receiptsRoot != null && obj.receiptsRoot.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.receiptsRoot)
+        }
+
+        if ((obj.receipts != null && obj.receipts !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.receipts)
+        }
+
+        if ((obj.credit != null && obj.credit !== 0)) {
+          w.uint32(81)
+          w.double(obj.credit)
+        }
+
+        if ((obj.recordedAt != null && obj.recordedAt !== 0)) {
+          w.uint32(88)
+          w.uint64Number(obj.recordedAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          domain: '',
+          netuid: 0,
+          validator: '',
+          contributor: '',
+          claimId: '',
+          address: '',
+          epochs: [],
+          receiptsRoot: uint8ArrayAlloc(0),
+          receipts: 0,
+          credit: 0,
+          recordedAt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.domain = reader.string()
+              break
+            }
+            case 2: {
+              obj.netuid = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.validator = reader.string()
+              break
+            }
+            case 4: {
+              obj.contributor = reader.string()
+              break
+            }
+            case 5: {
+              obj.claimId = reader.string()
+              break
+            }
+            case 6: {
+              obj.address = reader.string()
+              break
+            }
+            case 7: {
+              if (opts.limits?.epochs != null && obj.epochs.length === opts.limits.epochs) {
+                throw new MaxLengthError('Decode error - repeated field "epochs" had too many elements')
+              }
+
+              obj.epochs.push(reader.uint32())
+              break
+            }
+            case 8: {
+              obj.receiptsRoot = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.receipts = reader.uint32()
+              break
+            }
+            case 10: {
+              obj.credit = reader.double()
+              break
+            }
+            case 11: {
+              obj.recordedAt = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          epochs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.domain`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.netuid`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.validator`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.contributor`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.claimId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.address`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              if (opts.limits?.epochs != null && obj.epochs === opts.limits.epochs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "epochs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.epochs[]`,
+                index: obj.epochs,
+                value: reader.uint32()
+              }
+
+              obj.epochs++
+
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.receiptsRoot`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.receipts`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.credit`,
+                value: reader.double()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.recordedAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClaimAckBodyDomainFieldEvent {
+    field: '$.domain'
+    value: string
+  }
+
+  export interface ClaimAckBodyNetuidFieldEvent {
+    field: '$.netuid'
+    value: number
+  }
+
+  export interface ClaimAckBodyValidatorFieldEvent {
+    field: '$.validator'
+    value: string
+  }
+
+  export interface ClaimAckBodyContributorFieldEvent {
+    field: '$.contributor'
+    value: string
+  }
+
+  export interface ClaimAckBodyClaimIdFieldEvent {
+    field: '$.claimId'
+    value: string
+  }
+
+  export interface ClaimAckBodyAddressFieldEvent {
+    field: '$.address'
+    value: string
+  }
+
+  export interface ClaimAckBodyEpochsFieldEvent {
+    field: '$.epochs[]'
+    index: number
+    value: number
+  }
+
+  export interface ClaimAckBodyReceiptsRootFieldEvent {
+    field: '$.receiptsRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimAckBodyReceiptsFieldEvent {
+    field: '$.receipts'
+    value: number
+  }
+
+  export interface ClaimAckBodyCreditFieldEvent {
+    field: '$.credit'
+    value: number
+  }
+
+  export interface ClaimAckBodyRecordedAtFieldEvent {
+    field: '$.recordedAt'
+    value: number
+  }
+
+  export function encode (obj: Partial<ClaimAckBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClaimAckBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimAckBody>): ClaimAckBody {
+    return decodeMessage(buf, ClaimAckBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimAckBody>): Generator<ClaimAckBodyDomainFieldEvent | ClaimAckBodyNetuidFieldEvent | ClaimAckBodyValidatorFieldEvent | ClaimAckBodyContributorFieldEvent | ClaimAckBodyClaimIdFieldEvent | ClaimAckBodyAddressFieldEvent | ClaimAckBodyEpochsFieldEvent | ClaimAckBodyReceiptsRootFieldEvent | ClaimAckBodyReceiptsFieldEvent | ClaimAckBodyCreditFieldEvent | ClaimAckBodyRecordedAtFieldEvent> {
+    return streamMessage(buf, ClaimAckBody.codec(), opts)
+  }
+}
+
+export interface ClaimAck {
+  body: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace ClaimAck {
+  let _codec: Codec<ClaimAck>
+
+  export const codec = (): Codec<ClaimAck> => {
+    if (_codec == null) {
+      _codec = message<ClaimAck>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.body)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          body: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.body = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClaimAckBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimAckSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ClaimAck>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClaimAck.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimAck>): ClaimAck {
+    return decodeMessage(buf, ClaimAck.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimAck>): Generator<ClaimAckBodyFieldEvent | ClaimAckSignatureFieldEvent> {
+    return streamMessage(buf, ClaimAck.codec(), opts)
+  }
+}
+
+export interface ClaimRejection {
+  reason: string
+  message: string
+}
+
+export namespace ClaimRejection {
+  let _codec: Codec<ClaimRejection>
+
+  export const codec = (): Codec<ClaimRejection> => {
+    if (_codec == null) {
+      _codec = message<ClaimRejection>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(10)
+          w.string(obj.reason)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(18)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          reason: '',
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.reason = reader.string()
+              break
+            }
+            case 2: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClaimRejectionReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export interface ClaimRejectionMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ClaimRejection>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClaimRejection.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimRejection>): ClaimRejection {
+    return decodeMessage(buf, ClaimRejection.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimRejection>): Generator<ClaimRejectionReasonFieldEvent | ClaimRejectionMessageFieldEvent> {
+    return streamMessage(buf, ClaimRejection.codec(), opts)
+  }
+}
+
+export interface ClaimResponse {
+  version: number
+  ack?: ClaimAck
+  rejection?: ClaimRejection
+}
+
+export namespace ClaimResponse {
+  let _codec: Codec<ClaimResponse>
+
+  export const codec = (): Codec<ClaimResponse> => {
+    if (_codec == null) {
+      _codec = message<ClaimResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.ack != null) {
+          w.uint32(18)
+          ClaimAck.codec().encode(obj.ack, w)
+        }
+
+        if (obj.rejection != null) {
+          w.uint32(26)
+          ClaimRejection.codec().encode(obj.rejection, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.ack = ClaimAck.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.ack
+              })
+              break
+            }
+            case 3: {
+              obj.rejection = ClaimRejection.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.rejection
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield * ClaimAck.codec().stream(reader, reader.uint32(), `${prefix}.ack`, {
+                limits: opts.limits?.ack
+              })
+
+              break
+            }
+            case 3: {
+              yield * ClaimRejection.codec().stream(reader, reader.uint32(), `${prefix}.rejection`, {
+                limits: opts.limits?.rejection
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClaimResponseVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface ClaimResponseAckBodyFieldEvent {
+    field: '$.ack.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimResponseAckSignatureFieldEvent {
+    field: '$.ack.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimResponseRejectionReasonFieldEvent {
+    field: '$.rejection.reason'
+    value: string
+  }
+
+  export interface ClaimResponseRejectionMessageFieldEvent {
+    field: '$.rejection.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ClaimResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClaimResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimResponse>): ClaimResponse {
+    return decodeMessage(buf, ClaimResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimResponse>): Generator<ClaimResponseVersionFieldEvent | ClaimResponseAckBodyFieldEvent | ClaimResponseAckSignatureFieldEvent | ClaimResponseRejectionReasonFieldEvent | ClaimResponseRejectionMessageFieldEvent> {
+    return streamMessage(buf, ClaimResponse.codec(), opts)
+  }
+}

@@ -1,13 +1,11 @@
 /**
  * Receipt signing and verification. The validator signs the encoded ReceiptBody bytes with its libp2p
- * identity key; anyone holding the bytes can check them against the validator's peer id, which for
- * Ed25519 identities embeds the public key. Signing bytes (not a re-encoding) means both sides verify
- * exactly what was signed.
+ * identity key; signing bytes (not a re-encoding) means both sides verify exactly what was signed.
  */
 import type { PrivateKey } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { decodeSignedReceipt, encodeReceiptBody } from './codec.ts'
 import { RECEIPT_DOMAIN } from './constants.ts'
+import { InvalidSignatureError, signBytes, verifyPeerSignature } from './signed.ts'
 import type { ReceiptBody, SignedReceipt } from './types.ts'
 
 /** A receipt's signature does not match its body, or it names another validator or contributor. */
@@ -22,8 +20,7 @@ export async function signReceipt(
 ): Promise<SignedReceipt> {
   const full: ReceiptBody = { domain: RECEIPT_DOMAIN, ...body }
   const bodyBytes = encodeReceiptBody(full)
-  const signature = await key.sign(bodyBytes)
-  return { bodyBytes, signature, body: full }
+  return { bodyBytes, signature: await signBytes(bodyBytes, key), body: full }
 }
 
 export interface ExpectedReceipt {
@@ -50,9 +47,11 @@ export async function verifyReceipt(
   if (expected.leaseId != null && body.leaseId !== expected.leaseId) {
     throw new InvalidReceiptError(`receipt is for lease ${body.leaseId}, not ${expected.leaseId}`)
   }
-  const publicKey = peerIdFromString(body.validator).publicKey
-  if (publicKey == null) throw new InvalidReceiptError('validator peer id does not embed a public key')
-  if (!(await publicKey.verify(bodyBytes, signature)))
-    throw new InvalidReceiptError('receipt signature is invalid')
+  try {
+    await verifyPeerSignature(body.validator, bodyBytes, signature)
+  } catch (err) {
+    if (err instanceof InvalidSignatureError) throw new InvalidReceiptError(`receipt ${err.message}`)
+    throw err
+  }
   return receipt
 }

@@ -108,3 +108,50 @@ export interface Rejection {
 }
 
 export type ResultResponse = ({ type: 'receipt' } & SignedReceipt) | ({ type: 'rejection' } & Rejection)
+
+/** Why a validator refused a claim; each condition has its own reason. */
+export const CLAIM_REJECTION_REASONS = [
+  'bad-request',
+  'bad-signature',
+  'wrong-peer',
+  'wrong-validator',
+  'wrong-subnet',
+  'expired',
+  'replayed',
+  'root-mismatch',
+  'unknown-receipt',
+  'already-claimed',
+  'outside-window',
+] as const
+export type ClaimRejectionReason = (typeof CLAIM_REJECTION_REASONS)[number]
+
+export interface ClaimRequest {
+  /** The claim text exactly as the wallet was asked to sign it (unwrapped). */
+  message: Uint8Array
+  signature: Uint8Array
+  receiptIds: string[]
+}
+
+export interface ClaimAckBody {
+  domain: string
+  netuid: number
+  validator: string
+  contributor: string
+  claimId: string
+  address: string
+  epochs: number[]
+  receiptsRoot: Uint8Array
+  receipts: number
+  credit: number
+  recordedAt: number
+}
+
+export interface SignedClaimAck {
+  bodyBytes: Uint8Array
+  signature: Uint8Array
+  body: ClaimAckBody
+}
+
+export type ClaimResponse =
+  | ({ type: 'ack' } & SignedClaimAck)
+  | { type: 'rejection'; reason: ClaimRejectionReason; message: string }

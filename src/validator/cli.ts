@@ -2,9 +2,12 @@
  * `npm start` / `npm run validator`: runs a Tessera validator for one subnet and serves the site.
  */
 import './polyfills.ts'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { canonicalAddress } from '../wallet/claim-message.ts'
 import { startHttpServer } from './http-server.ts'
+import { parseTao } from './settlement.ts'
 import { createValidator, VALIDATOR_DEFAULTS } from './validator.ts'
 
 const HELP = `Usage: npm run validator -- [options]
@@ -26,6 +29,11 @@ Options:
   --batch-rows <m>      rows per batch of the synthetic layer (default ${VALIDATOR_DEFAULTS.batchRows})
   --seed <n>            seed of the synthetic layer (default 1)
   --lease-ttl <s>       seconds a contributor has to return a shard (default ${VALIDATOR_DEFAULTS.leaseTtlMs / 1000})
+  --pool <tao>          what the pool pays out per epoch, split pro rata of verified credit (default 1)
+  --claim-epochs <n>    epochs after its own during which a receipt can be claimed (default ${VALIDATOR_DEFAULTS.claimEpochs})
+  --hotkeys <file>      JSON {"<ss58 address>": <uid>} for the Bittensor weights export
+  --chain-endpoint <url>   pay settled epochs on chain through this node's RPC (off by default)
+  --payout-seed-file <file> secret URI of the paying account, needed with --chain-endpoint
   -h, --help            show this help
 `
 
@@ -74,7 +82,43 @@ function parse() {
     batchRows: int('batch-rows', values['batch-rows'], VALIDATOR_DEFAULTS.batchRows, 1),
     seed: int('seed', values.seed, 1),
     leaseTtlMs: int('lease-ttl', values['lease-ttl'], VALIDATOR_DEFAULTS.leaseTtlMs / 1000, 1) * 1000,
+    claimEpochs: int('claim-epochs', values['claim-epochs'], VALIDATOR_DEFAULTS.claimEpochs),
+    poolRao: tao(values.pool ?? '1'),
+    hotkeys: values.hotkeys == null ? undefined : readHotkeys(values.hotkeys),
+    chain: chain(values['chain-endpoint'], values['payout-seed-file']),
   }
+}
+
+function tao(value: string): bigint {
+  try {
+    return parseTao(value)
+  } catch (err) {
+    fail(`--pool: ${(err as Error).message}`)
+  }
+}
+
+function readHotkeys(path: string): Map<string, number> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    fail(`--hotkeys: cannot read ${path}: ${(err as Error).message}`)
+  }
+  const map = new Map<string, number>()
+  for (const [address, uid] of Object.entries(parsed as Record<string, unknown>)) {
+    const canonical = canonicalAddress(address)
+    if (canonical == null || !Number.isInteger(uid) || (uid as number) < 0 || (uid as number) > 65_535) {
+      fail(`--hotkeys: "${address}": ${String(uid)} is not an SS58 address mapped to a uid`)
+    }
+    map.set(canonical, uid as number)
+  }
+  return map
+}
+
+function chain(endpoint: string | undefined, seedFile: string | undefined) {
+  if (endpoint == null && seedFile == null) return undefined
+  if (endpoint == null || seedFile == null) fail('--chain-endpoint and --payout-seed-file go together')
+  return { endpoint, seed: readFileSync(seedFile, 'utf8').trim() }
 }
 
 const OPTIONS = {
@@ -91,6 +135,11 @@ const OPTIONS = {
   'batch-rows': { type: 'string' },
   seed: { type: 'string' },
   'lease-ttl': { type: 'string' },
+  pool: { type: 'string' },
+  'claim-epochs': { type: 'string' },
+  hotkeys: { type: 'string' },
+  'chain-endpoint': { type: 'string' },
+  'payout-seed-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     siteDir: site,
-    api: { status: () => ({ ok: 1 }) },
+    api: { status: () => ({ ok: 1 }), echo: (rest) => (rest === '' ? undefined : { rest }) },
   })
 })
 afterAll(async () => {
@@ -41,6 +41,9 @@ describe('http server', () => {
     expect(await res.json()).toEqual({ ok: 1 })
     expect(res.headers.get('access-control-allow-origin')).toBe('*')
     expect((await fetch(new URL('api/nope', server.url))).status).toBe(404)
+    expect((await fetch(new URL('api/toString', server.url))).status).toBe(404)
+    expect(await (await fetch(new URL('api/echo/5Grw', server.url))).json()).toEqual({ rest: '5Grw' })
+    expect((await fetch(new URL('api/echo', server.url))).status).toBe(404)
   })
 
   it('never serves files outside the site directory', async () => {

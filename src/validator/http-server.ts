@@ -27,8 +27,12 @@ export interface HttpServerOptions {
   port: number
   /** The built site (vite build output). */
   siteDir: string
-  /** GET routes under /api/, answered as JSON; open to any origin so embedded widgets can read them. */
-  api: Record<string, () => unknown>
+  /**
+   * GET routes under /api/, keyed by their first path segment and given the rest of the path
+   * (`/api/claims/5Grw…` calls `claims('5Grw…')`). Answered as JSON, readable from any origin so
+   * embedded widgets can use them; `undefined` answers 404.
+   */
+  api: Record<string, (rest: string) => unknown>
 }
 
 export interface HttpServer {
@@ -74,11 +78,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain', 'method not allowed')
     if (url.pathname.startsWith('/api/')) {
-      const route = options.api[url.pathname.slice('/api/'.length)]
-      if (route == null)
-        return send(res, 404, 'application/json', JSON.stringify({ error: 'no such endpoint' }))
+      const [name, ...rest] = url.pathname.slice('/api/'.length).split('/')
+      const route = Object.hasOwn(options.api, name) ? options.api[name] : undefined
+      const notFound = () => send(res, 404, 'application/json', JSON.stringify({ error: 'no such endpoint' }))
+      if (route == null) return notFound()
       try {
-        return send(res, 200, 'application/json', JSON.stringify(route()), {
+        const body = route(decodeURIComponent(rest.join('/')))
+        if (body === undefined) return notFound()
+        return send(res, 200, 'application/json', JSON.stringify(body), {
           'access-control-allow-origin': '*',
         })
       } catch (err) {

@@ -12,19 +12,31 @@ import { handleRequests } from '../p2p/rpc.ts'
 import {
   decodeLeaseRequest,
   decodeResult,
+  encodeClaimResponse,
   encodeLeaseResponse,
   encodeOffer,
   encodeResultResponse,
 } from '../protocol/codec.ts'
-import { LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL, workTopic } from '../protocol/constants.ts'
+import {
+  CLAIM_PROTOCOL,
+  LEASE_PROTOCOL,
+  MESSAGE_LIMITS,
+  RESULT_PROTOCOL,
+  workTopic,
+} from '../protocol/constants.ts'
 import { signReceipt } from '../protocol/receipt.ts'
 import type { LeaseResponse, Rejection, ResultResponse } from '../protocol/types.ts'
+import { canonicalAddress } from '../wallet/claim-message.ts'
+import { bytesToHex } from '../wallet/hex.ts'
 import { cryptoRandomWords, DEFAULT_ROUNDS } from '../work/gemm/freivalds.ts'
 import { flopsOf, verifyGemm } from '../work/gemm/index.ts'
 import { createSyntheticLayer } from '../work/gemm/synthetic-layer.ts'
+import { type ChainOptions, submitSettlementOnChain } from './chain.ts'
+import { createClaimService } from './claims.ts'
 import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
 import { DuplicateCreditError, type Ledger, type LedgerTotals, openLedger } from './ledger.ts'
 import { createScheduler, type Scheduler } from './scheduler.ts'
+import { formatTao, payoutProof, RAO_PER_TAO, settleEpoch, weightsVector } from './settlement.ts'
 
 const log = logger('tessera:validator')
 
@@ -48,6 +60,14 @@ export interface ValidatorOptions {
   freivaldsRounds?: number
   /** Credit factor for a result handed in after its lease expired. */
   lateQuality?: number
+  /** Receipts of epoch e can be claimed until epoch e + claimEpochs ends; then e is settled. */
+  claimEpochs?: number
+  /** What the pool pays out per epoch, in rao (1e-9 TAO). */
+  poolRao?: bigint
+  /** Payout address -> Bittensor uid, for the weights export. */
+  hotkeys?: Map<string, number>
+  /** Pay settled epochs on chain (off when omitted). */
+  chain?: Omit<ChainOptions, 'netuid' | 'weights'>
 }
 
 export interface ValidatorStatus {
@@ -62,6 +82,25 @@ export interface ValidatorStatus {
   uptimeMs: number
 }
 
+export interface AddressClaims {
+  address: string
+  claims: Array<{
+    claimId: string
+    epochs: number[]
+    credit: number
+    recordedAt: number
+    receiptsRoot: string
+  }>
+  payouts: Array<{
+    epoch: number
+    credit: number
+    amountRao: string
+    amountTao: string
+    root: string
+    proof: string[]
+  }>
+}
+
 export interface Validator {
   readonly peerId: PeerId
   readonly node: TesseraNode
@@ -69,6 +108,10 @@ export interface Validator {
   readonly epochs: EpochClock
   multiaddrs(): string[]
   status(): ValidatorStatus
+  /** Settles every epoch whose claim window has closed; returns the epochs settled. */
+  settleDue(): Promise<number[]>
+  /** Claims and settled payouts (with Merkle proofs) of one payout address; undefined if not an address. */
+  claimsFor(address: string): AddressClaims | undefined
   stop(): Promise<void>
 }
 
@@ -85,6 +128,8 @@ export const VALIDATOR_DEFAULTS = {
   strikeLimit: 3,
   freivaldsRounds: DEFAULT_ROUNDS,
   lateQuality: 0.5,
+  claimEpochs: 1,
+  poolRao: RAO_PER_TAO,
 } as const
 
 export async function createValidator(init: ValidatorOptions): Promise<Validator> {
@@ -206,6 +251,56 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
     return { type: 'receipt', ...receipt }
   }
 
+  const claims = createClaimService({
+    netuid: options.netuid,
+    validator,
+    privateKey,
+    ledger,
+    epochs,
+    claimEpochs: options.claimEpochs,
+  })
+  const onClaim = async (payload: Uint8Array, remote: PeerId) => {
+    const response = await claims.handle(payload, remote.toString())
+    if (response.type === 'rejection') log('claim from %p rejected: %s', remote, response.message)
+    return encodeClaimResponse(response)
+  }
+
+  let settling: Promise<number[]> | undefined
+  const settleDue = (): Promise<number[]> => {
+    settling ??= (async () => {
+      const done: number[] = []
+      for (const epoch of ledger.unsettledEpochs(epochs.current() - options.claimEpochs)) {
+        const settlement = await settleEpoch({
+          ledger,
+          epoch,
+          pool: options.poolRao,
+          netuid: options.netuid,
+          outDir: join(options.dataDir, 'payouts'),
+          uids: options.hotkeys,
+        })
+        log('settled epoch %d', epoch)
+        if (options.chain != null) {
+          const weights = options.hotkeys ? weightsVector(settlement.payouts, options.hotkeys) : undefined
+          const txs = await submitSettlementOnChain(settlement, {
+            ...options.chain,
+            netuid: options.netuid,
+            weights,
+          })
+          log('epoch %d paid on chain: %o', epoch, txs)
+        }
+        done.push(epoch)
+      }
+      return done
+    })().finally(() => {
+      settling = undefined
+    })
+    return settling
+  }
+  const settleTimer = setInterval(
+    () => void settleDue().catch((err) => log.error('settlement failed: %e', err)),
+    Math.min(options.epochLengthMs / 4, 60_000),
+  )
+
   const onRpcError = (err: unknown, remote: PeerId) => log.error('stream from %p failed: %e', remote, err)
   await handleRequests(node, LEASE_PROTOCOL, onLease, {
     maxRequestBytes: MESSAGE_LIMITS.leaseRequest,
@@ -213,6 +308,10 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
   })
   await handleRequests(node, RESULT_PROTOCOL, onResult, {
     maxRequestBytes: MESSAGE_LIMITS.result,
+    onError: onRpcError,
+  })
+  await handleRequests(node, CLAIM_PROTOCOL, onClaim, {
+    maxRequestBytes: MESSAGE_LIMITS.claimRequest,
     onError: onRpcError,
   })
 
@@ -252,9 +351,37 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
       peers: node.getPeers().length,
       uptimeMs: Date.now() - startedAt,
     }),
+    settleDue,
+    claimsFor(input) {
+      const address = canonicalAddress(input)
+      if (address == null) return undefined
+      return {
+        address,
+        claims: ledger.claimsFor(address).map((c) => ({
+          claimId: c.claimId,
+          epochs: c.epochs,
+          credit: c.credit,
+          recordedAt: c.recordedAt,
+          receiptsRoot: bytesToHex(c.receiptsRoot),
+        })),
+        payouts: ledger.payoutsFor(address).map((p) => {
+          const settlement = ledger.settlement(p.epoch)!
+          return {
+            epoch: p.epoch,
+            credit: p.credit,
+            amountRao: String(p.amount),
+            amountTao: formatTao(p.amount),
+            root: bytesToHex(settlement.payoutRoot!),
+            proof: payoutProof(settlement, address),
+          }
+        }),
+      }
+    },
     async stop() {
       clearInterval(timer)
+      clearInterval(settleTimer)
       await publishing
+      await settling
       await node.stop()
       ledger.close()
     },

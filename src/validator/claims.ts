@@ -1,0 +1,149 @@
+/**
+ * The validator's side of /tessera/claim/1. A claim binds receipts this validator issued to a payout
+ * address, signed by that address's wallet. Every check has its own rejection reason, and a claim is
+ * recorded in one ledger transaction, so a receipt is never claimed twice.
+ */
+import type { PrivateKey } from '@libp2p/interface'
+import { signClaimAck } from '../protocol/claim-ack.ts'
+import { decodeClaimRequest } from '../protocol/codec.ts'
+import type { ClaimRejectionReason, ClaimResponse } from '../protocol/types.ts'
+import { type ClaimMessage, parseClaimMessage } from '../wallet/claim-message.ts'
+import { verifyClaimSignature } from '../wallet/claim-signature.ts'
+import { bytesToHex } from '../wallet/hex.ts'
+import { receiptsRoot } from '../wallet/merkle.ts'
+import type { EpochClock } from './epochs.ts'
+import { AlreadyClaimedError, type Ledger } from './ledger.ts'
+
+/** A signed claim is usable for at most this long: long enough to read and sign, short enough to not linger. */
+export const MAX_CLAIM_LIFETIME_MS = 24 * 60 * 60 * 1000
+
+export interface ClaimServiceOptions {
+  netuid: number
+  validator: string
+  privateKey: PrivateKey
+  ledger: Ledger
+  epochs: EpochClock
+  /** Receipts of epoch e are claimable while the current epoch is at most e + claimEpochs. */
+  claimEpochs: number
+  now?: () => number
+}
+
+export interface ClaimService {
+  handle(payload: Uint8Array, remotePeer: string): Promise<ClaimResponse>
+}
+
+export function createClaimService(options: ClaimServiceOptions): ClaimService {
+  const { ledger, epochs, validator, netuid } = options
+  const now = options.now ?? Date.now
+
+  const reject = (reason: ClaimRejectionReason, message: string): ClaimResponse => ({
+    type: 'rejection',
+    reason,
+    message,
+  })
+
+  async function handle(payload: Uint8Array, remotePeer: string): Promise<ClaimResponse> {
+    let request: ReturnType<typeof decodeClaimRequest>
+    let claim: ClaimMessage
+    try {
+      request = decodeClaimRequest(payload)
+      claim = parseClaimMessage(request.message)
+    } catch (err) {
+      return reject('bad-request', (err as Error).message)
+    }
+    if (claim.netuid !== netuid)
+      return reject('wrong-subnet', `claim is for subnet ${claim.netuid}, this is subnet ${netuid}`)
+    if (claim.validator !== validator)
+      return reject('wrong-validator', `claim is for validator ${claim.validator}`)
+    if (claim.contributor !== remotePeer) {
+      return reject('wrong-peer', 'claims must come from the peer that earned the receipts')
+    }
+    const at = now()
+    if (claim.expiresAt <= at)
+      return reject('expired', `claim expired at ${new Date(claim.expiresAt).toISOString()}`)
+    if (claim.expiresAt > at + MAX_CLAIM_LIFETIME_MS)
+      return reject('bad-request', 'claim expiry is more than a day away')
+    if (!(await verifyClaimSignature(request.message, request.signature, claim.payoutAddress))) {
+      return reject('bad-signature', `signature is not ${claim.payoutAddress}'s signature of this claim`)
+    }
+    const nonce = bytesToHex(claim.nonce)
+    if (ledger.nonceUsed(remotePeer, nonce)) return reject('replayed', 'this claim was already submitted')
+    if (claim.receipts !== request.receiptIds.length) {
+      return reject(
+        'root-mismatch',
+        `claim says ${claim.receipts} receipts, request names ${request.receiptIds.length}`,
+      )
+    }
+    const root = receiptsRoot(request.receiptIds)
+    if (bytesToHex(root) !== bytesToHex(claim.receiptsRoot)) {
+      return reject('root-mismatch', 'the receipts named do not match the signed receipts root')
+    }
+
+    const rows = ledger.receipts(request.receiptIds)
+    const found = new Set(rows.map((r) => r.receiptId))
+    const missing = request.receiptIds.find((id) => !found.has(id))
+    if (missing != null)
+      return reject('unknown-receipt', `receipt ${missing} was not issued by this validator`)
+    const current = epochs.current(at)
+    const claimedEpochs = new Set(claim.epochs)
+    for (const row of rows) {
+      if (row.contributor !== remotePeer)
+        return reject('unknown-receipt', `receipt ${row.receiptId} was issued to another peer`)
+      if (row.forfeited)
+        return reject('unknown-receipt', `receipt ${row.receiptId} was voided for failed verifications`)
+      if (!claimedEpochs.has(row.epoch))
+        return reject(
+          'root-mismatch',
+          `receipt ${row.receiptId} is from epoch ${row.epoch}, not in the claim`,
+        )
+      if (row.claimId != null)
+        return reject('already-claimed', `receipt ${row.receiptId} has already been claimed`)
+      if (current > row.epoch + options.claimEpochs || ledger.isSettled(row.epoch)) {
+        return reject('outside-window', `epoch ${row.epoch} is closed for claims`)
+      }
+    }
+    const credit = rows.reduce((s, r) => s + r.credit, 0)
+    const claimId = crypto.randomUUID()
+    try {
+      ledger.recordClaim(
+        {
+          claimId,
+          contributor: remotePeer,
+          address: claim.payoutAddress,
+          nonce,
+          epochs: [...claimedEpochs].sort((a, b) => a - b),
+          receiptsRoot: root,
+          credit,
+          message: request.message,
+          signature: request.signature,
+          recordedAt: at,
+        },
+        request.receiptIds,
+      )
+    } catch (err) {
+      if (err instanceof AlreadyClaimedError) return reject('already-claimed', err.message)
+      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+        return reject('replayed', 'this claim was already submitted')
+      }
+      throw err
+    }
+    const ack = await signClaimAck(
+      {
+        netuid,
+        validator,
+        contributor: remotePeer,
+        claimId,
+        address: claim.payoutAddress,
+        epochs: [...claimedEpochs].sort((a, b) => a - b),
+        receiptsRoot: root,
+        receipts: rows.length,
+        credit,
+        recordedAt: at,
+      },
+      options.privateKey,
+    )
+    return { type: 'ack', ...ack }
+  }
+
+  return { handle }
+}

@@ -1,0 +1,79 @@
+/** Shared setup for tests that run a real validator and Node contributors over in-memory libp2p. */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
+import { type ContributorEvent, createContributor } from '../client/contributor.ts'
+import { createMemoryReceiptStore, type ReceiptStore } from '../client/receipt-store.ts'
+import { createCpuEngine } from '../gpu/cpu-engine.ts'
+import type { MatmulEngine } from '../gpu/engine.ts'
+import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
+import { createValidator, type Validator, type ValidatorOptions } from './validator.ts'
+
+export interface Harness {
+  startValidator(overrides?: Partial<ValidatorOptions>): Promise<Validator>
+  contributorNode(validator: Validator): Promise<TesseraNode>
+  /** Runs a contributor until it has `count` events of `type`, then stops it. */
+  contribute(
+    node: TesseraNode,
+    until: { type: ContributorEvent['type']; count: number },
+    options?: { engine?: MatmulEngine; store?: ReceiptStore },
+  ): Promise<{ events: ContributorEvent[]; store: ReceiptStore }>
+  cleanup(): Promise<void>
+}
+
+export function createHarness(): Harness {
+  const cleanups: Array<() => Promise<void> | void> = []
+  return {
+    async startValidator(overrides = {}) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tessera-validator-'))
+      const validator = await createValidator({
+        netuid: 1,
+        dataDir,
+        listen: [`/memory/validator-${crypto.randomUUID()}`],
+        seed: 1,
+        batchRows: 64,
+        inFeatures: 64,
+        outFeatures: 128,
+        tileRows: 32,
+        tileCols: 32,
+        offerIntervalMs: 200,
+        ...overrides,
+      })
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+      cleanups.push(() => validator.stop())
+      return validator
+    },
+    async contributorNode(validator) {
+      const node = await createServerNode({ listen: [`/memory/contributor-${crypto.randomUUID()}`] })
+      cleanups.push(() => node.stop())
+      await node.dial(multiaddr(validator.multiaddrs()[0]))
+      return node
+    },
+    async contribute(node, until, options = {}) {
+      const events: ContributorEvent[] = []
+      const store = options.store ?? createMemoryReceiptStore()
+      const contributor = createContributor({
+        node,
+        netuid: 1,
+        engine: options.engine ?? createCpuEngine(),
+        store,
+        onEvent: (e) => events.push(e),
+      })
+      contributor.start()
+      await new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (events.filter((e) => e.type === until.type).length >= until.count) {
+            clearInterval(check)
+            resolve()
+          }
+        }, 20)
+      })
+      await contributor.stop()
+      return { events, store }
+    },
+    async cleanup() {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+    },
+  }
+}
