@@ -5,8 +5,11 @@
 export interface BootstrapInfo {
   netuid: number
   multiaddrs: string[]
-  /** The validator's peer id, when the server said so. */
+  /** The validator's peer id: from the server, or the /p2p/ part of the first multiaddr. */
   peerId?: string
+  /** The validator's current epoch and claim window, when the server said so. */
+  epoch?: number
+  claimEpochs?: number
 }
 
 /** A server that answers /api/bootstrap with something else than a validator's addresses. */
@@ -37,6 +40,17 @@ export async function fetchBootstrap(apiBase: string, signal?: AbortSignal): Pro
   return {
     netuid: body.netuid,
     multiaddrs: multiaddrs.slice(0, MAX_ADDRS),
-    peerId: typeof body.peerId === 'string' ? body.peerId : undefined,
+    peerId: typeof body.peerId === 'string' ? body.peerId : peerIdOf(multiaddrs),
+    epoch: typeof body.epoch === 'number' ? body.epoch : undefined,
+    claimEpochs: typeof body.claimEpochs === 'number' ? body.claimEpochs : undefined,
   }
+}
+
+/** The peer id in `/p2p/<id>` of the first multiaddr that has one. */
+export function peerIdOf(multiaddrs: string[]): string | undefined {
+  for (const ma of multiaddrs) {
+    const match = /\/p2p\/([1-9A-HJ-NP-Za-km-z]+)$/.exec(ma)
+    if (match) return match[1]
+  }
+  return undefined
 }

@@ -1,31 +1,20 @@
 /**
- * One contribution session in the browser, from Start to Stop: the GPU device, the libp2p node, the
- * contributor loop. Stop destroys the device first, so GPU work ends at once whatever is in flight.
+ * One contribution session in the browser, from Start to Stop: the GPU device and the contributor
+ * loop, over the page's libp2p node. Stop destroys the device first, so GPU work ends at once.
  */
-import { multiaddr } from '@multiformats/multiaddr'
 import { acquireGpu } from '../gpu/device.ts'
 import type { MatmulEngine } from '../gpu/engine.ts'
 import { DeviceLostError } from '../gpu/errors.ts'
 import { createWebGpuEngine } from '../gpu/webgpu-engine.ts'
-import { createBrowserNode } from '../p2p/node-browser.ts'
-import type { TesseraNode } from '../p2p/node-server.ts'
-import { workTopic } from '../protocol/constants.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { type Contributor, type ContributorEvent, createContributor } from './contributor.ts'
-import { loadOrCreateBrowserKey } from './identity.ts'
-import { createIndexedDbReceiptStore } from './receipt-store-idb.ts'
-
-/** None of the configured validator addresses could be dialed. */
-export class NoValidatorReachableError extends Error {
-  static override name = 'NoValidatorReachableError'
-  override name = 'NoValidatorReachableError'
-}
+import { connect } from './network.ts'
+import type { ReceiptStore } from './receipt-store.ts'
 
 export interface SessionOptions {
   bootstrap: BootstrapInfo
+  store: ReceiptStore
   dutyCycle: number
-  /** Allow ws:// to loopback and private addresses (a validator on this machine). */
-  allowPrivateAddresses: boolean
   onEvent: (event: ContributorEvent) => void
   /** The device went away mid-session; the session has stopped itself. */
   onDeviceLost: (error: DeviceLostError) => void
@@ -33,7 +22,6 @@ export interface SessionOptions {
 
 export interface Session {
   readonly engine: MatmulEngine
-  readonly node: TesseraNode
   setDutyCycle(value: number): void
   stop(): Promise<void>
 }
@@ -41,7 +29,6 @@ export interface Session {
 export async function startSession(options: SessionOptions): Promise<Session> {
   const gpu = await acquireGpu()
   const engine = createWebGpuEngine(gpu)
-  let node: TesseraNode | undefined
   let contributor: Contributor | undefined
   let stopped = false
 
@@ -50,33 +37,15 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     stopped = true
     engine.destroy()
     await contributor?.stop()
-    await node?.stop()
   }
 
   try {
-    node = await createBrowserNode({
-      privateKey: await loadOrCreateBrowserKey(),
-      allowPrivateAddresses: options.allowPrivateAddresses,
-      scoredTopics: [workTopic(options.bootstrap.netuid)],
-    })
-    const errors: string[] = []
-    for (const addr of options.bootstrap.multiaddrs) {
-      try {
-        await node.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) })
-      } catch (err) {
-        errors.push(`${addr}: ${(err as Error).message}`)
-      }
-    }
-    if (node.getConnections().length === 0) {
-      throw new NoValidatorReachableError(
-        `could not reach a validator (${errors.join('; ') || 'no addresses'})`,
-      )
-    }
+    const node = await connect(options.bootstrap)
     contributor = createContributor({
       node,
       netuid: options.bootstrap.netuid,
       engine,
-      store: createIndexedDbReceiptStore(),
+      store: options.store,
       dutyCycle: options.dutyCycle,
       onEvent: (event) => {
         if (event.type === 'error' && event.error instanceof DeviceLostError && !stopped) {
@@ -93,7 +62,6 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 
   return {
     engine,
-    node,
     setDutyCycle: (value) => contributor?.setDutyCycle(value),
     stop,
   }

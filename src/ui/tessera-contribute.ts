@@ -7,9 +7,11 @@
  *   bootstrap  validator multiaddrs, space-separated (skips /api/bootstrap)
  *   netuid     subnet id when `bootstrap` is given (default 1)
  */
-import { type BootstrapInfo, fetchBootstrap, parseMultiaddrList } from '../client/bootstrap.ts'
+import { type BootstrapInfo, fetchBootstrap, parseMultiaddrList, peerIdOf } from '../client/bootstrap.ts'
 import type { ContributorEvent, ContributorStats } from '../client/contributor.ts'
+import { createIndexedDbReceiptStore } from '../client/receipt-store-idb.ts'
 import type { Session } from '../client/session.ts'
+import { REWARDS_TEMPLATE, RewardsPanel } from './rewards-panel.ts'
 import { WIDGET_CSS } from './widget-styles.ts'
 
 const TEMPLATE = `
@@ -42,13 +44,16 @@ const TEMPLATE = `
   </dl>
   <p class="engine">Engine: <span data-testid="engine">not started</span></p>
   <p class="validator">Validator: <code data-field="validator">…</code></p>
-</section>`
+</section>
+${REWARDS_TEMPLATE}`
 
 export class TesseraContribute extends HTMLElement {
   #root = this.attachShadow({ mode: 'open' })
   #session: Session | undefined
   #bootstrap: Promise<BootstrapInfo> | undefined
   #busy = false
+  #store = createIndexedDbReceiptStore()
+  #rewards: RewardsPanel | undefined
 
   connectedCallback(): void {
     if (this.#root.childElementCount > 0) return
@@ -66,6 +71,12 @@ export class TesseraContribute extends HTMLElement {
       : 'This browser does not offer WebGPU, so it cannot contribute. Try a current Chrome or Edge.'
     this.#button('start').disabled = !hasWebGpu
     this.#bootstrap = this.#resolveBootstrap()
+    this.#rewards = new RewardsPanel({
+      root: this.#root,
+      store: this.#store,
+      bootstrap: () => this.#bootstrap!,
+      freshBootstrap: () => this.#resolveBootstrap(),
+    })
     this.#bootstrap.then(
       (info) => {
         this.#field('netuid').textContent = String(info.netuid)
@@ -90,8 +101,8 @@ export class TesseraContribute extends HTMLElement {
       const { startSession } = await import('../client/session.ts')
       this.#session = await startSession({
         bootstrap,
+        store: this.#store,
         dutyCycle: Number(this.#el<HTMLInputElement>('[data-testid="throttle"]').value) / 100,
-        allowPrivateAddresses: isLocal(bootstrap.multiaddrs),
         onEvent: (event) => this.#onEvent(event),
         onDeviceLost: (err) => {
           this.#session = undefined
@@ -123,6 +134,7 @@ export class TesseraContribute extends HTMLElement {
   #onEvent(event: ContributorEvent): void {
     if (event.type === 'stats') this.#showStats(event.stats)
     else if (event.type === 'accepted') {
+      void this.#rewards?.refresh()
       const { offerId } = event.receipt.body
       this.#status(`Running: shard ${offerId} accepted (${event.computeMs.toFixed(0)} ms on the GPU).`)
     } else if (event.type === 'rejected') this.#status(`A shard was rejected: ${event.rejection.message}`)
@@ -147,8 +159,13 @@ export class TesseraContribute extends HTMLElement {
 
   async #resolveBootstrap(): Promise<BootstrapInfo> {
     const configured = parseMultiaddrList(this.getAttribute('bootstrap'))
-    if (configured.length > 0)
-      return { netuid: Number(this.getAttribute('netuid') ?? 1), multiaddrs: configured }
+    if (configured.length > 0) {
+      return {
+        netuid: Number(this.getAttribute('netuid') ?? 1),
+        multiaddrs: configured,
+        peerId: peerIdOf(configured),
+      }
+    }
     return fetchBootstrap(this.getAttribute('api') ?? location.href)
   }
 
@@ -163,13 +180,6 @@ export class TesseraContribute extends HTMLElement {
   #field(name: string): HTMLElement {
     return this.#el(`[data-field="${name}"]`)
   }
-}
-
-/** Loopback and private addresses are only dialable over plain ws when the gater allows it. */
-function isLocal(multiaddrs: string[]): boolean {
-  return multiaddrs.some((ma) =>
-    /^\/(ip4\/(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)|ip6\/::1\/|dns4?\/localhost\/)/.test(ma),
-  )
 }
 
 if (!customElements.get('tessera-contribute')) customElements.define('tessera-contribute', TesseraContribute)

@@ -17,5 +17,17 @@ button:disabled { opacity: .45; cursor: not-allowed; }
 .stats div { background: #f4f7fb; border-radius: 8px; padding: .5rem .75rem; }
 dt { font-size: .75rem; color: #5a6675; }
 dd { margin: 0; font-size: 1.25rem; font-variant-numeric: tabular-nums; }
+.rewards { border: 1px solid #d4dae2; border-radius: 12px; padding: 1rem 1.5rem; background: #fff; margin-top: 1rem; }
+.rewards h3 { margin: 0 0 .25rem; }
+.rewards h4 { margin: 1rem 0 .25rem; font-size: .9rem; color: #5a6675; }
+.rewards .explain, .claimable { color: #5a6675; }
+.preview { background: #f4f7fb; border-radius: 8px; padding: .75rem 1rem; margin: .75rem 0; }
+.preview dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem .75rem; margin: .5rem 0; }
+.preview dt { font-weight: 600; font-size: .85rem; color: #1d232b; }
+.preview dd { font-family: ui-monospace, monospace; font-size: .8rem; word-break: break-all; }
+.preview small { font-family: system-ui, sans-serif; color: #5a6675; }
+.ack { background: #e9f7ef; border-radius: 8px; padding: .5rem .75rem; }
+.history { font-size: .85rem; color: #5a6675; padding-left: 1.25rem; }
+[hidden] { display: none !important; }
 .engine, .validator { color: #5a6675; font-size: .85rem; word-break: break-all; }
 `

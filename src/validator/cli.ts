@@ -29,6 +29,7 @@ Options:
   --batch-rows <m>      rows per batch of the synthetic layer (default ${VALIDATOR_DEFAULTS.batchRows})
   --seed <n>            seed of the synthetic layer (default 1)
   --lease-ttl <s>       seconds a contributor has to return a shard (default ${VALIDATOR_DEFAULTS.leaseTtlMs / 1000})
+  --strike-limit <n>    failed verifications per epoch before a contributor forfeits it (default ${VALIDATOR_DEFAULTS.strikeLimit})
   --pool <tao>          what the pool pays out per epoch, split pro rata of verified credit (default 1)
   --claim-epochs <n>    epochs after its own during which a receipt can be claimed (default ${VALIDATOR_DEFAULTS.claimEpochs})
   --hotkeys <file>      JSON {"<ss58 address>": <uid>} for the Bittensor weights export
@@ -84,6 +85,7 @@ function parse() {
     leaseTtlMs: int('lease-ttl', values['lease-ttl'], VALIDATOR_DEFAULTS.leaseTtlMs / 1000, 1) * 1000,
     claimEpochs: int('claim-epochs', values['claim-epochs'], VALIDATOR_DEFAULTS.claimEpochs),
     poolRao: tao(values.pool ?? '1'),
+    strikeLimit: int('strike-limit', values['strike-limit'], VALIDATOR_DEFAULTS.strikeLimit, 1),
     hotkeys: values.hotkeys == null ? undefined : readHotkeys(values.hotkeys),
     chain: chain(values['chain-endpoint'], values['payout-seed-file']),
   }
@@ -136,6 +138,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'lease-ttl': { type: 'string' },
   pool: { type: 'string' },
+  'strike-limit': { type: 'string' },
   'claim-epochs': { type: 'string' },
   hotkeys: { type: 'string' },
   'chain-endpoint': { type: 'string' },
@@ -155,8 +158,11 @@ async function main(): Promise<void> {
         netuid: config.netuid,
         peerId: validator.peerId.toString(),
         multiaddrs: validator.multiaddrs(),
+        epoch: validator.epochs.current(),
+        claimEpochs: config.claimEpochs,
       }),
       status: () => validator.status(),
+      claims: (address) => validator.claimsFor(address),
     },
   })
   process.stdout.write(

@@ -1,0 +1,229 @@
+/**
+ * The rewards half of the widget: connect a wallet, review exactly what will be signed, sign, send
+ * the claim, and show the validator's acknowledgment and the claim history. Wallet code is loaded
+ * only when the user presses Connect.
+ */
+import type { BootstrapInfo } from '../client/bootstrap.ts'
+import type { PreparedClaim } from '../client/claims.ts'
+import type { ReceiptStore } from '../client/receipt-store.ts'
+import type { ClaimRejectionReason } from '../protocol/types.ts'
+import type { WalletAccount } from '../wallet/extension.ts'
+
+export const REWARDS_TEMPLATE = `
+<section class="rewards">
+  <h3>Rewards</h3>
+  <p class="explain">
+    Verified shards earn this browser a share of the validator's pool. To get paid, bind them to your
+    wallet address with a claim your wallet signs. Signing costs nothing and moves no funds.
+  </p>
+  <p class="claimable" data-testid="claimable"></p>
+  <div class="controls">
+    <button type="button" data-testid="connect-wallet">Connect wallet</button>
+    <label class="account" hidden>Account <select data-testid="account"></select></label>
+    <button type="button" data-testid="review-claim" hidden>Review claim</button>
+  </div>
+  <div class="preview" data-testid="claim-preview" hidden>
+    <p>Your wallet will be asked to sign exactly this text:</p>
+    <dl data-field="claim-fields"></dl>
+    <div class="controls">
+      <button type="button" data-testid="sign-claim">Sign and claim</button>
+      <button type="button" data-testid="cancel-claim">Cancel</button>
+    </div>
+  </div>
+  <p class="wallet-status" data-testid="wallet-status" role="status"></p>
+  <p class="ack" data-testid="claim-ack" hidden></p>
+  <h4>Claim history</h4>
+  <ol class="history" data-testid="claim-history"></ol>
+</section>`
+
+const REJECTION_TEXT: Record<ClaimRejectionReason, string> = {
+  'bad-request': 'The validator could not read the claim.',
+  'bad-signature': 'The signature does not match the payout address.',
+  'wrong-peer': 'This claim must be sent from the browser that did the work.',
+  'wrong-validator': 'This claim was made for another validator.',
+  'wrong-subnet': 'This claim was made for another subnet.',
+  expired: 'The claim expired before it reached the validator. Review and sign again.',
+  replayed: 'This exact claim was already submitted.',
+  'root-mismatch': 'The receipts sent do not match the signed claim.',
+  'unknown-receipt': 'The validator does not recognise some of these receipts as yours.',
+  'already-claimed': 'These receipts were already claimed (perhaps from another tab).',
+  'outside-window': 'The claim window for these receipts has closed.',
+}
+
+export interface RewardsContext {
+  root: ShadowRoot
+  store: ReceiptStore
+  /** The validator this widget talks to (resolved once). */
+  bootstrap(): Promise<BootstrapInfo>
+  /** The same, asked again now: for the validator's current epoch. */
+  freshBootstrap(): Promise<BootstrapInfo>
+}
+
+export class RewardsPanel {
+  #ctx: RewardsContext
+  #accounts: WalletAccount[] = []
+  #prepared: PreparedClaim | undefined
+
+  constructor(ctx: RewardsContext) {
+    this.#ctx = ctx
+    this.#el('connect-wallet').addEventListener('click', () => void this.connect())
+    this.#el('review-claim').addEventListener('click', () => void this.review())
+    this.#el('sign-claim').addEventListener('click', () => void this.sign())
+    this.#el('cancel-claim').addEventListener('click', () => this.#hidePreview())
+    this.#el<HTMLSelectElement>('account').addEventListener('change', async (e) => {
+      const { rememberAccount } = await import('../wallet/extension.ts')
+      rememberAccount((e.target as HTMLSelectElement).value)
+    })
+    void this.refresh()
+  }
+
+  /** Re-reads unclaimed receipts and the claim history from the browser's store. */
+  async refresh(): Promise<void> {
+    const info = await this.#ctx.bootstrap().catch(() => undefined)
+    const receipts = (await this.#ctx.store.list()).filter(
+      (r) => r.claimId == null && r.validator === info?.peerId,
+    )
+    const credit = receipts.reduce((s, r) => s + r.credit, 0)
+    this.#el('claimable').textContent =
+      receipts.length === 0
+        ? 'No unclaimed receipts yet: contribute first.'
+        : `Unclaimed: ${receipts.length} receipts, ${credit.toFixed(6)} GFLOP of verified work.`
+    const claims = (await this.#ctx.store.claims()).sort((a, b) => b.recordedAt - a.recordedAt)
+    const list = this.#el('claim-history')
+    list.replaceChildren(
+      ...claims.map((c) => {
+        const li = document.createElement('li')
+        li.textContent = `${new Date(c.recordedAt).toLocaleString()}: ${c.receipts} receipts, ${c.credit.toFixed(6)} GFLOP, epochs ${c.epochs.join(', ')}, to ${c.address} (claim ${c.claimId})`
+        return li
+      }),
+    )
+  }
+
+  async connect(): Promise<void> {
+    this.#status('Connecting to your wallet…')
+    try {
+      const { connectWallet, rememberedAccount } = await import('../wallet/extension.ts')
+      this.#accounts = await connectWallet()
+      const select = this.#el<HTMLSelectElement>('account')
+      select.replaceChildren(
+        ...this.#accounts.map((a) => {
+          const option = document.createElement('option')
+          option.value = a.address
+          option.textContent = `${a.name ?? 'Account'} (${a.address.slice(0, 8)}…${a.address.slice(-6)}) in ${a.source}`
+          return option
+        }),
+      )
+      const remembered = rememberedAccount()
+      if (remembered && this.#accounts.some((a) => a.address === remembered)) select.value = remembered
+      this.#show('.account', true)
+      this.#el('review-claim').hidden = false
+      this.#status(
+        `Connected: ${this.#accounts.length} account(s). Choose the payout account, then review the claim.`,
+      )
+    } catch (err) {
+      this.#status((err as Error).message)
+    }
+  }
+
+  async review(): Promise<void> {
+    this.#el('claim-ack').hidden = true
+    try {
+      const [{ prepareClaim }, { describeClaim }, { contributorPeerId }] = await Promise.all([
+        import('../client/claims.ts'),
+        import('../wallet/claim-message.ts'),
+        import('../client/network.ts'),
+      ])
+      const info = await this.#ctx.bootstrap()
+      if (info.peerId == null) throw new Error('the validator did not say its peer id')
+      // A fresh epoch reading, so receipts whose claim window closed are left out.
+      const live = await this.#ctx.freshBootstrap().catch(() => info)
+      const fromEpoch = live.epoch != null && live.claimEpochs != null ? live.epoch - live.claimEpochs : 0
+      this.#prepared = prepareClaim({
+        receipts: await this.#ctx.store.list(),
+        netuid: info.netuid,
+        validator: info.peerId,
+        contributor: await contributorPeerId(),
+        payoutAddress: this.#el<HTMLSelectElement>('account').value,
+        fromEpoch,
+      })
+      const fields = this.#el('claim-fields', 'data-field')
+      fields.replaceChildren(
+        ...describeClaim(this.#prepared.message).flatMap(({ label, value, meaning }) => {
+          const dt = document.createElement('dt')
+          dt.textContent = label
+          const dd = document.createElement('dd')
+          dd.textContent = value
+          dd.dataset.claimField = label
+          const small = document.createElement('small')
+          small.textContent = meaning
+          dd.append(document.createElement('br'), small)
+          return [dt, dd]
+        }),
+      )
+      this.#el('claim-preview').hidden = false
+      this.#status(
+        `Review the claim: ${this.#prepared.credit.toFixed(6)} GFLOP of verified work to this address.`,
+      )
+    } catch (err) {
+      this.#status((err as Error).message)
+    }
+  }
+
+  async sign(): Promise<void> {
+    const prepared = this.#prepared
+    const account = this.#accounts.find((a) => a.address === this.#el<HTMLSelectElement>('account').value)
+    if (prepared == null || account == null) return
+    this.#el<HTMLButtonElement>('sign-claim').disabled = true
+    this.#status('Waiting for your wallet to sign…')
+    try {
+      const [{ signClaimBytes }, { submitClaim, ClaimRejectedError }, { connect }] = await Promise.all([
+        import('../wallet/extension.ts'),
+        import('../client/claims.ts'),
+        import('../client/network.ts'),
+      ])
+      const signature = await signClaimBytes(account, prepared.bytes)
+      this.#status('Signed. Sending the claim to the validator…')
+      try {
+        const ack = await submitClaim(
+          await connect(await this.#ctx.bootstrap()),
+          prepared,
+          signature,
+          this.#ctx.store,
+        )
+        const { body } = ack
+        const ackEl = this.#el('claim-ack')
+        ackEl.textContent = `Claim recorded by the validator: ${body.receipts} receipts, ${body.credit.toFixed(6)} GFLOP, epochs ${body.epochs.join(', ')}, payable to ${body.address} (claim ${body.claimId}).`
+        ackEl.hidden = false
+        this.#status('Claim recorded. Payouts are made when each epoch closes.')
+        this.#hidePreview()
+      } catch (err) {
+        if (err instanceof ClaimRejectedError)
+          this.#status(`Claim refused: ${REJECTION_TEXT[err.reason]} (${err.message})`)
+        else throw err
+      }
+    } catch (err) {
+      this.#status((err as Error).message)
+    } finally {
+      this.#el<HTMLButtonElement>('sign-claim').disabled = false
+      await this.refresh()
+    }
+  }
+
+  #hidePreview(): void {
+    this.#el('claim-preview').hidden = true
+    this.#prepared = undefined
+  }
+
+  #status(text: string): void {
+    this.#el('wallet-status').textContent = text
+  }
+
+  #show(selector: string, visible: boolean): void {
+    const el = this.#ctx.root.querySelector<HTMLElement>(`.rewards ${selector}`)
+    if (el) el.hidden = !visible
+  }
+
+  #el<T extends HTMLElement = HTMLElement>(name: string, attr = 'data-testid'): T {
+    return this.#ctx.root.querySelector<T>(`[${attr}="${name}"]`)!
+  }
+}
