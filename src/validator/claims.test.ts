@@ -110,6 +110,10 @@ describe('claims', () => {
     cases.push(['expired', await claim({ expiresAt: Date.now() - 1000 })])
     cases.push(['wrong-peer', await claim({ contributor: other.peerId.toString() })])
 
+    const sloppy = await claim()
+    // Not the canonical spelling (a trailing newline): refused before anything else is looked at.
+    cases.push(['bad-request', { ...sloppy, bytes: new Uint8Array([...sloppy.bytes, 0x0a]) }])
+
     const overclaim = await claim()
     overclaim.receiptIds = [...overclaim.receiptIds, 'not-a-receipt']
     const overMessage = {
