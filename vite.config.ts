@@ -1,6 +1,8 @@
 import { defineConfig } from 'vite'
+import { ortAssets } from './scripts/ort-assets.ts'
 
 export default defineConfig({
+  plugins: [ortAssets()],
   resolve: {
     alias: [
       // The page never signs (the wallet extension does), and util-crypto's address helpers are pure JS:

@@ -1,8 +1,10 @@
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { CHROMIUM_PATH, WEBGPU_ARGS } from './e2e/chromium.ts'
+import { ortAssets } from './scripts/ort-assets.ts'
 
 export default defineConfig({
+  plugins: [ortAssets()],
   test: {
     projects: [
       {
@@ -17,6 +19,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.ts'],

@@ -2,10 +2,9 @@
  * One contribution session in the browser, from Start to Stop: the GPU device and the contributor
  * loop, over the page's libp2p node. Stop destroys the device first, so GPU work ends at once.
  */
-import { acquireGpu } from '../gpu/device.ts'
 import type { MatmulEngine } from '../gpu/engine.ts'
 import { DeviceLostError } from '../gpu/errors.ts'
-import { createWebGpuEngine } from '../gpu/webgpu-engine.ts'
+import { type EngineChoice, selectEngine } from '../gpu/select-engine.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { type Contributor, type ContributorEvent, createContributor } from './contributor.ts'
 import { connect } from './network.ts'
@@ -15,6 +14,8 @@ export interface SessionOptions {
   bootstrap: BootstrapInfo
   store: ReceiptStore
   dutyCycle: number
+  /** `auto` picks WebGPU on real GPUs and wasm on software adapters; the others force one. */
+  engine: EngineChoice
   onEvent: (event: ContributorEvent) => void
   /** The device went away mid-session; the session has stopped itself. */
   onDeviceLost: (error: DeviceLostError) => void
@@ -22,13 +23,14 @@ export interface SessionOptions {
 
 export interface Session {
   readonly engine: MatmulEngine
+  /** Why this engine was chosen, for the UI. */
+  readonly engineReason: string
   setDutyCycle(value: number): void
   stop(): Promise<void>
 }
 
 export async function startSession(options: SessionOptions): Promise<Session> {
-  const gpu = await acquireGpu()
-  const engine = createWebGpuEngine(gpu)
+  const { engine, reason } = await selectEngine(options.engine)
   let contributor: Contributor | undefined
   let stopped = false
 
@@ -62,6 +64,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 
   return {
     engine,
+    engineReason: reason,
     setDutyCycle: (value) => contributor?.setDutyCycle(value),
     stop,
   }

@@ -20,7 +20,7 @@ describe('WebGPU device', () => {
   })
 
   it('fails shards with DeviceLostError once the device is lost', async () => {
-    const engine = createWebGpuEngine(await acquireGpu())
+    const engine = await createWebGpuEngine(await acquireGpu())
     const a = new Float32Array(4).fill(1)
     expect(await engine.matmul(a, a, 2, 2, 2)).toEqual(new Float32Array([2, 2, 2, 2]))
     engine.destroy()

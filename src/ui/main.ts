@@ -9,6 +9,8 @@ const widget = document.querySelector('tessera-contribute')
 const configured = [...params.getAll('bootstrap'), import.meta.env.VITE_TESSERA_BOOTSTRAP ?? '']
   .join(' ')
   .trim()
+const engine = params.get('engine')
+if (widget && engine) widget.setAttribute('engine', engine)
 if (widget && configured) {
   widget.setAttribute('bootstrap', configured)
   widget.setAttribute('netuid', params.get('netuid') ?? import.meta.env.VITE_TESSERA_NETUID ?? '1')

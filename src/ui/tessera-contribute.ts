@@ -6,11 +6,13 @@
  *   api        base URL of the validator that serves /api/bootstrap (default: this page's origin)
  *   bootstrap  validator multiaddrs, space-separated (skips /api/bootstrap)
  *   netuid     subnet id when `bootstrap` is given (default 1)
+ *   engine     `auto` (default: WebGPU on a real GPU, wasm on a software adapter), `webgpu` or `wasm`
  */
 import { type BootstrapInfo, fetchBootstrap, parseMultiaddrList, peerIdOf } from '../client/bootstrap.ts'
 import type { ContributorEvent, ContributorStats } from '../client/contributor.ts'
 import { createIndexedDbReceiptStore } from '../client/receipt-store-idb.ts'
 import type { Session } from '../client/session.ts'
+import { parseEngineChoice } from '../gpu/select-engine.ts'
 import { REWARDS_TEMPLATE, RewardsPanel } from './rewards-panel.ts'
 import { WIDGET_CSS } from './widget-styles.ts'
 
@@ -102,6 +104,7 @@ export class TesseraContribute extends HTMLElement {
       this.#session = await startSession({
         bootstrap,
         store: this.#store,
+        engine: parseEngineChoice(this.getAttribute('engine')),
         dutyCycle: Number(this.#el<HTMLInputElement>('[data-testid="throttle"]').value) / 100,
         onEvent: (event) => this.#onEvent(event),
         onDeviceLost: (err) => {
@@ -111,6 +114,7 @@ export class TesseraContribute extends HTMLElement {
         },
       })
       this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
+      this.#el('[data-testid="engine"]').title = this.#session.engineReason
       this.#setRunning(true)
       this.#status('Running: waiting for work from the validator…')
     } catch (err) {

@@ -1,63 +1,90 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { acquireGpu, type GpuContext } from '../device.ts'
+import type { GpuRuntime } from '../runtime.ts'
 import { gemmRef } from './gemm.ref.ts'
-import { createGemmKernel, type GemmKernel } from './gemm.ts'
+import { fitsDevice, GEMM_VARIANTS, gemm, variantKey } from './gemm.ts'
+import { data, expectClose, testRuntime, U } from './test-helpers.ts'
 
-/** Deterministic signed test data. */
-function data(length: number, seed: number): Float32Array {
-  let s = seed >>> 0
-  return Float32Array.from({ length }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 31 - 1
-  })
-}
-
-// Aligned and ragged shapes: 1, 7, 63, 65, 257 straddle the 64-wide tile and the 16-deep K step.
-const CASES: Array<[number, number, number]> = [
+// Aligned and ragged shapes: 1, 7, 63, 65, 257 straddle every tile width and K step.
+const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1],
   [7, 7, 7],
   [63, 65, 17],
   [65, 63, 257],
   [64, 64, 64],
-  [128, 64, 256],
   [257, 1, 7],
   [1, 257, 65],
 ]
 
-let gpu: GpuContext
-let gemm: GemmKernel
-
+let rt: GpuRuntime
 beforeAll(async () => {
-  gpu = await acquireGpu()
-  gemm = createGemmKernel(gpu.device)
+  rt = await testRuntime()
 })
-afterAll(() => gpu?.device.destroy())
+afterAll(() => rt?.destroy())
 
-describe('gemm.wgsl', () => {
-  it.each(CASES)('matches the CPU reference for M=%i N=%i K=%i within the f32 bound', async (m, n, k) => {
-    const a = data(m * k, m * 7 + k)
-    const b = data(k * n, n * 13 + k)
-    const c = await gemm.run(a, b, m, n, k)
-    const want = gemmRef(a, b, m, n, k)
-    const bound = gemmRef(a.map(Math.abs), b.map(Math.abs), m, n, k)
-    // Per element: |error| <= (lambda sqrt(K) + 1) u (|A||B|)_ij, the bound Freivalds uses (freivalds.ts).
-    const gamma = (8 * Math.sqrt(k) + 1) * 2 ** -24
-    let worst = 0
-    for (let i = 0; i < m * n; i++) {
-      worst = Math.max(worst, Math.abs(c[i] - want[i]) / (gamma * bound[i] + 1e-30))
+/** The per-element f32 bound Freivalds also uses: (8√K + 1)·u·(|A||B|)_ij, plus the epilogue's rounding. */
+function bound(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+) {
+  const abs = gemmRef(a.map(Math.abs), b.map(Math.abs), m, n, k, { transA, transB })
+  return { rel: (8 * Math.sqrt(k) + 4) * U, scale: abs.map((x) => x + 1), abs: 0 }
+}
+
+describe('gemm kernels', () => {
+  for (const variant of GEMM_VARIANTS) {
+    it(`${variantKey(variant)} matches the reference on odd and aligned shapes`, async () => {
+      if (!fitsDevice(rt, variant)) return
+      for (const [m, n, k] of SHAPES) {
+        const a = data(m * k, m * 7 + k)
+        const b = data(k * n, n * 13 + k)
+        const c = gemm(rt, rt.tensor([m, k], a), rt.tensor([k, n], b), { variant })
+        expectClose(await rt.read(c), gemmRef(a, b, m, n, k), bound(a, b, m, n, k, false, false))
+      }
+    })
+  }
+
+  it.each([
+    [false, true, 'none'],
+    [true, false, 'relu'],
+    [true, true, 'gelu'],
+  ] as const)(
+    'transA=%s transB=%s with bias and %s, in every variant',
+    async (transA, transB, activation) => {
+      const [m, n, k] = [33, 65, 31]
+      const a = data(m * k, 3)
+      const b = data(k * n, 4)
+      const bias = data(n, 5)
+      const want = gemmRef(a, b, m, n, k, { transA, transB, bias, activation })
+      for (const variant of GEMM_VARIANTS.filter((v) => fitsDevice(rt, v))) {
+        const c = gemm(rt, rt.tensor(transA ? [k, m] : [m, k], a), rt.tensor(transB ? [n, k] : [k, n], b), {
+          transA,
+          transB,
+          bias: rt.tensor([n], bias),
+          activation,
+          variant,
+        })
+        expectClose(await rt.read(c), want, { ...bound(a, b, m, n, k, transA, transB), abs: 1e-6 })
+      }
+    },
+  )
+
+  it('refuses operands whose shapes do not chain', () => {
+    expect(() => gemm(rt, rt.tensor([2, 3]), rt.tensor([4, 2]))).toThrow(RangeError)
+  })
+
+  it('reuses pooled buffers: a long run keeps device memory flat', async () => {
+    const a = rt.tensor([32, 32], data(1024, 1))
+    const before = rt.liveBuffers()
+    for (let i = 0; i < 50; i++) {
+      const c = gemm(rt, a, a)
+      await rt.read(c)
+      rt.release(c)
     }
-    expect(c.length).toBe(m * n)
-    expect(worst).toBeLessThanOrEqual(1)
-  })
-
-  it('writes every element of C, including ragged edges', async () => {
-    const [m, n, k] = [65, 67, 3]
-    const ones = new Float32Array(m * k).fill(1)
-    const c = await gemm.run(ones, new Float32Array(k * n).fill(1), m, n, k)
-    expect(c.every((v) => v === 3)).toBe(true)
-  })
-
-  it('refuses operands whose length does not match the shape', async () => {
-    await expect(gemm.run(new Float32Array(3), new Float32Array(4), 2, 2, 2)).rejects.toThrow(RangeError)
+    expect(rt.liveBuffers()).toBe(before)
   })
 })

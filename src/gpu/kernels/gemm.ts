@@ -1,105 +1,97 @@
 /**
- * Host side of gemm.wgsl: builds the pipeline once per configuration and runs C = A·B, f32,
- * any M, N, K. CPU reference: gemm.ref.ts.
+ * Host side of gemm.wgsl (workgroup-tiled) and gemm-direct.wgsl (register-blocked, no workgroup
+ * memory): C = act(op(A)·op(B) + bias), f32, any M, N, K. CPU reference: gemm.ref.ts.
  */
-import shaderSource from './gemm.wgsl?raw'
+import type { GpuRuntime, GpuTensor } from '../runtime.ts'
+import activationSource from './activation.wgsl?raw'
+import tiledSource from './gemm.wgsl?raw'
+import directSource from './gemm-direct.wgsl?raw'
 
-export interface GemmConfig {
-  /** Workgroup width and height in threads. */
-  wgX: number
-  wgY: number
-  /** Rows and columns of C each thread accumulates in registers. */
-  rm: number
-  rn: number
-  /** K slice staged in workgroup memory per step. */
-  tileK: number
+export type Activation = 'none' | 'relu' | 'gelu'
+const ACT_CODE: Record<Activation, number> = { none: 0, relu: 1, gelu: 2 }
+
+export type GemmVariant =
+  | { kind: 'tiled'; wgX: number; wgY: number; rm: number; rn: number; tileK: number }
+  | { kind: 'direct'; wgX: number; wgY: number; rm: number; rn: number }
+
+/** Candidates the autotuner times on each adapter; the first is the default before tuning. */
+export const GEMM_VARIANTS: GemmVariant[] = [
+  { kind: 'tiled', wgX: 16, wgY: 16, rm: 4, rn: 4, tileK: 16 },
+  { kind: 'tiled', wgX: 8, wgY: 8, rm: 4, rn: 4, tileK: 16 },
+  { kind: 'direct', wgX: 8, wgY: 8, rm: 4, rn: 4 },
+  { kind: 'direct', wgX: 8, wgY: 8, rm: 8, rn: 4 },
+  { kind: 'direct', wgX: 4, wgY: 8, rm: 4, rn: 8 },
+]
+
+export function variantKey(v: GemmVariant): string {
+  return v.kind === 'tiled'
+    ? `tiled-${v.wgX}x${v.wgY}-${v.rm}x${v.rn}-k${v.tileK}`
+    : `direct-${v.wgX}x${v.wgY}-${v.rm}x${v.rn}`
 }
 
-export const DEFAULT_GEMM_CONFIG: GemmConfig = { wgX: 16, wgY: 16, rm: 4, rn: 4, tileK: 16 }
-
-/** Pipelines live as long as the device; buffers are created and freed per run. */
-export interface GemmKernel {
-  run(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array>
+export interface GemmOptions {
+  /** A is stored K x M. */
+  transA?: boolean
+  /** B is stored N x K. */
+  transB?: boolean
+  /** N entries added to every row. */
+  bias?: GpuTensor
+  activation?: Activation
+  variant?: GemmVariant
 }
 
-export function createGemmKernel(device: GPUDevice, config: GemmConfig = DEFAULT_GEMM_CONFIG): GemmKernel {
-  const { wgX, wgY, rm, rn, tileK } = config
-  const workgroupBytes = 4 * tileK * (wgY * rm + wgX * rn)
-  if (workgroupBytes > device.limits.maxComputeWorkgroupStorageSize) {
-    throw new RangeError(
-      `gemm tiles need ${workgroupBytes} B of workgroup memory, device allows ${device.limits.maxComputeWorkgroupStorageSize}`,
-    )
+/** Shapes of op(A) and op(B): [m, k] and [k, n]. */
+function dims(a: GpuTensor, b: GpuTensor, o: GemmOptions): { m: number; n: number; k: number } {
+  if (a.shape.length !== 2 || b.shape.length !== 2) throw new RangeError('gemm operands must be matrices')
+  const [m, k] = o.transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]]
+  const [k2, n] = o.transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]]
+  if (k !== k2) throw new RangeError(`gemm: op(A) is ${m}x${k} but op(B) is ${k2}x${n}`)
+  if (o.bias != null && o.bias.size !== n)
+    throw new RangeError(`gemm: bias has ${o.bias.size} entries, want ${n}`)
+  return { m, n, k }
+}
+
+export function fitsDevice(rt: GpuRuntime, v: GemmVariant): boolean {
+  if (v.wgX * v.wgY > rt.caps.maxWorkgroupInvocations) return false
+  return v.kind !== 'tiled' || 4 * v.tileK * (v.wgY * v.rm + v.wgX * v.rn) <= rt.caps.maxWorkgroupStorage
+}
+
+export function gemm(rt: GpuRuntime, a: GpuTensor, b: GpuTensor, options: GemmOptions = {}): GpuTensor {
+  const { m, n, k } = dims(a, b, options)
+  const v = options.variant ?? GEMM_VARIANTS[0]
+  if (!fitsDevice(rt, v)) throw new RangeError(`gemm variant ${variantKey(v)} does not fit this device`)
+  const constants: Record<string, number> = {
+    WG_X: v.wgX,
+    WG_Y: v.wgY,
+    TRANS_A: options.transA ? 1 : 0,
+    TRANS_B: options.transB ? 1 : 0,
+    HAS_BIAS: options.bias ? 1 : 0,
+    ACT: ACT_CODE[options.activation ?? 'none'],
+    ...(v.kind === 'tiled' ? { TILE_K: v.tileK } : {}),
   }
-  const tileM = wgY * rm
-  const tileN = wgX * rn
-  const module = device.createShaderModule({
-    label: 'gemm.shader',
-    code: `const RM: u32 = ${rm}u;\nconst RN: u32 = ${rn}u;\n${shaderSource}`,
-  })
-  const storage = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-    binding,
-    visibility: GPUShaderStage.COMPUTE,
-    buffer: { type },
-  })
-  const layout = device.createBindGroupLayout({
-    label: 'gemm.bindGroupLayout',
-    entries: [
-      storage(0, 'uniform'),
-      storage(1, 'read-only-storage'),
-      storage(2, 'read-only-storage'),
-      storage(3, 'storage'),
-    ],
-  })
-  const pipeline = device.createComputePipeline({
-    label: 'gemm.pipeline',
-    layout: device.createPipelineLayout({ label: 'gemm.pipelineLayout', bindGroupLayouts: [layout] }),
-    compute: { module, entryPoint: 'main', constants: { WG_X: wgX, WG_Y: wgY, TILE_K: tileK } },
-  })
-
-  return {
-    async run(a, b, m, n, k) {
-      if (a.length !== m * k || b.length !== k * n) {
-        throw new RangeError(
-          `gemm: A has ${a.length} elements (want ${m * k}), B ${b.length} (want ${k * n})`,
-        )
-      }
-      const created: GPUBuffer[] = []
-      const buffer = (label: string, size: number, usage: GPUBufferUsageFlags) => {
-        const buf = device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage })
-        created.push(buf)
-        return buf
-      }
-      try {
-        const dims = buffer('gemm.dims', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST)
-        const aBuf = buffer('gemm.a', a.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)
-        const bBuf = buffer('gemm.b', b.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)
-        const cBuf = buffer('gemm.c', m * n * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC)
-        const readback = buffer('gemm.readback', m * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST)
-        device.queue.writeBuffer(dims, 0, new Uint32Array([m, n, k, 0]))
-        device.queue.writeBuffer(aBuf, 0, a as Float32Array<ArrayBuffer>)
-        device.queue.writeBuffer(bBuf, 0, b as Float32Array<ArrayBuffer>)
-
-        const bindGroup = device.createBindGroup({
-          label: 'gemm.bindGroup',
-          layout,
-          entries: [dims, aBuf, bBuf, cBuf].map((buf, binding) => ({ binding, resource: { buffer: buf } })),
-        })
-        const encoder = device.createCommandEncoder({ label: 'gemm.encoder' })
-        const pass = encoder.beginComputePass({ label: 'gemm.pass' })
-        pass.setPipeline(pipeline)
-        pass.setBindGroup(0, bindGroup)
-        pass.dispatchWorkgroups(Math.ceil(n / tileN), Math.ceil(m / tileM))
-        pass.end()
-        encoder.copyBufferToBuffer(cBuf, 0, readback, 0, m * n * 4)
-        device.queue.submit([encoder.finish()])
-
-        await readback.mapAsync(GPUMapMode.READ)
-        const out = new Float32Array(readback.getMappedRange(0, m * n * 4).slice(0))
-        readback.unmap()
-        return out
-      } finally {
-        for (const buf of created) buf.destroy()
-      }
-    },
-  }
+  const key = `gemm:${variantKey(v)}:${JSON.stringify(constants)}`
+  const pipeline = rt.pipeline(key, () =>
+    rt.device.createComputePipeline({
+      label: `gemm.${variantKey(v)}.pipeline`,
+      layout: 'auto',
+      compute: {
+        module: rt.device.createShaderModule({
+          label: `gemm.${v.kind}.shader`,
+          code: `const RM: u32 = ${v.rm}u;\nconst RN: u32 = ${v.rn}u;\n${activationSource}\n${v.kind === 'tiled' ? tiledSource : directSource}`,
+        }),
+        entryPoint: 'main',
+        constants,
+      },
+    }),
+  )
+  const c = rt.tensor([m, n])
+  // The bias binding is statically used by the shader, so it is always bound; HAS_BIAS decides reads.
+  const bias = options.bias?.buffer ?? rt.placeholder
+  rt.dispatch(
+    pipeline,
+    [rt.uniform([m, n, k]), a.buffer, b.buffer, bias, c.buffer],
+    [Math.ceil(n / (v.wgX * v.rn)), Math.ceil(m / (v.wgY * v.rm))],
+    'gemm',
+  )
+  return c
 }

@@ -1,0 +1,212 @@
+/**
+ * The small tensor layer every kernel runs on: capabilities, a pipeline cache keyed by shader and
+ * constants, a buffer pool by size class, and one command encoder that ops record into until
+ * `flush()` (or a read) submits it, so a forward/backward pass becomes a handful of submits.
+ */
+import type { GpuContext } from './device.ts'
+
+export interface Capabilities {
+  /** `shader-f16` was granted: kernels may store and multiply in f16. */
+  f16: boolean
+  /** `subgroups` was granted: reductions may use subgroup operations. */
+  subgroups: boolean
+  maxWorkgroupStorage: number
+  maxWorkgroupInvocations: number
+  /** A CPU/software adapter (SwiftShader and kin). */
+  fallback: boolean
+}
+
+export interface GpuTensor {
+  readonly buffer: GPUBuffer
+  readonly shape: readonly number[]
+  readonly size: number
+}
+
+export interface Binding {
+  buffer: GPUBuffer
+}
+
+export interface GpuRuntime {
+  readonly device: GPUDevice
+  readonly caps: Capabilities
+  /** A small zeroed storage buffer to bind where a kernel's optional input is absent. */
+  readonly placeholder: GPUBuffer
+  /** Returns the cached pipeline for `key`, building it on first use. */
+  pipeline(key: string, build: () => GPUComputePipeline): GPUComputePipeline
+  /** A tensor from the pool; u32 data (token ids, targets) is stored bit for bit. */
+  tensor(shape: readonly number[], data?: Float32Array | Uint32Array): GpuTensor
+  /** Small uniform block for one dispatch (u32 fields, then f32 fields), freed after the next flush. */
+  uniform(u32: number[], f32?: number[]): GPUBuffer
+  /** Records a dispatch; `bindings[i]` goes to @binding(i), holes are bindings the entry point does not use. */
+  dispatch(
+    pipeline: GPUComputePipeline,
+    bindings: Array<GPUBuffer | undefined>,
+    workgroups: [number, number?, number?],
+    label: string,
+  ): void
+  /** Builds (once) a compute pipeline from WGSL, with layout 'auto'. */
+  kernel(
+    key: string,
+    code: string,
+    entryPoint: string,
+    constants?: Record<string, number>,
+  ): GPUComputePipeline
+  /** Returns a tensor's buffer to the pool once the work recorded so far has been submitted. */
+  release(t: GpuTensor): void
+  flush(): void
+  read(t: GpuTensor): Promise<Float32Array>
+  /** Buffers currently owned by live tensors (for leak tests). */
+  liveBuffers(): number
+  destroy(): void
+}
+
+const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST
+
+function sizeClass(bytes: number): number {
+  return Math.max(256, 2 ** Math.ceil(Math.log2(bytes)))
+}
+
+export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuRuntime {
+  const { device } = gpu
+  const caps: Capabilities = {
+    f16: device.features.has('shader-f16'),
+    subgroups: device.features.has('subgroups'),
+    maxWorkgroupStorage: device.limits.maxComputeWorkgroupStorageSize,
+    maxWorkgroupInvocations: device.limits.maxComputeInvocationsPerWorkgroup,
+    fallback: gpu.summary.isFallback,
+  }
+  const pipelines = new Map<string, GPUComputePipeline>()
+  const free = new Map<string, GPUBuffer[]>()
+  const live = new Set<GPUBuffer>()
+  let deferred: Array<{ buffer: GPUBuffer; key: string }> = []
+  let encoder: GPUCommandEncoder | undefined
+
+  const take = (bytes: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer => {
+    const size = sizeClass(bytes)
+    const key = `${usage}:${size}`
+    const buffer = free.get(key)?.pop() ?? device.createBuffer({ label, size, usage })
+    live.add(buffer)
+    return buffer
+  }
+  const giveBack = (buffer: GPUBuffer) => {
+    if (!live.delete(buffer)) return
+    deferred.push({ buffer, key: `${buffer.usage}:${buffer.size}` })
+  }
+
+  const placeholder = device.createBuffer({ label: 'runtime.placeholder', size: 256, usage: STORAGE })
+  const rt: GpuRuntime = {
+    device,
+    caps,
+    placeholder,
+    pipeline(key, build) {
+      let p = pipelines.get(key)
+      if (p == null) {
+        p = build()
+        pipelines.set(key, p)
+      }
+      return p
+    },
+    kernel(key, code, entryPoint, constants = {}) {
+      return rt.pipeline(`${key}:${entryPoint}:${JSON.stringify(constants)}`, () =>
+        device.createComputePipeline({
+          label: `${key}.${entryPoint}.pipeline`,
+          layout: 'auto',
+          compute: {
+            module: device.createShaderModule({ label: `${key}.shader`, code }),
+            entryPoint,
+            constants,
+          },
+        }),
+      )
+    },
+    tensor(shape, data) {
+      const size = shape.reduce((a, b) => a * b, 1)
+      const buffer = take(size * 4, STORAGE, 'tensor')
+      if (data != null) {
+        if (data.length !== size)
+          throw new RangeError(`tensor data has ${data.length} elements, shape needs ${size}`)
+        device.queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>)
+      }
+      return { buffer, shape: [...shape], size }
+    },
+    uniform(u32, f32 = []) {
+      const words = new ArrayBuffer(Math.max(16, Math.ceil((u32.length + f32.length) / 4) * 16))
+      new Uint32Array(words).set(u32)
+      new Float32Array(words).set(f32, u32.length)
+      const buffer = take(words.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'uniform')
+      device.queue.writeBuffer(buffer, 0, words)
+      giveBack(buffer)
+      return buffer
+    },
+    dispatch(pipeline, bindings, [x, y = 1, z = 1], label) {
+      encoder ??= device.createCommandEncoder({ label: 'runtime.encoder' })
+      const bindGroup = device.createBindGroup({
+        label: `${label}.bindGroup`,
+        layout: pipeline.getBindGroupLayout(0),
+        entries: bindings.flatMap((buffer, binding) =>
+          buffer == null ? [] : [{ binding, resource: { buffer } }],
+        ),
+      })
+      const pass = encoder.beginComputePass({ label: `${label}.pass` })
+      pass.setPipeline(pipeline)
+      pass.setBindGroup(0, bindGroup)
+      pass.dispatchWorkgroups(x, y, z)
+      pass.end()
+    },
+    release(t) {
+      giveBack(t.buffer)
+    },
+    flush() {
+      if (encoder != null) {
+        device.queue.submit([encoder.finish()])
+        encoder = undefined
+      }
+      // Buffers released while recording are reusable only now: the submit above ran their last use.
+      for (const { buffer, key } of deferred) {
+        const list = free.get(key) ?? []
+        list.push(buffer)
+        free.set(key, list)
+      }
+      deferred = []
+    },
+    async read(t) {
+      const bytes = t.size * 4
+      const staging = device.createBuffer({
+        label: 'runtime.readback',
+        size: Math.max(4, bytes),
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      })
+      encoder ??= device.createCommandEncoder({ label: 'runtime.encoder' })
+      encoder.copyBufferToBuffer(t.buffer, 0, staging, 0, bytes)
+      rt.flush()
+      try {
+        await staging.mapAsync(GPUMapMode.READ)
+        return new Float32Array(staging.getMappedRange(0, bytes).slice(0))
+      } finally {
+        staging.destroy()
+      }
+    },
+    liveBuffers: () => [...live].filter((b) => (b.usage & GPUBufferUsage.STORAGE) !== 0).length,
+    destroy() {
+      for (const list of free.values()) for (const b of list) b.destroy()
+      for (const b of live) b.destroy()
+      placeholder.destroy()
+      free.clear()
+      live.clear()
+      pipelines.clear()
+    },
+  }
+  return rt
+}
+
+/** Workgroup grid for one workgroup per row: rows past 65535 spill into y (kernels use x + y * 65535). */
+export function rowGrid(rows: number): [number, number] {
+  return [Math.min(rows, 65_535), Math.ceil(rows / 65_535)]
+}
+
+/** Workgroup grid for `n` threads in workgroups of `wg` (kernels use gid.x + gid.y * groups.x * wg). */
+export function linearGrid(n: number, wg: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(n / wg))
+  const x = Math.min(groups, 65_535)
+  return [x, Math.ceil(groups / x)]
+}

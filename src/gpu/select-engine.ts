@@ -1,0 +1,50 @@
+/**
+ * Which engine runs the shards. WebGPU with the tuned WGSL GEMM when there is a real GPU; the wasm
+ * engine when the only adapter is a software fallback (SwiftShader, WARP, llvmpipe) or there is no
+ * WebGPU. Configuration can force either (`?engine=webgpu`), so tests on a machine whose only adapter
+ * is SwiftShader still exercise the WebGPU path.
+ */
+import { acquireGpu } from './device.ts'
+import type { MatmulEngine } from './engine.ts'
+import { NoAdapterError, WebGpuUnavailableError } from './errors.ts'
+import { createWasmEngine } from './wasm-engine.ts'
+import { createWebGpuEngine } from './webgpu-engine.ts'
+
+export type EngineChoice = 'auto' | 'webgpu' | 'wasm'
+
+export interface SelectedEngine {
+  engine: MatmulEngine
+  /** The device's lost promise when the engine is WebGPU. */
+  lost?: Promise<Error>
+  /** Why this engine, in words for the UI. */
+  reason: string
+}
+
+export function parseEngineChoice(value: string | null | undefined): EngineChoice {
+  return value === 'webgpu' || value === 'wasm' ? value : 'auto'
+}
+
+export async function selectEngine(choice: EngineChoice = 'auto'): Promise<SelectedEngine> {
+  if (choice === 'wasm') return { engine: createWasmEngine(), reason: 'wasm engine requested' }
+  let gpu: Awaited<ReturnType<typeof acquireGpu>>
+  try {
+    gpu = await acquireGpu()
+  } catch (err) {
+    if (choice === 'auto' && (err instanceof WebGpuUnavailableError || err instanceof NoAdapterError)) {
+      return { engine: createWasmEngine(), reason: `${err.message} Using the CPU (wasm) engine instead.` }
+    }
+    throw err
+  }
+  if (choice === 'auto' && gpu.summary.isFallback) {
+    gpu.device.destroy()
+    return {
+      engine: createWasmEngine(),
+      reason: `The only GPU adapter is a software fallback (${gpu.summary.architecture}); the wasm engine is faster here.`,
+    }
+  }
+  return {
+    engine: await createWebGpuEngine(gpu),
+    lost: gpu.lost,
+    reason: choice === 'webgpu' ? 'WebGPU engine requested' : 'WebGPU adapter found',
+  }
+}
