@@ -57,6 +57,8 @@ export interface GpuRuntime {
   read(t: GpuTensor): Promise<Float32Array>
   /** Buffers currently owned by live tensors (for leak tests). */
   liveBuffers(): number
+  /** WebGPU validation and out-of-memory errors no one caught, oldest first (and clears them). */
+  takeErrors(): string[]
   destroy(): void
 }
 
@@ -93,6 +95,11 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
     deferred.push({ buffer, key: `${buffer.usage}:${buffer.size}` })
   }
 
+  // A bad shader or binding makes a dispatch silently do nothing; keep what WebGPU reports.
+  let errors: string[] = []
+  device.addEventListener('uncapturederror', (event) => {
+    errors.push((event as GPUUncapturedErrorEvent).error.message)
+  })
   const placeholder = device.createBuffer({ label: 'runtime.placeholder', size: 256, usage: STORAGE })
   const rt: GpuRuntime = {
     device,
@@ -185,6 +192,11 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
       } finally {
         staging.destroy()
       }
+    },
+    takeErrors() {
+      const out = errors
+      errors = []
+      return out
     },
     liveBuffers: () => [...live].filter((b) => (b.usage & GPUBufferUsage.STORAGE) !== 0).length,
     destroy() {

@@ -51,8 +51,8 @@ fn backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_ind
   if (!valid) {
     return;
   }
-  let target = targets[row];
+  let label = targets[row];
   for (var j = lid; j < params.cols; j += WG) {
-    out[base + j] = (exp(logits[base + j] - m) / s - select(0.0, 1.0, j == target)) / f32(params.rows);
+    out[base + j] = (exp(logits[base + j] - m) / s - select(0.0, 1.0, j == label)) / f32(params.rows);
   }
 }

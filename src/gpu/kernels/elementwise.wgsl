@@ -17,7 +17,9 @@ fn geluGrad(v: f32) -> f32 {
   let k = 0.7978845608028654;
   let u = clamp(k * (v + 0.044715 * v * v * v), -15.0, 15.0);
   let t = tanh(u);
-  return 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * k * (1.0 + 3.0 * 0.044715 * v * v);
+  // sech^2 through cosh: 1 - t*t loses every digit when |t| is close to 1.
+  let ch = cosh(u);
+  return 0.5 * (1.0 + t) + 0.5 * v / (ch * ch) * k * (1.0 + 3.0 * 0.044715 * v * v);
 }
 
 @compute @workgroup_size(WG)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GpuRuntime } from '../runtime.ts'
 import { gemmRef } from './gemm.ref.ts'
 import { fitsDevice, GEMM_VARIANTS, gemm, variantKey } from './gemm.ts'
-import { data, expectClose, testRuntime, U } from './test-helpers.ts'
+import { data, expectClose, read, testRuntime, U } from './test-helpers.ts'
 
 // Aligned and ragged shapes: 1, 7, 63, 65, 257 straddle every tile width and K step.
 const SHAPES: Array<[number, number, number]> = [
@@ -43,7 +43,7 @@ describe('gemm kernels', () => {
         const a = data(m * k, m * 7 + k)
         const b = data(k * n, n * 13 + k)
         const c = gemm(rt, rt.tensor([m, k], a), rt.tensor([k, n], b), { variant })
-        expectClose(await rt.read(c), gemmRef(a, b, m, n, k), bound(a, b, m, n, k, false, false))
+        expectClose(await read(rt, c), gemmRef(a, b, m, n, k), bound(a, b, m, n, k, false, false))
       }
     })
   }
@@ -68,7 +68,7 @@ describe('gemm kernels', () => {
           activation,
           variant,
         })
-        expectClose(await rt.read(c), want, { ...bound(a, b, m, n, k, transA, transB), abs: 1e-6 })
+        expectClose(await read(rt, c), want, { ...bound(a, b, m, n, k, transA, transB), abs: 1e-6 })
       }
     },
   )
@@ -82,7 +82,7 @@ describe('gemm kernels', () => {
     const before = rt.liveBuffers()
     for (let i = 0; i < 50; i++) {
       const c = gemm(rt, a, a)
-      await rt.read(c)
+      await read(rt, c)
       rt.release(c)
     }
     expect(rt.liveBuffers()).toBe(before)

@@ -46,7 +46,7 @@ fn forward(
   let base = row * params.cols;
   var limit = params.cols;
   if (CAUSAL > 0u) {
-    limit = min(row % CAUSAL + 1u, params.cols);
+    limit = min(row % max(CAUSAL, 1u) + 1u, params.cols);
   }
   limit = select(0u, limit, valid);
   var m = -3.4e38;

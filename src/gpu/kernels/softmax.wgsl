@@ -16,7 +16,7 @@ struct Params {
 
 fn limitOf(row: u32) -> u32 {
   if (CAUSAL > 0u) {
-    return min(row % CAUSAL + 1u, params.cols);
+    return min(row % max(CAUSAL, 1u) + 1u, params.cols);
   }
   return params.cols;
 }

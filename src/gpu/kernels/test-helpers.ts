@@ -22,8 +22,11 @@ export function ids(length: number, vocab: number, seed: number): Uint32Array {
   return Uint32Array.from(data(length, seed, 0, vocab), (x) => Math.min(vocab - 1, Math.floor(x)))
 }
 
+/** Reads a result and fails the test if WebGPU reported any validation error on the way. */
 export async function read(rt: GpuRuntime, t: GpuTensor): Promise<Float32Array> {
-  return rt.read(t)
+  const out = await rt.read(t)
+  expect(rt.takeErrors()).toEqual([])
+  return out
 }
 
 /**
@@ -40,7 +43,8 @@ export function expectClose(
   let at = -1
   for (let i = 0; i < got.length; i++) {
     const bound = tol.rel * Math.abs(tol.scale ? tol.scale[i] : want[i]) + (tol.abs ?? 0)
-    const ratio = Math.abs(got[i] - want[i]) / bound
+    const diff = Math.abs(got[i] - want[i])
+    const ratio = diff === 0 ? 0 : diff / bound
     if (!(ratio <= worst)) {
       worst = Number.isNaN(ratio) ? Number.POSITIVE_INFINITY : ratio
       at = i
