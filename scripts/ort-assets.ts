@@ -8,12 +8,12 @@ import type { Plugin } from 'vite'
 
 const DIST = join(import.meta.dirname, '..', 'node_modules', 'onnxruntime-web', 'dist')
 
-/** The wasm EP's runtime, and the JSEP build the WebGPU EP loads. */
+/** The wasm EP's runtime, and the asyncify build that onnxruntime-web/webgpu (the WebGPU EP) loads. */
 export const ORT_FILES = [
   'ort-wasm-simd-threaded.wasm',
   'ort-wasm-simd-threaded.mjs',
-  'ort-wasm-simd-threaded.jsep.wasm',
-  'ort-wasm-simd-threaded.jsep.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs',
 ]
 
 export function ortAssets(): Plugin {

@@ -11,6 +11,8 @@ const SHAPES: Array<[number, number, number]> = [
   [63, 65, 17],
   [65, 63, 257],
   [64, 64, 64],
+  [65, 68, 36],
+  [3, 4, 4],
   [257, 1, 7],
   [1, 257, 65],
 ]
@@ -72,6 +74,18 @@ describe('gemm kernels', () => {
       }
     },
   )
+
+  it('vec4 variants fuse bias and activation on shapes they take', async () => {
+    const [m, n, k] = [37, 72, 44]
+    const a = data(m * k, 8)
+    const b = data(k * n, 9)
+    const bias = data(n, 10)
+    const want = gemmRef(a, b, m, n, k, { bias, activation: 'gelu' })
+    for (const variant of GEMM_VARIANTS.filter((v) => v.kind === 'vec4' && fitsDevice(rt, v))) {
+      const c = gemm(rt, rt.tensor([m, k], a), rt.tensor([k, n], b), { bias: rt.tensor([n], bias), activation: 'gelu', variant })
+      expectClose(await read(rt, c), want, { ...bound(a, b, m, n, k, false, false), abs: 1e-6 })
+    }
+  })
 
   it('refuses operands whose shapes do not chain', () => {
     expect(() => gemm(rt, rt.tensor([2, 3]), rt.tensor([4, 2]))).toThrow(RangeError)
