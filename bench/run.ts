@@ -1,15 +1,18 @@
 /**
- * `npm run bench -- <name> [--sizes 256,512,1024] [--runs 7]`: serves bench/<name>/ with Vite (the
- * site's COOP/COEP headers and /ort/ assets), opens it in Chromium with WebGPU, and writes the
- * results to bench/results/<name>.json with a table on stdout.
+ * `npm run bench -- <name> [--sizes 256,512,1024] [--runs 7]`: builds bench/<name>/ with the site's
+ * Vite config, serves it with the validator's HTTP server (COOP/COEP, /ort/ assets: exactly how the
+ * site is served), opens it in Chromium with WebGPU, and writes the results to
+ * bench/results/<name>.json with a table on stdout.
  */
 import '../src/validator/polyfills.ts'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
-import { createServer } from 'vite'
+import { build } from 'vite'
 import { CHROMIUM_PATH, WEBGPU_ARGS } from '../e2e/chromium.ts'
+import { startHttpServer } from '../src/validator/http-server.ts'
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -17,6 +20,7 @@ const { positionals, values } = parseArgs({
     sizes: { type: 'string' },
     runs: { type: 'string' },
     impls: { type: 'string' },
+    threads: { type: 'string' },
     'timeout-s': { type: 'string', default: '900' },
     headed: { type: 'boolean', default: false },
     'gpu-args': { type: 'string', default: '' },
@@ -25,16 +29,29 @@ const { positionals, values } = parseArgs({
 const name = positionals[0] ?? 'gemm'
 const root = join(import.meta.dirname, '..')
 
-const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' })
-await server.listen()
-const url = new URL(`bench/${name}/index.html`, server.resolvedUrls!.local[0])
-for (const [key, value] of Object.entries({ sizes: values.sizes, runs: values.runs, impls: values.impls })) {
+const outDir = mkdtempSync(join(tmpdir(), `tessera-bench-${name}-`))
+await build({
+  root,
+  configFile: join(root, 'vite.config.ts'),
+  logLevel: 'warn',
+  build: { outDir, emptyOutDir: true, rollupOptions: { input: join(root, 'bench', name, 'index.html') } },
+})
+const server = await startHttpServer({ host: '127.0.0.1', port: 0, siteDir: outDir, api: {} })
+const url = new URL(`bench/${name}/index.html`, server.url)
+for (const [key, value] of Object.entries({
+  sizes: values.sizes,
+  runs: values.runs,
+  impls: values.impls,
+  threads: values.threads,
+})) {
   if (value) url.searchParams.set(key, value)
 }
 
 // On a machine with a real GPU pass e.g. --gpu-args="--use-angle=vulkan --enable-features=Vulkan" and
 // drop the SwiftShader adapter flag via CHROMIUM_WEBGPU_ADAPTER=default (see docs/BENCHMARKS.md).
-const args = WEBGPU_ARGS.filter((a) => process.env.CHROMIUM_WEBGPU_ADAPTER !== 'default' || !a.startsWith('--use-webgpu-adapter'))
+const args = WEBGPU_ARGS.filter(
+  (a) => process.env.CHROMIUM_WEBGPU_ADAPTER !== 'default' || !a.startsWith('--use-webgpu-adapter'),
+)
 const browser = await chromium.launch({
   executablePath: CHROMIUM_PATH,
   headless: !values.headed,
@@ -48,12 +65,19 @@ try {
   })
   const started = Date.now()
   await page.goto(url.toString())
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __bench?: unknown; __benchError?: string }
-    return w.__bench != null || w.__benchError != null
-  }, undefined, { timeout: Number(values['timeout-s']) * 1000, polling: 500 })
+  await page.waitForFunction(
+    () => {
+      const w = window as unknown as { __bench?: unknown; __benchError?: string }
+      return w.__bench != null || w.__benchError != null
+    },
+    undefined,
+    { timeout: Number(values['timeout-s']) * 1000, polling: 500 },
+  )
   const outcome = await page.evaluate(() => {
-    const w = window as unknown as { __bench?: { rows: Array<Record<string, unknown>> }; __benchError?: string }
+    const w = window as unknown as {
+      __bench?: { rows: Array<Record<string, unknown>> }
+      __benchError?: string
+    }
     return { result: w.__bench, error: w.__benchError }
   })
   if (outcome.error) throw new Error(outcome.error)
@@ -74,6 +98,7 @@ try {
 } finally {
   await browser.close()
   await server.close()
+  rmSync(outDir, { recursive: true, force: true })
 }
 
 interface Row {
@@ -88,7 +113,9 @@ function printTable(rows: Row[]): void {
   const at = (impl: string, n: number) => rows.find((r) => r.impl === impl && r.n === n)?.gflops
   console.log(`\nGFLOP/s ${' '.repeat(8)}${sizes.map((n) => `n=${n}`.padStart(10)).join('')}`)
   for (const impl of impls) {
-    console.log(`${impl.padEnd(16)}${sizes.map((n) => (at(impl, n)?.toFixed(2) ?? '-').padStart(10)).join('')}`)
+    console.log(
+      `${impl.padEnd(16)}${sizes.map((n) => (at(impl, n)?.toFixed(2) ?? '-').padStart(10)).join('')}`,
+    )
   }
   if (!impls.includes('tessera')) return
   console.log('\nTessera / other')

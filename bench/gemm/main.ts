@@ -62,17 +62,25 @@ async function main(): Promise<{ rows: Row[]; adapter: Record<string, unknown> }
   const record = (impl: string, n: number, medianMs: number, detail?: string) => {
     const gflops = (2 * n ** 3) / (medianMs * 1e6)
     rows.push({ impl, n, gflops, medianMs, runs, adapter, detail })
-    say(`${impl.padEnd(16)} n=${String(n).padEnd(5)} ${gflops.toFixed(2).padStart(8)} GFLOP/s  (${medianMs.toFixed(1)} ms${detail ? `, ${detail}` : ''})`)
+    say(
+      `${impl.padEnd(16)} n=${String(n).padEnd(5)} ${gflops.toFixed(2).padStart(8)} GFLOP/s  (${medianMs.toFixed(1)} ms${detail ? `, ${detail}` : ''})`,
+    )
   }
   const want = (impl: string) => only == null || only.includes(impl)
 
   await tf.setBackend('webgpu')
   await tf.ready()
   ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href
-  ort.env.wasm.numThreads = crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1
+  const threads = Number(params.get('threads') ?? 0)
+  ort.env.wasm.numThreads = threads || (crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1)
+  say(`ort: ${ort.env.wasm.numThreads} wasm thread(s), crossOriginIsolated=${crossOriginIsolated}`)
   const model = matmulModel()
-  const ortWebGpu = want('ort-webgpu') ? await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] }) : undefined
-  const ortWasm = want('ort-wasm') ? await ort.InferenceSession.create(model, { executionProviders: ['wasm'] }) : undefined
+  const ortWebGpu = want('ort-webgpu')
+    ? await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] })
+    : undefined
+  const ortWasm = want('ort-wasm')
+    ? await ort.InferenceSession.create(model, { executionProviders: ['wasm'] })
+    : undefined
 
   for (const n of sizes) {
     const a = data(n * n, 1)

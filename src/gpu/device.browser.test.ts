@@ -7,6 +7,12 @@ describe('WebGPU device', () => {
     const gpu = await acquireGpu()
     expect(gpu.summary.architecture.length).toBeGreaterThan(0)
     if (gpu.summary.architecture === 'swiftshader') expect(gpu.summary.isFallback).toBe(true)
+    // The device gets the optional features the adapter has, and its higher limits.
+    if (gpu.adapter.features.has('subgroups')) expect(gpu.device.features.has('subgroups')).toBe(true)
+    expect(gpu.device.features.has('shader-f16')).toBe(gpu.adapter.features.has('shader-f16'))
+    expect(gpu.device.limits.maxComputeWorkgroupStorageSize).toBe(
+      gpu.adapter.limits.maxComputeWorkgroupStorageSize,
+    )
     gpu.device.destroy()
   })
 

@@ -24,6 +24,19 @@ export interface GpuContext {
 
 const SOFTWARE_ARCHITECTURES = ['swiftshader', 'llvmpipe', 'warp', 'lavapipe']
 
+/** Features kernels use when present; each has a path without it. */
+const OPTIONAL_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'] as GPUFeatureName[]
+
+/** Limits raised to the adapter's maximum: bigger tiles and tensors when the hardware allows. */
+const RAISED_LIMITS = [
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+] as const
+
 export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   const info = adapter.info
   const architecture = info.architecture ?? ''
@@ -44,7 +57,15 @@ export async function acquireGpu(from: { gpu?: GPU } = globalThis.navigator): Pr
   if (gpu == null) throw new WebGpuUnavailableError()
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' })
   if (adapter == null) throw new NoAdapterError()
-  const device = await adapter.requestDevice({ label: 'tessera.device' })
+  // Features are only usable on the device if requested; limits start at the spec's minimums (e.g. 16 KiB
+  // of workgroup memory) unless we ask for what the adapter offers.
+  const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f))
+  const requiredLimits: Record<string, number> = {}
+  for (const name of RAISED_LIMITS) {
+    const value = adapter.limits[name]
+    if (typeof value === 'number') requiredLimits[name] = value
+  }
+  const device = await adapter.requestDevice({ label: 'tessera.device', requiredFeatures, requiredLimits })
   const lost = device.lost.then((info) => new DeviceLostError(info.reason, info.message))
   return { adapter, device, summary: summarizeAdapter(adapter), lost }
 }

@@ -82,7 +82,11 @@ describe('gemm kernels', () => {
     const bias = data(n, 10)
     const want = gemmRef(a, b, m, n, k, { bias, activation: 'gelu' })
     for (const variant of GEMM_VARIANTS.filter((v) => v.kind === 'vec4' && fitsDevice(rt, v))) {
-      const c = gemm(rt, rt.tensor([m, k], a), rt.tensor([k, n], b), { bias: rt.tensor([n], bias), activation: 'gelu', variant })
+      const c = gemm(rt, rt.tensor([m, k], a), rt.tensor([k, n], b), {
+        bias: rt.tensor([n], bias),
+        activation: 'gelu',
+        variant,
+      })
       expectClose(await read(rt, c), want, { ...bound(a, b, m, n, k, false, false), abs: 1e-6 })
     }
   })

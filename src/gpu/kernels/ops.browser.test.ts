@@ -52,6 +52,12 @@ describe('elementwise', () => {
 })
 
 describe('softmax', () => {
+  it('takes the subgroup path wherever the adapter has subgroups', async () => {
+    // SwiftShader has them, so the subgroup kernel below is exercised here, not only on real GPUs.
+    const adapter = await navigator.gpu.requestAdapter()
+    expect(rt.caps.subgroups).toBe(adapter?.features.has('subgroups') ?? false)
+  })
+
   for (const subgroups of [true, false]) {
     it(`rows sum to one and match the reference (subgroups ${subgroups ? 'on if available' : 'off'})`, async () => {
       for (const cols of SIZES) {
