@@ -11,12 +11,8 @@ struct Params {
 @group(0) @binding(2) var<storage, read> targets: array<u32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(WG)
-fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * 65535u;
-  let valid = row < params.rows;
-  let base = row * params.cols;
-  let cols = select(0u, params.cols, valid);
+// The row's max and its sum of exp(logit − max), reduced over the workgroup; every thread must call it.
+fn rowStats(base: u32, cols: u32, lid: u32) -> vec2<f32> {
   var m = -3.4e38;
   for (var j = lid; j < cols; j += WG) {
     m = max(m, logits[base + j]);
@@ -26,9 +22,17 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_inde
   for (var j = lid; j < cols; j += WG) {
     s += exp(logits[base + j] - m);
   }
-  s = workgroupSum(s, lid);
+  return vec2<f32>(m, workgroupSum(s, lid));
+}
+
+@compute @workgroup_size(WG)
+fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * 65535u;
+  let valid = row < params.rows;
+  let base = row * params.cols;
+  let stats = rowStats(base, select(0u, params.cols, valid), lid);
   if (valid && lid == 0u) {
-    out[row] = log(s) + m - logits[base + targets[row]];
+    out[row] = log(stats.y) + stats.x - logits[base + targets[row]];
   }
 }
 
@@ -37,22 +41,13 @@ fn backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_ind
   let row = wid.x + wid.y * 65535u;
   let valid = row < params.rows;
   let base = row * params.cols;
-  let cols = select(0u, params.cols, valid);
-  var m = -3.4e38;
-  for (var j = lid; j < cols; j += WG) {
-    m = max(m, logits[base + j]);
-  }
-  m = workgroupMax(m, lid);
-  var s = 0.0;
-  for (var j = lid; j < cols; j += WG) {
-    s += exp(logits[base + j] - m);
-  }
-  s = workgroupSum(s, lid);
+  let stats = rowStats(base, select(0u, params.cols, valid), lid);
   if (!valid) {
     return;
   }
   let label = targets[row];
   for (var j = lid; j < params.cols; j += WG) {
-    out[base + j] = (exp(logits[base + j] - m) / s - select(0.0, 1.0, j == label)) / f32(params.rows);
+    let p = exp(logits[base + j] - stats.x) / stats.y;
+    out[base + j] = (p - select(0.0, 1.0, j == label)) / f32(params.rows);
   }
 }
