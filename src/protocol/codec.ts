@@ -4,6 +4,8 @@
  * errors in errors.ts that says which message and field was wrong.
  */
 import {
+  MAX_BLOB_CHUNK,
+  MAX_BLOB_SIZE,
   MAX_CLAIM_MESSAGE_BYTES,
   MAX_CLAIM_RECEIPTS,
   MAX_DIM,
@@ -407,4 +409,61 @@ export function decodeClaimResponse(bytes: Uint8Array): ClaimResponse {
     reason: c.member('rejection.reason', r.reason, CLAIM_REJECTION_REASONS),
     message: c.text('rejection.message', r.message),
   }
+}
+
+// --- blobs (stream) ---
+
+export interface BlobRequest {
+  sha256: Uint8Array
+  offset: number
+  length: number
+}
+
+export type BlobResponse =
+  | { type: 'chunk'; total: number; data: Uint8Array }
+  | { type: 'error'; message: string }
+
+export function encodeBlobRequest(request: BlobRequest): Uint8Array {
+  return pb.BlobRequest.encode({
+    version: PROTOCOL_VERSION,
+    ...request,
+    sha256: request.sha256 as Uint8Array<ArrayBuffer>,
+  })
+}
+
+export function decodeBlobRequest(bytes: Uint8Array): BlobRequest {
+  const raw = parse('blobRequest', bytes, (b) => pb.BlobRequest.decode(b))
+  const c = new Check('BlobRequest')
+  c.version(raw.version)
+  return {
+    sha256: c.bytes('sha256', raw.sha256, 32),
+    offset: c.int('offset', raw.offset, 0, MAX_BLOB_SIZE),
+    length: c.int('length', raw.length, 1, MAX_BLOB_CHUNK),
+  }
+}
+
+export function encodeBlobResponse(response: BlobResponse): Uint8Array {
+  if (response.type === 'chunk') {
+    return pb.BlobResponse.encode({
+      version: PROTOCOL_VERSION,
+      total: response.total,
+      data: response.data as Uint8Array<ArrayBuffer>,
+      error: '',
+    })
+  }
+  return pb.BlobResponse.encode({
+    version: PROTOCOL_VERSION,
+    total: 0,
+    data: new Uint8Array(0),
+    error: response.message,
+  })
+}
+
+export function decodeBlobResponse(bytes: Uint8Array): BlobResponse {
+  const raw = parse('blobResponse', bytes, (b) => pb.BlobResponse.decode(b))
+  const c = new Check('BlobResponse')
+  c.version(raw.version)
+  if (raw.error !== '') return { type: 'error', message: c.text('error', raw.error) }
+  if (raw.data.byteLength > MAX_BLOB_CHUNK) c.fail('data', `is over the ${MAX_BLOB_CHUNK}-byte chunk limit`)
+  return { type: 'chunk', total: c.int('total', raw.total, 0, MAX_BLOB_SIZE), data: raw.data }
 }

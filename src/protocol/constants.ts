@@ -20,6 +20,15 @@ export function workTopic(netuid: number): string {
 /** Stream protocol a contributor opens to claim its receipts for a payout address. */
 export const CLAIM_PROTOCOL = '/tessera/claim/1'
 
+/** Stream protocol for content-addressed blobs (ONNX models, input data), fetched in chunks. */
+export const BLOB_PROTOCOL = '/tessera/blob/1'
+
+/** Largest chunk one blob request returns: small enough to show progress and resume cheaply. */
+export const MAX_BLOB_CHUNK = 1024 * 1024
+
+/** Largest blob a contributor will download: a small model fits many times; a full LLM does not. */
+export const MAX_BLOB_SIZE = 512 * 1024 * 1024
+
 /** Domain tag inside every signed receipt body, so a receipt signature is never valid for other data. */
 export const RECEIPT_DOMAIN = 'tessera-receipt/1'
 
@@ -59,6 +68,8 @@ export const MESSAGE_LIMITS = {
   resultResponse: ENVELOPE_BYTES,
   claimRequest: MAX_CLAIM_RECEIPTS * (MAX_ID_LENGTH + 3) + MAX_CLAIM_MESSAGE_BYTES + ENVELOPE_BYTES,
   claimResponse: ENVELOPE_BYTES,
+  blobRequest: ENVELOPE_BYTES,
+  blobResponse: MAX_BLOB_CHUNK + ENVELOPE_BYTES,
 } as const
 
 export type MessageName = keyof typeof MESSAGE_LIMITS

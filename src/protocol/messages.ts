@@ -2934,3 +2934,319 @@ export namespace ClaimResponse {
     return streamMessage(buf, ClaimResponse.codec(), opts)
   }
 }
+
+export interface BlobRequest {
+  version: number
+  sha256: Uint8Array<ArrayBuffer>
+  offset: number
+  length: number
+}
+
+export namespace BlobRequest {
+  let _codec: Codec<BlobRequest>
+
+  export const codec = (): Codec<BlobRequest> => {
+    if (_codec == null) {
+      _codec = message<BlobRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.sha256 != null && obj.sha256.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.sha256)
+        }
+
+        if ((obj.offset != null && obj.offset !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.offset)
+        }
+
+        if ((obj.length != null && obj.length !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.length)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          sha256: uint8ArrayAlloc(0),
+          offset: 0,
+          length: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.sha256 = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.offset = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.length = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.offset`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.length`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BlobRequestVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface BlobRequestSha256FieldEvent {
+    field: '$.sha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlobRequestOffsetFieldEvent {
+    field: '$.offset'
+    value: number
+  }
+
+  export interface BlobRequestLengthFieldEvent {
+    field: '$.length'
+    value: number
+  }
+
+  export function encode (obj: Partial<BlobRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BlobRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobRequest>): BlobRequest {
+    return decodeMessage(buf, BlobRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobRequest>): Generator<BlobRequestVersionFieldEvent | BlobRequestSha256FieldEvent | BlobRequestOffsetFieldEvent | BlobRequestLengthFieldEvent> {
+    return streamMessage(buf, BlobRequest.codec(), opts)
+  }
+}
+
+export interface BlobResponse {
+  version: number
+  total: number
+  data: Uint8Array<ArrayBuffer>
+  error: string
+}
+
+export namespace BlobResponse {
+  let _codec: Codec<BlobResponse>
+
+  export const codec = (): Codec<BlobResponse> => {
+    if (_codec == null) {
+      _codec = message<BlobResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.total != null && obj.total !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.total)
+        }
+
+        if ((obj.data != null && obj.data.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.data)
+        }
+
+        if ((obj.error != null && obj.error !== '')) {
+          w.uint32(34)
+          w.string(obj.error)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          total: 0,
+          data: uint8ArrayAlloc(0),
+          error: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.total = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.data = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.error = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.total`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.data`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BlobResponseVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface BlobResponseTotalFieldEvent {
+    field: '$.total'
+    value: number
+  }
+
+  export interface BlobResponseDataFieldEvent {
+    field: '$.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlobResponseErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export function encode (obj: Partial<BlobResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BlobResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobResponse>): BlobResponse {
+    return decodeMessage(buf, BlobResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobResponse>): Generator<BlobResponseVersionFieldEvent | BlobResponseTotalFieldEvent | BlobResponseDataFieldEvent | BlobResponseErrorFieldEvent> {
+    return streamMessage(buf, BlobResponse.codec(), opts)
+  }
+}

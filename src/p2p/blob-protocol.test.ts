@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { MAX_BLOB_CHUNK } from '../protocol/constants.ts'
+import { createFileBlobStore } from '../validator/blob-store.ts'
+import { type BlobSource, createBlobDownload, hex, serveBlobs } from './blob-protocol.ts'
+import { createServerNode, type TesseraNode } from './node-server.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-blob-'))
+const nodes: TesseraNode[] = []
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.stop()))
+})
+
+async function pair(source: BlobSource): Promise<[TesseraNode, TesseraNode]> {
+  const server = await createServerNode({ listen: [`/memory/${crypto.randomUUID()}`] })
+  const client = await createServerNode({ listen: [`/memory/${crypto.randomUUID()}`] })
+  nodes.push(server, client)
+  await serveBlobs(server, source)
+  await client.dial(multiaddr(server.getMultiaddrs()[0]))
+  return [server, client]
+}
+
+function bytes(n: number, seed: number): Uint8Array {
+  let s = seed
+  return Uint8Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    return s >>> 24
+  })
+}
+
+describe('blob protocol', () => {
+  it('downloads a multi-chunk blob, reporting progress, and checks its hash', async () => {
+    const blob = bytes(2 * MAX_BLOB_CHUNK + 12345, 1)
+    writeFileSync(join(dir, 'model.onnx'), blob)
+    const store = createFileBlobStore()
+    const digest = await store.add(join(dir, 'model.onnx'), hex(sha256(blob)))
+    const [server, client] = await pair(store)
+    const progress: number[] = []
+    const got = await createBlobDownload(client, server.peerId, sha256(blob)).run({
+      onProgress: (p) => progress.push(p.received / p.total),
+    })
+    expect(hex(sha256(got))).toBe(digest)
+    expect(progress).toHaveLength(3)
+    expect(progress.at(-1)).toBe(1)
+  })
+
+  it('resumes an interrupted download where it stopped', async () => {
+    const blob = bytes(3 * MAX_BLOB_CHUNK, 2)
+    let reads = 0
+    let failOnce = true
+    const flaky: BlobSource = {
+      size: (key) => (key === hex(sha256(blob)) ? blob.byteLength : undefined),
+      async read(_key, offset, length) {
+        reads++
+        if (offset === 2 * MAX_BLOB_CHUNK && failOnce) {
+          failOnce = false
+          throw new Error('disk hiccup')
+        }
+        return blob.subarray(offset, offset + length)
+      },
+    }
+    const [server, client] = await pair(flaky)
+    const download = createBlobDownload(client, server.peerId, sha256(blob))
+    await expect(download.run()).rejects.toMatchObject({ name: 'BlobUnavailableError' })
+    expect(download.received).toBe(2 * MAX_BLOB_CHUNK)
+    expect(hex(sha256(await download.run()))).toBe(hex(sha256(blob)))
+    expect(reads).toBe(4)
+  })
+
+  it('refuses bytes that do not hash to the address, and blobs over the size limit', async () => {
+    const blob = bytes(1000, 3)
+    const liar: BlobSource = {
+      size: () => blob.byteLength,
+      read: async (_k, o, l) => blob.subarray(o, o + l),
+    }
+    const [server, client] = await pair(liar)
+    const other = sha256(bytes(1000, 4))
+    await expect(createBlobDownload(client, server.peerId, other).run()).rejects.toMatchObject({
+      name: 'BlobHashMismatchError',
+    })
+    await expect(createBlobDownload(client, server.peerId, sha256(blob), 999).run()).rejects.toMatchObject({
+      name: 'BlobTooLargeError',
+    })
+  })
+
+  it('says when the peer does not have the blob', async () => {
+    const [server, client] = await pair(createFileBlobStore())
+    await expect(
+      createBlobDownload(client, server.peerId, sha256(Uint8Array.of(1))).run(),
+    ).rejects.toMatchObject({
+      name: 'BlobUnavailableError',
+    })
+  })
+
+  it('refuses a configured file whose content does not match its declared sha256', async () => {
+    writeFileSync(join(dir, 'x.bin'), Uint8Array.of(1, 2, 3))
+    await expect(createFileBlobStore().add(join(dir, 'x.bin'), '00'.repeat(32))).rejects.toMatchObject({
+      name: 'BlobDigestMismatchError',
+    })
+  })
+})
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))

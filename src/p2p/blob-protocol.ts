@@ -1,0 +1,134 @@
+/**
+ * /tessera/blob/1: content-addressed blobs (ONNX models, input data) fetched in chunks of at most
+ * MAX_BLOB_CHUNK. A download can be resumed from where it stopped, is bounded by a size limit
+ * announced before any byte is kept, and is checked against its sha256 before anyone uses it.
+ */
+import type { PeerId } from '@libp2p/interface'
+import { sha256 } from '@noble/hashes/sha2.js'
+import {
+  decodeBlobRequest,
+  decodeBlobResponse,
+  encodeBlobRequest,
+  encodeBlobResponse,
+} from '../protocol/codec.ts'
+import { BLOB_PROTOCOL, MAX_BLOB_CHUNK, MAX_BLOB_SIZE, MESSAGE_LIMITS } from '../protocol/constants.ts'
+import type { TesseraNode } from './node-server.ts'
+import { handleRequests, request } from './rpc.ts'
+
+/** The downloaded bytes do not hash to the address they were requested by. */
+export class BlobHashMismatchError extends Error {
+  static override name = 'BlobHashMismatchError'
+  override name = 'BlobHashMismatchError'
+}
+
+/** The blob is larger than the caller accepts. */
+export class BlobTooLargeError extends Error {
+  static override name = 'BlobTooLargeError'
+  override name = 'BlobTooLargeError'
+}
+
+/** The serving peer does not have the blob, or answered inconsistently. */
+export class BlobUnavailableError extends Error {
+  static override name = 'BlobUnavailableError'
+  override name = 'BlobUnavailableError'
+}
+
+export interface BlobSource {
+  /** Size in bytes of the blob with this sha256 (hex), or undefined when it is not served. */
+  size(sha256Hex: string): number | undefined
+  read(sha256Hex: string, offset: number, length: number): Promise<Uint8Array>
+}
+
+export function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export async function serveBlobs(node: TesseraNode, source: BlobSource): Promise<void> {
+  await handleRequests(
+    node,
+    BLOB_PROTOCOL,
+    async (payload) => {
+      try {
+        const { sha256: digest, offset, length } = decodeBlobRequest(payload)
+        const key = hex(digest)
+        const total = source.size(key)
+        if (total == null) return encodeBlobResponse({ type: 'error', message: `no blob ${key}` })
+        if (offset > total)
+          return encodeBlobResponse({ type: 'error', message: `offset ${offset} is past the end (${total})` })
+        const data = await source.read(key, offset, Math.min(length, total - offset))
+        return encodeBlobResponse({ type: 'chunk', total, data })
+      } catch (err) {
+        return encodeBlobResponse({ type: 'error', message: (err as Error).message })
+      }
+    },
+    { maxRequestBytes: MESSAGE_LIMITS.blobRequest },
+  )
+}
+
+export interface BlobProgress {
+  received: number
+  total: number
+}
+
+export interface BlobDownload {
+  readonly sha256: Uint8Array
+  /** Bytes received so far: a failed run() leaves them here, and the next run() continues. */
+  readonly received: number
+  run(options?: { signal?: AbortSignal; onProgress?: (p: BlobProgress) => void }): Promise<Uint8Array>
+}
+
+export function createBlobDownload(
+  node: TesseraNode,
+  peer: PeerId,
+  digest: Uint8Array,
+  maxSize = MAX_BLOB_SIZE,
+): BlobDownload {
+  const chunks: Uint8Array[] = []
+  let received = 0
+  let total: number | undefined
+  return {
+    sha256: digest,
+    get received() {
+      return received
+    },
+    async run(options = {}) {
+      while (total == null || received < total) {
+        const bytes = await request(
+          node,
+          peer,
+          BLOB_PROTOCOL,
+          encodeBlobRequest({ sha256: digest, offset: received, length: MAX_BLOB_CHUNK }),
+          { maxResponseBytes: MESSAGE_LIMITS.blobResponse, signal: options.signal },
+        )
+        const response = decodeBlobResponse(bytes)
+        if (response.type === 'error') throw new BlobUnavailableError(response.message)
+        if (total != null && response.total !== total)
+          throw new BlobUnavailableError('the blob changed size mid-download')
+        if (response.total > maxSize)
+          throw new BlobTooLargeError(`blob is ${response.total} bytes, over ${maxSize}`)
+        total = response.total
+        if (response.data.byteLength === 0 && received < total)
+          throw new BlobUnavailableError('empty chunk before the end')
+        if (received + response.data.byteLength > total)
+          throw new BlobUnavailableError('chunk runs past the blob')
+        chunks.push(response.data.slice())
+        received += response.data.byteLength
+        options.onProgress?.({ received, total })
+      }
+      const blob = new Uint8Array(received)
+      let offset = 0
+      for (const chunk of chunks) {
+        blob.set(chunk, offset)
+        offset += chunk.byteLength
+      }
+      if (hex(sha256(blob)) !== hex(digest)) {
+        // Nothing of it can be trusted: start over next time.
+        chunks.length = 0
+        received = 0
+        total = undefined
+        throw new BlobHashMismatchError(`blob does not hash to ${hex(digest)}`)
+      }
+      return blob
+    },
+  }
+}
