@@ -35,8 +35,10 @@ function isQuotaError(err: unknown): boolean {
 export function createModelCache(options: ModelCacheOptions = {}): ModelCache {
   const name = options.cacheName ?? CACHE_NAME
   const url = (sha: string) => new URL(`/tessera-models/${sha}`, location.origin).href
-  const usage = (): Record<string, CachedModel> => JSON.parse(localStorage.getItem(`${USAGE_KEY}.${name}`) ?? '{}')
-  const saveUsage = (u: Record<string, CachedModel>) => localStorage.setItem(`${USAGE_KEY}.${name}`, JSON.stringify(u))
+  const usage = (): Record<string, CachedModel> =>
+    JSON.parse(localStorage.getItem(`${USAGE_KEY}.${name}`) ?? '{}')
+  const saveUsage = (u: Record<string, CachedModel>) =>
+    localStorage.setItem(`${USAGE_KEY}.${name}`, JSON.stringify(u))
 
   async function evictOldest(cache: Cache, keep: string): Promise<string | undefined> {
     const u = usage()
@@ -77,7 +79,12 @@ export function createModelCache(options: ModelCacheOptions = {}): ModelCache {
       }
       for (;;) {
         try {
-          await cache.put(url(sha), new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }))
+          await cache.put(
+            url(sha),
+            new Response(bytes as Uint8Array<ArrayBuffer>, {
+              headers: { 'content-type': 'application/octet-stream' },
+            }),
+          )
           break
         } catch (err) {
           if (!isQuotaError(err)) throw err

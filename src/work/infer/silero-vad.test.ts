@@ -1,0 +1,48 @@
+/**
+ * A real third-party pretrained model as `infer` work: Silero VAD v5 (shipped in @ricky0123/vad-web),
+ * run through the validator's onnxruntime-node recompute path on real synthesised speech
+ * (fixtures/speech-16k.wav: 1 s silence, speech, 1 s silence; see scripts/make-speech-fixture.ts).
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createOnnxVerifier } from '../../validator/onnx-verifier.ts'
+import { decodeWav } from './wav.ts'
+
+const require = createRequire(import.meta.url)
+const MODEL = join(require.resolve('@ricky0123/vad-web/package.json'), '..', 'dist', 'silero_vad_v5.onnx')
+const FRAME = 512
+
+describe('Silero VAD v5 on real speech', () => {
+  it('scores speech frames high and silence low', async () => {
+    const { rate, samples } = decodeWav(
+      new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'speech-16k.wav'))),
+    )
+    expect(rate).toBe(16_000)
+    const verifier = createOnnxVerifier({ models: new Map([['vad', new Uint8Array(readFileSync(MODEL))]]) })
+    let state = new Float32Array(2 * 128)
+    const probs: number[] = []
+    for (let at = 0; at + FRAME <= samples.length; at += FRAME) {
+      const out = await verifier.recompute('vad', [
+        { name: 'input', dims: [1, FRAME], data: samples.slice(at, at + FRAME) },
+        { name: 'state', dims: [2, 1, 128], data: state },
+        { name: 'sr', dims: [], data: BigInt64Array.of(16_000n) },
+      ])
+      probs.push(out.output[0])
+      state = out.stateN
+    }
+    await verifier.close()
+    const seconds = (i: number) => (i * FRAME) / rate
+    const silence = probs.filter(
+      (_, i) => seconds(i) < 0.9 || seconds(i) > (samples.length - 0.8 * rate) / rate,
+    )
+    const speech = probs.filter(
+      (_, i) => seconds(i) > 1.3 && seconds(i) < (samples.length - 1.3 * rate) / rate,
+    )
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
+    expect(Math.max(...silence)).toBeLessThan(0.3)
+    expect(mean(speech)).toBeGreaterThan(0.6)
+    expect(speech.filter((p) => p > 0.5).length / speech.length).toBeGreaterThan(0.7)
+  })
+})
