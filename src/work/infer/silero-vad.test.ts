@@ -21,7 +21,7 @@ describe('Silero VAD v5 on real speech', () => {
     )
     expect(rate).toBe(16_000)
     const verifier = createOnnxVerifier({ models: new Map([['vad', new Uint8Array(readFileSync(MODEL))]]) })
-    let state = new Float32Array(2 * 128)
+    let state: Float32Array = new Float32Array(2 * 128)
     const probs: number[] = []
     for (let at = 0; at + FRAME <= samples.length; at += FRAME) {
       const out = await verifier.recompute('vad', [
