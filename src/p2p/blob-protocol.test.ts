@@ -12,6 +12,9 @@ import { createServerNode, type TesseraNode } from './node-server.ts'
 const dir = mkdtempSync(join(tmpdir(), 'tessera-blob-'))
 const nodes: TesseraNode[] = []
 afterEach(async () => {
+  // Let yamux flush its window updates for the megabytes just received: stopping a node with one
+  // still queued makes yamux write to a closed stream from a microtask (an uncaught StreamStateError).
+  await new Promise((resolve) => setTimeout(resolve, 100))
   await Promise.all(nodes.splice(0).map((n) => n.stop()))
 })
 

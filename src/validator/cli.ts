@@ -189,6 +189,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 }
 
+// yamux (libp2p) can send a window update from a microtask after a peer's connection closed, which
+// surfaces as an uncaught StreamStateError. It concerns one dead stream, not the validator: log it
+// and keep serving. Anything else uncaught still ends the process.
+process.on('uncaughtException', (err) => {
+  if (err?.name === 'StreamStateError') {
+    process.stderr.write(`tessera: ignored a write to a closed libp2p stream: ${err.message}\n`)
+    return
+  }
+  process.stderr.write(`tessera: ${err?.stack ?? err}\n`)
+  process.exit(1)
+})
+
 main().catch((err) => {
   process.stderr.write(`tessera: ${(err as Error).stack ?? err}\n`)
   process.exit(1)
