@@ -93,7 +93,8 @@ try {
   mkdirSync(join(root, 'bench', 'results'), { recursive: true })
   const file = join(root, 'bench', 'results', `${name}.json`)
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)
-  printTable(result.rows as unknown as Row[])
+  if (name === 'gemm') printTable(result.rows as unknown as Row[])
+  else console.table(result.rows)
   console.log(`\nwrote ${file}`)
 } finally {
   await browser.close()
