@@ -99,7 +99,9 @@ export function createContributor(options: ContributorOptions): Contributor {
     emit({ type: 'leased', offer, leaseId: lease.leaseId })
 
     const started = performance.now()
-    const c = await executeGemm(lease, engine)
+    if (lease.work.kind !== 'gemm')
+      throw new Error(`lease ${lease.leaseId} is ${lease.work.kind} work, not gemm`)
+    const c = await executeGemm(lease.work, engine)
     const computeMs = performance.now() - started
 
     // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
@@ -108,7 +110,12 @@ export function createContributor(options: ContributorOptions): Contributor {
       node,
       validator,
       RESULT_PROTOCOL,
-      encodeResult({ leaseId: lease.leaseId, c, engine: engine.name, elapsedMs: Math.round(computeMs) }),
+      encodeResult({
+        leaseId: lease.leaseId,
+        output: { kind: 'gemm', c },
+        engine: engine.name,
+        elapsedMs: Math.round(computeMs),
+      }),
       { maxResponseBytes: MESSAGE_LIMITS.resultResponse },
     )
     const response = decodeResultResponse(responseBytes)
@@ -173,8 +180,13 @@ export function createContributor(options: ContributorOptions): Contributor {
 
 /** A grant for other dimensions than the offer advertised is the validator's fault; do not compute it. */
 function checkGrant(offer: WorkOffer, grant: LeaseGrant): void {
-  const { a, b } = grant
-  if (grant.offerId !== offer.offerId || a.rows !== offer.m || a.cols !== offer.k || b.cols !== offer.n) {
+  const work = grant.work
+  const mismatch =
+    work.kind !== offer.kind ||
+    (work.kind === 'gemm' &&
+      (work.a.rows !== offer.m || work.a.cols !== offer.k || work.b.cols !== offer.n)) ||
+    (work.kind === 'infer' && work.model !== offer.model)
+  if (grant.offerId !== offer.offerId || mismatch) {
     throw new Error(
       `lease for ${grant.offerId} does not match offer ${offer.offerId} (${offer.m}x${offer.k}x${offer.n})`,
     )

@@ -49,8 +49,7 @@ describe('protocol codec', () => {
       leaseId: 'l-1',
       offerId: 'b0t3',
       expiresAt: 5,
-      a: matrix(3, 5),
-      b: matrix(5, 7),
+      work: { kind: 'gemm', a: matrix(3, 5), b: matrix(5, 7) },
     } as const
     expect(decodeLeaseResponse(encodeLeaseResponse(grant))).toEqual(grant)
     const refusal = { type: 'refusal', offerId: 'b0t3', reason: 'already-leased', message: 'taken' } as const
@@ -59,17 +58,71 @@ describe('protocol codec', () => {
 
   it('carries tensors as raw f32 bytes, not text', () => {
     const a = matrix(16, 16)
-    const bytes = encodeResult({ leaseId: 'l-1', c: a, engine: 'cpu', elapsedMs: 3 })
+    const bytes = encodeResult({
+      leaseId: 'l-1',
+      output: { kind: 'gemm', c: a },
+      engine: 'cpu',
+      elapsedMs: 3,
+    })
     expect(bytes.byteLength).toBeLessThan(a.data.byteLength + 64)
-    expect(decodeResult(bytes).c.data).toEqual(a.data)
+    expect(decodeResult(bytes).output).toEqual({ kind: 'gemm', c: a })
   })
 
   it('decodes tensors from a frame at any offset, as Node Buffers hand them over', () => {
     const c = matrix(3, 3)
-    const bytes = encodeResult({ leaseId: 'l-1', c, engine: 'cpu', elapsedMs: 0 })
+    const bytes = encodeResult({ leaseId: 'l-1', output: { kind: 'gemm', c }, engine: 'cpu', elapsedMs: 0 })
     const frame = Buffer.alloc(bytes.byteLength + 3)
     frame.set(bytes, 3)
-    expect(decodeResult(frame.subarray(3)).c.data).toEqual(c.data)
+    expect(decodeResult(frame.subarray(3)).output).toEqual({ kind: 'gemm', c })
+  })
+
+  it('round-trips inference work: an offer with its model, named f32 and i64 tensors in and out', () => {
+    const model = 'ab'.repeat(32)
+    const inferOffer = { ...offer, kind: 'infer', model, m: 1, n: 1, k: 1 } as const
+    expect(decodeOffer(encodeOffer(inferOffer))).toEqual(inferOffer)
+    const inputs = [
+      { name: 'input', dtype: 'float32', shape: [1, 4], data: Float32Array.of(1, 2, 3, 4) },
+      { name: 'sr', dtype: 'int64', shape: [], data: BigInt64Array.of(16_000n) },
+    ] as const
+    const grant = {
+      type: 'grant',
+      leaseId: 'l-2',
+      offerId: 'i0b0',
+      expiresAt: 9,
+      work: { kind: 'infer', model, inputs: [...inputs] },
+    } as const
+    expect(decodeLeaseResponse(encodeLeaseResponse(grant as never))).toEqual(grant)
+    const result = {
+      leaseId: 'l-2',
+      output: {
+        kind: 'infer',
+        outputs: [{ name: 'output', dtype: 'float32', shape: [1, 1], data: Float32Array.of(0.9) }],
+      },
+      engine: 'wasm',
+      elapsedMs: 1,
+    } as const
+    expect(decodeResult(encodeResult(result as never))).toEqual(result)
+  })
+
+  it('rejects inference work without a model hash, or with tensors that lie about their shape', () => {
+    const noModel = pb.WorkOffer.encode({ ...offer, version: 1, kind: 'infer', model: 'not-a-hash' })
+    expect(() => decodeOffer(noModel)).toThrow(expect.objectContaining({ field: 'model' }))
+    const lying = pb.WorkResult.encode({
+      version: 1,
+      leaseId: 'l-2',
+      engine: 'wasm',
+      elapsedMs: 0,
+      outputs: [{ name: 'y', dtype: 0, shape: [2, 2], data: new Uint8Array(12) }],
+    })
+    expect(() => decodeResult(lying)).toThrow(expect.objectContaining({ field: 'outputs[0].data' }))
+    const badType = pb.WorkResult.encode({
+      version: 1,
+      leaseId: 'l-2',
+      engine: 'wasm',
+      elapsedMs: 0,
+      outputs: [{ name: 'y', dtype: 7, shape: [1], data: new Uint8Array(4) }],
+    })
+    expect(() => decodeResult(badType)).toThrow(expect.objectContaining({ field: 'outputs[0].dtype' }))
   })
 
   it('round-trips a rejection', () => {
@@ -150,8 +203,7 @@ describe('protocol codec', () => {
       leaseId: 'l-1',
       offerId: 'b0t3',
       expiresAt: 5,
-      a: matrix(3, 5),
-      b: matrix(4, 7),
+      work: { kind: 'gemm', a: matrix(3, 5), b: matrix(4, 7) },
     })
     expect(() => decodeLeaseResponse(bytes)).toThrow(expect.objectContaining({ field: 'grant.b' }))
   })

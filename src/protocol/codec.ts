@@ -10,6 +10,8 @@ import {
   MAX_CLAIM_RECEIPTS,
   MAX_DIM,
   MAX_ID_LENGTH,
+  MAX_NAMED_TENSOR_RANK,
+  MAX_NAMED_TENSORS,
   MAX_TENSOR_ELEMENTS,
   MAX_TENSOR_RANK,
   MAX_TEXT_LENGTH,
@@ -32,13 +34,16 @@ import {
   LEASE_REFUSAL_REASONS,
   type LeaseRequest,
   type LeaseResponse,
+  type LeaseWork,
   type Matrix,
+  type NamedTensor,
   REJECTION_REASONS,
   type ReceiptBody,
   type ResultResponse,
   type SignedReceipt,
   WORK_KINDS,
   type WorkOffer,
+  type WorkOutput,
   type WorkResult,
 } from './types.ts'
 
@@ -50,6 +55,9 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
 /** Base58btc peer ids as libp2p prints them (Ed25519 ids are 52 characters, RSA ids longer). */
 const PEER_ID_PATTERN = /^[1-9A-HJ-NP-Za-km-z]{32,128}$/
 const ID_PATTERN = /^[A-Za-z0-9._:-]+$/
+/** ONNX tensor names: identifiers with the separators exporters use. */
+const TENSOR_NAME_PATTERN = /^[A-Za-z0-9._:/-]{1,128}$/
+const SHA256_HEX = /^[0-9a-f]{64}$/
 
 function parse<T>(name: MessageName, bytes: Uint8Array, decode: (b: Uint8Array) => T): T {
   const limit = MESSAGE_LIMITS[name]
@@ -114,6 +122,46 @@ class Check {
     return value
   }
 
+  sha256Hex(field: string, value: string): string {
+    if (!SHA256_HEX.test(value)) this.fail(field, 'must be a lowercase hex sha256')
+    return value
+  }
+
+  named(field: string, tensors: pb.NamedTensor[]): NamedTensor[] {
+    if (tensors.length === 0) this.fail(field, 'must hold at least one tensor')
+    if (tensors.length > MAX_NAMED_TENSORS) this.fail(field, `must hold at most ${MAX_NAMED_TENSORS} tensors`)
+    let total = 0
+    const names = new Set<string>()
+    return tensors.map((t, i) => {
+      const f = `${field}[${i}]`
+      if (!TENSOR_NAME_PATTERN.test(t.name)) this.fail(`${f}.name`, 'is not a tensor name')
+      if (names.has(t.name)) this.fail(`${f}.name`, `repeats "${t.name}"`)
+      names.add(t.name)
+      if (t.dtype !== 0 && t.dtype !== 1) this.fail(`${f}.dtype`, 'must be 0 (f32) or 1 (i64)')
+      if (t.shape.length > MAX_NAMED_TENSOR_RANK)
+        this.fail(`${f}.shape`, `has rank over ${MAX_NAMED_TENSOR_RANK}`)
+      t.shape.forEach((d, j) => this.int(`${f}.shape[${j}]`, d, 1, MAX_DIM))
+      const elements = t.shape.reduce((a, b) => a * b, 1)
+      total += elements
+      if (total > MAX_TENSOR_ELEMENTS) this.fail(field, `holds over ${MAX_TENSOR_ELEMENTS} elements`)
+      const width = t.dtype === 0 ? 4 : 8
+      if (t.data.byteLength !== elements * width) {
+        this.fail(
+          `${f}.data`,
+          `must be ${elements * width} bytes for shape [${t.shape.join(', ')}], got ${t.data.byteLength}`,
+        )
+      }
+      const copy = new Uint8Array(t.data.byteLength)
+      copy.set(t.data)
+      return {
+        name: t.name,
+        dtype: t.dtype === 0 ? ('float32' as const) : ('int64' as const),
+        shape: [...t.shape],
+        data: t.dtype === 0 ? new Float32Array(copy.buffer) : new BigInt64Array(copy.buffer),
+      }
+    })
+  }
+
   matrix(field: string, tensor: pb.Tensor | undefined): Matrix {
     if (tensor == null) this.fail(field, 'is missing')
     const { shape, data } = tensor
@@ -141,6 +189,15 @@ class Check {
   }
 }
 
+function namedOf(t: NamedTensor): pb.NamedTensor {
+  return {
+    name: t.name,
+    dtype: t.dtype === 'float32' ? 0 : 1,
+    shape: t.shape,
+    data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) as Uint8Array<ArrayBuffer>,
+  }
+}
+
 function tensorOf(matrix: Matrix): pb.Tensor {
   if (matrix.data.length !== matrix.rows * matrix.cols) {
     throw new RangeError(
@@ -160,24 +217,26 @@ function tensorOf(matrix: Matrix): pb.Tensor {
 // --- work offer (gossip) ---
 
 export function encodeOffer(offer: WorkOffer): Uint8Array {
-  return pb.WorkOffer.encode({ version: PROTOCOL_VERSION, ...offer })
+  return pb.WorkOffer.encode({ version: PROTOCOL_VERSION, ...offer, model: offer.model ?? '' })
 }
 
 export function decodeOffer(bytes: Uint8Array): WorkOffer {
   const raw = parse('offer', bytes, (b) => pb.WorkOffer.decode(b))
   const c = new Check('WorkOffer')
   c.version(raw.version)
+  const kind = c.member('kind', raw.kind, WORK_KINDS)
   return {
     netuid: c.int('netuid', raw.netuid, 0, 65_535),
     validator: c.peerId('validator', raw.validator),
     offerId: c.id('offerId', raw.offerId),
-    kind: c.member('kind', raw.kind, WORK_KINDS),
+    kind,
     m: c.int('m', raw.m, 1, MAX_DIM),
     n: c.int('n', raw.n, 1, MAX_DIM),
     k: c.int('k', raw.k, 1, MAX_DIM),
     flops: c.int('flops', raw.flops, 1, Number.MAX_SAFE_INTEGER),
     expiresAt: c.int('expiresAt', raw.expiresAt, 1, Number.MAX_SAFE_INTEGER),
     epoch: c.int('epoch', raw.epoch, 0, 0xffff_ffff),
+    ...(kind === 'infer' ? { model: c.sha256Hex('model', raw.model) } : {}),
   }
 }
 
@@ -196,10 +255,14 @@ export function decodeLeaseRequest(bytes: Uint8Array): LeaseRequest {
 
 export function encodeLeaseResponse(response: LeaseResponse): Uint8Array {
   if (response.type === 'grant') {
-    const { leaseId, offerId, expiresAt, a, b } = response
+    const { leaseId, offerId, expiresAt, work } = response
+    const body =
+      work.kind === 'gemm'
+        ? { a: tensorOf(work.a), b: tensorOf(work.b), model: '', inputs: [] }
+        : { model: work.model, inputs: work.inputs.map(namedOf) }
     return pb.LeaseResponse.encode({
       version: PROTOCOL_VERSION,
-      grant: { leaseId, offerId, expiresAt, a: tensorOf(a), b: tensorOf(b) },
+      grant: { leaseId, offerId, expiresAt, ...body },
     })
   }
   const { offerId, reason, message } = response
@@ -209,7 +272,14 @@ export function encodeLeaseResponse(response: LeaseResponse): Uint8Array {
 export function decodeLeaseResponse(bytes: Uint8Array): LeaseResponse {
   const raw = parse('leaseResponse', bytes, (b) =>
     pb.LeaseResponse.decode(b, {
-      limits: { grant: { a: { shape: MAX_TENSOR_RANK }, b: { shape: MAX_TENSOR_RANK } } },
+      limits: {
+        grant: {
+          a: { shape: MAX_TENSOR_RANK },
+          b: { shape: MAX_TENSOR_RANK },
+          inputs: MAX_NAMED_TENSORS,
+          inputs$: { shape: MAX_NAMED_TENSOR_RANK },
+        },
+      },
     }),
   )
   const c = new Check('LeaseResponse')
@@ -218,16 +288,26 @@ export function decodeLeaseResponse(bytes: Uint8Array): LeaseResponse {
     c.fail('grant|refusal', 'must hold exactly one of the two')
   if (raw.grant != null) {
     const g = raw.grant
-    const a = c.matrix('grant.a', g.a)
-    const b = c.matrix('grant.b', g.b)
-    if (a.cols !== b.rows) c.fail('grant.b', `has ${b.rows} rows, but a has ${a.cols} columns`)
+    let work: LeaseWork
+    if (g.model !== '' || g.inputs.length > 0) {
+      if (g.a != null || g.b != null) c.fail('grant', 'holds both GEMM operands and inference inputs')
+      work = {
+        kind: 'infer',
+        model: c.sha256Hex('grant.model', g.model),
+        inputs: c.named('grant.inputs', g.inputs),
+      }
+    } else {
+      const a = c.matrix('grant.a', g.a)
+      const b = c.matrix('grant.b', g.b)
+      if (a.cols !== b.rows) c.fail('grant.b', `has ${b.rows} rows, but a has ${a.cols} columns`)
+      work = { kind: 'gemm', a, b }
+    }
     return {
       type: 'grant',
       leaseId: c.id('grant.leaseId', g.leaseId),
       offerId: c.id('grant.offerId', g.offerId),
       expiresAt: c.int('grant.expiresAt', g.expiresAt, 1, Number.MAX_SAFE_INTEGER),
-      a,
-      b,
+      work,
     }
   }
   const r = raw.refusal!
@@ -242,19 +322,32 @@ export function decodeLeaseResponse(bytes: Uint8Array): LeaseResponse {
 // --- result (stream) ---
 
 export function encodeResult(result: WorkResult): Uint8Array {
-  const { leaseId, c, engine, elapsedMs } = result
-  return pb.WorkResult.encode({ version: PROTOCOL_VERSION, leaseId, c: tensorOf(c), engine, elapsedMs })
+  const { leaseId, output, engine, elapsedMs } = result
+  const body =
+    output.kind === 'gemm' ? { c: tensorOf(output.c), outputs: [] } : { outputs: output.outputs.map(namedOf) }
+  return pb.WorkResult.encode({ version: PROTOCOL_VERSION, leaseId, engine, elapsedMs, ...body })
 }
 
 export function decodeResult(bytes: Uint8Array): WorkResult {
   const raw = parse('result', bytes, (b) =>
-    pb.WorkResult.decode(b, { limits: { c: { shape: MAX_TENSOR_RANK } } }),
+    pb.WorkResult.decode(b, {
+      limits: {
+        c: { shape: MAX_TENSOR_RANK },
+        outputs: MAX_NAMED_TENSORS,
+        outputs$: { shape: MAX_NAMED_TENSOR_RANK },
+      },
+    }),
   )
   const c = new Check('WorkResult')
   c.version(raw.version)
+  if ((raw.c == null) === (raw.outputs.length === 0)) c.fail('c|outputs', 'must hold exactly one of the two')
+  const output: WorkOutput =
+    raw.c != null
+      ? { kind: 'gemm', c: c.matrix('c', raw.c) }
+      : { kind: 'infer', outputs: c.named('outputs', raw.outputs) }
   return {
     leaseId: c.id('leaseId', raw.leaseId),
-    c: c.matrix('c', raw.c),
+    output,
     engine: c.id('engine', raw.engine),
     elapsedMs: c.int('elapsedMs', raw.elapsedMs, 0, 0xffff_ffff),
   }

@@ -53,8 +53,14 @@ export const MAX_DIM = 65_536
 /** Largest tensor in any message: 4 Mi f32 (16 MiB) keeps one shard within a browser tab's comfort. */
 export const MAX_TENSOR_ELEMENTS = 4 * 1024 * 1024
 
-/** Tensors here are matrices; higher ranks are refused rather than silently flattened. */
+/** GEMM tensors are matrices; higher ranks are refused rather than silently flattened. */
 export const MAX_TENSOR_RANK = 2
+
+/** Named (inference) tensors: rank 0 (scalars) to 4 covers batch x channel x height x width. */
+export const MAX_NAMED_TENSOR_RANK = 4
+
+/** Inputs or outputs of one inference shard. */
+export const MAX_NAMED_TENSORS = 16
 
 /** Framing allowance on top of tensor bytes for ids, numbers and protobuf tags. */
 const ENVELOPE_BYTES = 4096
@@ -63,8 +69,8 @@ const ENVELOPE_BYTES = 4096
 export const MESSAGE_LIMITS = {
   offer: ENVELOPE_BYTES,
   leaseRequest: ENVELOPE_BYTES,
-  leaseResponse: 2 * MAX_TENSOR_ELEMENTS * 4 + ENVELOPE_BYTES,
-  result: MAX_TENSOR_ELEMENTS * 4 + ENVELOPE_BYTES,
+  leaseResponse: 2 * MAX_TENSOR_ELEMENTS * 8 + ENVELOPE_BYTES,
+  result: MAX_TENSOR_ELEMENTS * 8 + ENVELOPE_BYTES,
   resultResponse: ENVELOPE_BYTES,
   claimRequest: MAX_CLAIM_RECEIPTS * (MAX_ID_LENGTH + 3) + MAX_CLAIM_MESSAGE_BYTES + ENVELOPE_BYTES,
   claimResponse: ENVELOPE_BYTES,

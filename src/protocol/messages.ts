@@ -134,6 +134,183 @@ export namespace Tensor {
   }
 }
 
+export interface NamedTensor {
+  name: string
+  dtype: number
+  shape: number[]
+  data: Uint8Array<ArrayBuffer>
+}
+
+export namespace NamedTensor {
+  let _codec: Codec<NamedTensor>
+
+  export const codec = (): Codec<NamedTensor> => {
+    if (_codec == null) {
+      _codec = message<NamedTensor>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if ((obj.dtype != null && obj.dtype !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.dtype)
+        }
+
+        if (obj.shape != null && obj.shape.length > 0) {
+          for (const value of obj.shape) {
+            w.uint32(24)
+            w.uint32(value)
+          }
+        }
+
+        if ((obj.data != null && obj.data.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.data)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          dtype: 0,
+          shape: [],
+          data: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.dtype = reader.uint32()
+              break
+            }
+            case 3: {
+              if (opts.limits?.shape != null && obj.shape.length === opts.limits.shape) {
+                throw new MaxLengthError('Decode error - repeated field "shape" had too many elements')
+              }
+
+              obj.shape.push(reader.uint32())
+              break
+            }
+            case 4: {
+              obj.data = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          shape: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.dtype`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.shape != null && obj.shape === opts.limits.shape) {
+                throw new MaxLengthError('Streaming decode error - repeated field "shape" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.shape[]`,
+                index: obj.shape,
+                value: reader.uint32()
+              }
+
+              obj.shape++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.data`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface NamedTensorNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface NamedTensorDtypeFieldEvent {
+    field: '$.dtype'
+    value: number
+  }
+
+  export interface NamedTensorShapeFieldEvent {
+    field: '$.shape[]'
+    index: number
+    value: number
+  }
+
+  export interface NamedTensorDataFieldEvent {
+    field: '$.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<NamedTensor>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, NamedTensor.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NamedTensor>): NamedTensor {
+    return decodeMessage(buf, NamedTensor.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NamedTensor>): Generator<NamedTensorNameFieldEvent | NamedTensorDtypeFieldEvent | NamedTensorShapeFieldEvent | NamedTensorDataFieldEvent> {
+    return streamMessage(buf, NamedTensor.codec(), opts)
+  }
+}
+
 export interface WorkOffer {
   version: number
   netuid: number
@@ -146,6 +323,7 @@ export interface WorkOffer {
   flops: number
   expiresAt: number
   epoch: number
+  model: string
 }
 
 export namespace WorkOffer {
@@ -213,6 +391,11 @@ export namespace WorkOffer {
           w.uint32(obj.epoch)
         }
 
+        if ((obj.model != null && obj.model !== '')) {
+          w.uint32(98)
+          w.string(obj.model)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -228,7 +411,8 @@ export namespace WorkOffer {
           k: 0,
           flops: 0,
           expiresAt: 0,
-          epoch: 0
+          epoch: 0,
+          model: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -279,6 +463,10 @@ export namespace WorkOffer {
             }
             case 11: {
               obj.epoch = reader.uint32()
+              break
+            }
+            case 12: {
+              obj.model = reader.string()
               break
             }
             default: {
@@ -373,6 +561,13 @@ export namespace WorkOffer {
               }
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.model`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -440,6 +635,11 @@ export namespace WorkOffer {
     value: number
   }
 
+  export interface WorkOfferModelFieldEvent {
+    field: '$.model'
+    value: string
+  }
+
   export function encode (obj: Partial<WorkOffer>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, WorkOffer.codec())
   }
@@ -448,7 +648,7 @@ export namespace WorkOffer {
     return decodeMessage(buf, WorkOffer.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkOffer>): Generator<WorkOfferVersionFieldEvent | WorkOfferNetuidFieldEvent | WorkOfferValidatorFieldEvent | WorkOfferOfferIdFieldEvent | WorkOfferKindFieldEvent | WorkOfferMFieldEvent | WorkOfferNFieldEvent | WorkOfferKFieldEvent | WorkOfferFlopsFieldEvent | WorkOfferExpiresAtFieldEvent | WorkOfferEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkOffer>): Generator<WorkOfferVersionFieldEvent | WorkOfferNetuidFieldEvent | WorkOfferValidatorFieldEvent | WorkOfferOfferIdFieldEvent | WorkOfferKindFieldEvent | WorkOfferMFieldEvent | WorkOfferNFieldEvent | WorkOfferKFieldEvent | WorkOfferFlopsFieldEvent | WorkOfferExpiresAtFieldEvent | WorkOfferEpochFieldEvent | WorkOfferModelFieldEvent> {
     return streamMessage(buf, WorkOffer.codec(), opts)
   }
 }
@@ -594,6 +794,8 @@ export interface LeaseGrant {
   expiresAt: number
   a?: Tensor
   b?: Tensor
+  model: string
+  inputs: NamedTensor[]
 }
 
 export namespace LeaseGrant {
@@ -631,6 +833,18 @@ export namespace LeaseGrant {
           Tensor.codec().encode(obj.b, w)
         }
 
+        if ((obj.model != null && obj.model !== '')) {
+          w.uint32(50)
+          w.string(obj.model)
+        }
+
+        if (obj.inputs != null && obj.inputs.length > 0) {
+          for (const value of obj.inputs) {
+            w.uint32(58)
+            NamedTensor.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -638,7 +852,9 @@ export namespace LeaseGrant {
         const obj: any = {
           leaseId: '',
           offerId: '',
-          expiresAt: 0
+          expiresAt: 0,
+          model: '',
+          inputs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -671,6 +887,20 @@ export namespace LeaseGrant {
               })
               break
             }
+            case 6: {
+              obj.model = reader.string()
+              break
+            }
+            case 7: {
+              if (opts.limits?.inputs != null && obj.inputs.length === opts.limits.inputs) {
+                throw new MaxLengthError('Decode error - repeated field "inputs" had too many elements')
+              }
+
+              obj.inputs.push(NamedTensor.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.inputs$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -680,6 +910,10 @@ export namespace LeaseGrant {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          inputs: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -718,6 +952,31 @@ export namespace LeaseGrant {
               yield * Tensor.codec().stream(reader, reader.uint32(), `${prefix}.b`, {
                 limits: opts.limits?.b
               })
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.model`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              if (opts.limits?.inputs != null && obj.inputs === opts.limits.inputs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "inputs" had too many elements')
+              }
+
+              for (const evt of NamedTensor.codec().stream(reader, reader.uint32(), `${prefix}.inputs[]`, {
+                limits: opts.limits?.inputs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.inputs
+                }
+              }
+
+              obj.inputs++
 
               break
             }
@@ -770,6 +1029,35 @@ export namespace LeaseGrant {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface LeaseGrantModelFieldEvent {
+    field: '$.model'
+    value: string
+  }
+
+  export interface LeaseGrantInputsNameFieldEvent {
+    field: '$.inputs[].name'
+    value: string
+    index: number
+  }
+
+  export interface LeaseGrantInputsDtypeFieldEvent {
+    field: '$.inputs[].dtype'
+    value: number
+    index: number
+  }
+
+  export interface LeaseGrantInputsShapeFieldEvent {
+    field: '$.inputs[].shape[]'
+    index: number
+    value: number
+  }
+
+  export interface LeaseGrantInputsDataFieldEvent {
+    field: '$.inputs[].data'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<LeaseGrant>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LeaseGrant.codec())
   }
@@ -778,7 +1066,7 @@ export namespace LeaseGrant {
     return decodeMessage(buf, LeaseGrant.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseGrant>): Generator<LeaseGrantLeaseIdFieldEvent | LeaseGrantOfferIdFieldEvent | LeaseGrantExpiresAtFieldEvent | LeaseGrantAShapeFieldEvent | LeaseGrantADataFieldEvent | LeaseGrantBShapeFieldEvent | LeaseGrantBDataFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseGrant>): Generator<LeaseGrantLeaseIdFieldEvent | LeaseGrantOfferIdFieldEvent | LeaseGrantExpiresAtFieldEvent | LeaseGrantAShapeFieldEvent | LeaseGrantADataFieldEvent | LeaseGrantBShapeFieldEvent | LeaseGrantBDataFieldEvent | LeaseGrantModelFieldEvent | LeaseGrantInputsNameFieldEvent | LeaseGrantInputsDtypeFieldEvent | LeaseGrantInputsShapeFieldEvent | LeaseGrantInputsDataFieldEvent> {
     return streamMessage(buf, LeaseGrant.codec(), opts)
   }
 }
@@ -1069,6 +1357,35 @@ export namespace LeaseResponse {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface LeaseResponseGrantModelFieldEvent {
+    field: '$.grant.model'
+    value: string
+  }
+
+  export interface LeaseResponseGrantInputsNameFieldEvent {
+    field: '$.grant.inputs[].name'
+    value: string
+    index: number
+  }
+
+  export interface LeaseResponseGrantInputsDtypeFieldEvent {
+    field: '$.grant.inputs[].dtype'
+    value: number
+    index: number
+  }
+
+  export interface LeaseResponseGrantInputsShapeFieldEvent {
+    field: '$.grant.inputs[].shape[]'
+    index: number
+    value: number
+  }
+
+  export interface LeaseResponseGrantInputsDataFieldEvent {
+    field: '$.grant.inputs[].data'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface LeaseResponseRefusalOfferIdFieldEvent {
     field: '$.refusal.offerId'
     value: string
@@ -1092,7 +1409,7 @@ export namespace LeaseResponse {
     return decodeMessage(buf, LeaseResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseResponse>): Generator<LeaseResponseVersionFieldEvent | LeaseResponseGrantLeaseIdFieldEvent | LeaseResponseGrantOfferIdFieldEvent | LeaseResponseGrantExpiresAtFieldEvent | LeaseResponseGrantAShapeFieldEvent | LeaseResponseGrantADataFieldEvent | LeaseResponseGrantBShapeFieldEvent | LeaseResponseGrantBDataFieldEvent | LeaseResponseRefusalOfferIdFieldEvent | LeaseResponseRefusalReasonFieldEvent | LeaseResponseRefusalMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseResponse>): Generator<LeaseResponseVersionFieldEvent | LeaseResponseGrantLeaseIdFieldEvent | LeaseResponseGrantOfferIdFieldEvent | LeaseResponseGrantExpiresAtFieldEvent | LeaseResponseGrantAShapeFieldEvent | LeaseResponseGrantADataFieldEvent | LeaseResponseGrantBShapeFieldEvent | LeaseResponseGrantBDataFieldEvent | LeaseResponseGrantModelFieldEvent | LeaseResponseGrantInputsNameFieldEvent | LeaseResponseGrantInputsDtypeFieldEvent | LeaseResponseGrantInputsShapeFieldEvent | LeaseResponseGrantInputsDataFieldEvent | LeaseResponseRefusalOfferIdFieldEvent | LeaseResponseRefusalReasonFieldEvent | LeaseResponseRefusalMessageFieldEvent> {
     return streamMessage(buf, LeaseResponse.codec(), opts)
   }
 }
@@ -1103,6 +1420,7 @@ export interface WorkResult {
   c?: Tensor
   engine: string
   elapsedMs: number
+  outputs: NamedTensor[]
 }
 
 export namespace WorkResult {
@@ -1140,6 +1458,13 @@ export namespace WorkResult {
           w.uint32(obj.elapsedMs)
         }
 
+        if (obj.outputs != null && obj.outputs.length > 0) {
+          for (const value of obj.outputs) {
+            w.uint32(50)
+            NamedTensor.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1148,7 +1473,8 @@ export namespace WorkResult {
           version: 0,
           leaseId: '',
           engine: '',
-          elapsedMs: 0
+          elapsedMs: 0,
+          outputs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1179,6 +1505,16 @@ export namespace WorkResult {
               obj.elapsedMs = reader.uint32()
               break
             }
+            case 6: {
+              if (opts.limits?.outputs != null && obj.outputs.length === opts.limits.outputs) {
+                throw new MaxLengthError('Decode error - repeated field "outputs" had too many elements')
+              }
+
+              obj.outputs.push(NamedTensor.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.outputs$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1188,6 +1524,10 @@ export namespace WorkResult {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          outputs: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -1227,6 +1567,24 @@ export namespace WorkResult {
                 field: `${prefix}.elapsedMs`,
                 value: reader.uint32()
               }
+              break
+            }
+            case 6: {
+              if (opts.limits?.outputs != null && obj.outputs === opts.limits.outputs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "outputs" had too many elements')
+              }
+
+              for (const evt of NamedTensor.codec().stream(reader, reader.uint32(), `${prefix}.outputs[]`, {
+                limits: opts.limits?.outputs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.outputs
+                }
+              }
+
+              obj.outputs++
+
               break
             }
             default: {
@@ -1272,6 +1630,30 @@ export namespace WorkResult {
     value: number
   }
 
+  export interface WorkResultOutputsNameFieldEvent {
+    field: '$.outputs[].name'
+    value: string
+    index: number
+  }
+
+  export interface WorkResultOutputsDtypeFieldEvent {
+    field: '$.outputs[].dtype'
+    value: number
+    index: number
+  }
+
+  export interface WorkResultOutputsShapeFieldEvent {
+    field: '$.outputs[].shape[]'
+    index: number
+    value: number
+  }
+
+  export interface WorkResultOutputsDataFieldEvent {
+    field: '$.outputs[].data'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<WorkResult>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, WorkResult.codec())
   }
@@ -1280,7 +1662,7 @@ export namespace WorkResult {
     return decodeMessage(buf, WorkResult.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkResult>): Generator<WorkResultVersionFieldEvent | WorkResultLeaseIdFieldEvent | WorkResultCShapeFieldEvent | WorkResultCDataFieldEvent | WorkResultEngineFieldEvent | WorkResultElapsedMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkResult>): Generator<WorkResultVersionFieldEvent | WorkResultLeaseIdFieldEvent | WorkResultCShapeFieldEvent | WorkResultCDataFieldEvent | WorkResultEngineFieldEvent | WorkResultElapsedMsFieldEvent | WorkResultOutputsNameFieldEvent | WorkResultOutputsDtypeFieldEvent | WorkResultOutputsShapeFieldEvent | WorkResultOutputsDataFieldEvent> {
     return streamMessage(buf, WorkResult.codec(), opts)
   }
 }

@@ -3,7 +3,7 @@
  * discriminated on `type`. codec.ts turns these into bytes and back.
  */
 
-export const WORK_KINDS = ['gemm'] as const
+export const WORK_KINDS = ['gemm', 'infer'] as const
 export type WorkKind = (typeof WORK_KINDS)[number]
 
 /** Why a validator refused a lease; the contributor acts on it (drop the offer, back off). */
@@ -35,6 +35,14 @@ export interface Matrix {
   data: Float32Array
 }
 
+/** A named tensor of inference work: f32, or i64 for integer inputs such as sample rates. */
+export interface NamedTensor {
+  name: string
+  dtype: 'float32' | 'int64'
+  shape: number[]
+  data: Float32Array | BigInt64Array
+}
+
 export interface WorkOffer {
   netuid: number
   validator: string
@@ -46,6 +54,8 @@ export interface WorkOffer {
   flops: number
   expiresAt: number
   epoch: number
+  /** infer: the model's sha256 (hex). */
+  model?: string
 }
 
 export interface LeaseRequest {
@@ -53,13 +63,17 @@ export interface LeaseRequest {
   engine: string
 }
 
+/** What a lease hands the contributor, by work kind. */
+export type LeaseWork =
+  | { kind: 'gemm'; a: Matrix; b: Matrix }
+  | { kind: 'infer'; model: string; inputs: NamedTensor[] }
+
 export interface LeaseGrant {
   type: 'grant'
   leaseId: string
   offerId: string
   expiresAt: number
-  a: Matrix
-  b: Matrix
+  work: LeaseWork
 }
 
 export interface LeaseRefusal {
@@ -71,9 +85,12 @@ export interface LeaseRefusal {
 
 export type LeaseResponse = LeaseGrant | LeaseRefusal
 
+/** What a contributor hands back, by work kind. */
+export type WorkOutput = { kind: 'gemm'; c: Matrix } | { kind: 'infer'; outputs: NamedTensor[] }
+
 export interface WorkResult {
   leaseId: string
-  c: Matrix
+  output: WorkOutput
   engine: string
   elapsedMs: number
 }

@@ -155,8 +155,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         leaseId: lease.leaseId,
         offerId: open.offerId,
         expiresAt: lease.expiresAt,
-        a: open.tile.a,
-        b: open.tile.b,
+        work: { kind: 'gemm', a: open.tile.a, b: open.tile.b },
       }
     },
 

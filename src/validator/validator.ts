@@ -212,14 +212,17 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
     if (!claim.ok) return { type: 'rejection', leaseId, reason: claim.reason, message: claim.message }
 
     const { tile, lease, late } = claim
-    const verdict = verifyGemm(tile, result.c, { randomWord, rounds: options.freivaldsRounds })
+    if (result.output.kind !== 'gemm') {
+      return { type: 'rejection', leaseId, reason: 'wrong-shape', message: 'this lease is for gemm work' }
+    }
+    const c = result.output.c.data
+    const verdict = verifyGemm(tile, result.output.c, { randomWord, rounds: options.freivaldsRounds })
     if (!verdict.ok) {
       scheduler.release(leaseId)
       return reject({ leaseId, reason: verdict.reason, message: verdict.message }, lease.offerId)
     }
     const flops = flopsOf(tile.a.rows, tile.b.cols, tile.a.cols)
     const quality = late ? options.lateQuality : 1
-    const c = result.c.data
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', c.buffer as ArrayBuffer))
     const receipt = await signReceipt(
       {
