@@ -140,7 +140,7 @@ class Check {
       if (t.dtype !== 0 && t.dtype !== 1) this.fail(`${f}.dtype`, 'must be 0 (f32) or 1 (i64)')
       if (t.shape.length > MAX_NAMED_TENSOR_RANK)
         this.fail(`${f}.shape`, `has rank over ${MAX_NAMED_TENSOR_RANK}`)
-      t.shape.forEach((d, j) => this.int(`${f}.shape[${j}]`, d, 1, MAX_DIM))
+      for (const [j, d] of t.shape.entries()) this.int(`${f}.shape[${j}]`, d, 1, MAX_DIM)
       const elements = t.shape.reduce((a, b) => a * b, 1)
       total += elements
       if (total > MAX_TENSOR_ELEMENTS) this.fail(field, `holds over ${MAX_TENSOR_ELEMENTS} elements`)

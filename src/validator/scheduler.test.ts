@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createSyntheticLayer } from '../work/gemm/synthetic-layer.ts'
 import { createEpochClock } from './epochs.ts'
 import { createScheduler } from './scheduler.ts'
+import { createGemmSource } from './sources/gemm-source.ts'
 
 function setup() {
   let clock = 1_000_000
@@ -16,14 +17,19 @@ function setup() {
   const scheduler = createScheduler({
     netuid: 1,
     validator: 'validator',
-    layer: createSyntheticLayer({
-      seed: 1,
-      batchRows: 8,
-      inFeatures: 4,
-      outFeatures: 8,
-      tileRows: 4,
-      tileCols: 4,
-    }),
+    sources: [
+      createGemmSource(
+        createSyntheticLayer({
+          seed: 1,
+          batchRows: 8,
+          inFeatures: 4,
+          outFeatures: 8,
+          tileRows: 4,
+          tileCols: 4,
+        }),
+        ledger,
+      ),
+    ],
     ledger,
     epochs: createEpochClock(ledger, 60_000, now),
     openOffers: 3,

@@ -1,23 +1,23 @@
 /**
- * Which tiles are on offer and who holds a lease on which. In memory: a restart drops open leases,
- * and their tiles are offered again (the ledger remembers what was completed and where the tile
- * cursor stood, so nothing is credited twice and no tile is skipped).
+ * Which work is on offer and who holds a lease on which. Items come from the work sources in turn;
+ * state is in memory: a restart drops open leases, and their items are offered again (sources keep
+ * their cursors in the ledger and the ledger remembers what was completed, so nothing is credited
+ * twice and nothing is skipped).
  */
 import type { LeaseRequest, LeaseResponse, RejectionReason, WorkOffer } from '../protocol/types.ts'
-import { flopsOf } from '../work/gemm/index.ts'
-import type { GemmTile, SyntheticLayer } from '../work/gemm/synthetic-layer.ts'
 import type { EpochClock } from './epochs.ts'
 import type { Ledger } from './ledger.ts'
+import type { WorkItem, WorkSource } from './sources/source.ts'
 
 export interface SchedulerOptions {
   netuid: number
   validator: string
-  layer: SyntheticLayer
-  ledger: Pick<Ledger, 'getMeta' | 'setMeta' | 'isOfferCompleted'>
+  sources: WorkSource[]
+  ledger: Pick<Ledger, 'isOfferCompleted'>
   epochs: EpochClock
-  /** Tiles kept on offer at once. */
+  /** Items kept on offer at once. */
   openOffers?: number
-  /** How long a contributor has to hand in a result before the tile is offered again. */
+  /** How long a contributor has to hand in a result before the item is offered again. */
   leaseTtlMs?: number
   /** How long a gossiped offer stays valid; it is re-published well before then. */
   offerTtlMs?: number
@@ -34,71 +34,67 @@ export interface Lease {
   expiresAt: number
 }
 
-interface OpenTile {
-  offerId: string
-  tile: GemmTile
+interface OpenItem {
+  item: WorkItem
   leaseId?: string
 }
 
 export type ClaimOutcome =
-  | { ok: true; lease: Lease; tile: GemmTile; late: boolean }
+  | { ok: true; lease: Lease; item: WorkItem; late: boolean }
   | { ok: false; reason: RejectionReason; message: string }
 
 export interface Scheduler {
   /** Open offers nobody holds a lease on, with fresh expiry times, for gossip. */
   offers(): WorkOffer[]
   lease(peer: string, request: LeaseRequest): LeaseResponse
-  /** Looks up the lease a result is for; late results (lease expired, tile not yet done) are allowed. */
+  /** Looks up the lease a result is for; late results (lease expired, item not yet done) are allowed. */
   claim(leaseId: string, peer: string): ClaimOutcome
-  /** The tile's result was accepted: it leaves the offer pool for good. */
+  /** The item's result was accepted: it leaves the offer pool for good. */
   complete(leaseId: string): void
-  /** The tile's result was rejected: offer it again. */
+  /** The item's result was rejected: offer it again. */
   release(leaseId: string): void
-  /** Expires leases past their time, putting their tiles back on offer. */
+  /** Expires leases past their time, putting their items back on offer. */
   sweep(): void
   stats(): { open: number; leased: number }
 }
 
-const CURSOR_KEY = 'gemm_cursor'
-
 export function createScheduler(options: SchedulerOptions): Scheduler {
-  const { netuid, validator, layer, ledger, epochs } = options
+  const { netuid, validator, sources, ledger, epochs } = options
+  if (sources.length === 0) throw new RangeError('a scheduler needs at least one work source')
   const openOffers = options.openOffers ?? 32
   const leaseTtlMs = options.leaseTtlMs ?? 60_000
   const offerTtlMs = options.offerTtlMs ?? 30_000
   const maxLeasesPerPeer = options.maxLeasesPerPeer ?? 4
   const now = options.now ?? Date.now
 
-  const tiles = new Map<string, OpenTile>()
+  const items = new Map<string, OpenItem>()
   const leases = new Map<string, Lease>()
   /** Expired leases kept for one more TTL so a slightly late result still counts (at lower quality). */
   const expired = new Map<string, Lease>()
-  let cursor = parseCursor(ledger.getMeta(CURSOR_KEY))
+  let turn = 0
 
   function fill(): void {
-    while (tiles.size < openOffers) {
-      const { batch, tile } = cursor
-      cursor = tile + 1 < layer.tilesPerBatch ? { batch, tile: tile + 1 } : { batch: batch + 1, tile: 0 }
-      const offerId = `b${batch}t${tile}`
-      if (ledger.isOfferCompleted(offerId)) continue
-      tiles.set(offerId, { offerId, tile: layer.tile(batch, tile) })
+    // Bounded: a source whose items were all completed already must not spin forever.
+    for (let tries = 0; items.size < openOffers && tries < openOffers * 8; tries++) {
+      const item = sources[turn++ % sources.length].next()
+      if (!items.has(item.offerId) && !ledger.isOfferCompleted(item.offerId))
+        items.set(item.offerId, { item })
     }
-    ledger.setMeta(CURSOR_KEY, `${cursor.batch}:${cursor.tile}`)
   }
 
-  function offerOf(open: OpenTile, at: number): WorkOffer {
-    const { a, b } = open.tile
+  function offerOf({ item }: OpenItem, at: number): WorkOffer {
     return {
       netuid,
       validator,
-      offerId: open.offerId,
-      kind: 'gemm',
-      m: a.rows,
-      n: b.cols,
-      k: a.cols,
-      flops: flopsOf(a.rows, b.cols, a.cols),
+      offerId: item.offerId,
+      kind: item.kind,
+      m: item.m,
+      n: item.n,
+      k: item.k,
+      flops: item.flops,
       expiresAt: at + offerTtlMs,
       epoch: epochs.current(at),
+      ...(item.model != null ? { model: item.model } : {}),
     }
   }
 
@@ -117,7 +113,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (lease.expiresAt > at) continue
       leases.delete(leaseId)
       expired.set(leaseId, lease)
-      const open = tiles.get(lease.offerId)
+      const open = items.get(lease.offerId)
       if (open?.leaseId === leaseId) open.leaseId = undefined
     }
   }
@@ -127,14 +123,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       sweep()
       fill()
       const at = now()
-      return [...tiles.values()].filter((t) => t.leaseId == null).map((t) => offerOf(t, at))
+      return [...items.values()].filter((t) => t.leaseId == null).map((t) => offerOf(t, at))
     },
 
     lease(peer, request) {
       sweep()
       const refuse = (reason: 'unknown-offer' | 'already-leased' | 'too-many-leases', message: string) =>
         ({ type: 'refusal', offerId: request.offerId, reason, message }) as const
-      const open = tiles.get(request.offerId)
+      const open = items.get(request.offerId)
       if (open == null) return refuse('unknown-offer', 'this offer is no longer open')
       if (open.leaseId != null) return refuse('already-leased', 'another contributor holds this offer')
       if (leasesOf(peer) >= maxLeasesPerPeer) {
@@ -143,7 +139,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const at = now()
       const lease: Lease = {
         leaseId: crypto.randomUUID(),
-        offerId: open.offerId,
+        offerId: open.item.offerId,
         peer,
         grantedAt: at,
         expiresAt: at + leaseTtlMs,
@@ -153,9 +149,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return {
         type: 'grant',
         leaseId: lease.leaseId,
-        offerId: open.offerId,
+        offerId: lease.offerId,
         expiresAt: lease.expiresAt,
-        work: { kind: 'gemm', a: open.tile.a, b: open.tile.b },
+        work: open.item.work,
       }
     },
 
@@ -164,9 +160,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const live = leases.get(leaseId)
       const lease = live ?? expired.get(leaseId)
       if (lease == null) return { ok: false, reason: 'unknown-lease', message: `no lease ${leaseId} is open` }
-      if (lease.peer !== peer)
+      if (lease.peer !== peer) {
         return { ok: false, reason: 'not-your-lease', message: 'this lease was granted to another peer' }
-      const open = tiles.get(lease.offerId)
+      }
+      const open = items.get(lease.offerId)
       if (open == null) {
         return {
           ok: false,
@@ -174,21 +171,21 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           message: `offer ${lease.offerId} was completed by someone else`,
         }
       }
-      return { ok: true, lease, tile: open.tile, late: live == null }
+      return { ok: true, lease, item: open.item, late: live == null }
     },
 
     complete(leaseId) {
       const lease = leases.get(leaseId) ?? expired.get(leaseId)
       leases.delete(leaseId)
       expired.delete(leaseId)
-      if (lease != null) tiles.delete(lease.offerId)
+      if (lease != null) items.delete(lease.offerId)
     },
 
     release(leaseId) {
       const lease = leases.get(leaseId) ?? expired.get(leaseId)
       leases.delete(leaseId)
       expired.delete(leaseId)
-      const open = lease == null ? undefined : tiles.get(lease.offerId)
+      const open = lease == null ? undefined : items.get(lease.offerId)
       if (open?.leaseId === leaseId) open.leaseId = undefined
     },
 
@@ -196,13 +193,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
     stats() {
       let leased = 0
-      for (const t of tiles.values()) if (t.leaseId != null) leased++
-      return { open: tiles.size - leased, leased }
+      for (const t of items.values()) if (t.leaseId != null) leased++
+      return { open: items.size - leased, leased }
     },
   }
-}
-
-function parseCursor(value: string | undefined): { batch: number; tile: number } {
-  const [batch, tile] = (value ?? '0:0').split(':').map(Number)
-  return Number.isSafeInteger(batch) && Number.isSafeInteger(tile) ? { batch, tile } : { batch: 0, tile: 0 }
 }

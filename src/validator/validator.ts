@@ -3,9 +3,13 @@
  * signs receipts and credits the ledger. Transport-agnostic: the CLI gives it WebSocket addresses,
  * tests give it in-memory ones.
  */
+
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { serveBlobs } from '../p2p/blob-protocol.ts'
 import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
 import { handleRequests } from '../p2p/rpc.ts'
@@ -25,18 +29,23 @@ import {
   workTopic,
 } from '../protocol/constants.ts'
 import { signReceipt } from '../protocol/receipt.ts'
-import type { LeaseResponse, Rejection, ResultResponse } from '../protocol/types.ts'
+import type { LeaseResponse, Rejection, ResultResponse, WorkOutput } from '../protocol/types.ts'
 import { canonicalAddress } from '../wallet/claim-message.ts'
 import { bytesToHex } from '../wallet/hex.ts'
-import { cryptoRandomWords, DEFAULT_ROUNDS } from '../work/gemm/freivalds.ts'
-import { flopsOf, verifyGemm } from '../work/gemm/index.ts'
+import { DEFAULT_ROUNDS } from '../work/gemm/freivalds.ts'
 import { createSyntheticLayer } from '../work/gemm/synthetic-layer.ts'
+import { createFileBlobStore } from './blob-store.ts'
 import { type ChainOptions, submitSettlementOnChain } from './chain.ts'
 import { createClaimService } from './claims.ts'
 import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
 import { DuplicateCreditError, type Ledger, type LedgerTotals, openLedger } from './ledger.ts'
+import { createOnnxVerifier, type OnnxVerifier } from './onnx-verifier.ts'
 import { createScheduler, type Scheduler } from './scheduler.ts'
 import { formatTao, payoutProof, RAO_PER_TAO, settleEpoch, weightsVector } from './settlement.ts'
+import { createGemmSource } from './sources/gemm-source.ts'
+import { createInferSource } from './sources/infer-source.ts'
+import type { WorkSource } from './sources/source.ts'
+import type { SubnetConfig } from './subnet-config.ts'
 
 const log = logger('tessera:validator')
 
@@ -66,6 +75,8 @@ export interface ValidatorOptions {
   poolRao?: bigint
   /** Payout address -> Bittensor uid, for the weights export. */
   hotkeys?: Map<string, number>
+  /** The subnet owner's inference models (`--models`); without it only GEMM work is offered. */
+  subnet?: SubnetConfig
   /** Pay settled epochs on chain (off when omitted). */
   chain?: Omit<ChainOptions, 'netuid' | 'weights'>
 }
@@ -144,9 +155,30 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
     scoredTopics: [workTopic(options.netuid)],
   })
   const validator = node.peerId.toString()
-  const layer = createSyntheticLayer(options)
-  const scheduler: Scheduler = createScheduler({ ...options, validator, layer, ledger, epochs })
-  const randomWord = cryptoRandomWords()
+  const sources: WorkSource[] = [
+    createGemmSource(createSyntheticLayer(options), ledger, options.freivaldsRounds),
+  ]
+  let verifier: OnnxVerifier | undefined
+  if (options.subnet != null) {
+    const blobs = createFileBlobStore()
+    const models = new Map<string, Uint8Array>()
+    for (const model of options.subnet.models) {
+      await blobs.add(model.path, model.sha256)
+      models.set(model.sha256, new Uint8Array(await readFile(model.path)))
+    }
+    await serveBlobs(node, blobs)
+    verifier = createOnnxVerifier({ models, sampleRate: options.subnet.sampleRate })
+    sources.push(
+      await createInferSource({
+        models: options.subnet.models,
+        verifier,
+        ledger,
+        seed: options.seed,
+        canaryRate: options.subnet.canaryRate,
+      }),
+    )
+  }
+  const scheduler: Scheduler = createScheduler({ ...options, validator, sources, ledger, epochs })
   const topic = workTopic(options.netuid)
 
   const isBanned = (peer: string) =>
@@ -211,19 +243,17 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
     const claim = scheduler.claim(leaseId, peer)
     if (!claim.ok) return { type: 'rejection', leaseId, reason: claim.reason, message: claim.message }
 
-    const { tile, lease, late } = claim
-    if (result.output.kind !== 'gemm') {
-      return { type: 'rejection', leaseId, reason: 'wrong-shape', message: 'this lease is for gemm work' }
-    }
-    const c = result.output.c.data
-    const verdict = verifyGemm(tile, result.output.c, { randomWord, rounds: options.freivaldsRounds })
+    const { item, lease, late } = claim
+    const suspect = ledger.rejectionsInEpoch(peer, epochs.current(), 'verification-failed') > 0
+    const source = sources.find((x) => x.kind === item.kind)!
+    const verdict = await source.verify(item, result.output, { suspect })
     if (!verdict.ok) {
       scheduler.release(leaseId)
       return reject({ leaseId, reason: verdict.reason, message: verdict.message }, lease.offerId)
     }
-    const flops = flopsOf(tile.a.rows, tile.b.cols, tile.a.cols)
-    const quality = late ? options.lateQuality : 1
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', c.buffer as ArrayBuffer))
+    const flops = item.flops
+    const quality = verdict.quality * (late ? options.lateQuality : 1)
+    const digest = outputDigest(result.output)
     const receipt = await signReceipt(
       {
         netuid: options.netuid,
@@ -232,7 +262,7 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
         receiptId: crypto.randomUUID(),
         leaseId,
         offerId: lease.offerId,
-        kind: 'gemm',
+        kind: item.kind,
         flops,
         credit: (flops / 1e9) * quality,
         epoch: epochs.current(),
@@ -386,7 +416,19 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
       await publishing
       await settling
       await node.stop()
+      await verifier?.close()
       ledger.close()
     },
   }
+}
+
+/** sha256 of the result's bytes, as kept in the receipt: GEMM's C, or every output tensor in order. */
+function outputDigest(output: WorkOutput): Uint8Array {
+  const parts =
+    output.kind === 'gemm'
+      ? [output.c.data]
+      : output.outputs.flatMap((t) => [new TextEncoder().encode(t.name), t.data])
+  const hash = sha256.create()
+  for (const p of parts) hash.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength))
+  return hash.digest()
 }
