@@ -25,13 +25,8 @@ function fileFor(url: string): string | undefined {
   return undefined
 }
 
-/** The wasm EP's runtime, and the asyncify build that onnxruntime-web/webgpu (the WebGPU EP) loads. */
-export const ORT_FILES = [
-  'ort-wasm-simd-threaded.wasm',
-  'ort-wasm-simd-threaded.mjs',
-  'ort-wasm-simd-threaded.asyncify.wasm',
-  'ort-wasm-simd-threaded.asyncify.mjs',
-]
+/** The runtime onnxruntime-web/webgpu loads: its asyncify build runs both the WebGPU and wasm EPs. */
+export const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs']
 
 export function ortAssets(): Plugin {
   return {

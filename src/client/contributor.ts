@@ -3,6 +3,7 @@
  * It runs the same in a browser tab (WebGPU engine) and in Node (CPU engine, tests), and reports
  * everything a UI shows through `onEvent`.
  */
+import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { MatmulEngine } from '../gpu/engine.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
@@ -15,7 +16,14 @@ import {
 } from '../protocol/codec.ts'
 import { LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL } from '../protocol/constants.ts'
 import { verifyReceipt } from '../protocol/receipt.ts'
-import type { LeaseGrant, Rejection, SignedReceipt, WorkOffer } from '../protocol/types.ts'
+import type {
+  LeaseGrant,
+  NamedTensor,
+  Rejection,
+  SignedReceipt,
+  WorkOffer,
+  WorkOutput,
+} from '../protocol/types.ts'
 import { executeGemm } from '../work/gemm/index.ts'
 import { createOfferBook, type OfferBook } from './offer-book.ts'
 import type { ReceiptStore } from './receipt-store.ts'
@@ -41,12 +49,19 @@ export interface ContributorOptions {
   node: TesseraNode
   netuid: number
   engine: MatmulEngine
+  /** Runs `infer` shards; without it the contributor leases GEMM work only. */
+  infer?: InferRunner
   store?: ReceiptStore
   /** Fraction of wall time the engine may be busy, in (0, 1]; the rest is spent idle. */
   dutyCycle?: number
   /** Shards in flight at once: 2 lets one upload while the next computes. */
   concurrency?: number
   onEvent?: (event: ContributorEvent) => void
+}
+
+/** Runs one ONNX model shard: fetches the model from the validator (or a cache), runs it, returns outputs. */
+export interface InferRunner {
+  run(model: string, inputs: NamedTensor[], validator: PeerId): Promise<NamedTensor[]>
 }
 
 export interface Contributor {
@@ -61,6 +76,11 @@ export interface Contributor {
 const RATE_WINDOW = 16
 /** Back-off after an error or a refusal for too many leases, so a broken link is not hammered. */
 const BACKOFF_MS = 1000
+/**
+ * How long stop() waits for shards in flight. A GPU or ORT run cannot be cancelled; one that never
+ * returns (a wedged driver) must not keep Stop from stopping everything else.
+ */
+const STOP_GRACE_MS = 5000
 
 export function createContributor(options: ContributorOptions): Contributor {
   const { node, netuid, engine, store } = options
@@ -99,9 +119,11 @@ export function createContributor(options: ContributorOptions): Contributor {
     emit({ type: 'leased', offer, leaseId: lease.leaseId })
 
     const started = performance.now()
-    if (lease.work.kind !== 'gemm')
-      throw new Error(`lease ${lease.leaseId} is ${lease.work.kind} work, not gemm`)
-    const c = await executeGemm(lease.work, engine)
+    const work = lease.work
+    const output: WorkOutput =
+      work.kind === 'gemm'
+        ? { kind: 'gemm', c: await executeGemm(work, engine) }
+        : { kind: 'infer', outputs: await options.infer!.run(work.model, work.inputs, validator) }
     const computeMs = performance.now() - started
 
     // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
@@ -112,7 +134,7 @@ export function createContributor(options: ContributorOptions): Contributor {
       RESULT_PROTOCOL,
       encodeResult({
         leaseId: lease.leaseId,
-        output: { kind: 'gemm', c },
+        output,
         engine: engine.name,
         elapsedMs: Math.round(computeMs),
       }),
@@ -142,7 +164,8 @@ export function createContributor(options: ContributorOptions): Contributor {
   async function loop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        const offer = await book!.take(signal)
+        // Infer offers only when this contributor can run models.
+        const offer = await book!.take(signal, (o) => o.kind === 'gemm' || options.infer != null)
         await runShard(offer, signal)
       } catch (err) {
         if (signal.aborted) return
@@ -165,7 +188,10 @@ export function createContributor(options: ContributorOptions): Contributor {
       if (controller == null) return
       controller.abort()
       book?.close()
-      await Promise.allSettled(loops)
+      await Promise.race([
+        Promise.allSettled(loops),
+        new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS)),
+      ])
       controller = undefined
       book = undefined
       loops = []

@@ -12,8 +12,11 @@ import type { WorkOffer } from '../protocol/types.ts'
 const MAX_OFFERS = 256
 
 export interface OfferBook {
-  /** The freshest unexpired offer, removed from the book; waits for one if there is none. */
-  take(signal: AbortSignal): Promise<WorkOffer>
+  /**
+   * The freshest unexpired offer that `accept` takes, removed from the book; waits for one if there is
+   * none. Offers `accept` declines stay in the book for other callers.
+   */
+  take(signal: AbortSignal, accept?: (offer: WorkOffer) => boolean): Promise<WorkOffer>
   size(): number
   close(): void
 }
@@ -55,22 +58,27 @@ export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.no
   pubsub.addEventListener('message', onMessage)
   pubsub.subscribe(topic)
 
-  const pop = (): WorkOffer | undefined => {
+  const pop = (accept: (offer: WorkOffer) => boolean): WorkOffer | undefined => {
     const at = now()
     const entries = [...offers.values()]
     for (let i = entries.length - 1; i >= 0; i--) {
       const offer = entries[i]
+      if (offer.expiresAt <= at) {
+        offers.delete(offer.offerId)
+        continue
+      }
+      if (!accept(offer)) continue
       offers.delete(offer.offerId)
-      if (offer.expiresAt > at) return offer
+      return offer
     }
     return undefined
   }
 
   return {
-    async take(signal) {
+    async take(signal, accept = () => true) {
       for (;;) {
         signal.throwIfAborted()
-        const offer = pop()
+        const offer = pop(accept)
         if (offer != null) return offer
         await new Promise<void>((resolve) => {
           const done = () => {

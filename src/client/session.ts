@@ -7,6 +7,8 @@ import { DeviceLostError } from '../gpu/errors.ts'
 import { type EngineChoice, selectEngine } from '../gpu/select-engine.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { type Contributor, type ContributorEvent, createContributor } from './contributor.ts'
+import { createBrowserInferRunner, type ModelEvent } from './infer-runner.ts'
+import { createModelCache } from './model-cache.ts'
 import { connect } from './network.ts'
 import type { ReceiptStore } from './receipt-store.ts'
 
@@ -17,6 +19,8 @@ export interface SessionOptions {
   /** `auto` picks WebGPU on real GPUs and wasm on software adapters; the others force one. */
   engine: EngineChoice
   onEvent: (event: ContributorEvent) => void
+  /** Model downloads and cache evictions for `infer` work. */
+  onModel?: (event: ModelEvent) => void
   /** The device went away mid-session; the session has stopped itself. */
   onDeviceLost: (error: DeviceLostError) => void
 }
@@ -47,6 +51,13 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       node,
       netuid: options.bootstrap.netuid,
       engine,
+      // Models run on ORT's WebGPU EP when shards run on WebGPU, else on its wasm EP.
+      infer: createBrowserInferRunner({
+        node,
+        cache: createModelCache(),
+        provider: engine.name === 'webgpu' ? 'webgpu' : 'wasm',
+        onModel: options.onModel,
+      }),
       store: options.store,
       dutyCycle: options.dutyCycle,
       onEvent: (event) => {

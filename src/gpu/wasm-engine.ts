@@ -13,8 +13,11 @@ export function createWasmEngine(): MatmulEngine {
     name: 'wasm',
     description: `ONNX Runtime wasm (CPU, ${wasmThreads()} thread${wasmThreads() === 1 ? '' : 's'})`,
     async matmul(a, b, m, n, k) {
-      const out = await session.run({ A: { dims: [m, k], data: a }, B: { dims: [k, n], data: b } })
-      return out.Y
+      const [y] = await session.run([
+        { name: 'A', dtype: 'float32', shape: [m, k], data: a },
+        { name: 'B', dtype: 'float32', shape: [k, n], data: b },
+      ])
+      return y.data as Float32Array
     },
     destroy() {
       void session.release()

@@ -107,6 +107,18 @@ export class TesseraContribute extends HTMLElement {
         engine: parseEngineChoice(this.getAttribute('engine')),
         dutyCycle: Number(this.#el<HTMLInputElement>('[data-testid="throttle"]').value) / 100,
         onEvent: (event) => this.#onEvent(event),
+        onModel: (event) => {
+          if (event.type === 'download') {
+            const pct = event.total > 0 ? Math.floor((100 * event.received) / event.total) : 0
+            this.#status(
+              `Downloading model ${event.model.slice(0, 12)}…: ${pct}% of ${(event.total / 1e6).toFixed(1)} MB`,
+            )
+          } else if (event.evicted.length > 0) {
+            this.#status(
+              `Browser storage was full: removed ${event.evicted.length} older model(s) to keep this one.`,
+            )
+          }
+        },
         onDeviceLost: (err) => {
           this.#session = undefined
           this.#setRunning(false)

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { canonicalAddress } from '../wallet/claim-message.ts'
 import { startHttpServer } from './http-server.ts'
 import { parseTao } from './settlement.ts'
+import { loadSubnetConfig } from './subnet-config.ts'
 import { createValidator, VALIDATOR_DEFAULTS } from './validator.ts'
 
 const HELP = `Usage: npm run validator -- [options]
@@ -29,6 +30,7 @@ Options:
   --batch-rows <m>      rows per batch of the synthetic layer (default ${VALIDATOR_DEFAULTS.batchRows})
   --seed <n>            seed of the synthetic layer (default 1)
   --lease-ttl <s>       seconds a contributor has to return a shard (default ${VALIDATOR_DEFAULTS.leaseTtlMs / 1000})
+  --models <file>       subnet config with ONNX models to offer as infer work (see docs/SUBNET-OWNERS.md)
   --strike-limit <n>    failed verifications per epoch before a contributor forfeits it (default ${VALIDATOR_DEFAULTS.strikeLimit})
   --pool <tao>          what the pool pays out per epoch, split pro rata of verified credit (default 1)
   --claim-epochs <n>    epochs after its own during which a receipt can be claimed (default ${VALIDATOR_DEFAULTS.claimEpochs})
@@ -88,6 +90,7 @@ function parse() {
     strikeLimit: int('strike-limit', values['strike-limit'], VALIDATOR_DEFAULTS.strikeLimit, 1),
     hotkeys: values.hotkeys == null ? undefined : readHotkeys(values.hotkeys),
     chain: chain(values['chain-endpoint'], values['payout-seed-file']),
+    modelsFile: values.models,
   }
 }
 
@@ -139,6 +142,7 @@ const OPTIONS = {
   'lease-ttl': { type: 'string' },
   pool: { type: 'string' },
   'strike-limit': { type: 'string' },
+  models: { type: 'string' },
   'claim-epochs': { type: 'string' },
   hotkeys: { type: 'string' },
   'chain-endpoint': { type: 'string' },
@@ -148,7 +152,8 @@ const OPTIONS = {
 
 async function main(): Promise<void> {
   const config = parse()
-  const validator = await createValidator(config)
+  const subnet = config.modelsFile == null ? undefined : await loadSubnetConfig(config.modelsFile)
+  const validator = await createValidator({ ...config, subnet })
   const http = await startHttpServer({
     host: config.httpHost,
     port: config.httpPort,
@@ -163,6 +168,8 @@ async function main(): Promise<void> {
       }),
       status: () => validator.status(),
       claims: (address) => validator.claimsFor(address),
+      contributors: (peer) =>
+        /^[1-9A-HJ-NP-Za-km-z]{32,128}$/.test(peer) ? validator.ledger.contributor(peer) : undefined,
     },
   })
   process.stdout.write(

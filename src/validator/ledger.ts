@@ -33,6 +33,9 @@ export interface LedgerTotals {
   credit: number
   flops: number
   contributors: number
+  /** Accepted shards by work kind, and infer shards by model (first 8 hex digits of its sha256). */
+  byKind: Record<string, number>
+  byModel: Record<string, number>
 }
 
 export interface ContributorTotals {
@@ -205,6 +208,10 @@ export function openLedger(path: string): Ledger {
     COALESCE(SUM(CASE WHEN forfeited = 0 THEN flops END), 0) AS flops,
     COUNT(DISTINCT contributor) AS contributors FROM receipts`)
   const rejectionCount = db.prepare('SELECT COUNT(*) FROM rejections').pluck()
+  const kindCounts = db.prepare('SELECT kind, COUNT(*) AS n FROM receipts GROUP BY kind')
+  // infer offer ids are m<index>.<sha256 prefix>.<counter>
+  const modelCounts = db.prepare(`SELECT substr(offer_id, instr(offer_id, '.') + 1, 8) AS model, COUNT(*) AS n
+    FROM receipts WHERE kind = 'infer' GROUP BY model`)
   const contributorReceipts = db.prepare(`SELECT COUNT(*) AS accepted,
     COALESCE(SUM(CASE WHEN forfeited = 0 THEN credit END), 0) AS credit FROM receipts WHERE contributor = ?`)
   const contributorRejections = db.prepare('SELECT COUNT(*) FROM rejections WHERE contributor = ?').pluck()
@@ -312,8 +319,17 @@ export function openLedger(path: string): Ledger {
     forfeit: (contributor, epoch) => forfeitStmt.run(contributor, epoch).changes,
     isOfferCompleted: (offerId) => offerDone.get(offerId) != null,
     totals: () => {
-      const row = receiptTotals.get() as Omit<LedgerTotals, 'rejected'>
-      return { ...row, rejected: rejectionCount.get() as number }
+      const row = receiptTotals.get() as Omit<LedgerTotals, 'rejected' | 'byKind' | 'byModel'>
+      const counts = (rows: unknown[]) =>
+        Object.fromEntries(
+          (rows as Array<{ n: number } & Record<string, string>>).map((r) => [r.kind ?? r.model, r.n]),
+        )
+      return {
+        ...row,
+        rejected: rejectionCount.get() as number,
+        byKind: counts(kindCounts.all()),
+        byModel: counts(modelCounts.all()),
+      }
     },
     contributor: (peerId) => {
       const row = contributorReceipts.get(peerId) as { accepted: number; credit: number }

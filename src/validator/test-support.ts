@@ -2,12 +2,17 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
-import { type ContributorEvent, createContributor } from '../client/contributor.ts'
+import * as ort from 'onnxruntime-node'
+import { type ContributorEvent, createContributor, type InferRunner } from '../client/contributor.ts'
 import { createMemoryReceiptStore, type ReceiptStore } from '../client/receipt-store.ts'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import type { MatmulEngine } from '../gpu/engine.ts'
+import { createBlobDownload } from '../p2p/blob-protocol.ts'
 import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
+import type { NamedTensor } from '../protocol/types.ts'
+import { hexToBytes } from '../wallet/hex.ts'
 import { createValidator, type Validator, type ValidatorOptions } from './validator.ts'
 
 export interface Harness {
@@ -17,7 +22,7 @@ export interface Harness {
   contribute(
     node: TesseraNode,
     until: { type: ContributorEvent['type']; count: number },
-    options?: { engine?: MatmulEngine; store?: ReceiptStore },
+    options?: { engine?: MatmulEngine; store?: ReceiptStore; infer?: InferRunner },
   ): Promise<{ events: ContributorEvent[]; store: ReceiptStore }>
   cleanup(): Promise<void>
 }
@@ -57,6 +62,7 @@ export function createHarness(): Harness {
         node,
         netuid: 1,
         engine: options.engine ?? createCpuEngine(),
+        infer: options.infer,
         store,
         onEvent: (e) => events.push(e),
       })
@@ -76,4 +82,40 @@ export function createHarness(): Harness {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
     },
   }
+}
+
+/**
+ * A Node contributor's model runner: downloads each model from the validator over the blob protocol
+ * and runs it in onnxruntime-node. `tamper` lets a test play a dishonest contributor.
+ */
+export function nodeInferRunner(
+  node: TesseraNode,
+  tamper?: (outputs: NamedTensor[]) => NamedTensor[],
+): InferRunner & { downloads: number } {
+  const sessions = new Map<string, Promise<ort.InferenceSession>>()
+  const runner = {
+    downloads: 0,
+    async run(model: string, inputs: NamedTensor[], from: PeerId): Promise<NamedTensor[]> {
+      let session = sessions.get(model)
+      if (session == null) {
+        runner.downloads++
+        session = createBlobDownload(node, from, hexToBytes(`0x${model}`))
+          .run()
+          .then((bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] }))
+        sessions.set(model, session)
+      }
+      const s = await session
+      const out = await s.run(
+        Object.fromEntries(inputs.map((t) => [t.name, new ort.Tensor(t.dtype, t.data, t.shape)])),
+      )
+      const outputs: NamedTensor[] = Object.entries(out).map(([name, t]) => ({
+        name,
+        dtype: t.type === 'int64' ? 'int64' : 'float32',
+        shape: [...t.dims],
+        data: t.data as Float32Array,
+      }))
+      return tamper ? tamper(outputs) : outputs
+    },
+  }
+  return runner
 }

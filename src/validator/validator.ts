@@ -159,7 +159,15 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
     createGemmSource(createSyntheticLayer(options), ledger, options.freivaldsRounds),
   ]
   let verifier: OnnxVerifier | undefined
-  if (options.subnet != null) {
+  try {
+    await addInferSource()
+  } catch (err) {
+    await node.stop()
+    ledger.close()
+    throw err
+  }
+  async function addInferSource(): Promise<void> {
+    if (options.subnet == null) return
     const blobs = createFileBlobStore()
     const models = new Map<string, Uint8Array>()
     for (const model of options.subnet.models) {

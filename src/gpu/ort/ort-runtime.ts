@@ -1,11 +1,20 @@
 /**
  * The one module that owns ONNX Runtime Web in the page: it points ORT at the wasm files the site
- * serves (/ort/, never a CDN), chooses threads, keeps one session per model key, and queues runs per
- * session (ORT fails parallel runs on one session).
+ * serves (/ort/, never a CDN), chooses threads, keeps one session per model and execution provider,
+ * and queues runs per session (ORT fails parallel runs on one session). The WebGPU build of ORT also
+ * runs the wasm EP, so one runtime serves both.
  */
-import * as ort from 'onnxruntime-web/wasm'
+import * as ort from 'onnxruntime-web/webgpu'
 
-export type OrtProvider = 'wasm'
+export type OrtProvider = 'wasm' | 'webgpu'
+
+/** A named tensor as ORT takes and gives it: f32, or i64 for integer inputs. */
+export interface OrtTensor {
+  name: string
+  dtype: 'float32' | 'int64'
+  shape: number[]
+  data: Float32Array | BigInt64Array
+}
 
 let configured = false
 
@@ -26,7 +35,7 @@ interface Entry {
 const sessions = new Map<string, Entry>()
 
 export interface OrtSession {
-  run(feeds: Record<string, { dims: number[]; data: Float32Array }>): Promise<Record<string, Float32Array>>
+  run(inputs: OrtTensor[]): Promise<OrtTensor[]>
   release(): Promise<void>
 }
 
@@ -46,16 +55,22 @@ export function ortSession(key: string, model: () => Uint8Array, provider: OrtPr
   }
   const e = entry
   return {
-    run(feeds) {
+    run(inputs) {
       const job = e.queue.then(async () => {
         const session = await e.session
-        const inputs = Object.fromEntries(
-          Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.dims)]),
+        const feeds = Object.fromEntries(
+          inputs.map((t) => [t.name, new ort.Tensor(t.dtype, t.data, t.shape)]),
         )
-        const outputs = await session.run(inputs)
-        const result: Record<string, Float32Array> = {}
+        const outputs = await session.run(feeds)
+        const result: OrtTensor[] = []
         for (const [name, tensor] of Object.entries(outputs)) {
-          result[name] = tensor.data as Float32Array
+          const data = (await tensor.getData()) as Float32Array | BigInt64Array
+          result.push({
+            name,
+            dtype: tensor.type === 'int64' ? 'int64' : 'float32',
+            shape: [...tensor.dims],
+            data,
+          })
           tensor.dispose()
         }
         return result
@@ -70,7 +85,7 @@ export function ortSession(key: string, model: () => Uint8Array, provider: OrtPr
   }
 }
 
-/** Whether this page can use wasm threads (for the engine description). */
+/** Wasm threads this page gets (for the engine description). */
 export function wasmThreads(): number {
   configure()
   return ort.env.wasm.numThreads ?? 1

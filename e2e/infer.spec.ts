@@ -1,0 +1,82 @@
+/**
+ * `infer` work end to end: the validator `npm start` runs, with the example subnet config (the
+ * generated MLP and Silero VAD), and the page in Chromium contributing shards of both models; then a
+ * dishonest Node contributor over the same WebSocket listener, whose perturbed outputs are rejected.
+ */
+import '../src/validator/polyfills.ts'
+import { multiaddr } from '@multiformats/multiaddr'
+import { expect, test } from '@playwright/test'
+import { createContributor } from '../src/client/contributor.ts'
+import { createCpuEngine } from '../src/gpu/cpu-engine.ts'
+import { createServerNode } from '../src/p2p/node-server.ts'
+import type { NamedTensor } from '../src/protocol/types.ts'
+import { nodeInferRunner } from '../src/validator/test-support.ts'
+import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
+
+let validator: ValidatorProcess
+test.beforeAll(async () => {
+  validator = await startValidatorProcess(['--models', 'subnet.example.json'])
+})
+test.afterAll(async () => {
+  await validator?.stop()
+})
+
+const status = async () => (await fetch(new URL('api/status', validator.url))).json()
+
+// The automatic engine here is wasm (the only adapter is SwiftShader). ORT's WebGPU EP is covered by
+// `npm run bench -- infer`, not here: on SwiftShader it intermittently fails its buffer downloads.
+for (const query of ['']) {
+  test('the page runs shards of both models and they are accepted', async ({ page }) => {
+    const before = (await status()).ledger
+    await page.goto(validator.url + query)
+    await page.getByTestId('start').click()
+    await expect
+      .poll(
+        async () => {
+          const { ledger } = await status()
+          const grew = (model: string) => (ledger.byModel[model] ?? 0) - (before.byModel[model] ?? 0)
+          return Math.min(grew('1bc90f27'), grew('2623a295'))
+        },
+        { timeout: 150_000 },
+      )
+      .toBeGreaterThanOrEqual(2)
+    await page.getByTestId('stop').click()
+    await expect(page.getByTestId('status')).toContainText('Stopped')
+    expect((await status()).ledger.rejected).toBe(before.rejected)
+    expect(Number(await page.getByTestId('rejected').textContent())).toBe(0)
+  })
+}
+
+test('a dishonest contributor perturbing model outputs is caught by sampled recompute and ends with no credit', async () => {
+  const { multiaddrs } = await (await fetch(new URL('api/bootstrap', validator.url))).json()
+  const node = await createServerNode({ listen: [] })
+  try {
+    await node.dial(multiaddr(multiaddrs[0]))
+    const tamper = (outputs: NamedTensor[]) =>
+      outputs.map((t) => ({ ...t, data: (t.data as Float32Array).map((v) => -v + 0.5) }))
+    const events: string[] = []
+    const contributor = createContributor({
+      node,
+      netuid: 1,
+      engine: createCpuEngine(),
+      infer: nodeInferRunner(node, tamper),
+      onEvent: (e) => {
+        if (e.type === 'rejected') events.push(`rejected:${e.rejection.reason}`)
+        if (e.type === 'refused') events.push(`refused:${e.reason}`)
+      },
+    })
+    contributor.start()
+    // A sampled recompute (or a canary) catches it; from then on every result of the suspect is
+    // recomputed, and at the strike limit it is refused and its epoch's credit is voided.
+    await expect.poll(() => events.includes('refused:banned'), { timeout: 150_000 }).toBe(true)
+    await contributor.stop()
+    expect(
+      events.filter((e) => e.startsWith('rejected:')).every((e) => /verification-failed|banned/.test(e)),
+    ).toBe(true)
+    const me = await (await fetch(new URL(`api/contributors/${node.peerId}`, validator.url))).json()
+    expect(me.rejected).toBeGreaterThanOrEqual(3)
+    expect(me.credit).toBe(0)
+  } finally {
+    await node.stop()
+  }
+})
