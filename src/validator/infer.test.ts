@@ -54,3 +54,54 @@ describe('infer work over libp2p', () => {
     })
   })
 })
+
+describe('redundant infer work', () => {
+  it('gives copies of a batch to distinct contributors and verifies them by agreement', async () => {
+    const config = { ...(await subnet()), sampleRate: 0, canaryRate: 0, redundancy: 2 }
+    const validator = await harness.startValidator({ subnet: config })
+    const [a, b] = [await harness.contributorNode(validator), await harness.contributorNode(validator)]
+    const [runA, runB] = [
+      harness.contribute(a, { type: 'accepted', count: 12 }, { infer: nodeInferRunner(a) }),
+      harness.contribute(b, { type: 'accepted', count: 12 }, { infer: nodeInferRunner(b) }),
+    ]
+    const [ea, eb] = await Promise.all([runA, runB])
+    const offers = (events: typeof ea.events) =>
+      events.flatMap((e) =>
+        e.type === 'accepted' && e.receipt.body.kind === 'infer' ? [e.receipt.body.offerId] : [],
+      )
+    const groupOf = (offerId: string) => offerId.replace(/\.r\d$/, '')
+    const groupsA = new Set(offers(ea.events).map(groupOf))
+    // No contributor ever got two copies of one batch.
+    expect(offers(ea.events).length).toBe(groupsA.size)
+    // Batches both computed: the second copy was verified by agreeing with the first (full credit).
+    const both = offers(eb.events).filter((o) => groupsA.has(groupOf(o)))
+    expect(both.length).toBeGreaterThan(0)
+    const credits = [...ea.events, ...eb.events].flatMap((e) =>
+      e.type === 'accepted' && e.receipt.body.kind === 'infer'
+        ? [e.receipt.body.credit / (e.receipt.body.flops / 1e9)]
+        : [],
+    )
+    expect(credits.some((q) => Math.abs(q - 1) < 1e-9)).toBe(true)
+  })
+
+  it('settles a disagreement by recomputation: the wrong copy is rejected or struck', async () => {
+    const config = { ...(await subnet()), sampleRate: 0, canaryRate: 0, redundancy: 2 }
+    const validator = await harness.startValidator({ subnet: config })
+    const [honest, liar] = [
+      await harness.contributorNode(validator),
+      await harness.contributorNode(validator),
+    ]
+    const tamper = (outputs: NamedTensor[]) =>
+      outputs.map((t) => ({ ...t, data: (t.data as Float32Array).map((v) => v + 1) }))
+    // Until the liar has been caught: rejected outright when recomputed, or struck later when outvoted.
+    const caught = () => validator.ledger.contributor(liar.peerId.toString()).rejected >= 1
+    await Promise.all([
+      harness.contribute(honest, caught, { infer: nodeInferRunner(honest) }),
+      harness.contribute(liar, caught, { infer: nodeInferRunner(liar, tamper) }),
+    ])
+    const liarTotals = validator.ledger.contributor(liar.peerId.toString())
+    const honestTotals = validator.ledger.contributor(honest.peerId.toString())
+    expect(liarTotals.rejected).toBeGreaterThanOrEqual(1)
+    expect(honestTotals.rejected).toBe(0)
+  })
+})

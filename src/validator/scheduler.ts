@@ -68,6 +68,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const now = options.now ?? Date.now
 
   const items = new Map<string, OpenItem>()
+  /** Contributors that held a replica of each group: a batch's copies go to distinct peers. */
+  const groupPeers = new Map<string, Set<string>>()
   const leases = new Map<string, Lease>()
   /** Expired leases kept for one more TTL so a slightly late result still counts (at lower quality). */
   const expired = new Map<string, Lease>()
@@ -133,6 +135,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const open = items.get(request.offerId)
       if (open == null) return refuse('unknown-offer', 'this offer is no longer open')
       if (open.leaseId != null) return refuse('already-leased', 'another contributor holds this offer')
+      const group = open.item.group
+      if (group != null && groupPeers.get(group)?.has(peer)) {
+        return refuse(
+          'already-leased',
+          'you already hold a copy of this batch; its other copies go to other contributors',
+        )
+      }
       if (leasesOf(peer) >= maxLeasesPerPeer) {
         return refuse('too-many-leases', `hand in a result first: at most ${maxLeasesPerPeer} leases at once`)
       }
@@ -146,6 +155,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       leases.set(lease.leaseId, lease)
       open.leaseId = lease.leaseId
+      if (group != null) groupPeers.set(group, (groupPeers.get(group) ?? new Set()).add(peer))
       return {
         type: 'grant',
         leaseId: lease.leaseId,
@@ -178,7 +188,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const lease = leases.get(leaseId) ?? expired.get(leaseId)
       leases.delete(leaseId)
       expired.delete(leaseId)
-      if (lease != null) items.delete(lease.offerId)
+      if (lease != null) {
+        const group = items.get(lease.offerId)?.item.group
+        items.delete(lease.offerId)
+        if (group != null && ![...items.values()].some((o) => o.item.group === group))
+          groupPeers.delete(group)
+      }
     },
 
     release(leaseId) {

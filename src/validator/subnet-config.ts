@@ -36,6 +36,8 @@ export interface SubnetConfig {
   sampleRate?: number
   /** Fraction of shards that are canaries: always recomputed, indistinguishable to contributors. */
   canaryRate?: number
+  /** Copies of each batch handed to distinct contributors (1: off, 2 or 3); majority agreement verifies. */
+  redundancy?: number
 }
 
 /** The subnet config file is malformed; the message names the field. */
@@ -81,6 +83,8 @@ export async function loadSubnetConfig(path: string): Promise<SubnetConfig> {
     }
     return { ...m, path: resolve(base, m.path) }
   })
+  if (config.redundancy != null && ![1, 2, 3].includes(config.redundancy))
+    fail('"redundancy" must be 1, 2 or 3')
   for (const key of ['sampleRate', 'canaryRate'] as const) {
     const v = config[key]
     if (v != null && !(typeof v === 'number' && v >= 0 && v <= 1)) fail(`"${key}" must be between 0 and 1`)

@@ -18,10 +18,10 @@ import { createValidator, type Validator, type ValidatorOptions } from './valida
 export interface Harness {
   startValidator(overrides?: Partial<ValidatorOptions>): Promise<Validator>
   contributorNode(validator: Validator): Promise<TesseraNode>
-  /** Runs a contributor until it has `count` events of `type`, then stops it. */
+  /** Runs a contributor until it has `count` events of `type` (or `until()` holds), then stops it. */
   contribute(
     node: TesseraNode,
-    until: { type: ContributorEvent['type']; count: number },
+    until: { type: ContributorEvent['type']; count: number } | (() => boolean),
     options?: { engine?: MatmulEngine; store?: ReceiptStore; infer?: InferRunner },
   ): Promise<{ events: ContributorEvent[]; store: ReceiptStore }>
   cleanup(): Promise<void>
@@ -69,7 +69,11 @@ export function createHarness(): Harness {
       contributor.start()
       await new Promise<void>((resolve) => {
         const check = setInterval(() => {
-          if (events.filter((e) => e.type === until.type).length >= until.count) {
+          const done =
+            typeof until === 'function'
+              ? until()
+              : events.filter((e) => e.type === until.type).length >= until.count
+          if (done) {
             clearInterval(check)
             resolve()
           }

@@ -183,6 +183,21 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
         ledger,
         seed: options.seed,
         canaryRate: options.subnet.canaryRate,
+        redundancy: options.subnet.redundancy,
+        // A replica outvoted after its receipt was issued: a strike like any failed verification.
+        onLateFailure: (peer, offerId, message) => {
+          const epoch = epochs.current()
+          ledger.reject({
+            leaseId: 'late',
+            offerId,
+            contributor: peer,
+            epoch,
+            reason: 'verification-failed',
+            message,
+            at: Date.now(),
+          })
+          if (isBanned(peer)) ledger.forfeit(peer, epoch)
+        },
       }),
     )
   }
@@ -254,7 +269,7 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
     const { item, lease, late } = claim
     const suspect = ledger.rejectionsInEpoch(peer, epochs.current(), 'verification-failed') > 0
     const source = sources.find((x) => x.kind === item.kind)!
-    const verdict = await source.verify(item, result.output, { suspect })
+    const verdict = await source.verify(item, result.output, { peer, suspect })
     if (!verdict.ok) {
       scheduler.release(leaseId)
       return reject({ leaseId, reason: verdict.reason, message: verdict.message }, lease.offerId)

@@ -3,9 +3,15 @@
  * subnet config, verified by recomputing a sample (every canary, every result of a suspect, and
  * `sampleRate` of the rest) with onnxruntime-node. Results that were not recomputed earn credit at
  * UNVERIFIED_QUALITY: partially verified work earns less.
+ *
+ * With `redundancy` n > 1 each batch is offered n times, to distinct contributors (the scheduler sees
+ * to that). A copy that agrees within tolerance with an earlier copy is verified by that agreement; a
+ * copy that disagrees is settled by recomputation, and whichever side was wrong gets the strike, even
+ * if its receipt was already issued (`onLateFailure`).
  */
 import { readFile } from 'node:fs/promises'
 import type { NamedTensor } from '../../protocol/types.ts'
+import { type Comparison, compareOutputs } from '../../work/infer/tolerance.ts'
 import { decodeWav } from '../../work/infer/wav.ts'
 import { createPrng, mixSeed } from '../../work/prng.ts'
 import type { Ledger } from '../ledger.ts'
@@ -21,6 +27,10 @@ export interface InferSourceOptions {
   ledger: Pick<Ledger, 'getMeta' | 'setMeta'>
   seed: number
   canaryRate?: number
+  /** Copies of each batch, to distinct contributors; 1 (default) turns redundancy off. */
+  redundancy?: number
+  /** A copy outvoted after it was credited: the validator records a strike against its peer. */
+  onLateFailure?: (peer: string, offerId: string, message: string) => void
   random?: () => number
 }
 
@@ -73,19 +83,41 @@ export async function createInferSource(options: InferSourceOptions): Promise<Wo
       ),
     })),
   )
+  const redundancy = options.redundancy ?? 1
   const canaries = new Set<string>()
+  const pending: WorkItem[] = []
+  const copies = new Map<
+    string,
+    Array<{ offerId: string; peer: string; outputs: Record<string, Float32Array> }>
+  >()
   let turn = 0
+
+  const floats = (outputs: NamedTensor[]) =>
+    Object.fromEntries(
+      outputs.filter((t) => t.dtype === 'float32').map((t) => [t.name, t.data as Float32Array]),
+    )
+  const agree = (a: Record<string, Float32Array>, b: Record<string, Float32Array>) =>
+    Object.keys(b).length === Object.keys(a).length &&
+    Object.entries(b).every(([name, want]) => a[name] != null && compareOutputs(a[name], want).ok)
+
   return {
     kind: 'infer',
     next(): WorkItem {
+      const queued = pending.shift()
+      if (queued != null) return queued
       const { model, index, inputs } = models[turn++ % models.length]
       const key = `infer_cursor_${model.sha256.slice(0, 16)}`
       const counter = Number(ledger.getMeta(key) ?? 0)
       ledger.setMeta(key, String(counter + 1))
-      const offerId = `m${index}.${model.sha256.slice(0, 8)}.${counter}`
+      const base = `m${index}.${model.sha256.slice(0, 8)}.${counter}`
       // Decided at creation, never announced: a canary's offer looks like any other.
-      if (random() < canaryRate) canaries.add(offerId)
-      return {
+      if (random() < canaryRate) canaries.add(base)
+      const work = {
+        kind: 'infer' as const,
+        model: model.sha256,
+        inputs: inputs.map((make) => make(counter)),
+      }
+      const item = (offerId: string, group?: string): WorkItem => ({
         offerId,
         kind: 'infer',
         flops: model.flopsPerShard,
@@ -93,10 +125,14 @@ export async function createInferSource(options: InferSourceOptions): Promise<Wo
         n: 1,
         k: 1,
         model: model.sha256,
-        work: { kind: 'infer', model: model.sha256, inputs: inputs.map((make) => make(counter)) },
-      }
+        ...(group != null ? { group } : {}),
+        work,
+      })
+      if (redundancy <= 1) return item(base)
+      for (let r = 1; r < redundancy; r++) pending.push(item(`${base}.r${r}`, base))
+      return item(`${base}.r0`, base)
     },
-    async verify(item, output, { suspect }) {
+    async verify(item, output, { peer, suspect }) {
       if (item.work.kind !== 'infer' || output.kind !== 'infer') {
         return { ok: false, reason: 'wrong-shape', message: 'this lease is for infer work' }
       }
@@ -105,15 +141,40 @@ export async function createInferSource(options: InferSourceOptions): Promise<Wo
           return { ok: false, reason: 'non-finite', message: `output ${t.name} holds NaN or Inf` }
         }
       }
-      const canary = canaries.delete(item.offerId)
-      if (!canary && !verifier.shouldRecompute(suspect)) {
-        return { ok: true, quality: UNVERIFIED_QUALITY, detail: 'not sampled' }
-      }
-      const claimed = Object.fromEntries(
-        output.outputs.filter((t) => t.dtype === 'float32').map((t) => [t.name, t.data as Float32Array]),
-      )
+      const group = item.group
+      const canary = canaries.has(group ?? item.offerId)
+      if (group == null) canaries.delete(item.offerId)
+      const claimed = floats(output.outputs)
       const inputs = item.work.inputs.map((t) => ({ name: t.name, dims: t.shape, data: t.data }))
-      const comparison = await verifier.check(item.work.model, inputs, claimed)
+      const earlier = group == null ? [] : (copies.get(group) ?? [])
+      const remember = () => {
+        if (group == null) return
+        earlier.push({ offerId: item.offerId, peer, outputs: claimed })
+        if (earlier.length >= redundancy) {
+          copies.delete(group)
+          canaries.delete(group)
+        } else copies.set(group, earlier)
+      }
+      if (!canary && !suspect) {
+        if (earlier.some((e) => agree(claimed, e.outputs))) {
+          remember()
+          return { ok: true, quality: 1, detail: 'agrees with an independent copy' }
+        }
+        if (earlier.length === 0 && !verifier.shouldRecompute(false)) {
+          remember()
+          return { ok: true, quality: UNVERIFIED_QUALITY, detail: 'not sampled' }
+        }
+      }
+      // Recompute: sampled, canary, suspect, or copies that disagree.
+      const truth = await verifier.recompute(item.work.model, inputs)
+      const comparison = compareAll(claimed, truth)
+      // Copies that the recomputation shows wrong get their strike once and stop counting as votes.
+      for (const e of [...earlier]) {
+        if (compareAll(e.outputs, truth).ok) continue
+        earlier.splice(earlier.indexOf(e), 1)
+        options.onLateFailure?.(e.peer, e.offerId, 'its copy of the batch disagreed with the recomputation')
+      }
+      if (comparison.ok) remember()
       return comparison.ok
         ? {
             ok: true,
@@ -127,4 +188,16 @@ export async function createInferSource(options: InferSourceOptions): Promise<Wo
           }
     },
   }
+}
+
+/** Every float output of the truth must be present and within tolerance. */
+function compareAll(claimed: Record<string, Float32Array>, truth: Record<string, Float32Array>): Comparison {
+  let worst: Comparison = { ok: true, worstRatio: 0, index: -1 }
+  for (const [name, want] of Object.entries(truth)) {
+    const got = claimed[name]
+    if (got == null) return { ok: false, worstRatio: Number.POSITIVE_INFINITY, index: -1 }
+    const c = compareOutputs(got, want)
+    if (c.worstRatio > worst.worstRatio) worst = c
+  }
+  return worst
 }

@@ -15,7 +15,15 @@ export interface WorkItem {
   k: number
   /** infer: the model's sha256 (hex). */
   model?: string
+  /** Replicas of the same batch share a group; each replica must go to a different contributor. */
+  group?: string
   work: LeaseWork
+}
+
+export interface VerifyContext {
+  peer: string
+  /** The peer already failed a verification this epoch: check everything it sends. */
+  suspect: boolean
 }
 
 export type SourceVerdict =
@@ -29,5 +37,5 @@ export type SourceVerdict =
 export interface WorkSource {
   readonly kind: WorkKind
   next(): WorkItem
-  verify(item: WorkItem, output: WorkOutput, context: { suspect: boolean }): Promise<SourceVerdict>
+  verify(item: WorkItem, output: WorkOutput, context: VerifyContext): Promise<SourceVerdict>
 }
