@@ -11,6 +11,7 @@ import { acquireGpu } from '../../src/gpu/device.ts'
 import { fitsDevice, GEMM_VARIANTS, type GemmVariant, gemm, variantKey } from '../../src/gpu/kernels/gemm.ts'
 import { matmulModel } from '../../src/gpu/ort/onnx-model.ts'
 import { createRuntime } from '../../src/gpu/runtime.ts'
+import { params, runBenchmark, say, uniform } from '../page.ts'
 
 interface Row {
   impl: string
@@ -22,23 +23,9 @@ interface Row {
   detail?: string
 }
 
-const params = new URLSearchParams(location.search)
 const sizes = (params.get('sizes') ?? '256,512,1024').split(',').map(Number)
 const runs = Number(params.get('runs') ?? 7)
 const only = params.get('impls')?.split(',')
-const log = document.getElementById('log')!
-const say = (line: string) => {
-  log.textContent += `\n${line}`
-  console.log(line)
-}
-
-function data(n: number, seed: number): Float32Array {
-  let s = seed
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32 - 0.5
-  })
-}
 
 async function time(fn: () => Promise<unknown>, count: number): Promise<number> {
   await fn() // warm-up: compiles pipelines, allocates
@@ -83,8 +70,8 @@ async function main(): Promise<{ rows: Row[]; adapter: Record<string, unknown> }
     : undefined
 
   for (const n of sizes) {
-    const a = data(n * n, 1)
-    const b = data(n * n, 2)
+    const a = uniform(n * n, 1)
+    const b = uniform(n * n, 2)
 
     if (want('tessera')) {
       // Tune for this size: each candidate gets one warm-up and one timed run, the best gets `runs`.
@@ -139,14 +126,4 @@ async function main(): Promise<{ rows: Row[]; adapter: Record<string, unknown> }
   return { rows, adapter: { ...s, crossOriginIsolated } }
 }
 
-const w = window as unknown as { __bench?: unknown; __benchError?: string }
-main().then(
-  (result) => {
-    w.__bench = result
-    say('done')
-  },
-  (err) => {
-    w.__benchError = String(err?.stack ?? err)
-    say(`failed: ${w.__benchError}`)
-  },
-)
+runBenchmark(main)

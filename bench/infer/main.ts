@@ -6,6 +6,7 @@
  */
 import * as ort from 'onnxruntime-web/webgpu'
 import { mlpModel } from '../../src/work/infer/mlp.ts'
+import { params, runBenchmark, say, uniform } from '../page.ts'
 
 interface Row {
   model: string
@@ -16,21 +17,7 @@ interface Row {
   adapter: string
 }
 
-const params = new URLSearchParams(location.search)
 const runs = Number(params.get('runs') ?? 30)
-const log = document.getElementById('log')!
-const say = (line: string) => {
-  log.textContent += `\n${line}`
-  console.log(line)
-}
-
-function uniform(n: number, seed: number): Float32Array {
-  let s = seed
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32 - 0.5
-  })
-}
 
 async function main(): Promise<{ rows: Row[]; adapter: Record<string, unknown> }> {
   const gpuAdapter = await navigator.gpu?.requestAdapter()
@@ -89,14 +76,4 @@ async function main(): Promise<{ rows: Row[]; adapter: Record<string, unknown> }
   return { rows, adapter: { adapter, crossOriginIsolated, wasmThreads: ort.env.wasm.numThreads } }
 }
 
-const w = window as unknown as { __bench?: unknown; __benchError?: string }
-main().then(
-  (result) => {
-    w.__bench = result
-    say('done')
-  },
-  (err) => {
-    w.__benchError = String(err?.stack ?? err)
-    say(`failed: ${w.__benchError}`)
-  },
-)
+runBenchmark(main)

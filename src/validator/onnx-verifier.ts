@@ -4,7 +4,7 @@
  * recomputed; every result of a peer under suspicion is. One session per model, runs queued.
  */
 import * as ort from 'onnxruntime-node'
-import { type Comparison, compareOutputs } from '../work/infer/tolerance.ts'
+import { type Comparison, compareAll } from '../work/infer/tolerance.ts'
 
 export interface InferTensor {
   name: string
@@ -66,17 +66,7 @@ export function createOnnxVerifier(options: OnnxVerifierOptions): OnnxVerifier {
 
   return {
     recompute,
-    async check(key, inputs, outputs) {
-      const want = await recompute(key, inputs)
-      let worst: Comparison = { ok: true, worstRatio: 0, index: -1 }
-      for (const [name, expected] of Object.entries(want)) {
-        const got = outputs[name]
-        if (got == null) return { ok: false, worstRatio: Number.POSITIVE_INFINITY, index: -1 }
-        const c = compareOutputs(got, expected)
-        if (c.worstRatio > worst.worstRatio) worst = c
-      }
-      return worst
-    },
+    check: async (key, inputs, outputs) => compareAll(outputs, await recompute(key, inputs)),
     shouldRecompute: (suspect) => suspect || random() < sampleRate,
     async close() {
       for (const s of sessions.values()) await (await s).release()

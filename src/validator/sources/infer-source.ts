@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import type { NamedTensor } from '../../protocol/types.ts'
-import { type Comparison, compareOutputs } from '../../work/infer/tolerance.ts'
+import { compareAll, compareOutputs } from '../../work/infer/tolerance.ts'
 import { decodeWav } from '../../work/infer/wav.ts'
 import { createPrng, mixSeed } from '../../work/prng.ts'
 import type { Ledger } from '../ledger.ts'
@@ -188,16 +188,4 @@ export async function createInferSource(options: InferSourceOptions): Promise<Wo
           }
     },
   }
-}
-
-/** Every float output of the truth must be present and within tolerance. */
-function compareAll(claimed: Record<string, Float32Array>, truth: Record<string, Float32Array>): Comparison {
-  let worst: Comparison = { ok: true, worstRatio: 0, index: -1 }
-  for (const [name, want] of Object.entries(truth)) {
-    const got = claimed[name]
-    if (got == null) return { ok: false, worstRatio: Number.POSITIVE_INFINITY, index: -1 }
-    const c = compareOutputs(got, want)
-    if (c.worstRatio > worst.worstRatio) worst = c
-  }
-  return worst
 }

@@ -42,3 +42,18 @@ export function compareOutputs(
   }
   return { ok: worstRatio <= 1, worstRatio, index }
 }
+
+/** Every output of the reference must be present in the claim and within tolerance; the worst one is reported. */
+export function compareAll(
+  claimed: Record<string, Float32Array>,
+  reference: Record<string, Float32Array>,
+): Comparison {
+  let worst: Comparison = { ok: true, worstRatio: 0, index: -1 }
+  for (const [name, want] of Object.entries(reference)) {
+    const got = claimed[name]
+    if (got == null) return { ok: false, worstRatio: Number.POSITIVE_INFINITY, index: -1 }
+    const c = compareOutputs(got, want)
+    if (c.worstRatio > worst.worstRatio) worst = c
+  }
+  return worst
+}
