@@ -26,7 +26,9 @@ const status = async () => (await fetch(new URL('api/status', validator.url))).j
 // The automatic engine here is wasm (the only adapter is SwiftShader). ORT's WebGPU EP is covered by
 // `npm run bench -- infer`, not here: on SwiftShader it intermittently fails its buffer downloads.
 for (const query of ['']) {
-  test('the page runs shards of both models and they are accepted', async ({ page }) => {
+  test('the page runs shards of both models, they are accepted, and a reload reuses the cached models', async ({
+    page,
+  }) => {
     const before = (await status()).ledger
     await page.goto(validator.url + query)
     await page.getByTestId('start').click()
@@ -44,6 +46,18 @@ for (const query of ['']) {
     await expect(page.getByTestId('status')).toContainText('Stopped')
     expect((await status()).ledger.rejected).toBe(before.rejected)
     expect(Number(await page.getByTestId('rejected').textContent())).toBe(0)
+
+    // After a reload the models come from the browser's cache: the validator sends no model bytes.
+    const served = (await status()).blobBytesServed
+    expect(served).toBeGreaterThan(0)
+    const accepted = (await status()).ledger.byKind.infer
+    await page.reload()
+    await page.getByTestId('start').click()
+    await expect
+      .poll(async () => (await status()).ledger.byKind.infer, { timeout: 120_000 })
+      .toBeGreaterThan(accepted + 2)
+    await page.getByTestId('stop').click()
+    expect((await status()).blobBytesServed).toBe(served)
   })
 }
 

@@ -43,7 +43,11 @@ export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-export async function serveBlobs(node: TesseraNode, source: BlobSource): Promise<void> {
+export async function serveBlobs(
+  node: TesseraNode,
+  source: BlobSource,
+  onServe?: (sha256Hex: string, bytes: number) => void,
+): Promise<void> {
   await handleRequests(
     node,
     BLOB_PROTOCOL,
@@ -56,6 +60,7 @@ export async function serveBlobs(node: TesseraNode, source: BlobSource): Promise
         if (offset > total)
           return encodeBlobResponse({ type: 'error', message: `offset ${offset} is past the end (${total})` })
         const data = await source.read(key, offset, Math.min(length, total - offset))
+        onServe?.(key, data.byteLength)
         return encodeBlobResponse({ type: 'chunk', total, data })
       } catch (err) {
         return encodeBlobResponse({ type: 'error', message: (err as Error).message })

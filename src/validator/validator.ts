@@ -90,6 +90,8 @@ export interface ValidatorStatus {
   offers: { open: number; leased: number }
   ledger: LedgerTotals
   peers: number
+  /** Model bytes sent over /tessera/blob/1 since start. */
+  blobBytesServed: number
   uptimeMs: number
 }
 
@@ -159,6 +161,7 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
     createGemmSource(createSyntheticLayer(options), ledger, options.freivaldsRounds),
   ]
   let verifier: OnnxVerifier | undefined
+  let blobBytesServed = 0
   try {
     await addInferSource()
   } catch (err) {
@@ -174,7 +177,9 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
       await blobs.add(model.path, model.sha256)
       models.set(model.sha256, new Uint8Array(await readFile(model.path)))
     }
-    await serveBlobs(node, blobs)
+    await serveBlobs(node, blobs, (_key, bytes) => {
+      blobBytesServed += bytes
+    })
     verifier = createOnnxVerifier({ models, sampleRate: options.subnet.sampleRate })
     sources.push(
       await createInferSource({
@@ -405,6 +410,7 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
       offers: scheduler.stats(),
       ledger: ledger.totals(),
       peers: node.getPeers().length,
+      blobBytesServed,
       uptimeMs: Date.now() - startedAt,
     }),
     settleDue,
