@@ -23,10 +23,12 @@ const TEMPLATE = `
     <p class="subnet" data-testid="subnet">Subnet <span data-field="netuid">…</span></p>
   </header>
   <p class="consent">
-    When you press <strong>Start</strong>, this page runs matrix-multiplication shards for the subnet's
-    validator on your GPU through WebGPU, and sends the results back over an encrypted peer-to-peer
-    connection. It uses your GPU, power and some bandwidth while it runs. Nothing runs before you press
-    Start, and Stop ends all GPU work at once.
+    When you press <strong>Start</strong>, this page runs compute shards for the subnet's validator
+    (matrix multiplications, and batches of the subnet's neural-network models) on your GPU through
+    WebGPU, or on your CPU when this browser has no usable GPU, and sends the results back over an
+    encrypted peer-to-peer connection. Models are downloaded once and kept in this browser. It uses your
+    GPU or CPU, power and some bandwidth while it runs. Nothing runs before you press Start, and Stop
+    ends all of it at once.
   </p>
   <p class="support" data-testid="support"></p>
   <div class="controls">
