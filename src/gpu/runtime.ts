@@ -31,8 +31,6 @@ export interface GpuRuntime {
   readonly caps: Capabilities
   /** A small zeroed storage buffer to bind where a kernel's optional input is absent. */
   readonly placeholder: GPUBuffer
-  /** Returns the cached pipeline for `key`, building it on first use. */
-  pipeline(key: string, build: () => GPUComputePipeline): GPUComputePipeline
   /** A tensor from the pool; u32 data (token ids, targets) is stored bit for bit. */
   tensor(shape: readonly number[], data?: Float32Array | Uint32Array): GpuTensor
   /** Small uniform block for one dispatch (u32 fields, then f32 fields), freed after the next flush. */
@@ -105,17 +103,11 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
     device,
     caps,
     placeholder,
-    pipeline(key, build) {
-      let p = pipelines.get(key)
-      if (p == null) {
-        p = build()
-        pipelines.set(key, p)
-      }
-      return p
-    },
     kernel(key, code, entryPoint, constants = {}) {
-      return rt.pipeline(`${key}:${entryPoint}:${JSON.stringify(constants)}`, () =>
-        device.createComputePipeline({
+      const cacheKey = `${key}:${entryPoint}:${JSON.stringify(constants)}`
+      let pipeline = pipelines.get(cacheKey)
+      if (pipeline == null) {
+        pipeline = device.createComputePipeline({
           label: `${key}.${entryPoint}.pipeline`,
           layout: 'auto',
           compute: {
@@ -123,8 +115,10 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
             entryPoint,
             constants,
           },
-        }),
-      )
+        })
+        pipelines.set(cacheKey, pipeline)
+      }
+      return pipeline
     },
     tensor(shape, data) {
       const size = shape.reduce((a, b) => a * b, 1)

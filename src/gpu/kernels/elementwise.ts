@@ -27,20 +27,10 @@ export function elementwise(
 ): GpuTensor {
   if (BINARY.has(op) && (y == null || y.size !== x.size))
     throw new RangeError(`${op} needs a second operand of ${x.size}`)
-  const pipeline = rt.pipeline(`elementwise:${op}`, () =>
-    rt.device.createComputePipeline({
-      label: `elementwise.${op}.pipeline`,
-      layout: 'auto',
-      compute: {
-        module: rt.device.createShaderModule({
-          label: 'elementwise.shader',
-          code: `${activationSource}\n${source}`,
-        }),
-        entryPoint: 'main',
-        constants: { OP: ELEMENTWISE_OPS[op], WG },
-      },
-    }),
-  )
+  const pipeline = rt.kernel('elementwise', `${activationSource}\n${source}`, 'main', {
+    OP: ELEMENTWISE_OPS[op],
+    WG,
+  })
   const out = rt.tensor(x.shape)
   const groups = Math.ceil(x.size / WG)
   const gx = Math.min(groups, 65_535)

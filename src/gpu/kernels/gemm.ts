@@ -86,21 +86,9 @@ export function gemm(rt: GpuRuntime, a: GpuTensor, b: GpuTensor, options: GemmOp
     ACT: ACT_CODE[options.activation ?? 'none'],
     ...(v.kind === 'tiled' ? { TILE_K: v.tileK } : {}),
   }
-  const key = `gemm:${variantKey(v)}:${JSON.stringify(constants)}`
-  const pipeline = rt.pipeline(key, () =>
-    rt.device.createComputePipeline({
-      label: `gemm.${variantKey(v)}.pipeline`,
-      layout: 'auto',
-      compute: {
-        module: rt.device.createShaderModule({
-          label: `gemm.${v.kind}.shader`,
-          code: `const RM: u32 = ${v.rm}u;\nconst RN: u32 = ${v.rn}u;\n${activationSource}\n${SOURCES[v.kind]}`,
-        }),
-        entryPoint: 'main',
-        constants,
-      },
-    }),
-  )
+  // The register-block sizes are part of the source (prepended consts), so the variant names the shader.
+  const code = `const RM: u32 = ${v.rm}u;\nconst RN: u32 = ${v.rn}u;\n${activationSource}\n${SOURCES[v.kind]}`
+  const pipeline = rt.kernel(`gemm.${variantKey(v)}`, code, 'main', constants)
   const c = rt.tensor([m, n])
   // The bias binding is statically used by the shader, so it is always bound; HAS_BIAS decides reads.
   const bias = options.bias?.buffer ?? rt.placeholder
