@@ -4,6 +4,7 @@
  * acknowledgment.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
+import { equals } from 'uint8arrays/equals'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { request } from '../p2p/rpc.ts'
 import { InvalidClaimAckError, verifyClaimAck } from '../protocol/claim-ack.ts'
@@ -11,7 +12,6 @@ import { decodeClaimResponse, encodeClaimRequest } from '../protocol/codec.ts'
 import { CLAIM_PROTOCOL, MAX_CLAIM_RECEIPTS, MESSAGE_LIMITS } from '../protocol/constants.ts'
 import type { ClaimRejectionReason, SignedClaimAck } from '../protocol/types.ts'
 import { type ClaimMessage, encodeClaimMessage } from '../wallet/claim-message.ts'
-import { bytesToHex } from '../wallet/hex.ts'
 import { receiptsRoot } from '../wallet/merkle.ts'
 import type { ReceiptStore, StoredReceipt } from './receipt-store.ts'
 
@@ -103,7 +103,7 @@ export async function submitClaim(
     body.address !== claim.message.payoutAddress ||
     body.contributor !== claim.message.contributor ||
     body.receipts !== claim.receiptIds.length ||
-    bytesToHex(body.receiptsRoot) !== bytesToHex(claim.message.receiptsRoot)
+    !equals(body.receiptsRoot, claim.message.receiptsRoot)
   ) {
     throw new InvalidClaimAckError('the acknowledgment does not describe the claim that was sent')
   }

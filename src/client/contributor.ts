@@ -1,80 +1,84 @@
 /**
- * The contributor engine: offers -> lease -> compute -> result -> receipt, in a loop until stopped.
- * It runs the same in a browser tab (WebGPU engine) and in Node (CPU engine, tests), and reports
- * everything a UI shows through `onEvent`.
+ * The contributor engine: offers -> lease -> inputs -> compute -> result -> receipt, until stopped.
+ * Several lanes run at once so the device never waits for the network: while one lane computes,
+ * the others fetch leases and inputs and upload results, and a result asks for the next lease in the
+ * same round trip. Lanes take turns on the device, so its busy time is measured per shard and the
+ * throttle limits it. It runs the same in a browser tab (WebGPU or wasm) and in Node (CPU), and
+ * reports everything a UI shows through `onEvent`.
  */
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { MatmulEngine } from '../gpu/engine.ts'
+import { createBlobDownload } from '../p2p/blob-protocol.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { request } from '../p2p/rpc.ts'
-import {
-  decodeLeaseResponse,
-  decodeResultResponse,
-  encodeLeaseRequest,
-  encodeResult,
-} from '../protocol/codec.ts'
+import { decodeLeaseResponse, decodeResultResponse, encodeLeaseRequest, encodeResult } from '../protocol/codec.ts'
 import { LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL } from '../protocol/constants.ts'
 import { verifyReceipt } from '../protocol/receipt.ts'
-import type {
-  LeaseGrant,
-  NamedTensor,
-  Rejection,
-  SignedReceipt,
-  WorkOffer,
-  WorkOutput,
-} from '../protocol/types.ts'
-import { executeGemm } from '../work/gemm/index.ts'
-import { createOfferBook, type OfferBook } from './offer-book.ts'
+import type { LeaseGrant, LeaseRequest, LeaseResponse, Rejection, SignedReceipt, WorkOffer } from '../protocol/types.ts'
+import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
+import type { ContributorKind, Runtimes } from '../work/kind.ts'
+import { createKindRegistry } from '../work/registry.ts'
 import type { ReceiptStore } from './receipt-store.ts'
+import { createOfferBook, type OfferBook } from './offer-book.ts'
+import { createThroughput } from './throughput.ts'
 
 export interface ContributorStats {
   accepted: number
   rejected: number
   credit: number
-  /** GFLOP/s of the engine over the recent shards (compute time only). */
+  /** FLOP/s of the device over recent shards (compute time only), in GFLOP/s. */
   gflops: number
+  /** Verified GFLOP/s over the last 20 s of wall time: what the validator credits. */
+  deliveredGflops: number
   running: boolean
 }
 
 export type ContributorEvent =
-  | { type: 'leased'; offer: WorkOffer; leaseId: string }
+  | { type: 'leased'; offer: WorkOffer; grant: LeaseGrant }
   | { type: 'accepted'; receipt: SignedReceipt; computeMs: number }
   | { type: 'rejected'; rejection: Rejection }
   | { type: 'refused'; offerId: string; reason: string }
   | { type: 'error'; error: Error }
   | { type: 'stats'; stats: ContributorStats }
 
+/** Where blobs (models, weights) come from: the browser's cache first, else the validator. */
+export type BlobFetcher = (sha256: string, from: PeerId) => Promise<Uint8Array>
+
 export interface ContributorOptions {
   node: TesseraNode
   netuid: number
-  engine: MatmulEngine
-  /** Runs `infer` shards; without it the contributor leases GEMM work only. */
-  infer?: InferRunner
+  runtimes: Runtimes
+  /** The kinds this contributor runs; CONTRIBUTOR_KINDS unless a test adds its own. */
+  kinds?: readonly ContributorKind<any, any>[]
+  blobs?: BlobFetcher
   store?: ReceiptStore
-  /** Fraction of wall time the engine may be busy, in (0, 1]; the rest is spent idle. */
+  /** Fraction of wall time the device may be busy, in (0, 1]; the rest it idles. */
   dutyCycle?: number
-  /** Shards in flight at once: 2 lets one upload while the next computes. */
-  concurrency?: number
+  /** Shards in flight at once: one computes while the others fetch and upload. */
+  lanes?: number
   onEvent?: (event: ContributorEvent) => void
-}
-
-/** Runs one ONNX model shard: fetches the model from the validator (or a cache), runs it, returns outputs. */
-export interface InferRunner {
-  run(model: string, inputs: NamedTensor[], validator: PeerId): Promise<NamedTensor[]>
 }
 
 export interface Contributor {
   start(): void
-  /** Stops leasing and computing; resolves when every loop has ended. */
+  /** Stops leasing and computing; resolves when every lane has ended. */
   stop(): Promise<void>
   stats(): ContributorStats
   setDutyCycle(dutyCycle: number): void
 }
 
-/** Recent shards kept for the GFLOP/s figure. */
-const RATE_WINDOW = 16
-/** Back-off after an error or a refusal for too many leases, so a broken link is not hammered. */
+/** A grant that does not match its offer, or whose declared cost is not its kind's cost of the payload. */
+export class GrantMismatchError extends Error {
+  static override name = 'GrantMismatchError'
+  override name = 'GrantMismatchError'
+}
+
+interface Job {
+  offer: WorkOffer
+  grant: LeaseGrant
+}
+
+/** Back-off after an error, so a broken link is not hammered. */
 const BACKOFF_MS = 1000
 /**
  * How long stop() waits for shards in flight. A GPU or ORT run cannot be cancelled; one that never
@@ -83,64 +87,91 @@ const BACKOFF_MS = 1000
 const STOP_GRACE_MS = 5000
 
 export function createContributor(options: ContributorOptions): Contributor {
-  const { node, netuid, engine, store } = options
-  const concurrency = options.concurrency ?? 2
+  const { node, netuid, runtimes, store } = options
+  const kinds = createKindRegistry(options.kinds ?? CONTRIBUTOR_KINDS)
+  const lanes = options.lanes ?? 3
+  const blobs = options.blobs ?? memoryBlobs(node)
+  const rates = createThroughput()
   let dutyCycle = clampDuty(options.dutyCycle ?? 1)
   let controller: AbortController | undefined
-  let loops: Promise<void>[] = []
+  let running: Promise<void>[] = []
   let book: OfferBook | undefined
-  const recent: Array<{ flops: number; ms: number }> = []
+  let device: Promise<void> = Promise.resolve()
   const totals = { accepted: 0, rejected: 0, credit: 0 }
   const self = node.peerId.toString()
 
-  const stats = (): ContributorStats => {
-    const flops = recent.reduce((s, r) => s + r.flops, 0)
-    const ms = recent.reduce((s, r) => s + r.ms, 0)
-    return { ...totals, gflops: ms > 0 ? flops / ms / 1e6 : 0, running: controller != null }
-  }
+  const stats = (): ContributorStats => ({
+    ...totals,
+    gflops: rates.devicePerSecond() / 1e9,
+    deliveredGflops: rates.deliveredPerSecond() / 1e9,
+    running: controller != null,
+  })
   const emit = (event: ContributorEvent) => options.onEvent?.(event)
+  const runnable = (offer: WorkOffer) =>
+    kinds.has(offer.kind) && kinds.get(offer.kind).version === offer.kindVersion && kinds.get(offer.kind).canRun(runtimes)
 
-  async function runShard(offer: WorkOffer, signal: AbortSignal): Promise<void> {
-    const validator = peerIdFromString(offer.validator)
-    const leaseBytes = await request(
-      node,
-      validator,
-      LEASE_PROTOCOL,
-      encodeLeaseRequest({ offerId: offer.offerId, engine: engine.name }),
-      { maxResponseBytes: MESSAGE_LIMITS.leaseResponse, signal },
+  const leaseRequest = (offer: WorkOffer): LeaseRequest => ({
+    offerId: offer.offerId,
+    kind: offer.kind,
+    kindVersion: offer.kindVersion,
+    engine: runtimes.engine.name,
+    flopsPerSecond: rates.flopsPerSecond(offer.kind, runtimes.engine.flopsPerSecond ?? 0),
+  })
+
+  /** Runs `work` alone on the device, then idles so the device is busy `dutyCycle` of the time. */
+  function onDevice<T>(work: () => Promise<T>, signal: AbortSignal): Promise<{ value: T; ms: number }> {
+    const turn = device.then(async () => {
+      const started = performance.now()
+      const value = await work()
+      const ms = performance.now() - started
+      if (dutyCycle < 1 && !signal.aborted) await sleep(ms * (1 / dutyCycle - 1), signal).catch(() => {})
+      return { value, ms }
+    })
+    device = turn.then(
+      () => {},
+      () => {},
     )
-    const lease = decodeLeaseResponse(leaseBytes)
-    if (lease.type === 'refusal') {
-      emit({ type: 'refused', offerId: lease.offerId, reason: lease.reason })
-      if (lease.reason === 'too-many-leases' || lease.reason === 'banned') await sleep(BACKOFF_MS, signal)
-      return
+    return turn
+  }
+
+  /** One shard from grant to receipt; returns the next job when the validator granted one. */
+  async function runShard(offer: WorkOffer, grant: LeaseGrant, signal: AbortSignal): Promise<Job | undefined> {
+    const kind = kinds.get(grant.kind, grant.kindVersion)
+    const input = kind.grant.decode(grant.payload)
+    if (grant.offerId !== offer.offerId || grant.kind !== offer.kind || kind.cost(input) !== grant.flops) {
+      throw new GrantMismatchError(`grant ${grant.leaseId} does not match offer ${offer.offerId} or its declared cost`)
     }
-    checkGrant(offer, lease)
-    emit({ type: 'leased', offer, leaseId: lease.leaseId })
-
-    const started = performance.now()
-    const work = lease.work
-    const output: WorkOutput =
-      work.kind === 'gemm'
-        ? { kind: 'gemm', c: await executeGemm(work, engine) }
-        : { kind: 'infer', outputs: await options.infer!.run(work.model, work.inputs, validator) }
-    const computeMs = performance.now() - started
-
+    emit({ type: 'leased', offer, grant })
+    const validator = peerIdFromString(offer.validator)
+    const blob = (sha256: string) => blobs(sha256, validator)
+    await Promise.all(offer.blobs.map(blob))
+    const { value: output, ms } = await onDevice(
+      () => kind.execute(input, { ...runtimes, blob, signal }),
+      signal,
+    )
+    rates.computed(kind.name, grant.flops, ms)
+    // The next shard, asked for with this result: from the next offer in turn of the same validator.
+    const following = signal.aborted
+      ? undefined
+      : book?.pick((o) => o.validator === offer.validator && runnable(o))
     // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
     // so the contributor's receipts and the validator's ledger never disagree. The RPC timeout bounds it.
-    const responseBytes = await request(
+    const bytes = await request(
       node,
       validator,
       RESULT_PROTOCOL,
       encodeResult({
-        leaseId: lease.leaseId,
-        output,
-        engine: engine.name,
-        elapsedMs: Math.round(computeMs),
+        leaseId: grant.leaseId,
+        kind: kind.name,
+        kindVersion: kind.version,
+        engine: runtimes.engine.name,
+        elapsedMs: Math.round(ms),
+        payload: kind.result.encode(output),
+        ...(following != null ? { next: leaseRequest(following) } : {}),
       }),
       { maxResponseBytes: MESSAGE_LIMITS.resultResponse },
     )
-    const response = decodeResultResponse(responseBytes)
+    const response = decodeResultResponse(bytes)
     if (response.type === 'rejection') {
       totals.rejected++
       emit({ type: 'rejected', rejection: response })
@@ -148,25 +179,47 @@ export function createContributor(options: ContributorOptions): Contributor {
       const receipt = await verifyReceipt(response.bodyBytes, response.signature, {
         validator: offer.validator,
         contributor: self,
-        leaseId: lease.leaseId,
+        leaseId: grant.leaseId,
       })
       await store?.put(receipt)
       totals.accepted++
       totals.credit += receipt.body.credit
-      recent.push({ flops: receipt.body.flops, ms: computeMs })
-      if (recent.length > RATE_WINDOW) recent.shift()
-      emit({ type: 'accepted', receipt, computeMs })
+      rates.delivered(receipt.body.flops)
+      emit({ type: 'accepted', receipt, computeMs: ms })
     }
     emit({ type: 'stats', stats: stats() })
-    if (dutyCycle < 1 && !signal.aborted) await sleep(computeMs * (1 / dutyCycle - 1), signal)
+    const next = response.next == null ? undefined : await granted(response.next, signal)
+    return next == null || following == null ? undefined : { offer: following, grant: next }
   }
 
-  async function loop(signal: AbortSignal): Promise<void> {
+  /** The grant in a lease response; refusals are reported and waited out. */
+  async function granted(response: LeaseResponse, signal: AbortSignal): Promise<LeaseGrant | undefined> {
+    if (response.type === 'grant') return response
+    emit({ type: 'refused', offerId: response.offerId, reason: response.reason })
+    await sleep(Math.max(response.retryAfterMs, 200), signal)
+    return undefined
+  }
+
+  async function lane(signal: AbortSignal): Promise<void> {
+    let carried: Job | undefined
     while (!signal.aborted) {
       try {
-        // Infer offers only when this contributor can run models.
-        const offer = await book!.take(signal, (o) => o.kind === 'gemm' || options.infer != null)
-        await runShard(offer, signal)
+        let job = carried
+        carried = undefined
+        if (job == null) {
+          const offer = await book!.next(signal, runnable)
+          const bytes = await request(node, peerIdFromString(offer.validator), LEASE_PROTOCOL, encodeLeaseRequest(leaseRequest(offer)), {
+            maxResponseBytes: MESSAGE_LIMITS.leaseResponse,
+            signal,
+          })
+          const grant = await granted(decodeLeaseResponse(bytes), signal)
+          if (grant == null) continue
+          job = { offer, grant }
+        }
+        carried = await runShard(job.offer, job.grant, signal)
+        // A lane that never waits on I/O (in-memory transport, cached blobs) would otherwise run as one
+        // endless chain of promise callbacks and starve timers, rendering and everything else.
+        await yieldToEventLoop()
       } catch (err) {
         if (signal.aborted) return
         emit({ type: 'error', error: err as Error })
@@ -181,20 +234,17 @@ export function createContributor(options: ContributorOptions): Contributor {
       controller = new AbortController()
       book = createOfferBook(node.services.pubsub, netuid)
       const signal = controller.signal
-      loops = Array.from({ length: concurrency }, () => loop(signal))
+      running = Array.from({ length: lanes }, () => lane(signal))
       emit({ type: 'stats', stats: stats() })
     },
     async stop() {
       if (controller == null) return
       controller.abort()
       book?.close()
-      await Promise.race([
-        Promise.allSettled(loops),
-        new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS)),
-      ])
+      await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))])
       controller = undefined
       book = undefined
-      loops = []
+      running = []
       emit({ type: 'stats', stats: stats() })
     },
     stats,
@@ -204,19 +254,31 @@ export function createContributor(options: ContributorOptions): Contributor {
   }
 }
 
-/** A grant for other dimensions than the offer advertised is the validator's fault; do not compute it. */
-function checkGrant(offer: WorkOffer, grant: LeaseGrant): void {
-  const work = grant.work
-  const mismatch =
-    work.kind !== offer.kind ||
-    (work.kind === 'gemm' &&
-      (work.a.rows !== offer.m || work.a.cols !== offer.k || work.b.cols !== offer.n)) ||
-    (work.kind === 'infer' && work.model !== offer.model)
-  if (grant.offerId !== offer.offerId || mismatch) {
-    throw new Error(
-      `lease for ${grant.offerId} does not match offer ${offer.offerId} (${offer.m}x${offer.k}x${offer.n})`,
-    )
+/** Blobs downloaded from the validator once and kept in memory (Node contributors, tests). */
+export function memoryBlobs(node: TesseraNode): BlobFetcher {
+  const cache = new Map<string, Promise<Uint8Array>>()
+  return (sha256, from) => {
+    let blob = cache.get(sha256)
+    if (blob == null) {
+      blob = createBlobDownload(node, from, sha256).run()
+      cache.set(sha256, blob)
+      blob.catch(() => cache.delete(sha256))
+    }
+    return blob
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve))
+  // Browsers: a message round trip is a macrotask without setTimeout's 4 ms clamp.
+  return new Promise((resolve) => {
+    const channel = new MessageChannel()
+    channel.port1.onmessage = () => {
+      channel.port1.close()
+      resolve()
+    }
+    channel.port2.postMessage(null)
+  })
 }
 
 function clampDuty(value: number): number {

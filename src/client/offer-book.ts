@@ -1,22 +1,25 @@
 /**
- * Offers heard on gossip, waiting to be leased. Gossip is untrusted: the topic validator rejects
- * (and so lowers the score of) a peer forwarding malformed offers or offers signed by someone other
- * than the validator they name.
+ * Offers heard on gossip. An offer says "this validator has work of this kind"; it stays in the book
+ * until it expires and is replaced by each re-publication, and the contributor leases from it as
+ * often as it likes. Gossip is untrusted: the topic validator rejects (and so lowers the score of) a
+ * peer forwarding malformed offers or offers signed by someone other than the validator they name.
  */
-import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/gossipsub'
-import { decodeOffer } from '../protocol/codec.ts'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
+import { offerOf, offerTopicValidator } from '../p2p/offer-validator.ts'
 import { workTopic } from '../protocol/constants.ts'
 import type { WorkOffer } from '../protocol/types.ts'
 
-/** Most offers remembered; older ones are dropped first. Bounds memory under an offer flood. */
+/** Most offers remembered; the oldest go first. Bounds memory under an offer flood. */
 const MAX_OFFERS = 256
 
 export interface OfferBook {
   /**
-   * The freshest unexpired offer that `accept` takes, removed from the book; waits for one if there is
-   * none. Offers `accept` declines stay in the book for other callers.
+   * An unexpired offer that `accept` takes, taking turns between them so every kind and validator
+   * gets work; waits for one if there is none.
    */
-  take(signal: AbortSignal, accept?: (offer: WorkOffer) => boolean): Promise<WorkOffer>
+  next(signal: AbortSignal, accept?: (offer: WorkOffer) => boolean): Promise<WorkOffer>
+  /** The next offer in turn that `accept` takes, without waiting. */
+  pick(accept?: (offer: WorkOffer) => boolean): WorkOffer | undefined
   size(): number
   close(): void
 }
@@ -25,60 +28,40 @@ export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.no
   const topic = workTopic(netuid)
   const offers = new Map<string, WorkOffer>()
   const waiters = new Set<() => void>()
-  const wakeAll = () => {
-    for (const wake of waiters) wake()
-  }
+  const keyOf = (o: Pick<WorkOffer, 'validator' | 'offerId'>) => `${o.validator}/${o.offerId}`
+  let turn = 0
 
-  const check = (from: string | undefined, data: Uint8Array): WorkOffer | undefined => {
-    try {
-      const offer = decodeOffer(data)
-      return offer.netuid === netuid && offer.validator === from ? offer : undefined
-    } catch {
-      return undefined
-    }
-  }
-
-  pubsub.topicValidators.set(topic, (_peer, msg) => {
-    const from = msg.type === 'signed' ? msg.from.toString() : undefined
-    const offer = check(from, msg.data)
-    if (offer == null) return TopicValidatorResult.Reject
-    return offer.expiresAt > now() ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
-  })
-
+  pubsub.topicValidators.set(topic, offerTopicValidator(netuid, now))
   const onMessage = (evt: CustomEvent<Message>) => {
     const msg = evt.detail
     if (msg.topic !== topic) return
-    const offer = check(msg.type === 'signed' ? msg.from.toString() : undefined, msg.data)
+    const offer = offerOf(msg, netuid)
     if (offer == null) return
-    offers.delete(offer.offerId)
-    offers.set(offer.offerId, offer)
+    offers.delete(keyOf(offer))
+    offers.set(keyOf(offer), offer)
     if (offers.size > MAX_OFFERS) offers.delete(offers.keys().next().value!)
-    wakeAll()
+    for (const wake of waiters) wake()
   }
   pubsub.addEventListener('message', onMessage)
   pubsub.subscribe(topic)
 
-  const pop = (accept: (offer: WorkOffer) => boolean): WorkOffer | undefined => {
+  const live = (): WorkOffer[] => {
     const at = now()
-    const entries = [...offers.values()]
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const offer = entries[i]
-      if (offer.expiresAt <= at) {
-        offers.delete(offer.offerId)
-        continue
-      }
-      if (!accept(offer)) continue
-      offers.delete(offer.offerId)
-      return offer
-    }
-    return undefined
+    for (const [key, offer] of offers) if (offer.expiresAt <= at) offers.delete(key)
+    return [...offers.values()]
+  }
+
+  const pick = (accept: (offer: WorkOffer) => boolean = () => true) => {
+    const candidates = live().filter(accept)
+    return candidates.length === 0 ? undefined : candidates[turn++ % candidates.length]
   }
 
   return {
-    async take(signal, accept = () => true) {
+    pick,
+    async next(signal, accept) {
       for (;;) {
         signal.throwIfAborted()
-        const offer = pop(accept)
+        const offer = pick(accept)
         if (offer != null) return offer
         await new Promise<void>((resolve) => {
           const done = () => {
@@ -91,12 +74,12 @@ export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.no
         })
       }
     },
-    size: () => offers.size,
+    size: () => live().length,
     close() {
       pubsub.removeEventListener('message', onMessage)
       pubsub.topicValidators.delete(topic)
       pubsub.unsubscribe(topic)
-      wakeAll()
+      for (const wake of waiters) wake()
     },
   }
 }

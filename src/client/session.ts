@@ -1,13 +1,14 @@
 /**
- * One contribution session in the browser, from Start to Stop: the GPU device and the contributor
- * loop, over the page's libp2p node. Stop destroys the device first, so GPU work ends at once.
+ * One contribution session in the browser, from Start to Stop: the engine and the contributor lanes,
+ * over the page's libp2p node. Stop destroys the device first, so GPU work ends at once.
  */
 import type { MatmulEngine } from '../gpu/engine.ts'
 import { DeviceLostError } from '../gpu/errors.ts'
+import { createOrtRunner } from '../gpu/ort/ort-runtime.ts'
 import { type EngineChoice, selectEngine } from '../gpu/select-engine.ts'
+import { type BlobEvent, createCachedBlobFetcher } from './blob-fetcher.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { type Contributor, type ContributorEvent, createContributor } from './contributor.ts'
-import { createBrowserInferRunner, type ModelEvent } from './infer-runner.ts'
 import { createModelCache } from './model-cache.ts'
 import { connect } from './network.ts'
 import type { ReceiptStore } from './receipt-store.ts'
@@ -19,8 +20,8 @@ export interface SessionOptions {
   /** `auto` picks WebGPU on real GPUs and wasm on software adapters; the others force one. */
   engine: EngineChoice
   onEvent: (event: ContributorEvent) => void
-  /** Model downloads and cache evictions for `infer` work. */
-  onModel?: (event: ModelEvent) => void
+  /** Blob (model, weights) downloads and cache evictions. */
+  onBlob?: (event: BlobEvent) => void
   /** The device went away mid-session; the session has stopped itself. */
   onDeviceLost: (error: DeviceLostError) => void
 }
@@ -50,14 +51,9 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     contributor = createContributor({
       node,
       netuid: options.bootstrap.netuid,
-      engine,
       // Models run on ORT's WebGPU EP when shards run on WebGPU, else on its wasm EP.
-      infer: createBrowserInferRunner({
-        node,
-        cache: createModelCache(),
-        provider: engine.name === 'webgpu' ? 'webgpu' : 'wasm',
-        onModel: options.onModel,
-      }),
+      runtimes: { engine, onnx: createOrtRunner(engine.name === 'webgpu' ? 'webgpu' : 'wasm') },
+      blobs: createCachedBlobFetcher({ node, cache: createModelCache(), onBlob: options.onBlob }),
       store: options.store,
       dutyCycle: options.dutyCycle,
       onEvent: (event) => {

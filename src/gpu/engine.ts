@@ -7,6 +7,8 @@ export interface MatmulEngine {
   readonly name: string
   /** What the user sees: adapter vendor/architecture, or "CPU reference". */
   readonly description: string
+  /** Measured GEMM throughput (FLOP/s), when the engine timed itself (the autotuner); a first guess. */
+  readonly flopsPerSecond?: number
   /** C (m x n) = A (m x k) · B (k x n), row-major f32. */
   matmul(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array>
   /** Releases every GPU object; the engine cannot be used afterwards. */

@@ -5,6 +5,8 @@
  */
 import type { PeerId } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { fromString } from 'uint8arrays/from-string'
+import { toString } from 'uint8arrays/to-string'
 import {
   decodeBlobRequest,
   decodeBlobResponse,
@@ -39,8 +41,9 @@ export interface BlobSource {
   read(sha256Hex: string, offset: number, length: number): Promise<Uint8Array>
 }
 
+/** Blobs are named by their sha256 in lowercase hex. */
 export function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+  return toString(bytes, 'base16')
 }
 
 export async function serveBlobs(
@@ -76,7 +79,8 @@ export interface BlobProgress {
 }
 
 export interface BlobDownload {
-  readonly sha256: Uint8Array
+  /** The blob's sha256, lowercase hex. */
+  readonly sha256: string
   /** Bytes received so far: a failed run() leaves them here, and the next run() continues. */
   readonly received: number
   run(options?: { signal?: AbortSignal; onProgress?: (p: BlobProgress) => void }): Promise<Uint8Array>
@@ -85,14 +89,16 @@ export interface BlobDownload {
 export function createBlobDownload(
   node: TesseraNode,
   peer: PeerId,
-  digest: Uint8Array,
+  sha256Hex: string,
   maxSize = MAX_BLOB_SIZE,
 ): BlobDownload {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new RangeError(`"${sha256Hex}" is not a sha256 in lowercase hex`)
+  const digest = fromString(sha256Hex, 'base16')
   const chunks: Uint8Array[] = []
   let received = 0
   let total: number | undefined
   return {
-    sha256: digest,
+    sha256: sha256Hex,
     get received() {
       return received
     },
@@ -126,12 +132,12 @@ export function createBlobDownload(
         blob.set(chunk, offset)
         offset += chunk.byteLength
       }
-      if (hex(sha256(blob)) !== hex(digest)) {
+      if (hex(sha256(blob)) !== sha256Hex) {
         // Nothing of it can be trusted: start over next time.
         chunks.length = 0
         received = 0
         total = undefined
-        throw new BlobHashMismatchError(`blob does not hash to ${hex(digest)}`)
+        throw new BlobHashMismatchError(`blob does not hash to ${sha256Hex}`)
       }
       return blob
     },

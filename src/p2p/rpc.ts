@@ -22,7 +22,7 @@ export async function request(
   const signal = anySignal(options.signal, AbortSignal.timeout(RPC_TIMEOUT_MS))
   const stream = await node.dialProtocol(peer, protocol, { signal })
   try {
-    const lp = lpStream(stream, { maxDataLength: options.maxResponseBytes })
+    const lp = lpStream(stream, limits(options.maxResponseBytes))
     await lp.write(payload, { signal })
     const response = await lp.read({ signal })
     await stream.close({ signal })
@@ -51,7 +51,7 @@ export async function handleRequests(
     async (stream: Stream, connection: Connection) => {
       const signal = AbortSignal.timeout(RPC_TIMEOUT_MS)
       try {
-        const lp = lpStream(stream, { maxDataLength: options.maxRequestBytes })
+        const lp = lpStream(stream, limits(options.maxRequestBytes))
         const payload = await lp.read({ signal })
         const response = await handler(payload.subarray(), connection.remotePeer)
         await lp.write(response, { signal })
@@ -63,6 +63,14 @@ export async function handleRequests(
     },
     { maxInboundStreams: MAX_STREAMS_PER_CONNECTION },
   )
+}
+
+/**
+ * A frame of up to `bytes`, and the stream's read buffer large enough to hold it: lpStream buffers at
+ * most 4 MiB by default whatever maxDataLength says, and resets the stream beyond that.
+ */
+function limits(bytes: number) {
+  return { maxDataLength: bytes, maxBufferSize: bytes + 16 }
 }
 
 function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal {

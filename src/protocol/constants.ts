@@ -3,31 +3,42 @@
  * they bound what an untrusted peer can make us allocate or compute.
  */
 
-/** Wire version carried in every message; bumped with the protocol ids and topic below. */
-export const PROTOCOL_VERSION = 1
+/**
+ * Version of the work messages (offers, leases, results), carried in each of them and in the topic
+ * and protocol ids below. Version 2 carries the work kind explicitly with an opaque payload, sizes
+ * shards to the contributor and lets a result ask for the next lease (docs/ARCHITECTURE.md, "Wire").
+ */
+export const WORK_VERSION = 2
+
+/** Version of the claim and blob messages (unchanged since version 1). */
+export const CLAIM_VERSION = 1
+export const BLOB_VERSION = 1
 
 /** Stream protocol a contributor opens to ask for a lease on an offer. */
-export const LEASE_PROTOCOL = '/tessera/lease/1'
+export const LEASE_PROTOCOL = `/tessera/lease/${WORK_VERSION}`
 
-/** Stream protocol a contributor opens to hand in the result of a lease. */
-export const RESULT_PROTOCOL = '/tessera/result/1'
+/** Stream protocol a contributor opens to hand in a result (and optionally ask for the next lease). */
+export const RESULT_PROTOCOL = `/tessera/result/${WORK_VERSION}`
 
 /** Gossip topic where a subnet's validators publish work offers. */
 export function workTopic(netuid: number): string {
-  return `/tessera/${netuid}/work/1`
+  return `/tessera/${netuid}/work/${WORK_VERSION}`
 }
 
 /** Stream protocol a contributor opens to claim its receipts for a payout address. */
-export const CLAIM_PROTOCOL = '/tessera/claim/1'
+export const CLAIM_PROTOCOL = `/tessera/claim/${CLAIM_VERSION}`
 
-/** Stream protocol for content-addressed blobs (ONNX models, input data), fetched in chunks. */
-export const BLOB_PROTOCOL = '/tessera/blob/1'
+/** Stream protocol for content-addressed blobs (ONNX models, weights, corpora), fetched in chunks. */
+export const BLOB_PROTOCOL = `/tessera/blob/${BLOB_VERSION}`
 
 /** Largest chunk one blob request returns: small enough to show progress and resume cheaply. */
 export const MAX_BLOB_CHUNK = 1024 * 1024
 
 /** Largest blob a contributor will download: a small model fits many times; a full LLM does not. */
 export const MAX_BLOB_SIZE = 512 * 1024 * 1024
+
+/** Blobs one offer may name: a model and its data, not a shopping list. */
+export const MAX_OFFER_BLOBS = 4
 
 /** Domain tag inside every signed receipt body, so a receipt signature is never valid for other data. */
 export const RECEIPT_DOMAIN = 'tessera-receipt/1'
@@ -41,37 +52,32 @@ export const MAX_CLAIM_RECEIPTS = 4096
 /** Longest claim text a wallet is asked to sign: a dozen short lines. */
 export const MAX_CLAIM_MESSAGE_BYTES = 2048
 
-/** Longest id (offer, lease, receipt) accepted: ours are under 64 characters. */
+/** Longest id (offer, lease, shard, receipt) accepted: ours are under 64 characters. */
 export const MAX_ID_LENGTH = 128
 
 /** Longest free-text field (refusal and rejection messages): enough for a sentence, not a payload. */
 export const MAX_TEXT_LENGTH = 512
 
-/** Largest matrix side in a shard: 64 Ki keeps m*k in a u32 index on the GPU for every tile we issue. */
-export const MAX_DIM = 65_536
+/**
+ * Largest kind payload (a grant's operands, a result's tensors): 32 MiB holds an 8 Mi-element f32
+ * tile, about a second of work on a fast GPU for GEMM with K = 4096. Each kind sets its own, lower
+ * limits for its grants and results; this one bounds them all.
+ */
+export const MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
 
-/** Largest tensor in any message: 4 Mi f32 (16 MiB) keeps one shard within a browser tab's comfort. */
-export const MAX_TENSOR_ELEMENTS = 4 * 1024 * 1024
-
-/** GEMM tensors are matrices; higher ranks are refused rather than silently flattened. */
-export const MAX_TENSOR_RANK = 2
-
-/** Named (inference) tensors: rank 0 (scalars) to 4 covers batch x channel x height x width. */
-export const MAX_NAMED_TENSOR_RANK = 4
-
-/** Inputs or outputs of one inference shard. */
-export const MAX_NAMED_TENSORS = 16
-
-/** Framing allowance on top of tensor bytes for ids, numbers and protobuf tags. */
+/** Framing allowance on top of payload bytes for ids, numbers and protobuf tags. */
 const ENVELOPE_BYTES = 4096
 
 /** Size limits per message, applied before any parsing. */
 export const MESSAGE_LIMITS = {
   offer: ENVELOPE_BYTES,
   leaseRequest: ENVELOPE_BYTES,
-  leaseResponse: 2 * MAX_TENSOR_ELEMENTS * 8 + ENVELOPE_BYTES,
-  result: MAX_TENSOR_ELEMENTS * 8 + ENVELOPE_BYTES,
-  resultResponse: ENVELOPE_BYTES,
+  leaseResponse: MAX_PAYLOAD_BYTES + ENVELOPE_BYTES,
+  // A result may carry the next lease request.
+  result: MAX_PAYLOAD_BYTES + 2 * ENVELOPE_BYTES,
+  // A result's answer may carry the next grant.
+  resultResponse: MAX_PAYLOAD_BYTES + 2 * ENVELOPE_BYTES,
+  receiptBody: ENVELOPE_BYTES,
   claimRequest: MAX_CLAIM_RECEIPTS * (MAX_ID_LENGTH + 3) + MAX_CLAIM_MESSAGE_BYTES + ENVELOPE_BYTES,
   claimResponse: ENVELOPE_BYTES,
   blobRequest: ENVELOPE_BYTES,

@@ -3,327 +3,18 @@ import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
-export interface Tensor {
-  shape: number[]
-  data: Uint8Array<ArrayBuffer>
-}
-
-export namespace Tensor {
-  let _codec: Codec<Tensor>
-
-  export const codec = (): Codec<Tensor> => {
-    if (_codec == null) {
-      _codec = message<Tensor>((obj, w, opts = {}) => {
-        if (opts.lengthDelimited !== false) {
-          w.fork()
-        }
-
-        if (obj.shape != null && obj.shape.length > 0) {
-          for (const value of obj.shape) {
-            w.uint32(8)
-            w.uint32(value)
-          }
-        }
-
-        if ((obj.data != null && obj.data.byteLength > 0)) {
-          w.uint32(18)
-          w.bytes(obj.data)
-        }
-
-        if (opts.lengthDelimited !== false) {
-          w.ldelim()
-        }
-      }, (reader, length, opts = {}) => {
-        const obj: any = {
-          shape: [],
-          data: uint8ArrayAlloc(0)
-        }
-
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              if (opts.limits?.shape != null && obj.shape.length === opts.limits.shape) {
-                throw new MaxLengthError('Decode error - repeated field "shape" had too many elements')
-              }
-
-              obj.shape.push(reader.uint32())
-              break
-            }
-            case 2: {
-              obj.data = reader.bytes()
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-
-        return obj
-      }, function * (reader, length, prefix, opts = {}) {
-        const obj = {
-          shape: 0
-        }
-
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              if (opts.limits?.shape != null && obj.shape === opts.limits.shape) {
-                throw new MaxLengthError('Streaming decode error - repeated field "shape" had too many elements')
-              }
-
-              yield {
-                field: `${prefix}.shape[]`,
-                index: obj.shape,
-                value: reader.uint32()
-              }
-
-              obj.shape++
-
-              break
-            }
-            case 2: {
-              yield {
-                field: `${prefix}.data`,
-                value: reader.bytes()
-              }
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-      })
-    }
-
-    return _codec
-  }
-
-  export interface TensorShapeFieldEvent {
-    field: '$.shape[]'
-    index: number
-    value: number
-  }
-
-  export interface TensorDataFieldEvent {
-    field: '$.data'
-    value: Uint8Array<ArrayBuffer>
-  }
-
-  export function encode (obj: Partial<Tensor>): Uint8Array<ArrayBuffer> {
-    return encodeMessage(obj, Tensor.codec())
-  }
-
-  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Tensor>): Tensor {
-    return decodeMessage(buf, Tensor.codec(), opts)
-  }
-
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Tensor>): Generator<TensorShapeFieldEvent | TensorDataFieldEvent> {
-    return streamMessage(buf, Tensor.codec(), opts)
-  }
-}
-
-export interface NamedTensor {
-  name: string
-  dtype: number
-  shape: number[]
-  data: Uint8Array<ArrayBuffer>
-}
-
-export namespace NamedTensor {
-  let _codec: Codec<NamedTensor>
-
-  export const codec = (): Codec<NamedTensor> => {
-    if (_codec == null) {
-      _codec = message<NamedTensor>((obj, w, opts = {}) => {
-        if (opts.lengthDelimited !== false) {
-          w.fork()
-        }
-
-        if ((obj.name != null && obj.name !== '')) {
-          w.uint32(10)
-          w.string(obj.name)
-        }
-
-        if ((obj.dtype != null && obj.dtype !== 0)) {
-          w.uint32(16)
-          w.uint32(obj.dtype)
-        }
-
-        if (obj.shape != null && obj.shape.length > 0) {
-          for (const value of obj.shape) {
-            w.uint32(24)
-            w.uint32(value)
-          }
-        }
-
-        if ((obj.data != null && obj.data.byteLength > 0)) {
-          w.uint32(34)
-          w.bytes(obj.data)
-        }
-
-        if (opts.lengthDelimited !== false) {
-          w.ldelim()
-        }
-      }, (reader, length, opts = {}) => {
-        const obj: any = {
-          name: '',
-          dtype: 0,
-          shape: [],
-          data: uint8ArrayAlloc(0)
-        }
-
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              obj.name = reader.string()
-              break
-            }
-            case 2: {
-              obj.dtype = reader.uint32()
-              break
-            }
-            case 3: {
-              if (opts.limits?.shape != null && obj.shape.length === opts.limits.shape) {
-                throw new MaxLengthError('Decode error - repeated field "shape" had too many elements')
-              }
-
-              obj.shape.push(reader.uint32())
-              break
-            }
-            case 4: {
-              obj.data = reader.bytes()
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-
-        return obj
-      }, function * (reader, length, prefix, opts = {}) {
-        const obj = {
-          shape: 0
-        }
-
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              yield {
-                field: `${prefix}.name`,
-                value: reader.string()
-              }
-              break
-            }
-            case 2: {
-              yield {
-                field: `${prefix}.dtype`,
-                value: reader.uint32()
-              }
-              break
-            }
-            case 3: {
-              if (opts.limits?.shape != null && obj.shape === opts.limits.shape) {
-                throw new MaxLengthError('Streaming decode error - repeated field "shape" had too many elements')
-              }
-
-              yield {
-                field: `${prefix}.shape[]`,
-                index: obj.shape,
-                value: reader.uint32()
-              }
-
-              obj.shape++
-
-              break
-            }
-            case 4: {
-              yield {
-                field: `${prefix}.data`,
-                value: reader.bytes()
-              }
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-      })
-    }
-
-    return _codec
-  }
-
-  export interface NamedTensorNameFieldEvent {
-    field: '$.name'
-    value: string
-  }
-
-  export interface NamedTensorDtypeFieldEvent {
-    field: '$.dtype'
-    value: number
-  }
-
-  export interface NamedTensorShapeFieldEvent {
-    field: '$.shape[]'
-    index: number
-    value: number
-  }
-
-  export interface NamedTensorDataFieldEvent {
-    field: '$.data'
-    value: Uint8Array<ArrayBuffer>
-  }
-
-  export function encode (obj: Partial<NamedTensor>): Uint8Array<ArrayBuffer> {
-    return encodeMessage(obj, NamedTensor.codec())
-  }
-
-  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NamedTensor>): NamedTensor {
-    return decodeMessage(buf, NamedTensor.codec(), opts)
-  }
-
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NamedTensor>): Generator<NamedTensorNameFieldEvent | NamedTensorDtypeFieldEvent | NamedTensorShapeFieldEvent | NamedTensorDataFieldEvent> {
-    return streamMessage(buf, NamedTensor.codec(), opts)
-  }
-}
-
 export interface WorkOffer {
   version: number
   netuid: number
   validator: string
   offerId: string
   kind: string
-  m: number
-  n: number
-  k: number
-  flops: number
+  kindVersion: number
+  minFlops: number
+  maxFlops: number
   expiresAt: number
   epoch: number
-  model: string
+  blobs: string[]
 }
 
 export namespace WorkOffer {
@@ -361,39 +52,36 @@ export namespace WorkOffer {
           w.string(obj.kind)
         }
 
-        if ((obj.m != null && obj.m !== 0)) {
+        if ((obj.kindVersion != null && obj.kindVersion !== 0)) {
           w.uint32(48)
-          w.uint32(obj.m)
+          w.uint32(obj.kindVersion)
         }
 
-        if ((obj.n != null && obj.n !== 0)) {
+        if ((obj.minFlops != null && obj.minFlops !== 0)) {
           w.uint32(56)
-          w.uint32(obj.n)
+          w.uint64Number(obj.minFlops)
         }
 
-        if ((obj.k != null && obj.k !== 0)) {
+        if ((obj.maxFlops != null && obj.maxFlops !== 0)) {
           w.uint32(64)
-          w.uint32(obj.k)
-        }
-
-        if ((obj.flops != null && obj.flops !== 0)) {
-          w.uint32(72)
-          w.uint64Number(obj.flops)
+          w.uint64Number(obj.maxFlops)
         }
 
         if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
-          w.uint32(80)
+          w.uint32(72)
           w.uint64Number(obj.expiresAt)
         }
 
         if ((obj.epoch != null && obj.epoch !== 0)) {
-          w.uint32(88)
+          w.uint32(80)
           w.uint32(obj.epoch)
         }
 
-        if ((obj.model != null && obj.model !== '')) {
-          w.uint32(98)
-          w.string(obj.model)
+        if (obj.blobs != null && obj.blobs.length > 0) {
+          for (const value of obj.blobs) {
+            w.uint32(90)
+            w.string(value)
+          }
         }
 
         if (opts.lengthDelimited !== false) {
@@ -406,13 +94,12 @@ export namespace WorkOffer {
           validator: '',
           offerId: '',
           kind: '',
-          m: 0,
-          n: 0,
-          k: 0,
-          flops: 0,
+          kindVersion: 0,
+          minFlops: 0,
+          maxFlops: 0,
           expiresAt: 0,
           epoch: 0,
-          model: ''
+          blobs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -442,31 +129,31 @@ export namespace WorkOffer {
               break
             }
             case 6: {
-              obj.m = reader.uint32()
+              obj.kindVersion = reader.uint32()
               break
             }
             case 7: {
-              obj.n = reader.uint32()
+              obj.minFlops = reader.uint64Number()
               break
             }
             case 8: {
-              obj.k = reader.uint32()
+              obj.maxFlops = reader.uint64Number()
               break
             }
             case 9: {
-              obj.flops = reader.uint64Number()
-              break
-            }
-            case 10: {
               obj.expiresAt = reader.uint64Number()
               break
             }
-            case 11: {
+            case 10: {
               obj.epoch = reader.uint32()
               break
             }
-            case 12: {
-              obj.model = reader.string()
+            case 11: {
+              if (opts.limits?.blobs != null && obj.blobs.length === opts.limits.blobs) {
+                throw new MaxLengthError('Decode error - repeated field "blobs" had too many elements')
+              }
+
+              obj.blobs.push(reader.string())
               break
             }
             default: {
@@ -478,6 +165,10 @@ export namespace WorkOffer {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          blobs: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -521,51 +212,52 @@ export namespace WorkOffer {
             }
             case 6: {
               yield {
-                field: `${prefix}.m`,
+                field: `${prefix}.kindVersion`,
                 value: reader.uint32()
               }
               break
             }
             case 7: {
               yield {
-                field: `${prefix}.n`,
-                value: reader.uint32()
+                field: `${prefix}.minFlops`,
+                value: reader.uint64Number()
               }
               break
             }
             case 8: {
               yield {
-                field: `${prefix}.k`,
-                value: reader.uint32()
-              }
-              break
-            }
-            case 9: {
-              yield {
-                field: `${prefix}.flops`,
+                field: `${prefix}.maxFlops`,
                 value: reader.uint64Number()
               }
               break
             }
-            case 10: {
+            case 9: {
               yield {
                 field: `${prefix}.expiresAt`,
                 value: reader.uint64Number()
               }
               break
             }
-            case 11: {
+            case 10: {
               yield {
                 field: `${prefix}.epoch`,
                 value: reader.uint32()
               }
               break
             }
-            case 12: {
+            case 11: {
+              if (opts.limits?.blobs != null && obj.blobs === opts.limits.blobs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blobs" had too many elements')
+              }
+
               yield {
-                field: `${prefix}.model`,
+                field: `${prefix}.blobs[]`,
+                index: obj.blobs,
                 value: reader.string()
               }
+
+              obj.blobs++
+
               break
             }
             default: {
@@ -605,23 +297,18 @@ export namespace WorkOffer {
     value: string
   }
 
-  export interface WorkOfferMFieldEvent {
-    field: '$.m'
+  export interface WorkOfferKindVersionFieldEvent {
+    field: '$.kindVersion'
     value: number
   }
 
-  export interface WorkOfferNFieldEvent {
-    field: '$.n'
+  export interface WorkOfferMinFlopsFieldEvent {
+    field: '$.minFlops'
     value: number
   }
 
-  export interface WorkOfferKFieldEvent {
-    field: '$.k'
-    value: number
-  }
-
-  export interface WorkOfferFlopsFieldEvent {
-    field: '$.flops'
+  export interface WorkOfferMaxFlopsFieldEvent {
+    field: '$.maxFlops'
     value: number
   }
 
@@ -635,8 +322,9 @@ export namespace WorkOffer {
     value: number
   }
 
-  export interface WorkOfferModelFieldEvent {
-    field: '$.model'
+  export interface WorkOfferBlobsFieldEvent {
+    field: '$.blobs[]'
+    index: number
     value: string
   }
 
@@ -648,7 +336,7 @@ export namespace WorkOffer {
     return decodeMessage(buf, WorkOffer.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkOffer>): Generator<WorkOfferVersionFieldEvent | WorkOfferNetuidFieldEvent | WorkOfferValidatorFieldEvent | WorkOfferOfferIdFieldEvent | WorkOfferKindFieldEvent | WorkOfferMFieldEvent | WorkOfferNFieldEvent | WorkOfferKFieldEvent | WorkOfferFlopsFieldEvent | WorkOfferExpiresAtFieldEvent | WorkOfferEpochFieldEvent | WorkOfferModelFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkOffer>): Generator<WorkOfferVersionFieldEvent | WorkOfferNetuidFieldEvent | WorkOfferValidatorFieldEvent | WorkOfferOfferIdFieldEvent | WorkOfferKindFieldEvent | WorkOfferKindVersionFieldEvent | WorkOfferMinFlopsFieldEvent | WorkOfferMaxFlopsFieldEvent | WorkOfferExpiresAtFieldEvent | WorkOfferEpochFieldEvent | WorkOfferBlobsFieldEvent> {
     return streamMessage(buf, WorkOffer.codec(), opts)
   }
 }
@@ -656,7 +344,10 @@ export namespace WorkOffer {
 export interface LeaseRequest {
   version: number
   offerId: string
+  kind: string
+  kindVersion: number
   engine: string
+  flopsPerSecond: number
 }
 
 export namespace LeaseRequest {
@@ -679,9 +370,24 @@ export namespace LeaseRequest {
           w.string(obj.offerId)
         }
 
-        if ((obj.engine != null && obj.engine !== '')) {
+        if ((obj.kind != null && obj.kind !== '')) {
           w.uint32(26)
+          w.string(obj.kind)
+        }
+
+        if ((obj.kindVersion != null && obj.kindVersion !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.kindVersion)
+        }
+
+        if ((obj.engine != null && obj.engine !== '')) {
+          w.uint32(42)
           w.string(obj.engine)
+        }
+
+        if ((obj.flopsPerSecond != null && obj.flopsPerSecond !== 0)) {
+          w.uint32(49)
+          w.double(obj.flopsPerSecond)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -691,7 +397,10 @@ export namespace LeaseRequest {
         const obj: any = {
           version: 0,
           offerId: '',
-          engine: ''
+          kind: '',
+          kindVersion: 0,
+          engine: '',
+          flopsPerSecond: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -709,7 +418,19 @@ export namespace LeaseRequest {
               break
             }
             case 3: {
+              obj.kind = reader.string()
+              break
+            }
+            case 4: {
+              obj.kindVersion = reader.uint32()
+              break
+            }
+            case 5: {
               obj.engine = reader.string()
+              break
+            }
+            case 6: {
+              obj.flopsPerSecond = reader.double()
               break
             }
             default: {
@@ -743,8 +464,29 @@ export namespace LeaseRequest {
             }
             case 3: {
               yield {
+                field: `${prefix}.kind`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.kindVersion`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
                 field: `${prefix}.engine`,
                 value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.flopsPerSecond`,
+                value: reader.double()
               }
               break
             }
@@ -770,9 +512,24 @@ export namespace LeaseRequest {
     value: string
   }
 
+  export interface LeaseRequestKindFieldEvent {
+    field: '$.kind'
+    value: string
+  }
+
+  export interface LeaseRequestKindVersionFieldEvent {
+    field: '$.kindVersion'
+    value: number
+  }
+
   export interface LeaseRequestEngineFieldEvent {
     field: '$.engine'
     value: string
+  }
+
+  export interface LeaseRequestFlopsPerSecondFieldEvent {
+    field: '$.flopsPerSecond'
+    value: number
   }
 
   export function encode (obj: Partial<LeaseRequest>): Uint8Array<ArrayBuffer> {
@@ -783,7 +540,7 @@ export namespace LeaseRequest {
     return decodeMessage(buf, LeaseRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRequest>): Generator<LeaseRequestVersionFieldEvent | LeaseRequestOfferIdFieldEvent | LeaseRequestEngineFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRequest>): Generator<LeaseRequestVersionFieldEvent | LeaseRequestOfferIdFieldEvent | LeaseRequestKindFieldEvent | LeaseRequestKindVersionFieldEvent | LeaseRequestEngineFieldEvent | LeaseRequestFlopsPerSecondFieldEvent> {
     return streamMessage(buf, LeaseRequest.codec(), opts)
   }
 }
@@ -791,11 +548,12 @@ export namespace LeaseRequest {
 export interface LeaseGrant {
   leaseId: string
   offerId: string
+  shardId: string
+  kind: string
+  kindVersion: number
   expiresAt: number
-  a?: Tensor
-  b?: Tensor
-  model: string
-  inputs: NamedTensor[]
+  flops: number
+  payload: Uint8Array<ArrayBuffer>
 }
 
 export namespace LeaseGrant {
@@ -818,31 +576,34 @@ export namespace LeaseGrant {
           w.string(obj.offerId)
         }
 
+        if ((obj.shardId != null && obj.shardId !== '')) {
+          w.uint32(26)
+          w.string(obj.shardId)
+        }
+
+        if ((obj.kind != null && obj.kind !== '')) {
+          w.uint32(34)
+          w.string(obj.kind)
+        }
+
+        if ((obj.kindVersion != null && obj.kindVersion !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.kindVersion)
+        }
+
         if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
-          w.uint32(24)
+          w.uint32(48)
           w.uint64Number(obj.expiresAt)
         }
 
-        if (obj.a != null) {
-          w.uint32(34)
-          Tensor.codec().encode(obj.a, w)
+        if ((obj.flops != null && obj.flops !== 0)) {
+          w.uint32(56)
+          w.uint64Number(obj.flops)
         }
 
-        if (obj.b != null) {
-          w.uint32(42)
-          Tensor.codec().encode(obj.b, w)
-        }
-
-        if ((obj.model != null && obj.model !== '')) {
-          w.uint32(50)
-          w.string(obj.model)
-        }
-
-        if (obj.inputs != null && obj.inputs.length > 0) {
-          for (const value of obj.inputs) {
-            w.uint32(58)
-            NamedTensor.codec().encode(value, w)
-          }
+        if ((obj.payload != null && obj.payload.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.payload)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -852,9 +613,12 @@ export namespace LeaseGrant {
         const obj: any = {
           leaseId: '',
           offerId: '',
+          shardId: '',
+          kind: '',
+          kindVersion: 0,
           expiresAt: 0,
-          model: '',
-          inputs: []
+          flops: 0,
+          payload: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -872,33 +636,27 @@ export namespace LeaseGrant {
               break
             }
             case 3: {
-              obj.expiresAt = reader.uint64Number()
+              obj.shardId = reader.string()
               break
             }
             case 4: {
-              obj.a = Tensor.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.a
-              })
+              obj.kind = reader.string()
               break
             }
             case 5: {
-              obj.b = Tensor.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.b
-              })
+              obj.kindVersion = reader.uint32()
               break
             }
             case 6: {
-              obj.model = reader.string()
+              obj.expiresAt = reader.uint64Number()
               break
             }
             case 7: {
-              if (opts.limits?.inputs != null && obj.inputs.length === opts.limits.inputs) {
-                throw new MaxLengthError('Decode error - repeated field "inputs" had too many elements')
-              }
-
-              obj.inputs.push(NamedTensor.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.inputs$
-              }))
+              obj.flops = reader.uint64Number()
+              break
+            }
+            case 8: {
+              obj.payload = reader.bytes()
               break
             }
             default: {
@@ -910,10 +668,6 @@ export namespace LeaseGrant {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
-        const obj = {
-          inputs: 0
-        }
-
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -936,48 +690,44 @@ export namespace LeaseGrant {
             }
             case 3: {
               yield {
+                field: `${prefix}.shardId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.kind`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.kindVersion`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              yield {
                 field: `${prefix}.expiresAt`,
                 value: reader.uint64Number()
               }
               break
             }
-            case 4: {
-              yield * Tensor.codec().stream(reader, reader.uint32(), `${prefix}.a`, {
-                limits: opts.limits?.a
-              })
-
-              break
-            }
-            case 5: {
-              yield * Tensor.codec().stream(reader, reader.uint32(), `${prefix}.b`, {
-                limits: opts.limits?.b
-              })
-
-              break
-            }
-            case 6: {
-              yield {
-                field: `${prefix}.model`,
-                value: reader.string()
-              }
-              break
-            }
             case 7: {
-              if (opts.limits?.inputs != null && obj.inputs === opts.limits.inputs) {
-                throw new MaxLengthError('Streaming decode error - repeated field "inputs" had too many elements')
+              yield {
+                field: `${prefix}.flops`,
+                value: reader.uint64Number()
               }
-
-              for (const evt of NamedTensor.codec().stream(reader, reader.uint32(), `${prefix}.inputs[]`, {
-                limits: opts.limits?.inputs$
-              })) {
-                yield {
-                  ...evt,
-                  index: obj.inputs
-                }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.payload`,
+                value: reader.bytes()
               }
-
-              obj.inputs++
-
               break
             }
             default: {
@@ -1002,60 +752,34 @@ export namespace LeaseGrant {
     value: string
   }
 
+  export interface LeaseGrantShardIdFieldEvent {
+    field: '$.shardId'
+    value: string
+  }
+
+  export interface LeaseGrantKindFieldEvent {
+    field: '$.kind'
+    value: string
+  }
+
+  export interface LeaseGrantKindVersionFieldEvent {
+    field: '$.kindVersion'
+    value: number
+  }
+
   export interface LeaseGrantExpiresAtFieldEvent {
     field: '$.expiresAt'
     value: number
   }
 
-  export interface LeaseGrantAShapeFieldEvent {
-    field: '$.a.shape[]'
-    index: number
+  export interface LeaseGrantFlopsFieldEvent {
+    field: '$.flops'
     value: number
   }
 
-  export interface LeaseGrantADataFieldEvent {
-    field: '$.a.data'
+  export interface LeaseGrantPayloadFieldEvent {
+    field: '$.payload'
     value: Uint8Array<ArrayBuffer>
-  }
-
-  export interface LeaseGrantBShapeFieldEvent {
-    field: '$.b.shape[]'
-    index: number
-    value: number
-  }
-
-  export interface LeaseGrantBDataFieldEvent {
-    field: '$.b.data'
-    value: Uint8Array<ArrayBuffer>
-  }
-
-  export interface LeaseGrantModelFieldEvent {
-    field: '$.model'
-    value: string
-  }
-
-  export interface LeaseGrantInputsNameFieldEvent {
-    field: '$.inputs[].name'
-    value: string
-    index: number
-  }
-
-  export interface LeaseGrantInputsDtypeFieldEvent {
-    field: '$.inputs[].dtype'
-    value: number
-    index: number
-  }
-
-  export interface LeaseGrantInputsShapeFieldEvent {
-    field: '$.inputs[].shape[]'
-    index: number
-    value: number
-  }
-
-  export interface LeaseGrantInputsDataFieldEvent {
-    field: '$.inputs[].data'
-    value: Uint8Array<ArrayBuffer>
-    index: number
   }
 
   export function encode (obj: Partial<LeaseGrant>): Uint8Array<ArrayBuffer> {
@@ -1066,7 +790,7 @@ export namespace LeaseGrant {
     return decodeMessage(buf, LeaseGrant.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseGrant>): Generator<LeaseGrantLeaseIdFieldEvent | LeaseGrantOfferIdFieldEvent | LeaseGrantExpiresAtFieldEvent | LeaseGrantAShapeFieldEvent | LeaseGrantADataFieldEvent | LeaseGrantBShapeFieldEvent | LeaseGrantBDataFieldEvent | LeaseGrantModelFieldEvent | LeaseGrantInputsNameFieldEvent | LeaseGrantInputsDtypeFieldEvent | LeaseGrantInputsShapeFieldEvent | LeaseGrantInputsDataFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseGrant>): Generator<LeaseGrantLeaseIdFieldEvent | LeaseGrantOfferIdFieldEvent | LeaseGrantShardIdFieldEvent | LeaseGrantKindFieldEvent | LeaseGrantKindVersionFieldEvent | LeaseGrantExpiresAtFieldEvent | LeaseGrantFlopsFieldEvent | LeaseGrantPayloadFieldEvent> {
     return streamMessage(buf, LeaseGrant.codec(), opts)
   }
 }
@@ -1075,6 +799,7 @@ export interface LeaseRefusal {
   offerId: string
   reason: string
   message: string
+  retryAfterMs: number
 }
 
 export namespace LeaseRefusal {
@@ -1102,6 +827,11 @@ export namespace LeaseRefusal {
           w.string(obj.message)
         }
 
+        if ((obj.retryAfterMs != null && obj.retryAfterMs !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.retryAfterMs)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1109,7 +839,8 @@ export namespace LeaseRefusal {
         const obj: any = {
           offerId: '',
           reason: '',
-          message: ''
+          message: '',
+          retryAfterMs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1128,6 +859,10 @@ export namespace LeaseRefusal {
             }
             case 3: {
               obj.message = reader.string()
+              break
+            }
+            case 4: {
+              obj.retryAfterMs = reader.uint32()
               break
             }
             default: {
@@ -1166,6 +901,13 @@ export namespace LeaseRefusal {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.retryAfterMs`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1193,6 +935,11 @@ export namespace LeaseRefusal {
     value: string
   }
 
+  export interface LeaseRefusalRetryAfterMsFieldEvent {
+    field: '$.retryAfterMs'
+    value: number
+  }
+
   export function encode (obj: Partial<LeaseRefusal>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LeaseRefusal.codec())
   }
@@ -1201,7 +948,7 @@ export namespace LeaseRefusal {
     return decodeMessage(buf, LeaseRefusal.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRefusal>): Generator<LeaseRefusalOfferIdFieldEvent | LeaseRefusalReasonFieldEvent | LeaseRefusalMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRefusal>): Generator<LeaseRefusalOfferIdFieldEvent | LeaseRefusalReasonFieldEvent | LeaseRefusalMessageFieldEvent | LeaseRefusalRetryAfterMsFieldEvent> {
     return streamMessage(buf, LeaseRefusal.codec(), opts)
   }
 }
@@ -1330,60 +1077,34 @@ export namespace LeaseResponse {
     value: string
   }
 
+  export interface LeaseResponseGrantShardIdFieldEvent {
+    field: '$.grant.shardId'
+    value: string
+  }
+
+  export interface LeaseResponseGrantKindFieldEvent {
+    field: '$.grant.kind'
+    value: string
+  }
+
+  export interface LeaseResponseGrantKindVersionFieldEvent {
+    field: '$.grant.kindVersion'
+    value: number
+  }
+
   export interface LeaseResponseGrantExpiresAtFieldEvent {
     field: '$.grant.expiresAt'
     value: number
   }
 
-  export interface LeaseResponseGrantAShapeFieldEvent {
-    field: '$.grant.a.shape[]'
-    index: number
+  export interface LeaseResponseGrantFlopsFieldEvent {
+    field: '$.grant.flops'
     value: number
   }
 
-  export interface LeaseResponseGrantADataFieldEvent {
-    field: '$.grant.a.data'
+  export interface LeaseResponseGrantPayloadFieldEvent {
+    field: '$.grant.payload'
     value: Uint8Array<ArrayBuffer>
-  }
-
-  export interface LeaseResponseGrantBShapeFieldEvent {
-    field: '$.grant.b.shape[]'
-    index: number
-    value: number
-  }
-
-  export interface LeaseResponseGrantBDataFieldEvent {
-    field: '$.grant.b.data'
-    value: Uint8Array<ArrayBuffer>
-  }
-
-  export interface LeaseResponseGrantModelFieldEvent {
-    field: '$.grant.model'
-    value: string
-  }
-
-  export interface LeaseResponseGrantInputsNameFieldEvent {
-    field: '$.grant.inputs[].name'
-    value: string
-    index: number
-  }
-
-  export interface LeaseResponseGrantInputsDtypeFieldEvent {
-    field: '$.grant.inputs[].dtype'
-    value: number
-    index: number
-  }
-
-  export interface LeaseResponseGrantInputsShapeFieldEvent {
-    field: '$.grant.inputs[].shape[]'
-    index: number
-    value: number
-  }
-
-  export interface LeaseResponseGrantInputsDataFieldEvent {
-    field: '$.grant.inputs[].data'
-    value: Uint8Array<ArrayBuffer>
-    index: number
   }
 
   export interface LeaseResponseRefusalOfferIdFieldEvent {
@@ -1401,6 +1122,11 @@ export namespace LeaseResponse {
     value: string
   }
 
+  export interface LeaseResponseRefusalRetryAfterMsFieldEvent {
+    field: '$.refusal.retryAfterMs'
+    value: number
+  }
+
   export function encode (obj: Partial<LeaseResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LeaseResponse.codec())
   }
@@ -1409,7 +1135,7 @@ export namespace LeaseResponse {
     return decodeMessage(buf, LeaseResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseResponse>): Generator<LeaseResponseVersionFieldEvent | LeaseResponseGrantLeaseIdFieldEvent | LeaseResponseGrantOfferIdFieldEvent | LeaseResponseGrantExpiresAtFieldEvent | LeaseResponseGrantAShapeFieldEvent | LeaseResponseGrantADataFieldEvent | LeaseResponseGrantBShapeFieldEvent | LeaseResponseGrantBDataFieldEvent | LeaseResponseGrantModelFieldEvent | LeaseResponseGrantInputsNameFieldEvent | LeaseResponseGrantInputsDtypeFieldEvent | LeaseResponseGrantInputsShapeFieldEvent | LeaseResponseGrantInputsDataFieldEvent | LeaseResponseRefusalOfferIdFieldEvent | LeaseResponseRefusalReasonFieldEvent | LeaseResponseRefusalMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseResponse>): Generator<LeaseResponseVersionFieldEvent | LeaseResponseGrantLeaseIdFieldEvent | LeaseResponseGrantOfferIdFieldEvent | LeaseResponseGrantShardIdFieldEvent | LeaseResponseGrantKindFieldEvent | LeaseResponseGrantKindVersionFieldEvent | LeaseResponseGrantExpiresAtFieldEvent | LeaseResponseGrantFlopsFieldEvent | LeaseResponseGrantPayloadFieldEvent | LeaseResponseRefusalOfferIdFieldEvent | LeaseResponseRefusalReasonFieldEvent | LeaseResponseRefusalMessageFieldEvent | LeaseResponseRefusalRetryAfterMsFieldEvent> {
     return streamMessage(buf, LeaseResponse.codec(), opts)
   }
 }
@@ -1417,10 +1143,12 @@ export namespace LeaseResponse {
 export interface WorkResult {
   version: number
   leaseId: string
-  c?: Tensor
+  kind: string
+  kindVersion: number
   engine: string
   elapsedMs: number
-  outputs: NamedTensor[]
+  payload: Uint8Array<ArrayBuffer>
+  next?: LeaseRequest
 }
 
 export namespace WorkResult {
@@ -1443,26 +1171,34 @@ export namespace WorkResult {
           w.string(obj.leaseId)
         }
 
-        if (obj.c != null) {
+        if ((obj.kind != null && obj.kind !== '')) {
           w.uint32(26)
-          Tensor.codec().encode(obj.c, w)
+          w.string(obj.kind)
+        }
+
+        if ((obj.kindVersion != null && obj.kindVersion !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.kindVersion)
         }
 
         if ((obj.engine != null && obj.engine !== '')) {
-          w.uint32(34)
+          w.uint32(42)
           w.string(obj.engine)
         }
 
         if ((obj.elapsedMs != null && obj.elapsedMs !== 0)) {
-          w.uint32(40)
+          w.uint32(48)
           w.uint32(obj.elapsedMs)
         }
 
-        if (obj.outputs != null && obj.outputs.length > 0) {
-          for (const value of obj.outputs) {
-            w.uint32(50)
-            NamedTensor.codec().encode(value, w)
-          }
+        if ((obj.payload != null && obj.payload.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.payload)
+        }
+
+        if (obj.next != null) {
+          w.uint32(66)
+          LeaseRequest.codec().encode(obj.next, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1472,9 +1208,11 @@ export namespace WorkResult {
         const obj: any = {
           version: 0,
           leaseId: '',
+          kind: '',
+          kindVersion: 0,
           engine: '',
           elapsedMs: 0,
-          outputs: []
+          payload: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1492,27 +1230,29 @@ export namespace WorkResult {
               break
             }
             case 3: {
-              obj.c = Tensor.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.c
-              })
+              obj.kind = reader.string()
               break
             }
             case 4: {
-              obj.engine = reader.string()
+              obj.kindVersion = reader.uint32()
               break
             }
             case 5: {
-              obj.elapsedMs = reader.uint32()
+              obj.engine = reader.string()
               break
             }
             case 6: {
-              if (opts.limits?.outputs != null && obj.outputs.length === opts.limits.outputs) {
-                throw new MaxLengthError('Decode error - repeated field "outputs" had too many elements')
-              }
-
-              obj.outputs.push(NamedTensor.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.outputs$
-              }))
+              obj.elapsedMs = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.payload = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.next = LeaseRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.next
+              })
               break
             }
             default: {
@@ -1524,10 +1264,6 @@ export namespace WorkResult {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
-        const obj = {
-          outputs: 0
-        }
-
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -1549,41 +1285,44 @@ export namespace WorkResult {
               break
             }
             case 3: {
-              yield * Tensor.codec().stream(reader, reader.uint32(), `${prefix}.c`, {
-                limits: opts.limits?.c
-              })
-
+              yield {
+                field: `${prefix}.kind`,
+                value: reader.string()
+              }
               break
             }
             case 4: {
+              yield {
+                field: `${prefix}.kindVersion`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
               yield {
                 field: `${prefix}.engine`,
                 value: reader.string()
               }
               break
             }
-            case 5: {
+            case 6: {
               yield {
                 field: `${prefix}.elapsedMs`,
                 value: reader.uint32()
               }
               break
             }
-            case 6: {
-              if (opts.limits?.outputs != null && obj.outputs === opts.limits.outputs) {
-                throw new MaxLengthError('Streaming decode error - repeated field "outputs" had too many elements')
+            case 7: {
+              yield {
+                field: `${prefix}.payload`,
+                value: reader.bytes()
               }
-
-              for (const evt of NamedTensor.codec().stream(reader, reader.uint32(), `${prefix}.outputs[]`, {
-                limits: opts.limits?.outputs$
-              })) {
-                yield {
-                  ...evt,
-                  index: obj.outputs
-                }
-              }
-
-              obj.outputs++
+              break
+            }
+            case 8: {
+              yield * LeaseRequest.codec().stream(reader, reader.uint32(), `${prefix}.next`, {
+                limits: opts.limits?.next
+              })
 
               break
             }
@@ -1609,15 +1348,14 @@ export namespace WorkResult {
     value: string
   }
 
-  export interface WorkResultCShapeFieldEvent {
-    field: '$.c.shape[]'
-    index: number
-    value: number
+  export interface WorkResultKindFieldEvent {
+    field: '$.kind'
+    value: string
   }
 
-  export interface WorkResultCDataFieldEvent {
-    field: '$.c.data'
-    value: Uint8Array<ArrayBuffer>
+  export interface WorkResultKindVersionFieldEvent {
+    field: '$.kindVersion'
+    value: number
   }
 
   export interface WorkResultEngineFieldEvent {
@@ -1630,28 +1368,39 @@ export namespace WorkResult {
     value: number
   }
 
-  export interface WorkResultOutputsNameFieldEvent {
-    field: '$.outputs[].name'
-    value: string
-    index: number
-  }
-
-  export interface WorkResultOutputsDtypeFieldEvent {
-    field: '$.outputs[].dtype'
-    value: number
-    index: number
-  }
-
-  export interface WorkResultOutputsShapeFieldEvent {
-    field: '$.outputs[].shape[]'
-    index: number
-    value: number
-  }
-
-  export interface WorkResultOutputsDataFieldEvent {
-    field: '$.outputs[].data'
+  export interface WorkResultPayloadFieldEvent {
+    field: '$.payload'
     value: Uint8Array<ArrayBuffer>
-    index: number
+  }
+
+  export interface WorkResultNextVersionFieldEvent {
+    field: '$.next.version'
+    value: number
+  }
+
+  export interface WorkResultNextOfferIdFieldEvent {
+    field: '$.next.offerId'
+    value: string
+  }
+
+  export interface WorkResultNextKindFieldEvent {
+    field: '$.next.kind'
+    value: string
+  }
+
+  export interface WorkResultNextKindVersionFieldEvent {
+    field: '$.next.kindVersion'
+    value: number
+  }
+
+  export interface WorkResultNextEngineFieldEvent {
+    field: '$.next.engine'
+    value: string
+  }
+
+  export interface WorkResultNextFlopsPerSecondFieldEvent {
+    field: '$.next.flopsPerSecond'
+    value: number
   }
 
   export function encode (obj: Partial<WorkResult>): Uint8Array<ArrayBuffer> {
@@ -1662,7 +1411,7 @@ export namespace WorkResult {
     return decodeMessage(buf, WorkResult.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkResult>): Generator<WorkResultVersionFieldEvent | WorkResultLeaseIdFieldEvent | WorkResultCShapeFieldEvent | WorkResultCDataFieldEvent | WorkResultEngineFieldEvent | WorkResultElapsedMsFieldEvent | WorkResultOutputsNameFieldEvent | WorkResultOutputsDtypeFieldEvent | WorkResultOutputsShapeFieldEvent | WorkResultOutputsDataFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkResult>): Generator<WorkResultVersionFieldEvent | WorkResultLeaseIdFieldEvent | WorkResultKindFieldEvent | WorkResultKindVersionFieldEvent | WorkResultEngineFieldEvent | WorkResultElapsedMsFieldEvent | WorkResultPayloadFieldEvent | WorkResultNextVersionFieldEvent | WorkResultNextOfferIdFieldEvent | WorkResultNextKindFieldEvent | WorkResultNextKindVersionFieldEvent | WorkResultNextEngineFieldEvent | WorkResultNextFlopsPerSecondFieldEvent> {
     return streamMessage(buf, WorkResult.codec(), opts)
   }
 }
@@ -1674,13 +1423,14 @@ export interface ReceiptBody {
   contributor: string
   receiptId: string
   leaseId: string
-  offerId: string
+  shardId: string
   kind: string
   flops: number
   credit: number
   epoch: number
   issuedAt: number
   resultDigest: Uint8Array<ArrayBuffer>
+  offerId: string
 }
 
 export namespace ReceiptBody {
@@ -1723,9 +1473,9 @@ export namespace ReceiptBody {
           w.string(obj.leaseId)
         }
 
-        if ((obj.offerId != null && obj.offerId !== '')) {
+        if ((obj.shardId != null && obj.shardId !== '')) {
           w.uint32(58)
-          w.string(obj.offerId)
+          w.string(obj.shardId)
         }
 
         if ((obj.kind != null && obj.kind !== '')) {
@@ -1758,6 +1508,11 @@ export namespace ReceiptBody {
           w.bytes(obj.resultDigest)
         }
 
+        if ((obj.offerId != null && obj.offerId !== '')) {
+          w.uint32(114)
+          w.string(obj.offerId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1769,13 +1524,14 @@ export namespace ReceiptBody {
           contributor: '',
           receiptId: '',
           leaseId: '',
-          offerId: '',
+          shardId: '',
           kind: '',
           flops: 0,
           credit: 0,
           epoch: 0,
           issuedAt: 0,
-          resultDigest: uint8ArrayAlloc(0)
+          resultDigest: uint8ArrayAlloc(0),
+          offerId: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1809,7 +1565,7 @@ export namespace ReceiptBody {
               break
             }
             case 7: {
-              obj.offerId = reader.string()
+              obj.shardId = reader.string()
               break
             }
             case 8: {
@@ -1834,6 +1590,10 @@ export namespace ReceiptBody {
             }
             case 13: {
               obj.resultDigest = reader.bytes()
+              break
+            }
+            case 14: {
+              obj.offerId = reader.string()
               break
             }
             default: {
@@ -1895,7 +1655,7 @@ export namespace ReceiptBody {
             }
             case 7: {
               yield {
-                field: `${prefix}.offerId`,
+                field: `${prefix}.shardId`,
                 value: reader.string()
               }
               break
@@ -1942,6 +1702,13 @@ export namespace ReceiptBody {
               }
               break
             }
+            case 14: {
+              yield {
+                field: `${prefix}.offerId`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1984,8 +1751,8 @@ export namespace ReceiptBody {
     value: string
   }
 
-  export interface ReceiptBodyOfferIdFieldEvent {
-    field: '$.offerId'
+  export interface ReceiptBodyShardIdFieldEvent {
+    field: '$.shardId'
     value: string
   }
 
@@ -2019,6 +1786,11 @@ export namespace ReceiptBody {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ReceiptBodyOfferIdFieldEvent {
+    field: '$.offerId'
+    value: string
+  }
+
   export function encode (obj: Partial<ReceiptBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReceiptBody.codec())
   }
@@ -2027,7 +1799,7 @@ export namespace ReceiptBody {
     return decodeMessage(buf, ReceiptBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiptBody>): Generator<ReceiptBodyDomainFieldEvent | ReceiptBodyNetuidFieldEvent | ReceiptBodyValidatorFieldEvent | ReceiptBodyContributorFieldEvent | ReceiptBodyReceiptIdFieldEvent | ReceiptBodyLeaseIdFieldEvent | ReceiptBodyOfferIdFieldEvent | ReceiptBodyKindFieldEvent | ReceiptBodyFlopsFieldEvent | ReceiptBodyCreditFieldEvent | ReceiptBodyEpochFieldEvent | ReceiptBodyIssuedAtFieldEvent | ReceiptBodyResultDigestFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiptBody>): Generator<ReceiptBodyDomainFieldEvent | ReceiptBodyNetuidFieldEvent | ReceiptBodyValidatorFieldEvent | ReceiptBodyContributorFieldEvent | ReceiptBodyReceiptIdFieldEvent | ReceiptBodyLeaseIdFieldEvent | ReceiptBodyShardIdFieldEvent | ReceiptBodyKindFieldEvent | ReceiptBodyFlopsFieldEvent | ReceiptBodyCreditFieldEvent | ReceiptBodyEpochFieldEvent | ReceiptBodyIssuedAtFieldEvent | ReceiptBodyResultDigestFieldEvent | ReceiptBodyOfferIdFieldEvent> {
     return streamMessage(buf, ReceiptBody.codec(), opts)
   }
 }
@@ -2283,6 +2055,7 @@ export interface ResultResponse {
   version: number
   receipt?: Receipt
   rejection?: Rejection
+  next?: LeaseResponse
 }
 
 export namespace ResultResponse {
@@ -2308,6 +2081,11 @@ export namespace ResultResponse {
         if (obj.rejection != null) {
           w.uint32(26)
           Rejection.codec().encode(obj.rejection, w)
+        }
+
+        if (obj.next != null) {
+          w.uint32(34)
+          LeaseResponse.codec().encode(obj.next, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -2337,6 +2115,12 @@ export namespace ResultResponse {
             case 3: {
               obj.rejection = Rejection.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.rejection
+              })
+              break
+            }
+            case 4: {
+              obj.next = LeaseResponse.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.next
               })
               break
             }
@@ -2372,6 +2156,13 @@ export namespace ResultResponse {
             case 3: {
               yield * Rejection.codec().stream(reader, reader.uint32(), `${prefix}.rejection`, {
                 limits: opts.limits?.rejection
+              })
+
+              break
+            }
+            case 4: {
+              yield * LeaseResponse.codec().stream(reader, reader.uint32(), `${prefix}.next`, {
+                limits: opts.limits?.next
               })
 
               break
@@ -2418,6 +2209,71 @@ export namespace ResultResponse {
     value: string
   }
 
+  export interface ResultResponseNextVersionFieldEvent {
+    field: '$.next.version'
+    value: number
+  }
+
+  export interface ResultResponseNextGrantLeaseIdFieldEvent {
+    field: '$.next.grant.leaseId'
+    value: string
+  }
+
+  export interface ResultResponseNextGrantOfferIdFieldEvent {
+    field: '$.next.grant.offerId'
+    value: string
+  }
+
+  export interface ResultResponseNextGrantShardIdFieldEvent {
+    field: '$.next.grant.shardId'
+    value: string
+  }
+
+  export interface ResultResponseNextGrantKindFieldEvent {
+    field: '$.next.grant.kind'
+    value: string
+  }
+
+  export interface ResultResponseNextGrantKindVersionFieldEvent {
+    field: '$.next.grant.kindVersion'
+    value: number
+  }
+
+  export interface ResultResponseNextGrantExpiresAtFieldEvent {
+    field: '$.next.grant.expiresAt'
+    value: number
+  }
+
+  export interface ResultResponseNextGrantFlopsFieldEvent {
+    field: '$.next.grant.flops'
+    value: number
+  }
+
+  export interface ResultResponseNextGrantPayloadFieldEvent {
+    field: '$.next.grant.payload'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResultResponseNextRefusalOfferIdFieldEvent {
+    field: '$.next.refusal.offerId'
+    value: string
+  }
+
+  export interface ResultResponseNextRefusalReasonFieldEvent {
+    field: '$.next.refusal.reason'
+    value: string
+  }
+
+  export interface ResultResponseNextRefusalMessageFieldEvent {
+    field: '$.next.refusal.message'
+    value: string
+  }
+
+  export interface ResultResponseNextRefusalRetryAfterMsFieldEvent {
+    field: '$.next.refusal.retryAfterMs'
+    value: number
+  }
+
   export function encode (obj: Partial<ResultResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ResultResponse.codec())
   }
@@ -2426,7 +2282,7 @@ export namespace ResultResponse {
     return decodeMessage(buf, ResultResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultResponse>): Generator<ResultResponseVersionFieldEvent | ResultResponseReceiptBodyFieldEvent | ResultResponseReceiptSignatureFieldEvent | ResultResponseRejectionLeaseIdFieldEvent | ResultResponseRejectionReasonFieldEvent | ResultResponseRejectionMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultResponse>): Generator<ResultResponseVersionFieldEvent | ResultResponseReceiptBodyFieldEvent | ResultResponseReceiptSignatureFieldEvent | ResultResponseRejectionLeaseIdFieldEvent | ResultResponseRejectionReasonFieldEvent | ResultResponseRejectionMessageFieldEvent | ResultResponseNextVersionFieldEvent | ResultResponseNextGrantLeaseIdFieldEvent | ResultResponseNextGrantOfferIdFieldEvent | ResultResponseNextGrantShardIdFieldEvent | ResultResponseNextGrantKindFieldEvent | ResultResponseNextGrantKindVersionFieldEvent | ResultResponseNextGrantExpiresAtFieldEvent | ResultResponseNextGrantFlopsFieldEvent | ResultResponseNextGrantPayloadFieldEvent | ResultResponseNextRefusalOfferIdFieldEvent | ResultResponseNextRefusalReasonFieldEvent | ResultResponseNextRefusalMessageFieldEvent | ResultResponseNextRefusalRetryAfterMsFieldEvent> {
     return streamMessage(buf, ResultResponse.codec(), opts)
   }
 }
@@ -2738,11 +2594,19 @@ export namespace ClaimAckBody {
               break
             }
             case 7: {
-              if (opts.limits?.epochs != null && obj.epochs.length === opts.limits.epochs) {
-                throw new MaxLengthError('Decode error - repeated field "epochs" had too many elements')
+              const pushepochs = (): void => {
+                if (opts.limits?.epochs != null && obj.epochs.length === opts.limits.epochs) {
+                  throw new MaxLengthError('Decode error - repeated field "epochs" had too many elements')
+                }
+                obj.epochs.push(reader.uint32())
               }
-
-              obj.epochs.push(reader.uint32())
+              // packed (wire type 2, the proto3 default) or one element per tag
+              if ((tag & 7) === 2) {
+                const packedEnd = reader.uint32() + reader.pos
+                while (reader.pos < packedEnd) pushepochs()
+              } else {
+                pushepochs()
+              }
               break
             }
             case 8: {

@@ -1,16 +1,16 @@
 /**
- * The protocol's messages as both sides use them: plain data, tensors as Float32Array, unions
- * discriminated on `type`. codec.ts turns these into bytes and back.
+ * The protocol's messages as both sides use them: plain data, unions discriminated on `type`.
+ * codec.ts turns these into bytes and back. Work kinds are not listed here: a grant or result names
+ * its kind and carries the kind's payload as bytes, which only that kind's codec (src/work/<kind>/)
+ * decodes.
  */
-
-export const WORK_KINDS = ['gemm', 'infer'] as const
-export type WorkKind = (typeof WORK_KINDS)[number]
 
 /** Why a validator refused a lease; the contributor acts on it (drop the offer, back off). */
 export const LEASE_REFUSAL_REASONS = [
   'unknown-offer',
-  'already-leased',
-  'too-many-leases',
+  'unknown-kind',
+  'over-allowance',
+  'busy',
   'banned',
   'bad-request',
 ] as const
@@ -19,6 +19,7 @@ export type LeaseRefusalReason = (typeof LEASE_REFUSAL_REASONS)[number]
 /** Why a validator rejected a result; none of these earns credit. */
 export const REJECTION_REASONS = [
   'unknown-lease',
+  'unknown-kind',
   'not-your-lease',
   'already-completed',
   'wrong-shape',
@@ -29,51 +30,43 @@ export const REJECTION_REASONS = [
 ] as const
 export type RejectionReason = (typeof REJECTION_REASONS)[number]
 
-export interface Matrix {
-  rows: number
-  cols: number
-  data: Float32Array
-}
-
-/** A named tensor of inference work: f32, or i64 for integer inputs such as sample rates. */
-export interface NamedTensor {
-  name: string
-  dtype: 'float32' | 'int64'
-  shape: number[]
-  data: Float32Array | BigInt64Array
-}
-
+/** Work offered on gossip: "this validator has work of this kind"; shards are cut per lease. */
 export interface WorkOffer {
   netuid: number
   validator: string
   offerId: string
-  kind: WorkKind
-  m: number
-  n: number
-  k: number
-  flops: number
+  kind: string
+  kindVersion: number
+  /** Declared cost of the smallest and largest shard cut from this offer. */
+  minFlops: number
+  maxFlops: number
   expiresAt: number
   epoch: number
-  /** infer: the model's sha256 (hex). */
-  model?: string
+  /** sha256 (hex) of blobs every shard of this offer needs; fetched once and cached. */
+  blobs: string[]
 }
 
 export interface LeaseRequest {
   offerId: string
+  kind: string
+  kindVersion: number
   engine: string
+  /** Measured throughput of this contributor for the kind on this engine, FLOP/s; 0 when unknown. */
+  flopsPerSecond: number
 }
-
-/** What a lease hands the contributor, by work kind. */
-export type LeaseWork =
-  | { kind: 'gemm'; a: Matrix; b: Matrix }
-  | { kind: 'infer'; model: string; inputs: NamedTensor[] }
 
 export interface LeaseGrant {
   type: 'grant'
   leaseId: string
   offerId: string
+  shardId: string
+  kind: string
+  kindVersion: number
   expiresAt: number
-  work: LeaseWork
+  /** Declared cost of the shard. */
+  flops: number
+  /** The kind's grant, encoded by its codec. */
+  payload: Uint8Array
 }
 
 export interface LeaseRefusal {
@@ -81,18 +74,22 @@ export interface LeaseRefusal {
   offerId: string
   reason: LeaseRefusalReason
   message: string
+  /** Wait this long before asking this validator again (0: no need to wait). */
+  retryAfterMs: number
 }
 
 export type LeaseResponse = LeaseGrant | LeaseRefusal
 
-/** What a contributor hands back, by work kind. */
-export type WorkOutput = { kind: 'gemm'; c: Matrix } | { kind: 'infer'; outputs: NamedTensor[] }
-
 export interface WorkResult {
   leaseId: string
-  output: WorkOutput
+  kind: string
+  kindVersion: number
   engine: string
   elapsedMs: number
+  /** The kind's result, encoded by its codec. */
+  payload: Uint8Array
+  /** Ask for the next lease in the same round trip. */
+  next?: LeaseRequest
 }
 
 export interface ReceiptBody {
@@ -102,8 +99,11 @@ export interface ReceiptBody {
   contributor: string
   receiptId: string
   leaseId: string
+  /** The shard this receipt pays for; one receipt per shard, ever. */
+  shardId: string
+  /** The offer the shard was cut from (empty in receipts of protocol version 1). */
   offerId: string
-  kind: WorkKind
+  kind: string
   flops: number
   credit: number
   epoch: number
@@ -124,7 +124,10 @@ export interface Rejection {
   message: string
 }
 
-export type ResultResponse = ({ type: 'receipt' } & SignedReceipt) | ({ type: 'rejection' } & Rejection)
+export type ResultOutcome = ({ type: 'receipt' } & SignedReceipt) | ({ type: 'rejection' } & Rejection)
+
+/** The answer to a result: its outcome, and the next lease when the result asked for one. */
+export type ResultResponse = ResultOutcome & { next?: LeaseResponse }
 
 /** Why a validator refused a claim; each condition has its own reason. */
 export const CLAIM_REJECTION_REASONS = [

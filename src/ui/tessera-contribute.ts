@@ -109,15 +109,15 @@ export class TesseraContribute extends HTMLElement {
         engine: parseEngineChoice(this.getAttribute('engine')),
         dutyCycle: Number(this.#el<HTMLInputElement>('[data-testid="throttle"]').value) / 100,
         onEvent: (event) => this.#onEvent(event),
-        onModel: (event) => {
+        onBlob: (event) => {
           if (event.type === 'download') {
             const pct = event.total > 0 ? Math.floor((100 * event.received) / event.total) : 0
             this.#status(
-              `Downloading model ${event.model.slice(0, 12)}…: ${pct}% of ${(event.total / 1e6).toFixed(1)} MB`,
+              `Downloading model data ${event.sha256.slice(0, 12)}…: ${pct}% of ${(event.total / 1e6).toFixed(1)} MB`,
             )
           } else if (event.evicted.length > 0) {
             this.#status(
-              `Browser storage was full: removed ${event.evicted.length} older model(s) to keep this one.`,
+              `Browser storage was full: removed ${event.evicted.length} older download(s) to keep this one.`,
             )
           }
         },
@@ -153,8 +153,8 @@ export class TesseraContribute extends HTMLElement {
     if (event.type === 'stats') this.#showStats(event.stats)
     else if (event.type === 'accepted') {
       void this.#rewards?.refresh()
-      const { offerId } = event.receipt.body
-      this.#status(`Running: shard ${offerId} accepted (${event.computeMs.toFixed(0)} ms on the GPU).`)
+      const { shardId } = event.receipt.body
+      this.#status(`Running: shard ${shardId} accepted (${event.computeMs.toFixed(0)} ms of compute).`)
     } else if (event.type === 'rejected') this.#status(`A shard was rejected: ${event.rejection.message}`)
     else if (event.type === 'error') this.#status(`Problem: ${event.error.message}. Retrying…`)
   }

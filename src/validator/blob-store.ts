@@ -1,12 +1,14 @@
-/** The validator's blobs: files it serves over /tessera/blob/1, addressed by their sha256. */
+/**
+ * The validator's blobs, served over /tessera/blob/1 by sha256: files (ONNX models, corpora) read
+ * from disk on demand, and bytes the validator made itself (a synthetic layer's weights) kept in
+ * memory.
+ */
 import { open, readFile } from 'node:fs/promises'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { type BlobSource, hex } from '../p2p/blob-protocol.ts'
+import type { BlobRegistry } from '../work/kind.ts'
 
-export interface FileBlobStore extends BlobSource {
-  /** Hashes the file (and checks it against `expected` when given); returns its sha256 hex. */
-  add(path: string, expected?: string): Promise<string>
-}
+export interface BlobStore extends BlobSource, BlobRegistry {}
 
 /** A file's content does not match the sha256 its configuration declares. */
 export class BlobDigestMismatchError extends Error {
@@ -14,23 +16,29 @@ export class BlobDigestMismatchError extends Error {
   override name = 'BlobDigestMismatchError'
 }
 
-export function createFileBlobStore(): FileBlobStore {
-  const files = new Map<string, { path: string; size: number }>()
+export function createBlobStore(): BlobStore {
+  const blobs = new Map<string, { size: number; path?: string; bytes?: Uint8Array }>()
   return {
-    async add(path, expected) {
+    addBytes(bytes) {
+      const digest = hex(sha256(bytes))
+      blobs.set(digest, { size: bytes.byteLength, bytes })
+      return digest
+    },
+    async addFile(path, expected) {
       const bytes = await readFile(path)
       const digest = hex(sha256(bytes))
       if (expected != null && expected.toLowerCase() !== digest) {
         throw new BlobDigestMismatchError(`${path} has sha256 ${digest}, configuration says ${expected}`)
       }
-      files.set(digest, { path, size: bytes.byteLength })
+      blobs.set(digest, { path, size: bytes.byteLength })
       return digest
     },
-    size: (key) => files.get(key)?.size,
+    size: (key) => blobs.get(key)?.size,
     async read(key, offset, length) {
-      const file = files.get(key)
-      if (file == null) throw new Error(`no blob ${key}`)
-      const handle = await open(file.path, 'r')
+      const blob = blobs.get(key)
+      if (blob == null) throw new Error(`no blob ${key}`)
+      if (blob.bytes != null) return blob.bytes.subarray(offset, offset + length)
+      const handle = await open(blob.path!, 'r')
       try {
         const out = new Uint8Array(length)
         const { bytesRead } = await handle.read(out, 0, length, offset)

@@ -8,7 +8,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api'
 import type { SubmittableExtrinsicFunction } from '@polkadot/api/types'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
-import type { Settlement } from './ledger.ts'
+import type { Settlement } from './ledger/index.ts'
 
 export interface ChainOptions {
   endpoint: string

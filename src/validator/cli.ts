@@ -5,16 +5,22 @@ import './polyfills.ts'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { canonicalAddress } from '../wallet/claim-message.ts'
 import { startHttpServer } from './http-server.ts'
 import { parseTao } from './settlement.ts'
-import { loadSubnetConfig } from './subnet-config.ts'
+import { loadSubnetConfig, type SubnetConfig } from './subnet-config.ts'
 import { createValidator, VALIDATOR_DEFAULTS } from './validator.ts'
+
+const KIND_FLAGS = VALIDATOR_KINDS.flatMap((kind) =>
+  Object.entries(kind.flags ?? {}).map(([flag, spec]) => ({ flag, kind: kind.name, ...spec })),
+)
 
 const HELP = `Usage: npm run validator -- [options]
 
-Runs a Tessera validator: offers GEMM shards on libp2p gossip, verifies results, credits a SQLite
-ledger, and serves the contributor site over HTTP.
+Runs a Tessera validator: offers work (${VALIDATOR_KINDS.map((k) => k.name).join(', ')}) on libp2p
+gossip, leases shards sized to each contributor, verifies results, credits a SQLite ledger, and
+serves the contributor site over HTTP.
 
 Options:
   --netuid <n>          subnet id (default 1)
@@ -23,20 +29,19 @@ Options:
   --http-port <port>    HTTP port, 0 for any free one (default 8787)
   --data-dir <dir>      ledger and peer key directory (default ./data)
   --site-dir <dir>      built site to serve (default ./dist)
+  --subnet <file>       subnet config: a section per work kind (see docs/SUBNET-OWNERS.md);
+                        --models is the same option under its old name
   --epoch-length <s>    epoch length in seconds (default ${VALIDATOR_DEFAULTS.epochLengthMs / 1000}, one tempo)
-  --tile <R>x<C>        output tile size of each shard (default ${VALIDATOR_DEFAULTS.tileRows}x${VALIDATOR_DEFAULTS.tileCols})
-  --in-features <k>     inner dimension K of the synthetic layer (default ${VALIDATOR_DEFAULTS.inFeatures})
-  --out-features <n>    output features of the synthetic layer (default ${VALIDATOR_DEFAULTS.outFeatures})
-  --batch-rows <m>      rows per batch of the synthetic layer (default ${VALIDATOR_DEFAULTS.batchRows})
-  --seed <n>            seed of the synthetic layer (default 1)
+  --seed <n>            seed of synthetic work (default 1)
   --lease-ttl <s>       seconds a contributor has to return a shard (default ${VALIDATOR_DEFAULTS.leaseTtlMs / 1000})
-  --models <file>       subnet config with ONNX models to offer as infer work (see docs/SUBNET-OWNERS.md)
-  --strike-limit <n>    failed verifications per epoch before a contributor forfeits it (default ${VALIDATOR_DEFAULTS.strikeLimit})
+  --shard-ms <ms>       wall time a shard should take on its contributor (default ${VALIDATOR_DEFAULTS.targetShardMs})
+  --strike-limit <n>    strikes per epoch before a contributor forfeits it (default ${VALIDATOR_DEFAULTS.strikeLimit})
   --pool <tao>          what the pool pays out per epoch, split pro rata of verified credit (default 1)
   --claim-epochs <n>    epochs after its own during which a receipt can be claimed (default ${VALIDATOR_DEFAULTS.claimEpochs})
   --hotkeys <file>      JSON {"<ss58 address>": <uid>} for the Bittensor weights export
   --chain-endpoint <url>   pay settled epochs on chain through this node's RPC (off by default)
   --payout-seed-file <file> secret URI of the paying account, needed with --chain-endpoint
+${KIND_FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.kind}: ${f.help}`).join('\n')}
   -h, --help            show this help
 `
 
@@ -52,10 +57,35 @@ function int(name: string, value: string | undefined, fallback: number, min = 0)
   return n
 }
 
+const OPTIONS = {
+  netuid: { type: 'string' },
+  listen: { type: 'string', multiple: true },
+  'http-host': { type: 'string' },
+  'http-port': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'site-dir': { type: 'string' },
+  subnet: { type: 'string' },
+  models: { type: 'string' },
+  'epoch-length': { type: 'string' },
+  seed: { type: 'string' },
+  'lease-ttl': { type: 'string' },
+  'shard-ms': { type: 'string' },
+  pool: { type: 'string' },
+  'strike-limit': { type: 'string' },
+  'claim-epochs': { type: 'string' },
+  hotkeys: { type: 'string' },
+  'chain-endpoint': { type: 'string' },
+  'payout-seed-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  ...Object.fromEntries(KIND_FLAGS.map((f) => [f.flag, { type: 'string' }])),
+} as const
+
+type Values = Record<string, string | string[] | boolean | undefined>
+
 function parse() {
-  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']
+  let values: Values
   try {
-    values = parseArgs({ options: OPTIONS, allowPositionals: false }).values
+    values = parseArgs({ options: OPTIONS, allowPositionals: false }).values as Values
   } catch (err) {
     fail((err as Error).message)
   }
@@ -63,34 +93,25 @@ function parse() {
     process.stdout.write(HELP)
     process.exit(0)
   }
-  const [tileRows, tileCols] = (
-    values.tile ?? `${VALIDATOR_DEFAULTS.tileRows}x${VALIDATOR_DEFAULTS.tileCols}`
-  )
-    .split('x')
-    .map((v) => int('tile', v, 0, 1))
-  if (tileCols == null) fail('--tile must look like 64x64')
+  const str = (name: string) => values[name] as string | undefined
   return {
-    netuid: int('netuid', values.netuid, 1),
-    listen: values.listen ?? ['/ip4/127.0.0.1/tcp/9797/ws'],
-    httpHost: values['http-host'] ?? '127.0.0.1',
-    httpPort: int('http-port', values['http-port'], 8787),
-    dataDir: resolve(values['data-dir'] ?? 'data'),
-    siteDir: resolve(values['site-dir'] ?? 'dist'),
-    epochLengthMs:
-      int('epoch-length', values['epoch-length'], VALIDATOR_DEFAULTS.epochLengthMs / 1000, 1) * 1000,
-    tileRows,
-    tileCols,
-    inFeatures: int('in-features', values['in-features'], VALIDATOR_DEFAULTS.inFeatures, 1),
-    outFeatures: int('out-features', values['out-features'], VALIDATOR_DEFAULTS.outFeatures, 1),
-    batchRows: int('batch-rows', values['batch-rows'], VALIDATOR_DEFAULTS.batchRows, 1),
-    seed: int('seed', values.seed, 1),
-    leaseTtlMs: int('lease-ttl', values['lease-ttl'], VALIDATOR_DEFAULTS.leaseTtlMs / 1000, 1) * 1000,
-    claimEpochs: int('claim-epochs', values['claim-epochs'], VALIDATOR_DEFAULTS.claimEpochs),
-    poolRao: tao(values.pool ?? '1'),
-    strikeLimit: int('strike-limit', values['strike-limit'], VALIDATOR_DEFAULTS.strikeLimit, 1),
-    hotkeys: values.hotkeys == null ? undefined : readHotkeys(values.hotkeys),
-    chain: chain(values['chain-endpoint'], values['payout-seed-file']),
-    modelsFile: values.models,
+    netuid: int('netuid', str('netuid'), 1),
+    listen: (values.listen as string[] | undefined) ?? ['/ip4/127.0.0.1/tcp/9797/ws'],
+    httpHost: str('http-host') ?? '127.0.0.1',
+    httpPort: int('http-port', str('http-port'), 8787),
+    dataDir: resolve(str('data-dir') ?? 'data'),
+    siteDir: resolve(str('site-dir') ?? 'dist'),
+    epochLengthMs: int('epoch-length', str('epoch-length'), VALIDATOR_DEFAULTS.epochLengthMs / 1000, 1) * 1000,
+    seed: int('seed', str('seed'), 1),
+    leaseTtlMs: int('lease-ttl', str('lease-ttl'), VALIDATOR_DEFAULTS.leaseTtlMs / 1000, 1) * 1000,
+    targetShardMs: int('shard-ms', str('shard-ms'), VALIDATOR_DEFAULTS.targetShardMs, 1),
+    claimEpochs: int('claim-epochs', str('claim-epochs'), VALIDATOR_DEFAULTS.claimEpochs),
+    poolRao: tao(str('pool') ?? '1'),
+    strikeLimit: int('strike-limit', str('strike-limit'), VALIDATOR_DEFAULTS.strikeLimit, 1),
+    hotkeys: str('hotkeys') == null ? undefined : readHotkeys(str('hotkeys')!),
+    chain: chain(str('chain-endpoint'), str('payout-seed-file')),
+    subnetFile: str('subnet') ?? str('models'),
+    kindFlags: KIND_FLAGS.flatMap((f) => (str(f.flag) == null ? [] : [{ ...f, value: str(f.flag)! }])),
   }
 }
 
@@ -126,51 +147,26 @@ function chain(endpoint: string | undefined, seedFile: string | undefined) {
   return { endpoint, seed: readFileSync(seedFile, 'utf8').trim() }
 }
 
-const OPTIONS = {
-  netuid: { type: 'string' },
-  listen: { type: 'string', multiple: true },
-  'http-host': { type: 'string' },
-  'http-port': { type: 'string' },
-  'data-dir': { type: 'string' },
-  'site-dir': { type: 'string' },
-  'epoch-length': { type: 'string' },
-  tile: { type: 'string' },
-  'in-features': { type: 'string' },
-  'out-features': { type: 'string' },
-  'batch-rows': { type: 'string' },
-  seed: { type: 'string' },
-  'lease-ttl': { type: 'string' },
-  pool: { type: 'string' },
-  'strike-limit': { type: 'string' },
-  models: { type: 'string' },
-  'claim-epochs': { type: 'string' },
-  hotkeys: { type: 'string' },
-  'chain-endpoint': { type: 'string' },
-  'payout-seed-file': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const
+/** The subnet file's sections with the kinds' CLI flags laid over them. */
+async function subnetConfig(config: ReturnType<typeof parse>): Promise<SubnetConfig> {
+  const kinds = VALIDATOR_KINDS.map((k) => k.name)
+  const subnet = config.subnetFile == null ? { kinds: {}, dir: process.cwd() } : await loadSubnetConfig(config.subnetFile, kinds)
+  for (const f of config.kindFlags) {
+    const section = subnet.kinds[f.kind]
+    if (section === false) fail(`--${f.flag}: the subnet config turns ${f.kind} off`)
+    subnet.kinds[f.kind] = { ...(section as object | undefined), [f.key]: f.value }
+  }
+  return subnet
+}
 
 async function main(): Promise<void> {
   const config = parse()
-  const subnet = config.modelsFile == null ? undefined : await loadSubnetConfig(config.modelsFile)
-  const validator = await createValidator({ ...config, subnet })
+  const validator = await createValidator({ ...config, subnet: await subnetConfig(config) })
   const http = await startHttpServer({
     host: config.httpHost,
     port: config.httpPort,
     siteDir: config.siteDir,
-    api: {
-      bootstrap: () => ({
-        netuid: config.netuid,
-        peerId: validator.peerId.toString(),
-        multiaddrs: validator.multiaddrs(),
-        epoch: validator.epochs.current(),
-        claimEpochs: config.claimEpochs,
-      }),
-      status: () => validator.status(),
-      claims: (address) => validator.claimsFor(address),
-      contributors: (peer) =>
-        /^[1-9A-HJ-NP-Za-km-z]{32,128}$/.test(peer) ? validator.ledger.contributor(peer) : undefined,
-    },
+    api: validator.api,
   })
   process.stdout.write(
     [

@@ -3,7 +3,7 @@
  * epoch numbers in receipts stay meaningful across restarts. The default length is one Bittensor
  * tempo: 360 blocks x 12 s = 72 min.
  */
-import type { Ledger } from './ledger.ts'
+import type { MetaStore } from './ledger/index.ts'
 
 export const TEMPO_MS = 360 * 12_000
 
@@ -14,17 +14,13 @@ export interface EpochClock {
   startOf(epoch: number): number
 }
 
-export function createEpochClock(
-  ledger: Pick<Ledger, 'getMeta' | 'setMeta'>,
-  lengthMs = TEMPO_MS,
-  now = Date.now,
-): EpochClock {
+export async function createEpochClock(meta: MetaStore, lengthMs = TEMPO_MS, now = Date.now): Promise<EpochClock> {
   if (!Number.isInteger(lengthMs) || lengthMs < 1000)
     throw new RangeError('epoch length must be at least 1 s')
-  let genesis = Number(ledger.getMeta('genesis'))
+  let genesis = Number(await meta.get('genesis'))
   if (!Number.isSafeInteger(genesis) || genesis <= 0) {
     genesis = now()
-    ledger.setMeta('genesis', String(genesis))
+    await meta.set('genesis', String(genesis))
   }
   return {
     lengthMs,

@@ -8,6 +8,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 
+/** Longest request target served: the site's paths and API routes are far shorter. */
+const MAX_URL_LENGTH = 2048
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -33,7 +36,7 @@ export interface HttpServerOptions {
    * (`/api/claims/5Grw…` calls `claims('5Grw…')`). Answered as JSON, readable from any origin so
    * embedded widgets can use them; `undefined` answers 404.
    */
-  api: Record<string, (rest: string) => unknown>
+  api: Record<string, (rest: string) => unknown | Promise<unknown>>
 }
 
 export interface HttpServer {
@@ -44,8 +47,8 @@ export interface HttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const root = resolve(options.siteDir)
 
-  async function serveFile(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
-    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '')
+  async function serveFile(req: IncomingMessage, res: ServerResponse, pathname: string, decoded: string): Promise<void> {
+    const relative = normalize(decoded).replace(/^([/\\])+/, '')
     const file = join(root, relative === '' ? 'index.html' : relative)
     if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'text/plain', 'forbidden')
     let info: Awaited<ReturnType<typeof stat>>
@@ -62,7 +65,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       }
       return send(res, 404, 'text/plain', 'not found')
     }
-    if (info.isDirectory()) return serveFile(req, res, `${pathname.replace(/\/$/, '')}/index.html`)
+    if (info.isDirectory()) {
+      const index = `${decoded.replace(/\/$/, '')}/index.html`
+      return serveFile(req, res, index, index)
+    }
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
@@ -71,30 +77,47 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       ...SITE_HEADERS,
     })
     if (req.method === 'HEAD') return void res.end()
-    createReadStream(file).pipe(res)
+    // A file removed between stat and read (a rebuild) must not end the process.
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res)
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed')
+    const target = req.url ?? '/'
+    if (target.length > MAX_URL_LENGTH) return send(res, 414, 'text/plain', 'URL too long')
+    let pathname: string
+    let decoded: string
+    try {
+      pathname = new URL(target, 'http://localhost').pathname
+      decoded = decodeURIComponent(pathname)
+    } catch {
+      return send(res, 400, 'text/plain', 'bad request: not a valid URL path')
+    }
+    if (pathname.startsWith('/api/')) return serveApi(res, decoded.slice('/api/'.length))
+    return serveFile(req, res, pathname, decoded)
+  }
+
+  async function serveApi(res: ServerResponse, path: string): Promise<void> {
+    const [name, ...rest] = path.split('/')
+    const route = Object.hasOwn(options.api, name) ? options.api[name] : undefined
+    const notFound = () => send(res, 404, 'application/json', JSON.stringify({ error: 'no such endpoint' }))
+    if (route == null) return notFound()
+    const body = await route(rest.join('/'))
+    if (body === undefined) return notFound()
+    return send(res, 200, 'application/json', JSON.stringify(body), { 'access-control-allow-origin': '*' })
   }
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    if (req.method !== 'GET' && req.method !== 'HEAD')
-      return send(res, 405, 'text/plain', 'method not allowed')
-    if (url.pathname.startsWith('/api/')) {
-      const [name, ...rest] = url.pathname.slice('/api/'.length).split('/')
-      const route = Object.hasOwn(options.api, name) ? options.api[name] : undefined
-      const notFound = () => send(res, 404, 'application/json', JSON.stringify({ error: 'no such endpoint' }))
-      if (route == null) return notFound()
-      try {
-        const body = route(decodeURIComponent(rest.join('/')))
-        if (body === undefined) return notFound()
-        return send(res, 200, 'application/json', JSON.stringify(body), {
-          'access-control-allow-origin': '*',
-        })
-      } catch (err) {
-        return send(res, 500, 'application/json', JSON.stringify({ error: (err as Error).message }))
-      }
-    }
-    serveFile(req, res, url.pathname).catch((err) => send(res, 500, 'text/plain', String(err)))
+    handle(req, res).catch((err) => {
+      if (res.headersSent) return void res.destroy()
+      send(res, 500, 'application/json', JSON.stringify({ error: (err as Error).message }))
+    })
   })
+  // Slow or idle clients do not hold sockets for ever.
+  server.headersTimeout = 10_000
+  server.requestTimeout = 30_000
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject)

@@ -1,107 +1,135 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { NamedTensor } from '../protocol/types.ts'
-import { loadSubnetConfig } from './subnet-config.ts'
-import { createHarness, nodeInferRunner } from './test-support.ts'
+import type { NamedTensor } from '../work/kind.ts'
+import { acceptedBodies, createHarness, REPO_ROOT } from './test-support.ts'
 
 const harness = createHarness()
 afterEach(() => harness.cleanup())
 
-/** The example subnet config (the generated MLP and Silero VAD), every result recomputed. */
-async function subnet() {
-  const config = await loadSubnetConfig(join(import.meta.dirname, '..', '..', 'subnet.example.json'))
-  return { ...config, sampleRate: 1 }
+/** The example subnet config's infer section (the generated MLP and Silero VAD), every result recomputed. */
+function inferSection(overrides: Record<string, unknown> = {}) {
+  const example = JSON.parse(readFileSync(join(REPO_ROOT, 'subnet.example.json'), 'utf8'))
+  return { ...example.kinds.infer, sampleRate: 1, ...overrides }
 }
+
+const MLP = '1bc90f27'
+const SILERO = '2623a295'
 
 describe('infer work over libp2p', () => {
   it('an honest contributor downloads both models once and earns receipts for both, verified by recompute', async () => {
-    const validator = await harness.startValidator({ subnet: await subnet() })
+    const validator = await harness.startValidator({ sections: { infer: inferSection() } })
     const node = await harness.contributorNode(validator)
-    const runner = nodeInferRunner(node)
-    const { events } = await harness.contribute(node, { type: 'accepted', count: 12 }, { infer: runner })
-    const kinds = events.flatMap((e) => (e.type === 'accepted' ? [e.receipt.body.kind] : []))
-    expect(kinds).toContain('infer')
-    expect(kinds).toContain('gemm')
+    const { events } = await harness.contribute(node, (events) => {
+      const offers = new Set(acceptedBodies(events).map((b) => b.offerId))
+      return offers.has(`infer.${MLP}`) && offers.has(`infer.${SILERO}`) && offers.has('gemm')
+    })
     expect(events.some((e) => e.type === 'rejected')).toBe(false)
-    expect(runner.downloads).toBe(2)
-    const infers = events.flatMap((e) =>
-      e.type === 'accepted' && e.receipt.body.kind === 'infer' ? [e.receipt.body] : [],
-    )
-    expect(new Set(infers.map((r) => r.flops))).toEqual(new Set([737_280, 2_000_000]))
+    // Each model went over the wire once, whatever the number of shards.
+    const status = await validator.status()
+    const models = ['models/mlp-16x64x64x10.onnx', 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx']
+    const modelBytes = models.reduce((s, p) => s + readFileSync(join(REPO_ROOT, p)).byteLength, 0)
+    const weightsBytes = 64 * 128 * 4
+    expect(status.blobBytesServed).toBe(modelBytes + weightsBytes)
+    // A shard holds one or more batches; its declared cost is the model's cost per batch times that.
+    for (const body of acceptedBodies(events).filter((b) => b.kind === 'infer')) {
+      const perBatch = body.offerId === `infer.${MLP}` ? 737_280 : 2_000_000
+      expect(body.flops % perBatch).toBe(0)
+    }
   })
 
   it('a contributor that perturbs model outputs is rejected and never credited for them', async () => {
-    const validator = await harness.startValidator({ subnet: await subnet(), strikeLimit: 2 })
+    const validator = await harness.startValidator({
+      sections: { infer: inferSection(), gemm: false },
+      strikeLimit: 2,
+    })
     const node = await harness.contributorNode(validator)
     const tamper = (outputs: NamedTensor[]) =>
       outputs.map((t) => ({ ...t, data: (t.data as Float32Array).map((v) => v * 1.05 + 0.01) }))
-    const { events } = await harness.contribute(
-      node,
-      { type: 'rejected', count: 2 },
-      { infer: nodeInferRunner(node, tamper) },
-    )
+    const { events } = await harness.contribute(node, { type: 'rejected', count: 2 }, { tamper })
     const rejections = events.flatMap((e) => (e.type === 'rejected' ? [e.rejection] : []))
     expect(rejections.every((r) => r.reason === 'verification-failed' || r.reason === 'banned')).toBe(true)
-    const infers = events.filter((e) => e.type === 'accepted' && e.receipt.body.kind === 'infer')
-    expect(infers).toHaveLength(0)
+    expect(acceptedBodies(events)).toHaveLength(0)
   })
 
-  it('refuses a subnet config whose model file does not match its sha256', async () => {
-    const config = await subnet()
-    config.models[0].sha256 = '0'.repeat(64)
-    await expect(harness.startValidator({ subnet: config })).rejects.toMatchObject({
+  it('refuses to start with a model file that does not match its sha256, and closes what it opened', async () => {
+    const section = inferSection()
+    section.models = [{ ...section.models[0], sha256: '0'.repeat(64) }]
+    await expect(harness.startValidator({ sections: { infer: section } })).rejects.toMatchObject({
       name: 'BlobDigestMismatchError',
     })
   })
 })
 
+describe('every infer result is checked for its form, sampled or not', () => {
+  it('made-up outputs of the wrong shape, and NaN outputs, are rejected as strikes without sampling', async () => {
+    const validator = await harness.startValidator({
+      sections: { infer: inferSection({ sampleRate: 0, canaryRate: 0 }), gemm: false },
+      strikeLimit: 3,
+    })
+    const node = await harness.contributorNode(validator)
+    // The first result of each model is always recomputed: that is how the validator learns its outputs.
+    const honest = await harness.contributorNode(validator)
+    await harness.contribute(honest, (events) => {
+      const offers = new Set(acceptedBodies(events).map((b) => b.offerId))
+      return offers.has(`infer.${MLP}`) && offers.has(`infer.${SILERO}`)
+    })
+    let calls = 0
+    const madeUp = (outputs: NamedTensor[]) =>
+      outputs.map((t) => {
+        calls++
+        return calls % 2 === 0
+          ? { ...t, shape: [1], data: Float32Array.of(0.5) }
+          : { ...t, data: (t.data as Float32Array).map(() => Number.NaN) }
+      })
+    const liar = await harness.contributorNode(validator)
+    const { events } = await harness.contribute(liar, { type: 'refused', count: 1 }, { tamper: madeUp })
+    const reasons = new Set(events.flatMap((e) => (e.type === 'rejected' ? [e.rejection.reason] : [])))
+    expect(acceptedBodies(events)).toHaveLength(0)
+    expect([...reasons].every((r) => ['wrong-shape', 'non-finite', 'banned'].includes(r))).toBe(true)
+    expect(events.some((e) => e.type === 'refused' && e.reason === 'banned')).toBe(true)
+  })
+})
+
 describe('redundant infer work', () => {
   it('gives copies of a batch to distinct contributors and verifies them by agreement', async () => {
-    const config = { ...(await subnet()), sampleRate: 0, canaryRate: 0, redundancy: 2 }
-    const validator = await harness.startValidator({ subnet: config })
+    const validator = await harness.startValidator({
+      sections: { infer: inferSection({ sampleRate: 0, canaryRate: 0, redundancy: 2 }), gemm: false },
+    })
     const [a, b] = [await harness.contributorNode(validator), await harness.contributorNode(validator)]
-    const [runA, runB] = [
-      harness.contribute(a, { type: 'accepted', count: 12 }, { infer: nodeInferRunner(a) }),
-      harness.contribute(b, { type: 'accepted', count: 12 }, { infer: nodeInferRunner(b) }),
-    ]
-    const [ea, eb] = await Promise.all([runA, runB])
-    const offers = (events: typeof ea.events) =>
-      events.flatMap((e) =>
-        e.type === 'accepted' && e.receipt.body.kind === 'infer' ? [e.receipt.body.offerId] : [],
-      )
-    const groupOf = (offerId: string) => offerId.replace(/\.r\d$/, '')
-    const groupsA = new Set(offers(ea.events).map(groupOf))
+    const [ea, eb] = await Promise.all([
+      harness.contribute(a, { type: 'accepted', count: 12 }),
+      harness.contribute(b, { type: 'accepted', count: 12 }),
+    ])
+    const shards = (events: typeof ea.events) => acceptedBodies(events).map((body) => body.shardId)
+    const groupOf = (shardId: string) => shardId.replace(/\.r\d$/, '')
+    const groupsA = new Set(shards(ea.events).map(groupOf))
     // No contributor ever got two copies of one batch.
-    expect(offers(ea.events).length).toBe(groupsA.size)
+    expect(shards(ea.events).length).toBe(groupsA.size)
     // Batches both computed: the second copy was verified by agreeing with the first (full credit).
-    const both = offers(eb.events).filter((o) => groupsA.has(groupOf(o)))
-    expect(both.length).toBeGreaterThan(0)
-    const credits = [...ea.events, ...eb.events].flatMap((e) =>
-      e.type === 'accepted' && e.receipt.body.kind === 'infer'
-        ? [e.receipt.body.credit / (e.receipt.body.flops / 1e9)]
-        : [],
-    )
-    expect(credits.some((q) => Math.abs(q - 1) < 1e-9)).toBe(true)
+    expect(shards(eb.events).filter((s) => groupsA.has(groupOf(s))).length).toBeGreaterThan(0)
+    const qualities = acceptedBodies([...ea.events, ...eb.events]).map((body) => body.credit / (body.flops / 1e9))
+    expect(qualities.some((q) => Math.abs(q - 1) < 1e-9)).toBe(true)
   })
 
   it('settles a disagreement by recomputation: the wrong copy is rejected or struck', async () => {
-    const config = { ...(await subnet()), sampleRate: 0, canaryRate: 0, redundancy: 2 }
-    const validator = await harness.startValidator({ subnet: config })
-    const [honest, liar] = [
-      await harness.contributorNode(validator),
-      await harness.contributorNode(validator),
-    ]
+    const validator = await harness.startValidator({
+      sections: { infer: inferSection({ sampleRate: 0, canaryRate: 0, redundancy: 2 }), gemm: false },
+    })
+    const [honest, liar] = [await harness.contributorNode(validator), await harness.contributorNode(validator)]
     const tamper = (outputs: NamedTensor[]) =>
       outputs.map((t) => ({ ...t, data: (t.data as Float32Array).map((v) => v + 1) }))
-    // Until the liar has been caught: rejected outright when recomputed, or struck later when outvoted.
-    const caught = () => validator.ledger.contributor(liar.peerId.toString()).rejected >= 1
+    let caught = false
+    const check = async () => {
+      caught = (await validator.ledger.receipts.contributor(liar.peerId.toString())).rejected >= 1
+    }
+    const poll = setInterval(() => void check(), 50)
     await Promise.all([
-      harness.contribute(honest, caught, { infer: nodeInferRunner(honest) }),
-      harness.contribute(liar, caught, { infer: nodeInferRunner(liar, tamper) }),
+      harness.contribute(honest, () => caught),
+      harness.contribute(liar, () => caught, { tamper }),
     ])
-    const liarTotals = validator.ledger.contributor(liar.peerId.toString())
-    const honestTotals = validator.ledger.contributor(honest.peerId.toString())
-    expect(liarTotals.rejected).toBeGreaterThanOrEqual(1)
-    expect(honestTotals.rejected).toBe(0)
+    clearInterval(poll)
+    expect((await validator.ledger.receipts.contributor(liar.peerId.toString())).rejected).toBeGreaterThanOrEqual(1)
+    expect((await validator.ledger.receipts.contributor(honest.peerId.toString())).rejected).toBe(0)
   })
 })

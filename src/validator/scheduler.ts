@@ -1,171 +1,298 @@
 /**
- * Which work is on offer and who holds a lease on which. Items come from the work sources in turn;
- * state is in memory: a restart drops open leases, and their items are offered again (sources keep
- * their cursors in the ledger and the ledger remembers what was completed, so nothing is credited
- * twice and nothing is skipped).
+ * Who holds a lease on which shard. Offers are per kind (or per model); a lease request names an
+ * offer and the contributor's measured throughput, and the scheduler cuts a shard from that offer's
+ * source sized to take about `targetShardMs` on that contributor, or hands out a shard whose earlier
+ * lease expired or whose result was rejected. Every shard cut is recorded in the ledger with its
+ * lease and its source's cursor before the grant goes out, so a restart (restore()) brings back every
+ * shard not yet credited: nothing is skipped and nothing is credited twice.
+ *
+ * A contributor's outstanding work is capped in FLOPs by an allowance that starts small and grows
+ * with the work it has had verified, and in bytes: identities are free, verified work is not.
  */
 import type { LeaseRequest, LeaseResponse, RejectionReason, WorkOffer } from '../protocol/types.ts'
+import type { Shard, ValidatorKind, WorkSource } from '../work/kind.ts'
+import type { KindRegistry } from '../work/registry.ts'
 import type { EpochClock } from './epochs.ts'
-import type { Ledger } from './ledger.ts'
-import type { WorkItem, WorkSource } from './sources/source.ts'
+import type { OpenShardRow, ShardStore } from './ledger/index.ts'
 
 export interface SchedulerOptions {
   netuid: number
   validator: string
-  sources: WorkSource[]
-  ledger: Pick<Ledger, 'isOfferCompleted'>
+  kinds: KindRegistry<ValidatorKind>
+  /** Sources by kind name. */
+  sources: Map<string, WorkSource>
+  shards: ShardStore
   epochs: EpochClock
-  /** Items kept on offer at once. */
-  openOffers?: number
-  /** How long a contributor has to hand in a result before the item is offered again. */
+  /** FLOPs of verified work a contributor has earned receipts for (its allowance grows with it). */
+  verifiedFlops: (peer: string) => Promise<number>
+  /** How long a contributor has to hand in a result before the shard is offered again. */
   leaseTtlMs?: number
   /** How long a gossiped offer stays valid; it is re-published well before then. */
   offerTtlMs?: number
-  /** Leases one contributor may hold at once. */
-  maxLeasesPerPeer?: number
+  /** Wall time one shard should take on the contributor that asks. */
+  targetShardMs?: number
+  /** Throughput assumed for a contributor that reports none (FLOP/s). */
+  initialFlopsPerSecond?: number
+  /** FLOPs a new identity may hold in leases; verified work adds to it, up to maxAllowanceFlops. */
+  baseAllowanceFlops?: number
+  maxAllowanceFlops?: number
+  /** Encoded grant bytes one contributor may hold. */
+  maxPeerBytes?: number
+  /** Encoded grant bytes all open leases may hold: bounds the validator's memory. */
+  maxTotalBytes?: number
   now?: () => number
 }
 
 export interface Lease {
   leaseId: string
-  offerId: string
+  shardId: string
   peer: string
+  flops: number
+  bytes: number
   grantedAt: number
   expiresAt: number
 }
 
-interface OpenItem {
-  item: WorkItem
+export type LeaseLookup =
+  | { ok: true; lease: Lease; shard: Shard; kind: ValidatorKind; source: WorkSource; late: boolean }
+  | { ok: false; reason: RejectionReason; message: string }
+
+export interface SchedulerStats {
+  /** Shards cut and not credited yet. */
+  open: number
+  leased: number
+  queued: number
+  outstandingFlops: number
+  outstandingBytes: number
+}
+
+export interface Scheduler {
+  /** The offers to gossip, with fresh expiry times. */
+  offers(): WorkOffer[]
+  lease(peer: string, request: LeaseRequest): Promise<LeaseResponse>
+  /** Finds the lease a result is for; late results (lease expired, shard not yet done) are allowed. */
+  lookup(leaseId: string, peer: string): LeaseLookup
+  /** The shard's result was credited: it leaves for good, with every lease on it. */
+  complete(leaseId: string): void
+  /** The shard's result was rejected: offer it again. */
+  release(leaseId: string): Promise<void>
+  /** Brings back the shards of the ledger that were cut and not credited (at startup). */
+  restore(): Promise<number>
+  stats(): SchedulerStats
+}
+
+interface OpenShard {
+  shard: Shard
+  kind: string
   leaseId?: string
 }
 
-export type ClaimOutcome =
-  | { ok: true; lease: Lease; item: WorkItem; late: boolean }
-  | { ok: false; reason: RejectionReason; message: string }
-
-export interface Scheduler {
-  /** Open offers nobody holds a lease on, with fresh expiry times, for gossip. */
-  offers(): WorkOffer[]
-  lease(peer: string, request: LeaseRequest): LeaseResponse
-  /** Looks up the lease a result is for; late results (lease expired, item not yet done) are allowed. */
-  claim(leaseId: string, peer: string): ClaimOutcome
-  /** The item's result was accepted: it leaves the offer pool for good. */
-  complete(leaseId: string): void
-  /** The item's result was rejected: offer it again. */
-  release(leaseId: string): void
-  /** Expires leases past their time, putting their items back on offer. */
-  sweep(): void
-  stats(): { open: number; leased: number }
+function rowOf(o: OpenShard, cutAt: number, lease: OpenShardRow['lease']): OpenShardRow {
+  return { shardId: o.shard.shardId, offerId: o.shard.offerId, kind: o.kind, cutAt, lease }
 }
 
-export function createScheduler(options: SchedulerOptions): Scheduler {
-  const { netuid, validator, sources, ledger, epochs } = options
-  if (sources.length === 0) throw new RangeError('a scheduler needs at least one work source')
-  const openOffers = options.openOffers ?? 32
-  const leaseTtlMs = options.leaseTtlMs ?? 60_000
-  const offerTtlMs = options.offerTtlMs ?? 30_000
-  const maxLeasesPerPeer = options.maxLeasesPerPeer ?? 4
+export const SCHEDULER_DEFAULTS = {
+  leaseTtlMs: 60_000,
+  offerTtlMs: 30_000,
+  targetShardMs: 1000,
+  initialFlopsPerSecond: 1e9,
+  baseAllowanceFlops: 8e9,
+  maxAllowanceFlops: 1e13,
+  maxPeerBytes: 256 * 1024 * 1024,
+  maxTotalBytes: 2 * 1024 * 1024 * 1024,
+}
+
+export function createScheduler(init: SchedulerOptions): Scheduler {
+  const options = { ...SCHEDULER_DEFAULTS, ...init }
+  const { netuid, validator, kinds, sources, shards: store, epochs } = options
   const now = options.now ?? Date.now
 
-  const items = new Map<string, OpenItem>()
-  /** Contributors that held a replica of each group: a batch's copies go to distinct peers. */
-  const groupPeers = new Map<string, Set<string>>()
+  const open = new Map<string, OpenShard>()
   const leases = new Map<string, Lease>()
   /** Expired leases kept for one more TTL so a slightly late result still counts (at lower quality). */
   const expired = new Map<string, Lease>()
-  let turn = 0
+  /** Shards waiting for a new lease, by offer, oldest first. */
+  const queues = new Map<string, string[]>()
+  /** Contributors that held a copy of each group: copies go to distinct peers. */
+  const groupPeers = new Map<string, Set<string>>()
+  const outstanding = new Map<string, { flops: number; bytes: number }>()
+  const totals = { flops: 0, bytes: 0 }
 
-  function fill(): void {
-    // Bounded: a source whose items were all completed already must not spin forever.
-    for (let tries = 0; items.size < openOffers && tries < openOffers * 8; tries++) {
-      const item = sources[turn++ % sources.length].next()
-      if (!items.has(item.offerId) && !ledger.isOfferCompleted(item.offerId))
-        items.set(item.offerId, { item })
+  const offerIndex = () => {
+    const index = new Map<string, { kind: ValidatorKind; source: WorkSource; spec: ReturnType<WorkSource['offers']>[number] }>()
+    for (const [name, source] of sources) {
+      for (const spec of source.offers()) index.set(spec.offerId, { kind: kinds.get(name), source, spec })
     }
+    return index
+  }
+  let index = offerIndex()
+
+  const account = (peer: string, flops: number, bytes: number) => {
+    const o = outstanding.get(peer) ?? { flops: 0, bytes: 0 }
+    o.flops += flops
+    o.bytes += bytes
+    totals.flops += flops
+    totals.bytes += bytes
+    if (o.flops <= 0 && o.bytes <= 0) outstanding.delete(peer)
+    else outstanding.set(peer, o)
   }
 
-  function offerOf({ item }: OpenItem, at: number): WorkOffer {
-    return {
-      netuid,
-      validator,
-      offerId: item.offerId,
-      kind: item.kind,
-      m: item.m,
-      n: item.n,
-      k: item.k,
-      flops: item.flops,
-      expiresAt: at + offerTtlMs,
-      epoch: epochs.current(at),
-      ...(item.model != null ? { model: item.model } : {}),
-    }
+  const enqueue = (offerId: string, shardId: string, front = false) => {
+    const q = queues.get(offerId) ?? []
+    if (front) q.unshift(shardId)
+    else q.push(shardId)
+    queues.set(offerId, q)
   }
 
-  function leasesOf(peer: string): number {
-    let count = 0
-    for (const lease of leases.values()) if (lease.peer === peer) count++
-    return count
+  const dropLease = (lease: Lease) => {
+    if (leases.delete(lease.leaseId)) account(lease.peer, -lease.flops, -lease.bytes)
   }
 
   function sweep(): void {
     const at = now()
     for (const [leaseId, lease] of expired) {
-      if (lease.expiresAt + leaseTtlMs <= at) expired.delete(leaseId)
+      if (lease.expiresAt + options.leaseTtlMs <= at) expired.delete(leaseId)
     }
-    for (const [leaseId, lease] of leases) {
+    for (const lease of leases.values()) {
       if (lease.expiresAt > at) continue
-      leases.delete(leaseId)
-      expired.set(leaseId, lease)
-      const open = items.get(lease.offerId)
-      if (open?.leaseId === leaseId) open.leaseId = undefined
+      dropLease(lease)
+      expired.set(lease.leaseId, lease)
+      const shard = open.get(lease.shardId)
+      if (shard?.leaseId === lease.leaseId) {
+        shard.leaseId = undefined
+        enqueue(shard.shard.offerId, lease.shardId)
+      }
     }
   }
+
+  /** A queued shard this peer may take, removed from the queue. */
+  function fromQueue(offerId: string, peer: string, room: number): OpenShard | undefined {
+    const q = queues.get(offerId)
+    if (q == null) return undefined
+    for (let i = 0; i < q.length; i++) {
+      const o = open.get(q[i])
+      if (o == null || o.leaseId != null) {
+        q.splice(i--, 1)
+        continue
+      }
+      if (o.shard.flops > room) continue
+      if (o.shard.group != null && groupPeers.get(o.shard.group)?.has(peer)) continue
+      q.splice(i, 1)
+      return o
+    }
+    return undefined
+  }
+
+  const refuse = (
+    offerId: string,
+    reason: Extract<LeaseResponse, { type: 'refusal' }>['reason'],
+    message: string,
+    retryAfterMs = 0,
+  ): LeaseResponse => ({ type: 'refusal', offerId, reason, message, retryAfterMs })
 
   return {
     offers() {
       sweep()
-      fill()
+      index = offerIndex()
       const at = now()
-      return [...items.values()].filter((t) => t.leaseId == null).map((t) => offerOf(t, at))
+      return [...index.values()].map(({ kind, spec }) => ({
+        netuid,
+        validator,
+        offerId: spec.offerId,
+        kind: kind.name,
+        kindVersion: kind.version,
+        minFlops: spec.minFlops,
+        maxFlops: spec.maxFlops,
+        expiresAt: at + options.offerTtlMs,
+        epoch: epochs.current(at),
+        blobs: spec.blobs,
+      }))
     },
 
-    lease(peer, request) {
-      sweep()
-      const refuse = (reason: 'unknown-offer' | 'already-leased' | 'too-many-leases', message: string) =>
-        ({ type: 'refusal', offerId: request.offerId, reason, message }) as const
-      const open = items.get(request.offerId)
-      if (open == null) return refuse('unknown-offer', 'this offer is no longer open')
-      if (open.leaseId != null) return refuse('already-leased', 'another contributor holds this offer')
-      const group = open.item.group
-      if (group != null && groupPeers.get(group)?.has(peer)) {
+    async lease(peer, request) {
+      const entry = index.get(request.offerId) ?? offerIndex().get(request.offerId)
+      if (entry == null) return refuse(request.offerId, 'unknown-offer', 'this validator has no such offer')
+      if (entry.kind.name !== request.kind || entry.kind.version !== request.kindVersion) {
         return refuse(
-          'already-leased',
-          'you already hold a copy of this batch; its other copies go to other contributors',
+          request.offerId,
+          'unknown-kind',
+          `offer ${request.offerId} is ${entry.kind.name} version ${entry.kind.version}`,
         )
       }
-      if (leasesOf(peer) >= maxLeasesPerPeer) {
-        return refuse('too-many-leases', `hand in a result first: at most ${maxLeasesPerPeer} leases at once`)
+      const verified = await options.verifiedFlops(peer)
+      sweep()
+      const allowance = Math.min(options.maxAllowanceFlops, options.baseAllowanceFlops + verified)
+      const held = outstanding.get(peer) ?? { flops: 0, bytes: 0 }
+      const room = allowance - held.flops
+      if (room < entry.spec.minFlops) {
+        return refuse(
+          request.offerId,
+          'over-allowance',
+          `hand in results first: ${(held.flops / 1e9).toFixed(1)} of your ${(allowance / 1e9).toFixed(1)} GFLOP allowance are leased`,
+          1000,
+        )
       }
+      if (held.bytes >= options.maxPeerBytes || totals.bytes >= options.maxTotalBytes) {
+        return refuse(request.offerId, 'busy', 'too much work is out right now; try again shortly', 1000)
+      }
+      const fps = request.flopsPerSecond > 0 ? request.flopsPerSecond : options.initialFlopsPerSecond
+      const target = Math.max(
+        entry.spec.minFlops,
+        Math.min(entry.spec.maxFlops, room, (fps * options.targetShardMs) / 1000),
+      )
+
+      let taken = fromQueue(request.offerId, peer, room)
+      let fresh = false
+      for (let tries = 0; taken == null && tries < 4; tries++) {
+        const shard = entry.source.next(request.offerId, target)
+        if (shard == null) break
+        const o: OpenShard = { shard, kind: entry.kind.name }
+        open.set(shard.shardId, o)
+        fresh = true
+        if (shard.group != null && groupPeers.get(shard.group)?.has(peer)) {
+          // A copy of a batch this peer already computed goes to someone else.
+          await store.cut(rowOf(o, now(), null), shard.cursor)
+          enqueue(request.offerId, shard.shardId, true)
+          fresh = false
+          continue
+        }
+        taken = o
+      }
+      if (taken == null) return refuse(request.offerId, 'busy', 'no work on this offer right now', 5000)
+
       const at = now()
+      const payload = entry.kind.grant.encode(taken.shard.grant)
       const lease: Lease = {
         leaseId: crypto.randomUUID(),
-        offerId: open.item.offerId,
+        shardId: taken.shard.shardId,
         peer,
+        flops: taken.shard.flops,
+        bytes: payload.byteLength,
         grantedAt: at,
-        expiresAt: at + leaseTtlMs,
+        expiresAt: at + options.leaseTtlMs,
       }
+      taken.leaseId = lease.leaseId
       leases.set(lease.leaseId, lease)
-      open.leaseId = lease.leaseId
+      account(peer, lease.flops, lease.bytes)
+      const group = taken.shard.group
       if (group != null) groupPeers.set(group, (groupPeers.get(group) ?? new Set()).add(peer))
+      const leaseRow = { leaseId: lease.leaseId, peer, expiresAt: lease.expiresAt }
+      if (fresh) await store.cut(rowOf(taken, at, leaseRow), taken.shard.cursor)
+      else await store.lease(taken.shard.shardId, leaseRow)
       return {
         type: 'grant',
         leaseId: lease.leaseId,
-        offerId: lease.offerId,
+        offerId: taken.shard.offerId,
+        shardId: taken.shard.shardId,
+        kind: entry.kind.name,
+        kindVersion: entry.kind.version,
         expiresAt: lease.expiresAt,
-        work: open.item.work,
+        flops: taken.shard.flops,
+        payload,
       }
     },
 
-    claim(leaseId, peer) {
+    lookup(leaseId, peer) {
       sweep()
       const live = leases.get(leaseId)
       const lease = live ?? expired.get(leaseId)
@@ -173,43 +300,74 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (lease.peer !== peer) {
         return { ok: false, reason: 'not-your-lease', message: 'this lease was granted to another peer' }
       }
-      const open = items.get(lease.offerId)
-      if (open == null) {
-        return {
-          ok: false,
-          reason: 'already-completed',
-          message: `offer ${lease.offerId} was completed by someone else`,
-        }
+      const o = open.get(lease.shardId)
+      if (o == null) {
+        return { ok: false, reason: 'already-completed', message: `shard ${lease.shardId} was completed by someone else` }
       }
-      return { ok: true, lease, item: open.item, late: live == null }
+      const kind = kinds.get(o.kind)
+      return { ok: true, lease, shard: o.shard, kind, source: sources.get(o.kind)!, late: live == null }
     },
 
     complete(leaseId) {
       const lease = leases.get(leaseId) ?? expired.get(leaseId)
-      leases.delete(leaseId)
+      if (lease == null) return
+      const o = open.get(lease.shardId)
+      open.delete(lease.shardId)
+      for (const l of [...leases.values(), ...expired.values()]) {
+        if (l.shardId !== lease.shardId) continue
+        dropLease(l)
+        expired.delete(l.leaseId)
+      }
+      const group = o?.shard.group
+      if (group != null && ![...open.values()].some((x) => x.shard.group === group)) groupPeers.delete(group)
+    },
+
+    async release(leaseId) {
+      const lease = leases.get(leaseId) ?? expired.get(leaseId)
+      if (lease == null) return
+      dropLease(lease)
       expired.delete(leaseId)
-      if (lease != null) {
-        const group = items.get(lease.offerId)?.item.group
-        items.delete(lease.offerId)
-        if (group != null && ![...items.values()].some((o) => o.item.group === group))
-          groupPeers.delete(group)
+      const o = open.get(lease.shardId)
+      if (o?.leaseId === leaseId) {
+        o.leaseId = undefined
+        enqueue(o.shard.offerId, lease.shardId, true)
+        await store.lease(lease.shardId, null)
       }
     },
 
-    release(leaseId) {
-      const lease = leases.get(leaseId) ?? expired.get(leaseId)
-      leases.delete(leaseId)
-      expired.delete(leaseId)
-      const open = lease == null ? undefined : items.get(lease.offerId)
-      if (open?.leaseId === leaseId) open.leaseId = undefined
+    async restore() {
+      const at = now()
+      let restored = 0
+      for (const r of await store.open()) {
+        const source = sources.get(r.kind)
+        const shard = source?.restore(r.shardId, r.offerId)
+        if (shard == null) continue
+        const o: OpenShard = { shard, kind: r.kind }
+        open.set(shard.shardId, o)
+        restored++
+        if (r.lease != null && r.lease.expiresAt > at) {
+          // Its contributor may still hand the result in; the lease runs out as it would have.
+          const bytes = kinds.get(r.kind).grant.encode(shard.grant).byteLength
+          const lease: Lease = { ...r.lease, shardId: shard.shardId, flops: shard.flops, bytes, grantedAt: r.cutAt }
+          leases.set(lease.leaseId, lease)
+          account(lease.peer, lease.flops, lease.bytes)
+          o.leaseId = lease.leaseId
+          if (shard.group != null) groupPeers.set(shard.group, (groupPeers.get(shard.group) ?? new Set()).add(lease.peer))
+        } else enqueue(shard.offerId, shard.shardId)
+      }
+      return restored
     },
 
-    sweep,
-
     stats() {
-      let leased = 0
-      for (const t of items.values()) if (t.leaseId != null) leased++
-      return { open: items.size - leased, leased }
+      let queued = 0
+      for (const q of queues.values()) queued += q.length
+      return {
+        open: open.size,
+        leased: leases.size,
+        queued,
+        outstandingFlops: totals.flops,
+        outstandingBytes: totals.bytes,
+      }
     },
   }
 }

@@ -7,9 +7,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { bytesToHex } from '../wallet/hex.ts'
+import { u8aToHex } from '@polkadot/util'
 import { merkleProof, merkleRoot, payoutLeaf } from '../wallet/merkle.ts'
-import type { Ledger, PayoutRow, Settlement } from './ledger.ts'
+import type { PayoutRow, Settlement, SettlementStore } from './ledger/index.ts'
 
 export const RAO_PER_TAO = 1_000_000_000n
 
@@ -67,7 +67,7 @@ export function payoutProof(settlement: Settlement, address: string): string[] {
   const leaves = settlement.payouts.map((p) => payoutLeaf(settlement.epoch, p.address, p.amount))
   const mine = settlement.payouts.find((p) => p.address === address)
   if (mine == null) return []
-  return merkleProof(leaves, payoutLeaf(settlement.epoch, address, mine.amount)).map(bytesToHex)
+  return merkleProof(leaves, payoutLeaf(settlement.epoch, address, mine.amount)).map((node) => u8aToHex(node))
 }
 
 /**
@@ -94,7 +94,7 @@ export function weightsVector(
 }
 
 export interface SettleOptions {
-  ledger: Ledger
+  settlements: SettlementStore
   epoch: number
   pool: bigint
   netuid: number
@@ -105,8 +105,8 @@ export interface SettleOptions {
 }
 
 export async function settleEpoch(options: SettleOptions): Promise<Settlement> {
-  const { ledger, epoch, pool } = options
-  const { byAddress, total } = ledger.epochCredit(epoch)
+  const { settlements, epoch, pool } = options
+  const { byAddress, total } = await settlements.epochCredit(epoch)
   const payouts = computePayouts(epoch, byAddress, total, pool)
   const settlement: Settlement = {
     epoch,
@@ -117,8 +117,9 @@ export async function settleEpoch(options: SettleOptions): Promise<Settlement> {
     settledAt: options.now ?? Date.now(),
     payouts,
   }
-  ledger.recordSettlement(settlement)
+  // Files first: they are derived and rewritten alike; the record is what makes the epoch settled.
   await writePayoutFiles(settlement, options)
+  await settlements.record(settlement)
   return settlement
 }
 
@@ -133,7 +134,7 @@ async function writePayoutFiles(s: Settlement, options: SettleOptions): Promise<
     paidRao: String(s.paid),
     totalCredit: s.totalCredit,
     unclaimedCredit: Math.max(0, s.totalCredit - claimed),
-    payoutRoot: s.payoutRoot == null ? null : bytesToHex(s.payoutRoot),
+    payoutRoot: s.payoutRoot == null ? null : u8aToHex(s.payoutRoot),
     payouts: s.payouts.map((p) => ({
       address: p.address,
       credit: p.credit,

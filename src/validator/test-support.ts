@@ -2,27 +2,35 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
-import * as ort from 'onnxruntime-node'
-import { type ContributorEvent, createContributor, type InferRunner } from '../client/contributor.ts'
+import { type ContributorEvent, type ContributorOptions, createContributor } from '../client/contributor.ts'
 import { createMemoryReceiptStore, type ReceiptStore } from '../client/receipt-store.ts'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
-import type { MatmulEngine } from '../gpu/engine.ts'
-import { createBlobDownload } from '../p2p/blob-protocol.ts'
 import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
-import type { NamedTensor } from '../protocol/types.ts'
-import { hexToBytes } from '../wallet/hex.ts'
+import { createNodeOnnx } from '../work/infer/onnx-node.ts'
+import type { NamedTensor, OnnxRunner } from '../work/kind.ts'
 import { createValidator, type Validator, type ValidatorOptions } from './validator.ts'
 
+export const REPO_ROOT = join(import.meta.dirname, '..', '..')
+
+/** A small gemm layer, so CPU contributors finish shards in milliseconds. */
+export const SMALL_GEMM = { batchRows: 64, inFeatures: 64, outFeatures: 128, maxTile: '32x64' }
+
+export interface StartOptions extends Partial<Omit<ValidatorOptions, 'subnet'>> {
+  /** Sections of the subnet config by kind; `gemm` defaults to SMALL_GEMM. */
+  sections?: Record<string, unknown>
+}
+
 export interface Harness {
-  startValidator(overrides?: Partial<ValidatorOptions>): Promise<Validator>
+  startValidator(options?: StartOptions): Promise<Validator>
   contributorNode(validator: Validator): Promise<TesseraNode>
-  /** Runs a contributor until it has `count` events of `type` (or `until()` holds), then stops it. */
+  /** Runs a contributor until it has `count` events of `type` (or `until(events)` holds), then stops it. */
   contribute(
     node: TesseraNode,
-    until: { type: ContributorEvent['type']; count: number } | (() => boolean),
-    options?: { engine?: MatmulEngine; store?: ReceiptStore; infer?: InferRunner },
+    until: { type: ContributorEvent['type']; count: number } | ((events: ContributorEvent[]) => boolean),
+    options?: Partial<Omit<ContributorOptions, 'node' | 'netuid'>> & {
+      tamper?: (outputs: NamedTensor[]) => NamedTensor[]
+    },
   ): Promise<{ events: ContributorEvent[]; store: ReceiptStore }>
   cleanup(): Promise<void>
 }
@@ -30,22 +38,19 @@ export interface Harness {
 export function createHarness(): Harness {
   const cleanups: Array<() => Promise<void> | void> = []
   return {
-    async startValidator(overrides = {}) {
-      const dataDir = mkdtempSync(join(tmpdir(), 'tessera-validator-'))
+    async startValidator({ sections, ...overrides } = {}) {
+      const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'tessera-validator-'))
       const validator = await createValidator({
         netuid: 1,
-        dataDir,
         listen: [`/memory/validator-${crypto.randomUUID()}`],
         seed: 1,
-        batchRows: 64,
-        inFeatures: 64,
-        outFeatures: 128,
-        tileRows: 32,
-        tileCols: 32,
         offerIntervalMs: 200,
+        targetShardMs: 20,
         ...overrides,
+        dataDir,
+        subnet: { kinds: { gemm: SMALL_GEMM, ...sections }, dir: REPO_ROOT },
       })
-      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+      if (overrides.dataDir == null) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
       cleanups.push(() => validator.stop())
       return validator
     },
@@ -55,14 +60,16 @@ export function createHarness(): Harness {
       await node.dial(multiaddr(validator.multiaddrs()[0]))
       return node
     },
-    async contribute(node, until, options = {}) {
+    async contribute(node, until, { tamper, ...options } = {}) {
       const events: ContributorEvent[] = []
       const store = options.store ?? createMemoryReceiptStore()
+      const onnx = createNodeOnnx()
+      cleanups.push(() => onnx.close())
       const contributor = createContributor({
         node,
         netuid: 1,
-        engine: options.engine ?? createCpuEngine(),
-        infer: options.infer,
+        runtimes: { engine: createCpuEngine(), onnx: tamper ? tampering(onnx, tamper) : onnx },
+        ...options,
         store,
         onEvent: (e) => events.push(e),
       })
@@ -71,7 +78,7 @@ export function createHarness(): Harness {
         const check = setInterval(() => {
           const done =
             typeof until === 'function'
-              ? until()
+              ? until(events)
               : events.filter((e) => e.type === until.type).length >= until.count
           if (done) {
             clearInterval(check)
@@ -88,38 +95,12 @@ export function createHarness(): Harness {
   }
 }
 
-/**
- * A Node contributor's model runner: downloads each model from the validator over the blob protocol
- * and runs it in onnxruntime-node. `tamper` lets a test play a dishonest contributor.
- */
-export function nodeInferRunner(
-  node: TesseraNode,
-  tamper?: (outputs: NamedTensor[]) => NamedTensor[],
-): InferRunner & { downloads: number } {
-  const sessions = new Map<string, Promise<ort.InferenceSession>>()
-  const runner = {
-    downloads: 0,
-    async run(model: string, inputs: NamedTensor[], from: PeerId): Promise<NamedTensor[]> {
-      let session = sessions.get(model)
-      if (session == null) {
-        runner.downloads++
-        session = createBlobDownload(node, from, hexToBytes(`0x${model}`))
-          .run()
-          .then((bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] }))
-        sessions.set(model, session)
-      }
-      const s = await session
-      const out = await s.run(
-        Object.fromEntries(inputs.map((t) => [t.name, new ort.Tensor(t.dtype, t.data, t.shape)])),
-      )
-      const outputs: NamedTensor[] = Object.entries(out).map(([name, t]) => ({
-        name,
-        dtype: t.type === 'int64' ? 'int64' : 'float32',
-        shape: [...t.dims],
-        data: t.data as Float32Array,
-      }))
-      return tamper ? tamper(outputs) : outputs
-    },
-  }
-  return runner
+/** An ONNX runtime whose outputs a dishonest contributor changes before handing them in. */
+export function tampering(onnx: OnnxRunner, tamper: (outputs: NamedTensor[]) => NamedTensor[]): OnnxRunner {
+  return { run: async (model, load, inputs) => tamper(await onnx.run(model, load, inputs)) }
+}
+
+/** The bodies of the receipts a run earned. */
+export function acceptedBodies(events: ContributorEvent[]) {
+  return events.flatMap((e) => (e.type === 'accepted' ? [e.receipt.body] : []))
 }

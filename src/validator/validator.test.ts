@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import type { MatmulEngine } from '../gpu/engine.ts'
 import { verifyReceipt } from '../protocol/receipt.ts'
-import { createHarness } from './test-support.ts'
+import { acceptedBodies, createHarness } from './test-support.ts'
 
 const harness = createHarness()
 afterEach(() => harness.cleanup())
@@ -11,20 +11,24 @@ describe('validator and a Node contributor over libp2p', () => {
   it('an honest contributor leases, computes and gets valid signed receipts that the ledger credits', async () => {
     const validator = await harness.startValidator()
     const node = await harness.contributorNode(validator)
-    const { events, store } = await harness.contribute(node, { type: 'accepted', count: 3 })
+    const { events, store } = await harness.contribute(node, { type: 'accepted', count: 5 })
 
     const peer = node.peerId.toString()
-    const accepted = events.flatMap((e) => (e.type === 'accepted' ? [e.receipt] : []))
-    for (const receipt of accepted) {
-      const verified = await verifyReceipt(receipt.bodyBytes, receipt.signature, {
+    for (const body of acceptedBodies(events)) expect(body.kind).toBe('gemm')
+    for (const e of events) {
+      if (e.type !== 'accepted') continue
+      const verified = await verifyReceipt(e.receipt.bodyBytes, e.receipt.signature, {
         validator: validator.peerId.toString(),
         contributor: peer,
       })
-      expect(verified.body.flops).toBe(2 * 32 * 32 * 64)
+      // Tiles of the 64 x 128 x K=64 layer: multiples of 16 on each side, at most 32 x 64.
+      const { flops } = verified.body
+      expect(flops % (2 * 16 * 16 * 64)).toBe(0)
+      expect(flops).toBeLessThanOrEqual(2 * 32 * 64 * 64)
       expect(verified.body.netuid).toBe(1)
     }
     const stored = await store.list()
-    const ledger = validator.ledger.contributor(peer)
+    const ledger = await validator.ledger.receipts.contributor(peer)
     expect(ledger.accepted).toBe(stored.length)
     expect(ledger.credit).toBeCloseTo(
       stored.reduce((s, r) => s + r.credit, 0),
@@ -47,17 +51,17 @@ describe('validator and a Node contributor over libp2p', () => {
         return c
       },
     }
-    const { events } = await harness.contribute(node, { type: 'refused', count: 1 }, { engine: dishonest })
+    const { events } = await harness.contribute(node, { type: 'refused', count: 1 }, { runtimes: { engine: dishonest } })
 
     const rejections = events.flatMap((e) => (e.type === 'rejected' ? [e.rejection] : []))
     expect(rejections.length).toBeGreaterThanOrEqual(2)
     expect(rejections.every((r) => r.reason === 'verification-failed' || r.reason === 'banned')).toBe(true)
     expect(events.some((e) => e.type === 'accepted')).toBe(false)
     expect(events.some((e) => e.type === 'refused' && e.reason === 'banned')).toBe(true)
-    const ledger = validator.ledger.contributor(node.peerId.toString())
+    const ledger = await validator.ledger.receipts.contributor(node.peerId.toString())
     expect(ledger.accepted).toBe(0)
     expect(ledger.credit).toBe(0)
     expect(ledger.rejected).toBeGreaterThanOrEqual(2)
-    expect(validator.status().ledger.credit).toBe(0)
+    expect((await validator.status()).ledger.credit).toBe(0)
   })
 })

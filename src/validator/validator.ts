@@ -1,50 +1,35 @@
 /**
- * A Tessera validator: offers GEMM tiles on gossip, grants leases, verifies results with Freivalds,
- * signs receipts and credits the ledger. Transport-agnostic: the CLI gives it WebSocket addresses,
- * tests give it in-memory ones.
+ * A Tessera validator: builds a work source for each kind it offers, publishes their offers on
+ * gossip, leases shards sized to each contributor, verifies results with each kind's own check,
+ * signs receipts and credits its ledger, records claims and settles epochs. Each of those is a small
+ * service; this file opens them in order and closes them in reverse, also when startup fails half-way.
+ * Transport-agnostic: the CLI gives it WebSocket addresses, tests give it in-memory ones.
  */
-
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { serveBlobs } from '../p2p/blob-protocol.ts'
 import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
 import { handleRequests } from '../p2p/rpc.ts'
-import {
-  decodeLeaseRequest,
-  decodeResult,
-  encodeClaimResponse,
-  encodeLeaseResponse,
-  encodeOffer,
-  encodeResultResponse,
-} from '../protocol/codec.ts'
-import {
-  CLAIM_PROTOCOL,
-  LEASE_PROTOCOL,
-  MESSAGE_LIMITS,
-  RESULT_PROTOCOL,
-  workTopic,
-} from '../protocol/constants.ts'
-import { signReceipt } from '../protocol/receipt.ts'
-import type { LeaseResponse, Rejection, ResultResponse, WorkOutput } from '../protocol/types.ts'
-import { canonicalAddress } from '../wallet/claim-message.ts'
-import { bytesToHex } from '../wallet/hex.ts'
-import { DEFAULT_ROUNDS } from '../work/gemm/freivalds.ts'
-import { createSyntheticLayer } from '../work/gemm/synthetic-layer.ts'
-import { createFileBlobStore } from './blob-store.ts'
-import { type ChainOptions, submitSettlementOnChain } from './chain.ts'
-import { createClaimService } from './claims.ts'
+import { encodeClaimResponse } from '../protocol/codec.ts'
+import { CLAIM_PROTOCOL, LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL, workTopic } from '../protocol/constants.ts'
+import type { ValidatorKind, WorkSource } from '../work/kind.ts'
+import { createKindRegistry, type KindRegistry } from '../work/registry.ts'
+import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
+import { type ApiRoutes, createApi, type ValidatorStatus } from './api.ts'
+import { type BlobStore, createBlobStore } from './blob-store.ts'
+import type { ChainOptions } from './chain.ts'
+import { createClaimService } from './claim-service.ts'
 import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
-import { DuplicateCreditError, type Ledger, type LedgerTotals, openLedger } from './ledger.ts'
-import { createOnnxVerifier, type OnnxVerifier } from './onnx-verifier.ts'
-import { createScheduler, type Scheduler } from './scheduler.ts'
-import { formatTao, payoutProof, RAO_PER_TAO, settleEpoch, weightsVector } from './settlement.ts'
-import { createGemmSource } from './sources/gemm-source.ts'
-import { createInferSource } from './sources/infer-source.ts'
-import type { WorkSource } from './sources/source.ts'
+import { createLeaseService } from './lease-service.ts'
+import { type Ledger, openLedger } from './ledger/index.ts'
+import { startOfferPublisher } from './offer-publisher.ts'
+import { createResultService } from './result-service.ts'
+import { createScheduler, type SchedulerOptions, type Scheduler } from './scheduler.ts'
+import { RAO_PER_TAO } from './settlement.ts'
+import { startSettlementLoop } from './settlement-loop.ts'
+import { createStrikes } from './strikes.ts'
 import type { SubnetConfig } from './subnet-config.ts'
 
 const log = logger('tessera:validator')
@@ -53,20 +38,20 @@ export interface ValidatorOptions {
   netuid: number
   dataDir: string
   listen: string[]
+  /** Seed of synthetic work (the gemm layer, generated model inputs). */
   seed: number
+  /** The work kinds this validator knows; VALIDATOR_KINDS unless a test adds its own. */
+  kinds?: readonly ValidatorKind<any, any>[]
+  /** Each kind's section of the subnet config; kinds without one run with their defaults. */
+  subnet?: SubnetConfig
   epochLengthMs?: number
-  batchRows?: number
-  inFeatures?: number
-  outFeatures?: number
-  tileRows?: number
-  tileCols?: number
   leaseTtlMs?: number
-  openOffers?: number
-  /** How often open offers are re-published on gossip. */
+  /** Wall time a shard should take on the contributor that leases it. */
+  targetShardMs?: number
+  /** How often offers are re-published on gossip. */
   offerIntervalMs?: number
-  /** Failed verifications in one epoch after which a contributor forfeits the epoch and is refused. */
+  /** Strikes (failed, misshapen or non-finite results) in one epoch after which a contributor is refused. */
   strikeLimit?: number
-  freivaldsRounds?: number
   /** Credit factor for a result handed in after its lease expired. */
   lateQuality?: number
   /** Receipts of epoch e can be claimed until epoch e + claimEpochs ends; then e is settled. */
@@ -75,43 +60,10 @@ export interface ValidatorOptions {
   poolRao?: bigint
   /** Payout address -> Bittensor uid, for the weights export. */
   hotkeys?: Map<string, number>
-  /** The subnet owner's inference models (`--models`); without it only GEMM work is offered. */
-  subnet?: SubnetConfig
   /** Pay settled epochs on chain (off when omitted). */
   chain?: Omit<ChainOptions, 'netuid' | 'weights'>
-}
-
-export interface ValidatorStatus {
-  netuid: number
-  peerId: string
-  multiaddrs: string[]
-  epoch: number
-  epochLengthMs: number
-  offers: { open: number; leased: number }
-  ledger: LedgerTotals
-  peers: number
-  /** Model bytes sent over /tessera/blob/1 since start. */
-  blobBytesServed: number
-  uptimeMs: number
-}
-
-export interface AddressClaims {
-  address: string
-  claims: Array<{
-    claimId: string
-    epochs: number[]
-    credit: number
-    recordedAt: number
-    receiptsRoot: string
-  }>
-  payouts: Array<{
-    epoch: number
-    credit: number
-    amountRao: string
-    amountTao: string
-    root: string
-    proof: string[]
-  }>
+  /** Allowances and limits of the scheduler (tests, benchmarks). */
+  scheduler?: Partial<SchedulerOptions>
 }
 
 export interface Validator {
@@ -119,345 +71,175 @@ export interface Validator {
   readonly node: TesseraNode
   readonly ledger: Ledger
   readonly epochs: EpochClock
+  readonly scheduler: Scheduler
+  /** Routes for the HTTP server's /api/. */
+  readonly api: ApiRoutes
   multiaddrs(): string[]
-  status(): ValidatorStatus
+  status(): Promise<ValidatorStatus>
   /** Settles every epoch whose claim window has closed; returns the epochs settled. */
   settleDue(): Promise<number[]>
-  /** Claims and settled payouts (with Merkle proofs) of one payout address; undefined if not an address. */
-  claimsFor(address: string): AddressClaims | undefined
   stop(): Promise<void>
 }
 
 export const VALIDATOR_DEFAULTS = {
-  epochLengthMs: TEMPO_MS,
-  batchRows: 256,
-  inFeatures: 256,
-  outFeatures: 512,
-  tileRows: 64,
-  tileCols: 64,
+  epochLengthMs: TEMPO_MS as number,
   leaseTtlMs: 60_000,
-  openOffers: 32,
+  targetShardMs: 1000,
   offerIntervalMs: 1000,
   strikeLimit: 3,
-  freivaldsRounds: DEFAULT_ROUNDS,
   lateQuality: 0.5,
   claimEpochs: 1,
   poolRao: RAO_PER_TAO,
-} as const
+}
 
 export async function createValidator(init: ValidatorOptions): Promise<Validator> {
   const options = { ...VALIDATOR_DEFAULTS, ...init }
+  const closers: Array<() => Promise<void> | void> = []
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(closer)
+        .catch((err) => log.error('closing failed: %e', err))
+    }
+  }
+  try {
+    return await open(options, closers, close)
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
+
+async function open(
+  options: Omit<ValidatorOptions, keyof typeof VALIDATOR_DEFAULTS> & typeof VALIDATOR_DEFAULTS,
+  closers: Array<() => Promise<void> | void>,
+  close: () => Promise<void>,
+): Promise<Validator> {
   const startedAt = Date.now()
   const privateKey = await loadOrCreatePeerKey(join(options.dataDir, 'peer.key'))
   const ledger = openLedger(join(options.dataDir, 'ledger.sqlite'))
-  const epochs = createEpochClock(ledger, options.epochLengthMs)
-  const node = await createServerNode({
-    privateKey,
-    listen: options.listen,
-    scoredTopics: [workTopic(options.netuid)],
-  })
+  closers.push(() => ledger.close())
+  const epochs = await createEpochClock(ledger.meta, options.epochLengthMs)
+  const node = await createServerNode({ privateKey, listen: options.listen, scoredTopics: [workTopic(options.netuid)] })
+  closers.push(() => node.stop())
   const validator = node.peerId.toString()
-  const sources: WorkSource[] = [
-    createGemmSource(createSyntheticLayer(options), ledger, options.freivaldsRounds),
-  ]
-  let verifier: OnnxVerifier | undefined
-  let blobBytesServed = 0
-  try {
-    await addInferSource()
-  } catch (err) {
-    await node.stop()
-    ledger.close()
-    throw err
-  }
-  async function addInferSource(): Promise<void> {
-    if (options.subnet == null) return
-    const blobs = createFileBlobStore()
-    const models = new Map<string, Uint8Array>()
-    for (const model of options.subnet.models) {
-      await blobs.add(model.path, model.sha256)
-      models.set(model.sha256, new Uint8Array(await readFile(model.path)))
-    }
-    await serveBlobs(node, blobs, (_key, bytes) => {
-      blobBytesServed += bytes
-    })
-    verifier = createOnnxVerifier({ models, sampleRate: options.subnet.sampleRate })
-    sources.push(
-      await createInferSource({
-        models: options.subnet.models,
-        verifier,
-        ledger,
-        seed: options.seed,
-        canaryRate: options.subnet.canaryRate,
-        redundancy: options.subnet.redundancy,
-        // A replica outvoted after its receipt was issued: a strike like any failed verification.
-        onLateFailure: (peer, offerId, message) => {
-          const epoch = epochs.current()
-          ledger.reject({
-            leaseId: 'late',
-            offerId,
-            contributor: peer,
-            epoch,
-            reason: 'verification-failed',
-            message,
-            at: Date.now(),
-          })
-          if (isBanned(peer)) ledger.forfeit(peer, epoch)
-        },
-      }),
-    )
-  }
-  const scheduler: Scheduler = createScheduler({ ...options, validator, sources, ledger, epochs })
-  const topic = workTopic(options.netuid)
 
-  const isBanned = (peer: string) =>
-    ledger.rejectionsInEpoch(peer, epochs.current(), 'verification-failed') >= options.strikeLimit
-
-  async function onLease(payload: Uint8Array, remote: PeerId): Promise<Uint8Array> {
-    let response: LeaseResponse
-    try {
-      const request = decodeLeaseRequest(payload)
-      response = isBanned(remote.toString())
-        ? {
-            type: 'refusal',
-            offerId: request.offerId,
-            reason: 'banned',
-            message: 'too many failed verifications this epoch',
-          }
-        : scheduler.lease(remote.toString(), request)
-    } catch (err) {
-      response = {
-        type: 'refusal',
-        offerId: 'unknown',
-        reason: 'bad-request',
-        message: (err as Error).message,
-      }
-    }
-    return encodeLeaseResponse(response)
-  }
-
-  async function onResult(payload: Uint8Array, remote: PeerId): Promise<Uint8Array> {
-    const peer = remote.toString()
-    const response = await judge(payload, peer)
-    if (response.type === 'rejection')
-      log('rejected %s from %s: %s', response.leaseId, peer, response.message)
-    return encodeResultResponse(response)
-  }
-
-  async function judge(payload: Uint8Array, peer: string): Promise<ResultResponse> {
-    let result: ReturnType<typeof decodeResult>
-    try {
-      result = decodeResult(payload)
-    } catch (err) {
-      return { type: 'rejection', leaseId: 'unknown', reason: 'bad-request', message: (err as Error).message }
-    }
-    const reject = (rejection: Rejection, offerId: string): ResultResponse => {
-      const epoch = epochs.current()
-      ledger.reject({ ...rejection, offerId, contributor: peer, epoch, at: Date.now() })
-      if (rejection.reason === 'verification-failed' && isBanned(peer)) {
-        const voided = ledger.forfeit(peer, epoch)
-        log('banned %s for epoch %d, voided %d receipts', peer, epoch, voided)
-      }
-      return { type: 'rejection', ...rejection }
-    }
-    const { leaseId } = result
-    if (isBanned(peer)) {
-      return {
-        type: 'rejection',
-        leaseId,
-        reason: 'banned',
-        message: 'too many failed verifications this epoch',
-      }
-    }
-    const claim = scheduler.claim(leaseId, peer)
-    if (!claim.ok) return { type: 'rejection', leaseId, reason: claim.reason, message: claim.message }
-
-    const { item, lease, late } = claim
-    const suspect = ledger.rejectionsInEpoch(peer, epochs.current(), 'verification-failed') > 0
-    const source = sources.find((x) => x.kind === item.kind)!
-    const verdict = await source.verify(item, result.output, { peer, suspect })
-    if (!verdict.ok) {
-      scheduler.release(leaseId)
-      return reject({ leaseId, reason: verdict.reason, message: verdict.message }, lease.offerId)
-    }
-    const flops = item.flops
-    const quality = verdict.quality * (late ? options.lateQuality : 1)
-    const digest = outputDigest(result.output)
-    const receipt = await signReceipt(
-      {
-        netuid: options.netuid,
-        validator,
-        contributor: peer,
-        receiptId: crypto.randomUUID(),
-        leaseId,
-        offerId: lease.offerId,
-        kind: item.kind,
-        flops,
-        credit: (flops / 1e9) * quality,
-        epoch: epochs.current(),
-        issuedAt: Date.now(),
-        resultDigest: digest,
-      },
-      privateKey,
-    )
-    try {
-      ledger.credit(receipt)
-    } catch (err) {
-      if (err instanceof DuplicateCreditError) {
-        return { type: 'rejection', leaseId, reason: 'already-completed', message: err.message }
-      }
-      throw err
-    } finally {
-      scheduler.complete(leaseId)
-    }
-    return { type: 'receipt', ...receipt }
-  }
-
-  const claims = createClaimService({
+  const kinds = createKindRegistry(options.kinds ?? VALIDATOR_KINDS)
+  const blobs = createBlobStore()
+  const strikes = createStrikes({ receipts: ledger.receipts, epochs, strikeLimit: options.strikeLimit, log })
+  const sources = await createSources(kinds, blobs, options, ledger, strikes, closers)
+  const scheduler = createScheduler({
+    ...options.scheduler,
     netuid: options.netuid,
     validator,
-    privateKey,
-    ledger,
+    kinds,
+    sources,
+    shards: ledger.shards,
     epochs,
-    claimEpochs: options.claimEpochs,
+    leaseTtlMs: options.leaseTtlMs,
+    targetShardMs: options.targetShardMs,
+    verifiedFlops: async (peer) => (await ledger.receipts.contributor(peer)).flops,
   })
-  const onClaim = async (payload: Uint8Array, remote: PeerId) => {
-    const response = await claims.handle(payload, remote.toString())
-    if (response.type === 'rejection') log('claim from %p rejected: %s', remote, response.message)
-    return encodeClaimResponse(response)
-  }
+  log('restored %d open shards', await scheduler.restore())
 
-  let settling: Promise<number[]> | undefined
-  const settleDue = (): Promise<number[]> => {
-    settling ??= (async () => {
-      const done: number[] = []
-      for (const epoch of ledger.unsettledEpochs(epochs.current() - options.claimEpochs)) {
-        const settlement = await settleEpoch({
-          ledger,
-          epoch,
-          pool: options.poolRao,
-          netuid: options.netuid,
-          outDir: join(options.dataDir, 'payouts'),
-          uids: options.hotkeys,
-        })
-        log('settled epoch %d', epoch)
-        if (options.chain != null) {
-          const weights = options.hotkeys ? weightsVector(settlement.payouts, options.hotkeys) : undefined
-          const txs = await submitSettlementOnChain(settlement, {
-            ...options.chain,
-            netuid: options.netuid,
-            weights,
-          })
-          log('epoch %d paid on chain: %o', epoch, txs)
-        }
-        done.push(epoch)
-      }
-      return done
-    })().finally(() => {
-      settling = undefined
-    })
-    return settling
-  }
-  const settleTimer = setInterval(
-    () => void settleDue().catch((err) => log.error('settlement failed: %e', err)),
-    Math.min(options.epochLengthMs / 4, 60_000),
-  )
-
-  const onRpcError = (err: unknown, remote: PeerId) => log.error('stream from %p failed: %e', remote, err)
-  await handleRequests(node, LEASE_PROTOCOL, onLease, {
+  const leases = createLeaseService({ scheduler, strikes })
+  const results = createResultService({ ...options, validator, privateKey, scheduler, leases, receipts: ledger.receipts, strikes, epochs, log })
+  const claims = createClaimService({ ...options, validator, privateKey, ledger, epochs })
+  const onError = (err: unknown, remote: PeerId) => log.error('stream from %p failed: %e', remote, err)
+  let blobBytesServed = 0
+  await serveBlobs(node, blobs, (_key, bytes) => {
+    blobBytesServed += bytes
+  })
+  await handleRequests(node, LEASE_PROTOCOL, (p, remote) => leases.handle(p, remote.toString()), {
     maxRequestBytes: MESSAGE_LIMITS.leaseRequest,
-    onError: onRpcError,
+    onError,
   })
-  await handleRequests(node, RESULT_PROTOCOL, onResult, {
+  await handleRequests(node, RESULT_PROTOCOL, (p, remote) => results.handle(p, remote.toString()), {
     maxRequestBytes: MESSAGE_LIMITS.result,
-    onError: onRpcError,
+    onError,
   })
-  await handleRequests(node, CLAIM_PROTOCOL, onClaim, {
+  await handleRequests(node, CLAIM_PROTOCOL, async (p, remote) => encodeClaimResponse(await claims.handle(p, remote.toString())), {
     maxRequestBytes: MESSAGE_LIMITS.claimRequest,
-    onError: onRpcError,
+    onError,
   })
 
-  node.services.pubsub.subscribe(topic)
-  const publishOffers = async () => {
-    for (const offer of scheduler.offers()) {
-      await node.services.pubsub
-        .publish(topic, encodeOffer(offer))
-        .catch((err) => log.error('publish failed: %e', err))
+  // Timers last: nothing after them can fail.
+  const publisher = startOfferPublisher({
+    node,
+    netuid: options.netuid,
+    offers: () => scheduler.offers(),
+    intervalMs: options.offerIntervalMs,
+    onError: (err) => log.error('publish failed: %e', err),
+  })
+  closers.push(() => publisher.stop())
+  const settlement = startSettlementLoop({
+    ...options,
+    settlements: ledger.settlements,
+    epochs,
+    intervalMs: Math.min(options.epochLengthMs / 4, 60_000),
+    log,
+  })
+  closers.push(() => settlement.stop())
+
+  const multiaddrs = () => node.getMultiaddrs().map((ma) => ma.toString())
+  const status = async (): Promise<ValidatorStatus> => {
+    const offers = scheduler.offers()
+    return {
+      netuid: options.netuid,
+      peerId: validator,
+      multiaddrs: multiaddrs(),
+      epoch: epochs.current(),
+      epochLengthMs: epochs.lengthMs,
+      epochEndsAt: epochs.startOf(epochs.current() + 1),
+      kinds: [...sources.keys()],
+      offers: offers.map(({ offerId, kind, minFlops, maxFlops }) => ({ offerId, kind, minFlops, maxFlops })),
+      shards: scheduler.stats(),
+      ledger: await ledger.receipts.totals(),
+      peers: node.getPeers().length,
+      blobBytesServed,
+      uptimeMs: Date.now() - startedAt,
     }
   }
-  let publishing: Promise<void> | undefined
-  const timer = setInterval(() => {
-    publishing ??= publishOffers().finally(() => {
-      publishing = undefined
-    })
-  }, options.offerIntervalMs)
-  // New subscribers get the open offers at once rather than at the next tick.
-  node.services.pubsub.addEventListener('subscription-change', (evt) => {
-    if (evt.detail.subscriptions.some((s) => s.topic === topic && s.subscribe)) void publishOffers()
-  })
-
   return {
     peerId: node.peerId,
     node,
     ledger,
     epochs,
-    multiaddrs: () => node.getMultiaddrs().map((ma) => ma.toString()),
-    status: () => ({
-      netuid: options.netuid,
-      peerId: validator,
-      multiaddrs: node.getMultiaddrs().map((ma) => ma.toString()),
-      epoch: epochs.current(),
-      epochLengthMs: epochs.lengthMs,
-      offers: scheduler.stats(),
-      ledger: ledger.totals(),
-      peers: node.getPeers().length,
-      blobBytesServed,
-      uptimeMs: Date.now() - startedAt,
-    }),
-    settleDue,
-    claimsFor(input) {
-      const address = canonicalAddress(input)
-      if (address == null) return undefined
-      return {
-        address,
-        claims: ledger.claimsFor(address).map((c) => ({
-          claimId: c.claimId,
-          epochs: c.epochs,
-          credit: c.credit,
-          recordedAt: c.recordedAt,
-          receiptsRoot: bytesToHex(c.receiptsRoot),
-        })),
-        payouts: ledger.payoutsFor(address).map((p) => {
-          const settlement = ledger.settlement(p.epoch)!
-          return {
-            epoch: p.epoch,
-            credit: p.credit,
-            amountRao: String(p.amount),
-            amountTao: formatTao(p.amount),
-            root: bytesToHex(settlement.payoutRoot!),
-            proof: payoutProof(settlement, address),
-          }
-        }),
-      }
-    },
-    async stop() {
-      clearInterval(timer)
-      clearInterval(settleTimer)
-      await publishing
-      await settling
-      await node.stop()
-      await verifier?.close()
-      ledger.close()
-    },
+    scheduler,
+    api: createApi({ ...options, peerId: validator, multiaddrs, epochs, ledger, status }),
+    multiaddrs,
+    status,
+    settleDue: () => settlement.settleDue(),
+    stop: close,
   }
 }
 
-/** sha256 of the result's bytes, as kept in the receipt: GEMM's C, or every output tensor in order. */
-function outputDigest(output: WorkOutput): Uint8Array {
-  const parts =
-    output.kind === 'gemm'
-      ? [output.c.data]
-      : output.outputs.flatMap((t) => [new TextEncoder().encode(t.name), t.data])
-  const hash = sha256.create()
-  for (const p of parts) hash.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength))
-  return hash.digest()
+/** A source for every kind the validator offers: those whose section is absent use their defaults. */
+async function createSources(
+  kinds: KindRegistry<ValidatorKind>,
+  blobs: BlobStore,
+  options: ValidatorOptions,
+  ledger: Ledger,
+  strikes: ReturnType<typeof createStrikes>,
+  closers: Array<() => Promise<void> | void>,
+): Promise<Map<string, WorkSource>> {
+  const sources = new Map<string, WorkSource>()
+  for (const kind of kinds.list()) {
+    const source = await kind.createSource({
+      config: options.subnet?.kinds[kind.name],
+      configDir: options.subnet?.dir ?? process.cwd(),
+      seed: options.seed,
+      cursor: (key) => ledger.meta.get(key),
+      blobs,
+      strike: (peer, shardId, message) =>
+        void strikes
+          .record({ leaseId: 'late', shardId, contributor: peer, reason: 'verification-failed', message })
+          .catch((err) => log.error('recording a strike failed: %e', err)),
+    })
+    if (source == null) continue
+    sources.set(kind.name, source)
+    if (source.close != null) closers.push(() => source.close!())
+  }
+  if (sources.size === 0) throw new RangeError('no work kind is configured to offer anything')
+  return sources
 }

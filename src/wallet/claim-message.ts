@@ -15,7 +15,7 @@
  *   Expires: 2026-11-26T00:10:00.000Z
  */
 import { decodeAddress, encodeAddress } from '@polkadot/util-crypto'
-import { bytesToHex, hexToBytes } from './hex.ts'
+import { hexToU8a, u8aToHex } from '@polkadot/util'
 
 export const CLAIM_TAG = 'tessera-claim/1'
 /** Bittensor's SS58 prefix (the generic Substrate one). */
@@ -62,9 +62,9 @@ function lines(claim: ClaimMessage): string[] {
     Contributor: claim.contributor,
     Epochs: [...claim.epochs].sort((a, b) => a - b).join(', '),
     Receipts: String(claim.receipts),
-    'Receipts root': bytesToHex(claim.receiptsRoot),
+    'Receipts root': u8aToHex(claim.receiptsRoot),
     'Payout address': claim.payoutAddress,
-    Nonce: bytesToHex(claim.nonce),
+    Nonce: u8aToHex(claim.nonce),
     Expires: new Date(claim.expiresAt).toISOString(),
   }
   return [CLAIM_TAG, ...LABELS.map((label) => `${label}: ${values[label]}`)]
@@ -118,7 +118,7 @@ export function parseClaimMessage(bytes: Uint8Array): ClaimMessage {
     const v = field(i)
     if (!new RegExp(`^0x[0-9a-f]{${length * 2}}$`).test(v))
       fail(`${LABELS[i]} must be ${length} bytes of lowercase hex`)
-    return hexToBytes(v)
+    return hexToU8a(v)
   }
   const epochText = field(3)
   if (!/^\d+(, \d+)*$/.test(epochText)) fail('Epochs must be a comma-separated list')

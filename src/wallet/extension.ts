@@ -10,7 +10,7 @@ import {
   NoExtensionError,
   SignatureRejectedError,
 } from './errors.ts'
-import { bytesToHex, hexToBytes } from './hex.ts'
+import { hexToU8a, isHex, u8aToHex } from '@polkadot/util'
 
 export const APP_NAME = 'Tessera'
 const CHOICE_KEY = 'tessera.wallet.account'
@@ -47,8 +47,9 @@ export async function signClaimBytes(account: WalletAccount, bytes: Uint8Array):
   const signRaw = injector.signer?.signRaw
   if (signRaw == null) throw new SignatureRejectedError(new Error(`${account.source} cannot sign raw data`))
   try {
-    const { signature } = await signRaw({ address: account.address, data: bytesToHex(bytes), type: 'bytes' })
-    return hexToBytes(signature)
+    const { signature } = await signRaw({ address: account.address, data: u8aToHex(bytes), type: 'bytes' })
+    if (!isHex(signature)) throw new RangeError('the wallet returned a signature that is not hex')
+    return hexToU8a(signature)
   } catch (err) {
     throw new SignatureRejectedError(err)
   }

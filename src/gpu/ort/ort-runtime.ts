@@ -85,6 +85,23 @@ export function ortSession(key: string, model: () => Uint8Array, provider: OrtPr
   }
 }
 
+/** Runs ONNX models on one execution provider: the `infer` kind's runtime in the page. */
+export function createOrtRunner(provider: OrtProvider) {
+  const models = new Map<string, Promise<Uint8Array>>()
+  return {
+    async run(model: string, load: () => Promise<Uint8Array>, inputs: OrtTensor[]): Promise<OrtTensor[]> {
+      let bytes = models.get(model)
+      if (bytes == null) {
+        bytes = load()
+        models.set(model, bytes)
+        bytes.catch(() => models.delete(model))
+      }
+      const loaded = await bytes
+      return ortSession(model, () => loaded, provider).run(inputs)
+    },
+  }
+}
+
 /** Wasm threads this page gets (for the engine description). */
 export function wasmThreads(): number {
   configure()

@@ -1,69 +1,106 @@
 /**
- * Freivalds' check of a claimed product C = A·B in O(rounds·(mk + kn + mn)) instead of O(mnk).
+ * Freivalds' check of a claimed product C = A·B, by blocks of columns, with random vectors from a
+ * continuous distribution, in f64. It costs about 1/w of the work for blocks of w columns, and
+ * catches a single wrong element whose error exceeds the block's tolerance with certainty.
  *
- * Each round draws r in {-1, +1}^n and compares C·r with A·(B·r), both in f64. An honest f32 result
- * differs from the exact product by rounding error, so the comparison needs a tolerance, derived here
- * from the operation rather than guessed:
+ * Each round draws r_j = s_j·(1 + β·U_j) for every column j (s_j = ±1, U_j uniform in [0, 1),
+ * β = 1/2, so 1 ≤ |r_j| < 1.5) and, for every row i and block b of w columns, compares
  *
- *   per element (Higham & Mary's probabilistic bound for a length-K dot product, plus the final
- *   rounding of C to f32):  |C_ij - (AB)_ij| <= gamma * (|A||B|)_ij,  gamma = (lambda*sqrt(K) + 1) * u
+ *   S_ib = Σ_{j∈b} C_ij r_j   with   Σ_{j∈b} (AB)_ij r_j = (A·(B·R))_ib,
  *
- *   per row, since |r_j| = 1:  |(C r)_i - (A B r)_i| <= gamma * (|A| (|B| 1))_i
+ * where R is the n × ⌈n/w⌉ block matrix holding r. B·R, A·(B·R) and C·R are matrix products of
+ * cost K·n, m·K·n/w and m·n: the check is a GEMM of width n/w, about 1/w + 1/m + 1/K of the work.
  *
- * with u = 2^-24 (f32 unit roundoff) and lambda = 8, for which the per-element bound fails with
- * probability below 2K*exp(-lambda^2/2) ~ 1e-11 for K = 256 whatever the summation order, tiling or
- * FMA use of the GPU. |A|(|B| 1) costs two mat-vecs and does not depend on r, so it is computed once.
- * A small absolute floor covers GPUs that flush f32 subnormals to zero.
+ * Tolerance, derived rather than tuned. An honest f32 element is Ĉ_ij = (AB)_ij + e_ij, where e_ij
+ * is the sum of the 2K − 1 rounding errors of its products and additions, in whatever order the
+ * device summed: e_ij = Σ_t δ_t v_t with |δ_t| ≤ u = 2⁻²⁴ and |v_t| ≤ (|A||B|)_ij ≤ ‖a_i‖₂‖b_j‖₂
+ * (Cauchy–Schwarz on row i of A and column j of B). Taking the rounding errors as independent and of
+ * mean zero (the model of Higham & Mary's probabilistic error analysis, "A New Approach to
+ * Probabilistic Rounding Error Analysis", 2019), Hoeffding's inequality bounds the honest part of
+ * S_ib − (ABR)_ib:
  *
- * What it catches: any error whose row sum exceeds the tolerance; a single wrong element C_ij is
- * caught whenever its error exceeds gamma * sum_j (|A||B|)_ij, whatever r is, and errors spread over
- * several elements of a row cancel in a round with probability at most 1/2, so `rounds` rounds miss
- * them with probability at most 2^-rounds.
+ *   P(|Σ_{j∈b} r_j e_ij| ≥ τ_ib) ≤ 2·exp(−c²/2),
+ *   τ_ib = c · u · √(2K − 1) · ‖a_i‖₂ · √(Σ_{j∈b} r_j² ‖b_j‖₂²)
+ *
+ * with c = 8: below 3e-14 per row and block, so an honest 2048 × 2048 tile is refused less than once
+ * in 10⁸ tiles. One bound for the whole block, not one per element summed, is what makes blocks of
+ * 64 columns usable at K = 4096: it grows with √(wK), not w·√K.
+ *
+ * What it catches. A single wrong element (i, j) shifts S_ib by |e|·|r_j| ≥ |e|, whatever r is: it
+ * is caught with certainty when |e| exceeds τ_ib plus the honest noise. For the default synthetic
+ * layer (K = 4096, nonnegative activations, positive-mean weights) τ_ib is about 7e-4 of the
+ * elements' size, so an element off by 1e-3 relative is caught (freivalds.test.ts: every one of
+ * 10,000 trials). Several wrong elements in one block could cancel only if Σ r_j e_j lands within
+ * ±τ; since r_j of the largest error e* varies continuously over an interval of length β|e*|, a
+ * round misses with probability at most 2τ/(β|e*|) = 4τ/|e*|, and `rounds` rounds with its power.
+ * The threshold grows with √K and √w and with cancellation in the product (|C_ij| ≪ ‖a_i‖‖b_j‖):
+ * relative errors that small are only detectable where outputs are not the result of heavy
+ * cancellation, which is why the synthetic layer keeps its outputs away from zero.
  */
-import type { Matrix } from '../../protocol/types.ts'
+import type { Matrix } from './matrix.ts'
 
 /** f32 unit roundoff. */
 export const F32_UNIT_ROUNDOFF = 2 ** -24
 const F32_MIN_NORMAL = 2 ** -126
 
-export const DEFAULT_LAMBDA = 8
-/** 2^-12 chance that a multi-element error cancels in every round. */
-export const DEFAULT_ROUNDS = 12
+/** Hoeffding multiplier c: a false rejection per row and block below 2·exp(−32) ≈ 2.5e-14. */
+export const DEFAULT_CONFIDENCE = 8
+/** One round: a single wrong element is caught for certain; cancelling errors see 4τ/|e*|. */
+export const DEFAULT_ROUNDS = 1
+/** Columns per block: the check costs about 1/64 of the work. */
+export const DEFAULT_BLOCK_WIDTH = 64
+/** |r_j| ∈ [1, 1 + β). */
+const BETA = 0.5
 
 export interface FreivaldsOptions {
   rounds?: number
-  lambda?: number
+  blockWidth?: number
+  confidence?: number
   /** Source of random bits, one 32-bit word per call; the validator uses crypto.getRandomValues. */
   randomWord: () => number
+  /**
+   * ‖a_i‖₂ for each row of A and ‖b_j‖₂ for each column of B, when the caller has them: they repeat
+   * across the shards of one layer, so the source computes them once.
+   */
+  norms?: { rows: Float64Array; cols: Float64Array }
 }
 
 export interface FreivaldsOutcome {
   ok: boolean
-  /** Largest |Cr - ABr| / tolerance seen: how close an accepted result came to rejection. */
+  /** Largest |S − ABR| / τ seen: how close an accepted result came to rejection. */
   worstRatio: number
-  /** Row where the largest ratio was seen. */
+  /** Row and block where the largest ratio was seen. */
   row: number
+  block: number
 }
 
-/** The rounding-error tolerance for row sums of C·r when |r_j| = 1. */
-export function rowTolerances(a: Matrix, b: Matrix, lambda = DEFAULT_LAMBDA): Float64Array {
-  const { rows: m, cols: k } = a
-  const n = b.cols
-  const gamma = (lambda * Math.sqrt(k) + 1) * F32_UNIT_ROUNDOFF
-  const absB1 = new Float64Array(k)
-  for (let l = 0; l < k; l++) {
+/** ‖a_i‖₂ of each row of a row-major matrix. */
+export function rowNorms(a: Matrix): Float64Array {
+  const out = new Float64Array(a.rows)
+  for (let i = 0; i < a.rows; i++) {
     let s = 0
-    for (let j = 0; j < n; j++) s += Math.abs(b.data[l * n + j])
-    absB1[l] = s
+    for (let l = i * a.cols, end = l + a.cols; l < end; l++) s += a.data[l] * a.data[l]
+    out[i] = Math.sqrt(s)
   }
-  const floor = (k + 1) * n * F32_MIN_NORMAL
-  const tol = new Float64Array(m)
-  for (let i = 0; i < m; i++) {
-    let s = 0
-    for (let l = 0; l < k; l++) s += Math.abs(a.data[i * k + l]) * absB1[l]
-    tol[i] = gamma * s + floor
+  return out
+}
+
+/** ‖b_j‖₂ of each column of a row-major matrix. */
+export function colNorms(b: Matrix): Float64Array {
+  const sq = new Float64Array(b.cols)
+  for (let l = 0; l < b.rows; l++) {
+    const row = l * b.cols
+    for (let j = 0; j < b.cols; j++) sq[j] += b.data[row + j] * b.data[row + j]
   }
-  return tol
+  return sq.map(Math.sqrt)
+}
+
+/** FLOPs one check costs (multiply-adds count two), norms included when not given. */
+export function freivaldsFlops(m: number, n: number, k: number, options: Partial<FreivaldsOptions> = {}): number {
+  const rounds = options.rounds ?? DEFAULT_ROUNDS
+  const blocks = Math.ceil(n / (options.blockWidth ?? DEFAULT_BLOCK_WIDTH))
+  const perRound = 2 * (k * n + m * k * blocks + m * n)
+  return rounds * perRound + (options.norms == null ? 2 * (m * k + k * n) : 0)
 }
 
 export function freivalds(a: Matrix, b: Matrix, c: Matrix, options: FreivaldsOptions): FreivaldsOutcome {
@@ -73,42 +110,72 @@ export function freivalds(a: Matrix, b: Matrix, c: Matrix, options: FreivaldsOpt
     throw new RangeError(`shapes do not chain: A ${m}x${k}, B ${b.rows}x${n}, C ${c.rows}x${c.cols}`)
   }
   const rounds = options.rounds ?? DEFAULT_ROUNDS
-  const tol = rowTolerances(a, b, options.lambda)
+  const w = options.blockWidth ?? DEFAULT_BLOCK_WIDTH
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE
+  const blocks = Math.ceil(n / w)
+  const aNorm = options.norms?.rows ?? rowNorms(a)
+  const bNorm = options.norms?.cols ?? colNorms(b)
+  const scale = confidence * F32_UNIT_ROUNDOFF * Math.sqrt(2 * k - 1)
+  // A floor for devices that flush f32 subnormals to zero: 2K roundings of at most 2^-126 each.
+  const floor = 2 * k * w * BETA * 3 * F32_MIN_NORMAL
+
   const r = new Float64Array(n)
-  const br = new Float64Array(k)
-  let worstRatio = 0
-  let worstRow = 0
+  const weight = new Float64Array(blocks) // Σ_{j∈b} r_j² ‖b_j‖²
+  const br = new Float64Array(k * blocks) // B·R, K × blocks
+  const abr = new Float64Array(blocks)
+  const cr = new Float64Array(blocks)
+  let worst = { ratio: 0, row: 0, block: 0 }
 
   for (let round = 0; round < rounds; round++) {
-    for (let j = 0; j < n; j += 32) {
+    weight.fill(0)
+    for (let j = 0; j < n; j++) {
       const word = options.randomWord()
-      for (let bit = 0; bit < 32 && j + bit < n; bit++) r[j + bit] = (word >>> bit) & 1 ? 1 : -1
+      r[j] = (word & 1 ? 1 : -1) * (1 + (BETA * (word >>> 8)) / 2 ** 24)
+      weight[Math.floor(j / w)] += r[j] * r[j] * bNorm[j] * bNorm[j]
     }
     for (let l = 0; l < k; l++) {
-      let s = 0
-      for (let j = 0; j < n; j++) s += b.data[l * n + j] * r[j]
-      br[l] = s
+      const row = l * n
+      for (let q = 0; q < blocks; q++) {
+        let s = 0
+        for (let j = q * w, end = Math.min(n, j + w); j < end; j++) s += b.data[row + j] * r[j]
+        br[l * blocks + q] = s
+      }
     }
     for (let i = 0; i < m; i++) {
-      let abr = 0
-      for (let l = 0; l < k; l++) abr += a.data[i * k + l] * br[l]
-      let cr = 0
-      for (let j = 0; j < n; j++) cr += c.data[i * n + j] * r[j]
-      const ratio = Math.abs(cr - abr) / tol[i]
-      // NaN in C makes ratio NaN: `!(ratio <= 1)` counts it as a failure.
-      if (!(ratio <= 1))
-        return { ok: false, worstRatio: Number.isNaN(ratio) ? Number.POSITIVE_INFINITY : ratio, row: i }
-      if (ratio > worstRatio) {
-        worstRatio = ratio
-        worstRow = i
+      abr.fill(0)
+      const arow = i * k
+      for (let l = 0; l < k; l++) {
+        const ail = a.data[arow + l]
+        const brow = l * blocks
+        for (let q = 0; q < blocks; q++) abr[q] += ail * br[brow + q]
+      }
+      const crow = i * n
+      for (let q = 0; q < blocks; q++) {
+        let s = 0
+        for (let j = q * w, end = Math.min(n, j + w); j < end; j++) s += c.data[crow + j] * r[j]
+        cr[q] = s
+      }
+      for (let q = 0; q < blocks; q++) {
+        const tau = scale * aNorm[i] * Math.sqrt(weight[q]) + floor
+        const ratio = Math.abs(cr[q] - abr[q]) / tau
+        // NaN in C makes the ratio NaN: `!(ratio <= 1)` counts it as a failure.
+        if (!(ratio <= 1)) {
+          return {
+            ok: false,
+            worstRatio: Number.isNaN(ratio) ? Number.POSITIVE_INFINITY : ratio,
+            row: i,
+            block: q,
+          }
+        }
+        if (ratio > worst.ratio) worst = { ratio, row: i, block: q }
       }
     }
   }
-  return { ok: true, worstRatio, row: worstRow }
+  return { ok: true, worstRatio: worst.ratio, row: worst.row, block: worst.block }
 }
 
 /** Random words from the platform's CSPRNG, drawn in blocks: contributors must not predict r. */
-export function cryptoRandomWords(block = 256): () => number {
+export function cryptoRandomWords(block = 1024): () => number {
   const buffer = new Uint32Array(block)
   let next = block
   return () => {

@@ -1,56 +1,32 @@
 /**
- * The `gemm` work kind: a tile C = A·B of a larger linear layer. `execute` runs in the contributor
- * (on whatever MatmulEngine it has), `verify` in the validator (CPU, Freivalds), `flopsOf` is the
- * declared cost both sides agree on.
+ * The `gemm` work kind: a tile C = A·B of a larger linear layer Y = X·W. A (rows of X) travels in
+ * the grant; W is a blob fetched once, and B is a column range of it. The contributor half is
+ * contributor.ts, the validator half (source and Freivalds verification) validator.ts; the CPU
+ * reference both share is gemmRef (src/gpu/kernels/gemm.ref.ts).
  */
-import type { MatmulEngine } from '../../gpu/engine.ts'
-import type { Matrix, RejectionReason } from '../../protocol/types.ts'
-import { DEFAULT_ROUNDS, type FreivaldsOptions, freivalds } from './freivalds.ts'
+import type { WorkKind } from '../kind.ts'
+import { type GemmGrant, type GemmResult, grantCodec, resultCodec } from './codec.ts'
 
+export type { GemmGrant, GemmResult } from './codec.ts'
+export { gemmRef } from '../../gpu/kernels/gemm.ref.ts'
+
+/** Useful FLOPs of C = A·B with A m × k and B k × n: a multiply and an add per term. */
 export function flopsOf(m: number, n: number, k: number): number {
   return 2 * m * n * k
 }
 
-export interface GemmInput {
-  a: Matrix
-  b: Matrix
+export const gemm: WorkKind<GemmGrant, GemmResult> = {
+  name: 'gemm',
+  version: 1,
+  grant: grantCodec,
+  result: resultCodec,
+  cost: (grant) => flopsOf(grant.a.rows, grant.n, grant.a.cols),
 }
 
-export async function executeGemm(input: GemmInput, engine: MatmulEngine): Promise<Matrix> {
-  const { a, b } = input
-  const data = await engine.matmul(a.data, b.data, a.rows, b.cols, a.cols)
-  return { rows: a.rows, cols: b.cols, data }
-}
-
-export type Verdict =
-  | { ok: true; worstRatio: number }
-  | {
-      ok: false
-      reason: Extract<RejectionReason, 'wrong-shape' | 'non-finite' | 'verification-failed'>
-      message: string
-    }
-
-export function verifyGemm(input: GemmInput, c: Matrix, options: FreivaldsOptions): Verdict {
-  const { a, b } = input
-  if (c.rows !== a.rows || c.cols !== b.cols) {
-    return {
-      ok: false,
-      reason: 'wrong-shape',
-      message: `result is ${c.rows}x${c.cols}, the lease was for ${a.rows}x${b.cols}`,
-    }
-  }
-  for (let i = 0; i < c.data.length; i++) {
-    if (!Number.isFinite(c.data[i])) {
-      return { ok: false, reason: 'non-finite', message: `element ${i} is ${c.data[i]}` }
-    }
-  }
-  const outcome = freivalds(a, b, c, options)
-  if (!outcome.ok) {
-    return {
-      ok: false,
-      reason: 'verification-failed',
-      message: `Freivalds check failed in row ${outcome.row} (error ${outcome.worstRatio.toFixed(2)}x the fp32 tolerance, ${options.rounds ?? DEFAULT_ROUNDS} rounds)`,
-    }
-  }
-  return { ok: true, worstRatio: outcome.worstRatio }
+/** Columns [col0, col0 + n) of a row-major rows × cols f32 matrix. */
+export function columns(data: Float32Array, rows: number, cols: number, col0: number, n: number): Float32Array {
+  if (col0 === 0 && n === cols) return data
+  const out = new Float32Array(rows * n)
+  for (let l = 0; l < rows; l++) out.set(data.subarray(l * cols + col0, l * cols + col0 + n), l * n)
+  return out
 }

@@ -9,10 +9,11 @@ import { decodeClaimRequest } from '../protocol/codec.ts'
 import type { ClaimRejectionReason, ClaimResponse } from '../protocol/types.ts'
 import { type ClaimMessage, parseClaimMessage } from '../wallet/claim-message.ts'
 import { verifyClaimSignature } from '../wallet/claim-signature.ts'
-import { bytesToHex } from '../wallet/hex.ts'
+import { u8aToHex } from '@polkadot/util'
+import { equals } from 'uint8arrays/equals'
 import { receiptsRoot } from '../wallet/merkle.ts'
 import type { EpochClock } from './epochs.ts'
-import { AlreadyClaimedError, type Ledger } from './ledger.ts'
+import { AlreadyClaimedError, type Ledger, ReplayedClaimError } from './ledger/index.ts'
 
 /** A signed claim is usable for at most this long: long enough to read and sign, short enough to not linger. */
 export const MAX_CLAIM_LIFETIME_MS = 24 * 60 * 60 * 1000
@@ -21,7 +22,7 @@ export interface ClaimServiceOptions {
   netuid: number
   validator: string
   privateKey: PrivateKey
-  ledger: Ledger
+  ledger: Pick<Ledger, 'receipts' | 'claims' | 'settlements'>
   epochs: EpochClock
   /** Receipts of epoch e are claimable while the current epoch is at most e + claimEpochs. */
   claimEpochs: number
@@ -66,8 +67,8 @@ export function createClaimService(options: ClaimServiceOptions): ClaimService {
     if (!(await verifyClaimSignature(request.message, request.signature, claim.payoutAddress))) {
       return reject('bad-signature', `signature is not ${claim.payoutAddress}'s signature of this claim`)
     }
-    const nonce = bytesToHex(claim.nonce)
-    if (ledger.nonceUsed(remotePeer, nonce)) return reject('replayed', 'this claim was already submitted')
+    const nonce = u8aToHex(claim.nonce)
+    if (await ledger.claims.nonceUsed(remotePeer, nonce)) return reject('replayed', 'this claim was already submitted')
     if (claim.receipts !== request.receiptIds.length) {
       return reject(
         'root-mismatch',
@@ -75,11 +76,11 @@ export function createClaimService(options: ClaimServiceOptions): ClaimService {
       )
     }
     const root = receiptsRoot(request.receiptIds)
-    if (bytesToHex(root) !== bytesToHex(claim.receiptsRoot)) {
+    if (!equals(root, claim.receiptsRoot)) {
       return reject('root-mismatch', 'the receipts named do not match the signed receipts root')
     }
 
-    const rows = ledger.receipts(request.receiptIds)
+    const rows = await ledger.receipts.byIds(request.receiptIds)
     const found = new Set(rows.map((r) => r.receiptId))
     const missing = request.receiptIds.find((id) => !found.has(id))
     if (missing != null)
@@ -98,14 +99,14 @@ export function createClaimService(options: ClaimServiceOptions): ClaimService {
         )
       if (row.claimId != null)
         return reject('already-claimed', `receipt ${row.receiptId} has already been claimed`)
-      if (current > row.epoch + options.claimEpochs || ledger.isSettled(row.epoch)) {
+      if (current > row.epoch + options.claimEpochs || (await ledger.settlements.isSettled(row.epoch))) {
         return reject('outside-window', `epoch ${row.epoch} is closed for claims`)
       }
     }
     const credit = rows.reduce((s, r) => s + r.credit, 0)
     const claimId = crypto.randomUUID()
     try {
-      ledger.recordClaim(
+      await ledger.claims.record(
         {
           claimId,
           contributor: remotePeer,
@@ -122,9 +123,7 @@ export function createClaimService(options: ClaimServiceOptions): ClaimService {
       )
     } catch (err) {
       if (err instanceof AlreadyClaimedError) return reject('already-claimed', err.message)
-      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-        return reject('replayed', 'this claim was already submitted')
-      }
+      if (err instanceof ReplayedClaimError) return reject('replayed', err.message)
       throw err
     }
     const ack = await signClaimAck(

@@ -10,7 +10,7 @@ import { request } from '../p2p/rpc.ts'
 import { decodeClaimResponse, encodeClaimRequest } from '../protocol/codec.ts'
 import { CLAIM_PROTOCOL, MESSAGE_LIMITS } from '../protocol/constants.ts'
 import { type ClaimMessage, encodeClaimMessage } from '../wallet/claim-message.ts'
-import { hexToBytes } from '../wallet/hex.ts'
+import { hexToU8a } from '@polkadot/util'
 import { payoutLeaf, receiptsRoot, verifyMerkleProof } from '../wallet/merkle.ts'
 import { createHarness } from './test-support.ts'
 import type { Validator } from './validator.ts'
@@ -186,7 +186,7 @@ describe('claims', () => {
       const settlement = validator.ledger.settlement(payout.epoch)!
       expect(BigInt(payout.amountRao)).toBeLessThanOrEqual(settlement.pool)
       const leaf = payoutLeaf(payout.epoch, alice.address, BigInt(payout.amountRao))
-      expect(verifyMerkleProof(leaf, payout.proof.map(hexToBytes), hexToBytes(payout.root))).toBe(true)
+      expect(verifyMerkleProof(leaf, payout.proof.map((p: string) => hexToU8a(p)), hexToU8a(payout.root))).toBe(true)
       // Pro rata: amount / pool = claimed credit / all verified credit of the epoch.
       expect(Number(payout.amountRao) / 1e9).toBeCloseTo(payout.credit / settlement.totalCredit, 8)
     }

@@ -1,0 +1,16 @@
+/** Spellings of the identifiers that cross the wire, defined once. */
+
+/** Base58btc peer ids as libp2p prints them (Ed25519 ids are 52 characters, RSA ids longer). */
+export const PEER_ID_PATTERN = /^[1-9A-HJ-NP-Za-km-z]{32,128}$/
+
+/** Offer, lease, shard and receipt ids. */
+export const ID_PATTERN = /^[A-Za-z0-9._:-]+$/
+
+/** Work kind names: short, lowercase, as they appear in offers, grants, results and receipts. */
+export const KIND_PATTERN = /^[a-z][a-z0-9-]{0,31}$/
+
+export const SHA256_HEX = /^[0-9a-f]{64}$/
+
+export function isPeerId(value: string): boolean {
+  return PEER_ID_PATTERN.test(value)
+}

@@ -1,0 +1,3 @@
+/** Opens the validator's ledger; see types.ts for what it keeps. */
+export { openSqliteLedger as openLedger } from './sqlite/index.ts'
+export * from './types.ts'

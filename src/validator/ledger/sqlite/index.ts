@@ -1,0 +1,44 @@
+/**
+ * The embedded ledger: one SQLite file in WAL mode with synchronous=FULL, so once a write returns it
+ * is on disk: a crash loses no receipt and never credits one twice (lease and shard ids are UNIQUE).
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import type { Ledger } from '../types.ts'
+import { sqliteClaims } from './claims.ts'
+import { sqliteReceipts } from './receipts.ts'
+import { migrate } from './schema.ts'
+import { sqliteSettlements } from './settlements.ts'
+import { sqliteShards } from './shards.ts'
+
+export function openSqliteLedger(path: string): Ledger {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const db = new Database(path)
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    migrate(db)
+  } catch (err) {
+    db.close()
+    throw err
+  }
+  const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck()
+  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+  return {
+    receipts: sqliteReceipts(db),
+    claims: sqliteClaims(db),
+    settlements: sqliteSettlements(db),
+    shards: sqliteShards(db),
+    meta: {
+      get: async (key) => getMeta.get(key) as string | undefined,
+      set: async (key, value) => {
+        setMeta.run(key, value)
+      },
+    },
+    close: async () => {
+      db.close()
+    },
+  }
+}

@@ -1,0 +1,71 @@
+/** Settlements and payouts in SQLite: an epoch's settlement and all its payouts are one transaction. */
+import type Database from 'better-sqlite3'
+import { AlreadySettledError, type PayoutRow, type Settlement, type SettlementStore } from '../types.ts'
+
+interface SettlementRow {
+  epoch: number
+  pool: string
+  totalCredit: number
+  paid: string
+  payoutRoot: Buffer | null
+  settledAt: number
+  chainPaidAt: number | null
+  chainResult: string | null
+}
+
+export function sqliteSettlements(db: Database.Database): SettlementStore {
+  const unsettled = db
+    .prepare(`SELECT DISTINCT epoch FROM receipts WHERE epoch < ?
+      AND epoch NOT IN (SELECT epoch FROM settlements) ORDER BY epoch`)
+    .pluck()
+  const settled = db.prepare('SELECT 1 FROM settlements WHERE epoch = ?').pluck()
+  const creditByAddress = db.prepare(`SELECT c.address, SUM(r.credit) AS credit FROM receipts r
+    JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
+    WHERE r.epoch = ? AND r.forfeited = 0 GROUP BY c.address ORDER BY c.address`)
+  const epochTotal = db.prepare('SELECT COALESCE(SUM(credit), 0) FROM receipts WHERE epoch = ? AND forfeited = 0').pluck()
+  const insert = db.prepare(`INSERT INTO settlements (epoch, pool, total_credit, paid, payout_root, settled_at)
+    VALUES (?, ?, ?, ?, ?, ?)`)
+  const insertPayout = db.prepare('INSERT INTO payouts (epoch, address, credit, amount) VALUES (?, ?, ?, ?)')
+  const byEpoch = db.prepare(`SELECT epoch, pool, total_credit AS totalCredit, paid, payout_root AS payoutRoot,
+    settled_at AS settledAt, chain_paid_at AS chainPaidAt, chain_result AS chainResult FROM settlements WHERE epoch = ?`)
+  const payoutsOfEpoch = db.prepare('SELECT epoch, address, credit, amount FROM payouts WHERE epoch = ? ORDER BY address')
+  const payoutsOfAddress = db.prepare('SELECT epoch, address, credit, amount FROM payouts WHERE address = ? ORDER BY epoch')
+  const unpaid = db.prepare('SELECT epoch FROM settlements WHERE chain_paid_at IS NULL ORDER BY epoch').pluck()
+  const markPaid = db.prepare('UPDATE settlements SET chain_paid_at = ?, chain_result = ? WHERE epoch = ?')
+  const toPayout = (row: { epoch: number; address: string; credit: number; amount: string }): PayoutRow => ({
+    ...row,
+    amount: BigInt(row.amount),
+  })
+
+  const record = db.transaction((s: Settlement) => {
+    if (settled.get(s.epoch) != null) throw new AlreadySettledError(`epoch ${s.epoch} is already settled`)
+    insert.run(s.epoch, String(s.pool), s.totalCredit, String(s.paid), s.payoutRoot == null ? null : Buffer.from(s.payoutRoot), s.settledAt)
+    for (const p of s.payouts) insertPayout.run(p.epoch, p.address, p.credit, String(p.amount))
+  })
+
+  return {
+    unsettledEpochs: async (before) => unsettled.all(before) as number[],
+    isSettled: async (epoch) => settled.get(epoch) != null,
+    epochCredit: async (epoch) => ({
+      byAddress: creditByAddress.all(epoch) as Array<{ address: string; credit: number }>,
+      total: epochTotal.get(epoch) as number,
+    }),
+    record: async (s) => record.immediate(s),
+    get: async (epoch) => {
+      const row = byEpoch.get(epoch) as SettlementRow | undefined
+      if (row == null) return undefined
+      return {
+        ...row,
+        pool: BigInt(row.pool),
+        paid: BigInt(row.paid),
+        payoutRoot: row.payoutRoot == null ? null : new Uint8Array(row.payoutRoot),
+        payouts: (payoutsOfEpoch.all(epoch) as Parameters<typeof toPayout>[0][]).map(toPayout),
+      }
+    },
+    payoutsFor: async (address) => (payoutsOfAddress.all(address) as Parameters<typeof toPayout>[0][]).map(toPayout),
+    unpaidOnChain: async () => unpaid.all() as number[],
+    markPaidOnChain: async (epoch, at, result) => {
+      markPaid.run(at, result, epoch)
+    },
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * What the validator keeps: receipts and rejections, claims, settlements, the shards it has cut and
+ * not yet credited, and a few values that must survive a restart. Each store is an interface with
+ * promises, so the embedded SQLite ledger and a shared server can stand behind it alike.
+ */
+import type { SignedReceipt } from '../../protocol/types.ts'
+
+/** A claim names a receipt that another claim already took. */
+export class AlreadyClaimedError extends Error {
+  static override name = 'AlreadyClaimedError'
+  override name = 'AlreadyClaimedError'
+}
+
+/** A claim with a nonce this contributor already used. */
+export class ReplayedClaimError extends Error {
+  static override name = 'ReplayedClaimError'
+  override name = 'ReplayedClaimError'
+}
+
+/** A second settlement of an epoch that was already settled. */
+export class AlreadySettledError extends Error {
+  static override name = 'AlreadySettledError'
+  override name = 'AlreadySettledError'
+}
+
+/** A second receipt for a lease or shard that already earned one. */
+export class DuplicateCreditError extends Error {
+  static override name = 'DuplicateCreditError'
+  override name = 'DuplicateCreditError'
+}
+
+export interface LedgerTotals {
+  accepted: number
+  rejected: number
+  credit: number
+  flops: number
+  contributors: number
+  /** Accepted shards by work kind, and by offer (an offer per model for `infer`). */
+  byKind: Record<string, number>
+  byOffer: Record<string, number>
+}
+
+export interface ContributorTotals {
+  contributor: string
+  accepted: number
+  rejected: number
+  credit: number
+  /** Declared FLOPs of its unforfeited receipts: the verified work its allowance grows with. */
+  flops: number
+}
+
+export interface RejectionRecord {
+  leaseId: string
+  shardId: string
+  contributor: string
+  epoch: number
+  reason: string
+  message: string
+  at: number
+}
+
+export interface ReceiptRow {
+  receiptId: string
+  contributor: string
+  epoch: number
+  credit: number
+  forfeited: boolean
+  claimId: string | null
+}
+
+export interface ReceiptStore {
+  /** Records a receipt and closes its shard, in one transaction; throws DuplicateCreditError. */
+  credit(receipt: SignedReceipt): Promise<void>
+  reject(rejection: RejectionRecord): Promise<void>
+  /** Voids a contributor's credit for an epoch (caught cheating); returns how many receipts it voided. */
+  forfeit(contributor: string, epoch: number): Promise<number>
+  isShardCredited(shardId: string): Promise<boolean>
+  totals(): Promise<LedgerTotals>
+  contributor(peerId: string): Promise<ContributorTotals>
+  /** Rejections of a contributor in one epoch whose reason is one of `reasons`. */
+  rejectionsInEpoch(contributor: string, epoch: number, reasons: readonly string[]): Promise<number>
+  byIds(receiptIds: string[]): Promise<ReceiptRow[]>
+}
+
+export interface ClaimRecord {
+  claimId: string
+  contributor: string
+  address: string
+  nonce: string
+  epochs: number[]
+  receiptsRoot: Uint8Array
+  credit: number
+  message: Uint8Array
+  signature: Uint8Array
+  recordedAt: number
+}
+
+export interface ClaimStore {
+  nonceUsed(contributor: string, nonce: string): Promise<boolean>
+  /**
+   * Records a claim and marks its receipts claimed, in one transaction; throws AlreadyClaimedError or
+   * ReplayedClaimError.
+   */
+  record(claim: ClaimRecord, receiptIds: string[]): Promise<void>
+  forAddress(address: string): Promise<Array<Omit<ClaimRecord, 'message' | 'signature'>>>
+}
+
+export interface PayoutRow {
+  epoch: number
+  address: string
+  credit: number
+  amount: bigint
+}
+
+export interface Settlement {
+  epoch: number
+  pool: bigint
+  totalCredit: number
+  paid: bigint
+  payoutRoot: Uint8Array | null
+  settledAt: number
+  payouts: PayoutRow[]
+  /** When the epoch's transfers were submitted on chain, and what the chain said; null until then. */
+  chainPaidAt?: number | null
+  chainResult?: string | null
+}
+
+export interface SettlementStore {
+  /** Epochs below `before` that hold receipts and are not settled yet. */
+  unsettledEpochs(before: number): Promise<number[]>
+  isSettled(epoch: number): Promise<boolean>
+  /** Claimed, unforfeited credit per payout address, and all unforfeited credit, of one epoch. */
+  epochCredit(epoch: number): Promise<{ byAddress: Array<{ address: string; credit: number }>; total: number }>
+  /** Stores a settlement in one transaction; throws AlreadySettledError. */
+  record(settlement: Settlement): Promise<void>
+  get(epoch: number): Promise<Settlement | undefined>
+  payoutsFor(address: string): Promise<PayoutRow[]>
+  /** Settled epochs whose on-chain payment has not been recorded yet. */
+  unpaidOnChain(): Promise<number[]>
+  markPaidOnChain(epoch: number, at: number, result: string): Promise<void>
+}
+
+/** A shard the validator cut and has not credited yet, with its current lease if any. */
+export interface OpenShardRow {
+  shardId: string
+  offerId: string
+  kind: string
+  cutAt: number
+  lease: { leaseId: string; peer: string; expiresAt: number } | null
+}
+
+export interface ShardStore {
+  /** Records a new shard, its first lease and its source's cursor, in one transaction. */
+  cut(shard: OpenShardRow, cursor?: { key: string; value: string }): Promise<void>
+  /** Records a shard's new lease (null: back in the queue). */
+  lease(shardId: string, lease: OpenShardRow['lease']): Promise<void>
+  /** Every shard cut and not yet credited. */
+  open(): Promise<OpenShardRow[]>
+}
+
+export interface MetaStore {
+  get(key: string): Promise<string | undefined>
+  set(key: string, value: string): Promise<void>
+}
+
+export interface Ledger {
+  readonly receipts: ReceiptStore
+  readonly claims: ClaimStore
+  readonly settlements: SettlementStore
+  readonly shards: ShardStore
+  readonly meta: MetaStore
+  close(): Promise<void>
+}

@@ -1,0 +1,9 @@
+/**
+ * The work kinds a contributor runs (browser or Node). Adding a kind: its folder, and one line here
+ * and one in validator-kinds.ts.
+ */
+import { gemmContributor } from './gemm/contributor.ts'
+import { inferContributor } from './infer/contributor.ts'
+import type { ContributorKind } from './kind.ts'
+
+export const CONTRIBUTOR_KINDS: readonly ContributorKind<any, any>[] = [gemmContributor, inferContributor]

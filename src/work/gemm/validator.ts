@@ -1,0 +1,202 @@
+/**
+ * The validator half of `gemm`: tiles of the seeded synthetic layer, sized to each lease, verified
+ * with Freivalds' check. The layer's weights are served as one blob; a grant carries only its rows
+ * of X. Node or browser alike (pure TypeScript), but only the validator imports it.
+ */
+import { sha256 } from '@noble/hashes/sha2.js'
+import { toString as toHex } from 'uint8arrays/to-string'
+import { bytesOf } from '../../protocol/check.ts'
+import { readConfig } from '../config.ts'
+import type { Shard, ValidatorKind, WorkSource } from '../kind.ts'
+import type { GemmGrant, GemmResult } from './codec.ts'
+import { MAX_GEMM_DIM, MAX_GEMM_ELEMENTS } from './codec.ts'
+import {
+  colNorms,
+  cryptoRandomWords,
+  DEFAULT_BLOCK_WIDTH,
+  DEFAULT_ROUNDS,
+  freivalds,
+  rowNorms,
+} from './freivalds.ts'
+import { columns, flopsOf, gemm } from './index.ts'
+import { createSyntheticLayer } from './synthetic-layer.ts'
+import {
+  createTiler,
+  decodeCursor,
+  encodeCursor,
+  parseShardId,
+  shardIdOf,
+  type Tile,
+  type TilerOptions,
+} from './tiler.ts'
+
+export const OFFER_ID = 'gemm'
+const GRANULE = 16
+
+/** A 4096-wide layer: tiles up to 1024 × 4096 with K = 4096 (34 GFLOP), about a second on a fast GPU. */
+export const GEMM_DEFAULTS = {
+  batchRows: 4096,
+  inFeatures: 4096,
+  outFeatures: 4096,
+  maxTile: [1024, 4096] as [number, number],
+  rounds: DEFAULT_ROUNDS,
+  blockWidth: DEFAULT_BLOCK_WIDTH,
+}
+
+export interface GemmConfig {
+  batchRows: number
+  inFeatures: number
+  outFeatures: number
+  maxTileRows: number
+  maxTileCols: number
+  rounds: number
+  blockWidth: number
+}
+
+export function parseGemmConfig(section: unknown): GemmConfig | undefined {
+  if (section === false) return undefined
+  const c = readConfig('gemm', section)
+  const batchRows = c.int('batchRows', GEMM_DEFAULTS.batchRows, 1, MAX_GEMM_DIM)
+  const inFeatures = c.int('inFeatures', GEMM_DEFAULTS.inFeatures, 1, MAX_GEMM_DIM)
+  const outFeatures = c.int('outFeatures', GEMM_DEFAULTS.outFeatures, 1, MAX_GEMM_DIM)
+  const [rows, cols] = c.size('maxTile', GEMM_DEFAULTS.maxTile, MAX_GEMM_DIM)
+  const maxTileRows = Math.min(rows, batchRows)
+  const maxTileCols = Math.min(cols, outFeatures)
+  if (maxTileRows * maxTileCols > MAX_GEMM_ELEMENTS || maxTileRows * inFeatures > MAX_GEMM_ELEMENTS) {
+    c.fail('maxTile', `must keep m·n and m·inFeatures within ${MAX_GEMM_ELEMENTS} elements`)
+  }
+  return {
+    batchRows,
+    inFeatures,
+    outFeatures,
+    maxTileRows,
+    maxTileCols,
+    rounds: c.int('rounds', GEMM_DEFAULTS.rounds, 1, 64),
+    blockWidth: c.int('blockWidth', GEMM_DEFAULTS.blockWidth, 1, MAX_GEMM_DIM),
+  }
+}
+
+export const gemmValidator: ValidatorKind<GemmGrant, GemmResult> = {
+  ...gemm,
+  flags: {
+    'batch-rows': { key: 'batchRows', help: `rows of X per batch (default ${GEMM_DEFAULTS.batchRows})` },
+    'in-features': { key: 'inFeatures', help: `inner dimension K (default ${GEMM_DEFAULTS.inFeatures})` },
+    'out-features': { key: 'outFeatures', help: `output features N (default ${GEMM_DEFAULTS.outFeatures})` },
+    'max-tile': { key: 'maxTile', help: `largest tile RxC (default ${GEMM_DEFAULTS.maxTile.join('x')})` },
+  },
+  async createSource(context) {
+    const config = parseGemmConfig(context.config)
+    return config == null ? undefined : createGemmSource(config, context)
+  },
+  conformance: {
+    config: { batchRows: 64, inFeatures: 64, outFeatures: 96, maxTile: '32x64' },
+    perturb: ({ c }) => {
+      const data = c.data.slice()
+      data[data.length >> 1] *= 1.01
+      return { c: { ...c, data } }
+    },
+    reshape: ({ c }) => ({ c: { rows: c.rows, cols: c.cols - 1, data: c.data.slice(0, c.rows * (c.cols - 1)) } }),
+    poison: ({ c }) => {
+      const data = c.data.slice()
+      data[0] = Number.NaN
+      return { c: { ...c, data } }
+    },
+    work: (grant) => 2 * grant.a.data.length * grant.n,
+  },
+}
+
+async function createGemmSource(
+  config: GemmConfig,
+  context: Parameters<ValidatorKind['createSource']>[0],
+): Promise<WorkSource<GemmGrant, GemmResult>> {
+  const layer = createSyntheticLayer({ seed: context.seed, ...config })
+  const weights = bytesOf(layer.weights.data)
+  const weightsHash = context.blobs.addBytes(weights)
+  // Ids and cursors carry the layer's fingerprint: another geometry on the same ledger starts afresh.
+  const fingerprint = toHex(sha256(new TextEncoder().encode(`${weightsHash}:${config.batchRows}`)), 'base16').slice(0, 8)
+  const tiling: TilerOptions = {
+    batchRows: config.batchRows,
+    inFeatures: config.inFeatures,
+    outFeatures: config.outFeatures,
+    maxRows: config.maxTileRows,
+    maxCols: config.maxTileCols,
+    granule: GRANULE,
+  }
+  const cursorKey = `gemm.cursor.${fingerprint}`
+  const tiler = createTiler(tiling, decodeCursor(await context.cursor(cursorKey), tiling))
+  const weightNorms = colNorms(layer.weights)
+  const batchNorms = new Map<number, Float64Array>()
+  const normsOf = (batch: number) => {
+    let norms = batchNorms.get(batch)
+    if (norms == null) {
+      norms = rowNorms(layer.rows(batch, 0, config.batchRows))
+      batchNorms.set(batch, norms)
+      if (batchNorms.size > 4) batchNorms.delete(batchNorms.keys().next().value!)
+    }
+    return norms
+  }
+  const randomWord = cryptoRandomWords()
+  const bounds = {
+    minFlops: flopsOf(Math.min(GRANULE, config.batchRows), Math.min(GRANULE, config.outFeatures), config.inFeatures),
+    maxFlops: flopsOf(config.maxTileRows, config.maxTileCols, config.inFeatures),
+  }
+
+  const shardOf = (tile: Tile, cursor?: string): Shard<GemmGrant> => ({
+    shardId: shardIdOf(fingerprint, tile),
+    offerId: OFFER_ID,
+    grant: {
+      a: layer.rows(tile.batch, tile.row0, tile.m),
+      weights: { sha256: weightsHash, rows: config.inFeatures, cols: config.outFeatures },
+      col0: tile.col0,
+      n: tile.n,
+    },
+    flops: flopsOf(tile.m, tile.n, config.inFeatures),
+    ...(cursor != null ? { cursor: { key: cursorKey, value: cursor } } : {}),
+  })
+
+  return {
+    offers: () => [{ offerId: OFFER_ID, blobs: [weightsHash], ...bounds }],
+    next(offerId, flops) {
+      if (offerId !== OFFER_ID) return undefined
+      const tile = tiler.next(flops)
+      return shardOf(tile, encodeCursor(tiler.cursor()))
+    },
+    restore(shardId) {
+      const tile = parseShardId(shardId, fingerprint, tiling)
+      return tile == null ? undefined : shardOf(tile)
+    },
+    async verify(shard, { c }) {
+      const { a, col0, n } = shard.grant
+      if (c.rows !== a.rows || c.cols !== n) {
+        return {
+          ok: false,
+          reason: 'wrong-shape',
+          message: `result is ${c.rows}x${c.cols}, the lease was for ${a.rows}x${n}`,
+        }
+      }
+      for (let i = 0; i < c.data.length; i++) {
+        if (!Number.isFinite(c.data[i])) {
+          return { ok: false, reason: 'non-finite', message: `element ${i} is ${c.data[i]}` }
+        }
+      }
+      const tile = parseShardId(shard.shardId, fingerprint, tiling)!
+      const b = { rows: config.inFeatures, cols: n, data: columns(layer.weights.data, config.inFeatures, config.outFeatures, col0, n) }
+      const outcome = freivalds(a, b, c, {
+        randomWord,
+        rounds: config.rounds,
+        blockWidth: config.blockWidth,
+        norms: {
+          rows: normsOf(tile.batch).subarray(tile.row0, tile.row0 + a.rows),
+          cols: weightNorms.subarray(col0, col0 + n),
+        },
+      })
+      return outcome.ok
+        ? { ok: true, quality: 1, detail: `Freivalds ratio ${outcome.worstRatio.toFixed(3)}` }
+        : {
+            ok: false,
+            reason: 'verification-failed',
+            message: `Freivalds check failed in row ${outcome.row}, block ${outcome.block} (${outcome.worstRatio.toFixed(2)}x the f32 tolerance)`,
+          }
+    },
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * What a work kind is. Every kind is one folder, src/work/<kind>/, that exports two halves of one
+ * definition: the contributor half (`execute`, browser or Node) and the validator half (its work
+ * source and `verify`, Node), both built on the same name, version, payload codecs and declared cost.
+ * Each side lists its kinds once (contributor-kinds.ts, validator-kinds.ts); nothing outside a kind's
+ * folder knows what a kind's payload holds. The wire carries the kind's name and version next to
+ * its opaque payload, and a peer that does not know the kind refuses it with its own reason.
+ */
+import type { MatmulEngine } from '../gpu/engine.ts'
+import type { RejectionReason } from '../protocol/types.ts'
+
+/** How a kind's grant or result travels: its own codec, byte limit and schema checks. */
+export interface PayloadCodec<T> {
+  /** Largest encoded payload accepted; decode refuses more before parsing. */
+  readonly maxBytes: number
+  encode(value: T): Uint8Array
+  /** Throws MessageTooLargeError, MalformedMessageError or InvalidMessageError (src/protocol/errors.ts). */
+  decode(bytes: Uint8Array): T
+}
+
+/** What both sides know of a kind. */
+export interface WorkKind<G = unknown, R = unknown> {
+  /** As on the wire: [a-z][a-z0-9-]{0,31}. */
+  readonly name: string
+  /** Version of the kind's payloads; bumped when its codec changes incompatibly. */
+  readonly version: number
+  readonly grant: PayloadCodec<G>
+  readonly result: PayloadCodec<R>
+  /** Declared cost of a shard: the useful FLOPs its grant asks for. Credit is proportional to it. */
+  cost(grant: G): number
+}
+
+/** A tensor with a name, as models take and give them: f32, or i64 for integer inputs. */
+export interface NamedTensor {
+  name: string
+  dtype: 'float32' | 'int64'
+  shape: number[]
+  data: Float32Array | BigInt64Array
+}
+
+/** Runs ONNX models: ONNX Runtime Web in the page, onnxruntime-node in Node. */
+export interface OnnxRunner {
+  /** `model` is the model's sha256 (hex); `load` gives its bytes the first time. */
+  run(model: string, load: () => Promise<Uint8Array>, inputs: NamedTensor[]): Promise<NamedTensor[]>
+}
+
+/** What a contributor can run shards on. */
+export interface Runtimes {
+  engine: MatmulEngine
+  onnx?: OnnxRunner
+}
+
+export interface ExecuteContext extends Runtimes {
+  /** A blob (model, weights) by sha256 hex, from the validator that granted the shard; cached. */
+  blob(sha256: string): Promise<Uint8Array>
+  signal: AbortSignal
+}
+
+export interface ContributorKind<G = unknown, R = unknown> extends WorkKind<G, R> {
+  /** Whether these runtimes can run the kind; offers a contributor cannot run are left to others. */
+  canRun(runtimes: Runtimes): boolean
+  execute(grant: G, context: ExecuteContext): Promise<R>
+}
+
+/** One shard: a grant with the id a receipt is issued for. */
+export interface Shard<G = unknown> {
+  shardId: string
+  offerId: string
+  grant: G
+  /** Declared cost: the kind's cost of the grant. */
+  flops: number
+  /** Copies of one batch share a group; the scheduler gives each copy to a different contributor. */
+  group?: string
+  /** Source state to persist with the lease in one transaction, so a restart neither skips nor repeats. */
+  cursor?: { key: string; value: string }
+}
+
+/** An offering of a source, gossiped as a WorkOffer. */
+export interface OfferSpec {
+  offerId: string
+  blobs: string[]
+  minFlops: number
+  maxFlops: number
+}
+
+export interface VerifyContext {
+  peer: string
+  /** The peer already failed a verification this epoch: check everything it sends. */
+  suspect: boolean
+}
+
+export type Verdict =
+  | { ok: true; quality: number; detail: string }
+  | {
+      ok: false
+      reason: Extract<RejectionReason, 'wrong-shape' | 'non-finite' | 'verification-failed'>
+      message: string
+    }
+
+/** Where a validator's shards of one kind come from, and how their results are judged. */
+export interface WorkSource<G = unknown, R = unknown> {
+  offers(): OfferSpec[]
+  /**
+   * Cuts the next shard of an offer with a declared cost close to `flops` (within the offer's
+   * bounds); undefined when the offer has nothing left right now.
+   */
+  next(offerId: string, flops: number): Shard<G> | undefined
+  /** Rebuilds a shard from its id after a restart; undefined if the id is not this source's. */
+  restore(shardId: string, offerId: string): Shard<G> | undefined
+  verify(shard: Shard<G>, result: R, context: VerifyContext): Promise<Verdict>
+  close?(): Promise<void>
+}
+
+/** What a validator hands a kind when it builds the kind's source. */
+export interface SourceContext {
+  /** The kind's section of the subnet config, CLI flags merged in; undefined when absent. */
+  config: unknown
+  /** Directory that relative paths in the config are resolved against. */
+  configDir: string
+  /** The validator's seed: sources derive synthetic work from it reproducibly. */
+  seed: number
+  /** The last persisted value of a source cursor (see Shard.cursor). */
+  cursor(key: string): Promise<string | undefined>
+  /** Serves bytes or a file over /tessera/blob/1; returns its sha256 (hex). */
+  blobs: BlobRegistry
+  /** A result accepted earlier proved wrong (an outvoted copy): strike its peer. */
+  strike(peer: string, shardId: string, message: string): void
+}
+
+export interface BlobRegistry {
+  addBytes(bytes: Uint8Array): string
+  /** Hashes the file, checking it against `sha256` when given. */
+  addFile(path: string, sha256?: string): Promise<string>
+}
+
+/** A CLI flag a kind adds to the validator; its value lands in the kind's config section. */
+export interface KindFlag {
+  key: string
+  help: string
+}
+
+/** Hooks the shared compliance suite (compliance.ts) uses to test a kind. */
+export interface Conformance<G = unknown, R = unknown> {
+  /** A small configuration of the kind for tests (its subnet config section). */
+  config: unknown
+  /** Honest results with one element changed slightly, wrong dimensions, and a NaN. */
+  perturb(result: R): R
+  reshape(result: R): R
+  poison(result: R): R
+  /** The work a grant asks for, counted from the grant's contents independently of `cost`. */
+  work(grant: G): number
+}
+
+export interface ValidatorKind<G = unknown, R = unknown> extends WorkKind<G, R> {
+  /** Builds the kind's source from its config section; undefined when this validator does not offer it. */
+  createSource(context: SourceContext): Promise<WorkSource<G, R> | undefined>
+  readonly flags?: Record<string, KindFlag>
+  readonly conformance: Conformance<G, R>
+}
