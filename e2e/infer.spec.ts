@@ -9,8 +9,9 @@ import { expect, test } from '@playwright/test'
 import { createContributor } from '../src/client/contributor.ts'
 import { createCpuEngine } from '../src/gpu/cpu-engine.ts'
 import { createServerNode } from '../src/p2p/node-server.ts'
-import type { NamedTensor } from '../src/protocol/types.ts'
-import { nodeInferRunner } from '../src/validator/test-support.ts'
+import { tampering } from '../src/validator/test-support.ts'
+import { createNodeOnnx } from '../src/work/infer/onnx-node.ts'
+import type { NamedTensor } from '../src/work/kind.ts'
 import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
 
 let validator: ValidatorProcess
@@ -36,7 +37,8 @@ for (const query of ['']) {
       .poll(
         async () => {
           const { ledger } = await status()
-          const grew = (model: string) => (ledger.byModel[model] ?? 0) - (before.byModel[model] ?? 0)
+          const grew = (model: string) =>
+            (ledger.byOffer[`infer.${model}`] ?? 0) - (before.byOffer[`infer.${model}`] ?? 0)
           return Math.min(grew('1bc90f27'), grew('2623a295'))
         },
         { timeout: 150_000 },
@@ -72,8 +74,7 @@ test('a dishonest contributor perturbing model outputs is caught by sampled reco
     const contributor = createContributor({
       node,
       netuid: 1,
-      engine: createCpuEngine(),
-      infer: nodeInferRunner(node, tamper),
+      runtimes: { engine: createCpuEngine(), onnx: tampering(createNodeOnnx(), tamper) },
       onEvent: (e) => {
         if (e.type === 'rejected') events.push(`rejected:${e.rejection.reason}`)
         if (e.type === 'refused') events.push(`refused:${e.reason}`)

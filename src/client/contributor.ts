@@ -11,15 +11,27 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { createBlobDownload } from '../p2p/blob-protocol.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { request } from '../p2p/rpc.ts'
-import { decodeLeaseResponse, decodeResultResponse, encodeLeaseRequest, encodeResult } from '../protocol/codec.ts'
+import {
+  decodeLeaseResponse,
+  decodeResultResponse,
+  encodeLeaseRequest,
+  encodeResult,
+} from '../protocol/codec.ts'
 import { LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL } from '../protocol/constants.ts'
 import { verifyReceipt } from '../protocol/receipt.ts'
-import type { LeaseGrant, LeaseRequest, LeaseResponse, Rejection, SignedReceipt, WorkOffer } from '../protocol/types.ts'
+import type {
+  LeaseGrant,
+  LeaseRequest,
+  LeaseResponse,
+  Rejection,
+  SignedReceipt,
+  WorkOffer,
+} from '../protocol/types.ts'
 import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
-import type { ContributorKind, Runtimes } from '../work/kind.ts'
+import type { AnyContributorKind, Runtimes } from '../work/kind.ts'
 import { createKindRegistry } from '../work/registry.ts'
-import type { ReceiptStore } from './receipt-store.ts'
 import { createOfferBook, type OfferBook } from './offer-book.ts'
+import type { ReceiptStore } from './receipt-store.ts'
 import { createThroughput } from './throughput.ts'
 
 export interface ContributorStats {
@@ -49,7 +61,7 @@ export interface ContributorOptions {
   netuid: number
   runtimes: Runtimes
   /** The kinds this contributor runs; CONTRIBUTOR_KINDS unless a test adds its own. */
-  kinds?: readonly ContributorKind<any, any>[]
+  kinds?: readonly AnyContributorKind[]
   blobs?: BlobFetcher
   store?: ReceiptStore
   /** Fraction of wall time the device may be busy, in (0, 1]; the rest it idles. */
@@ -108,7 +120,9 @@ export function createContributor(options: ContributorOptions): Contributor {
   })
   const emit = (event: ContributorEvent) => options.onEvent?.(event)
   const runnable = (offer: WorkOffer) =>
-    kinds.has(offer.kind) && kinds.get(offer.kind).version === offer.kindVersion && kinds.get(offer.kind).canRun(runtimes)
+    kinds.has(offer.kind) &&
+    kinds.get(offer.kind).version === offer.kindVersion &&
+    kinds.get(offer.kind).canRun(runtimes)
 
   const leaseRequest = (offer: WorkOffer): LeaseRequest => ({
     offerId: offer.offerId,
@@ -135,11 +149,17 @@ export function createContributor(options: ContributorOptions): Contributor {
   }
 
   /** One shard from grant to receipt; returns the next job when the validator granted one. */
-  async function runShard(offer: WorkOffer, grant: LeaseGrant, signal: AbortSignal): Promise<Job | undefined> {
+  async function runShard(
+    offer: WorkOffer,
+    grant: LeaseGrant,
+    signal: AbortSignal,
+  ): Promise<Job | undefined> {
     const kind = kinds.get(grant.kind, grant.kindVersion)
     const input = kind.grant.decode(grant.payload)
     if (grant.offerId !== offer.offerId || grant.kind !== offer.kind || kind.cost(input) !== grant.flops) {
-      throw new GrantMismatchError(`grant ${grant.leaseId} does not match offer ${offer.offerId} or its declared cost`)
+      throw new GrantMismatchError(
+        `grant ${grant.leaseId} does not match offer ${offer.offerId} or its declared cost`,
+      )
     }
     emit({ type: 'leased', offer, grant })
     const validator = peerIdFromString(offer.validator)
@@ -208,10 +228,16 @@ export function createContributor(options: ContributorOptions): Contributor {
         carried = undefined
         if (job == null) {
           const offer = await book!.next(signal, runnable)
-          const bytes = await request(node, peerIdFromString(offer.validator), LEASE_PROTOCOL, encodeLeaseRequest(leaseRequest(offer)), {
-            maxResponseBytes: MESSAGE_LIMITS.leaseResponse,
-            signal,
-          })
+          const bytes = await request(
+            node,
+            peerIdFromString(offer.validator),
+            LEASE_PROTOCOL,
+            encodeLeaseRequest(leaseRequest(offer)),
+            {
+              maxResponseBytes: MESSAGE_LIMITS.leaseResponse,
+              signal,
+            },
+          )
           const grant = await granted(decodeLeaseResponse(bytes), signal)
           if (grant == null) continue
           job = { offer, grant }
@@ -241,7 +267,10 @@ export function createContributor(options: ContributorOptions): Contributor {
       if (controller == null) return
       controller.abort()
       book?.close()
-      await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))])
+      await Promise.race([
+        Promise.allSettled(running),
+        new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS)),
+      ])
       controller = undefined
       book = undefined
       running = []

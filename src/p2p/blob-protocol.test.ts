@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { memory } from '@libp2p/memory'
 import { multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { MAX_BLOB_CHUNK } from '../protocol/constants.ts'
-import { createFileBlobStore } from '../validator/blob-store.ts'
+import { createBlobStore } from '../validator/blob-store.ts'
 import { type BlobSource, createBlobDownload, hex, serveBlobs } from './blob-protocol.ts'
 import { createServerNode, type TesseraNode } from './node-server.ts'
 
@@ -19,8 +20,14 @@ afterEach(async () => {
 })
 
 async function pair(source: BlobSource): Promise<[TesseraNode, TesseraNode]> {
-  const server = await createServerNode({ listen: [`/memory/${crypto.randomUUID()}`] })
-  const client = await createServerNode({ listen: [`/memory/${crypto.randomUUID()}`] })
+  const server = await createServerNode({
+    listen: [`/memory/${crypto.randomUUID()}`],
+    transports: [memory()],
+  })
+  const client = await createServerNode({
+    listen: [`/memory/${crypto.randomUUID()}`],
+    transports: [memory()],
+  })
   nodes.push(server, client)
   await serveBlobs(server, source)
   await client.dial(multiaddr(server.getMultiaddrs()[0]))
@@ -39,11 +46,11 @@ describe('blob protocol', () => {
   it('downloads a multi-chunk blob, reporting progress, and checks its hash', async () => {
     const blob = bytes(2 * MAX_BLOB_CHUNK + 12345, 1)
     writeFileSync(join(dir, 'model.onnx'), blob)
-    const store = createFileBlobStore()
-    const digest = await store.add(join(dir, 'model.onnx'), hex(sha256(blob)))
+    const store = createBlobStore()
+    const digest = await store.addFile(join(dir, 'model.onnx'), hex(sha256(blob)))
     const [server, client] = await pair(store)
     const progress: number[] = []
-    const got = await createBlobDownload(client, server.peerId, sha256(blob)).run({
+    const got = await createBlobDownload(client, server.peerId, hex(sha256(blob))).run({
       onProgress: (p) => progress.push(p.received / p.total),
     })
     expect(hex(sha256(got))).toBe(digest)
@@ -67,7 +74,7 @@ describe('blob protocol', () => {
       },
     }
     const [server, client] = await pair(flaky)
-    const download = createBlobDownload(client, server.peerId, sha256(blob))
+    const download = createBlobDownload(client, server.peerId, hex(sha256(blob)))
     await expect(download.run()).rejects.toMatchObject({ name: 'BlobUnavailableError' })
     expect(download.received).toBe(2 * MAX_BLOB_CHUNK)
     expect(hex(sha256(await download.run()))).toBe(hex(sha256(blob)))
@@ -81,27 +88,37 @@ describe('blob protocol', () => {
       read: async (_k, o, l) => blob.subarray(o, o + l),
     }
     const [server, client] = await pair(liar)
-    const other = sha256(bytes(1000, 4))
+    const other = hex(sha256(bytes(1000, 4)))
     await expect(createBlobDownload(client, server.peerId, other).run()).rejects.toMatchObject({
       name: 'BlobHashMismatchError',
     })
-    await expect(createBlobDownload(client, server.peerId, sha256(blob), 999).run()).rejects.toMatchObject({
+    await expect(
+      createBlobDownload(client, server.peerId, hex(sha256(blob)), 999).run(),
+    ).rejects.toMatchObject({
       name: 'BlobTooLargeError',
     })
   })
 
   it('says when the peer does not have the blob', async () => {
-    const [server, client] = await pair(createFileBlobStore())
+    const [server, client] = await pair(createBlobStore())
     await expect(
-      createBlobDownload(client, server.peerId, sha256(Uint8Array.of(1))).run(),
+      createBlobDownload(client, server.peerId, hex(sha256(Uint8Array.of(1)))).run(),
     ).rejects.toMatchObject({
       name: 'BlobUnavailableError',
     })
   })
 
+  it('serves bytes the validator made itself, by their sha256', async () => {
+    const store = createBlobStore()
+    const blob = bytes(MAX_BLOB_CHUNK + 7, 5)
+    const digest = store.addBytes(blob)
+    const [server, client] = await pair(store)
+    expect(await createBlobDownload(client, server.peerId, digest).run()).toEqual(blob)
+  })
+
   it('refuses a configured file whose content does not match its declared sha256', async () => {
     writeFileSync(join(dir, 'x.bin'), Uint8Array.of(1, 2, 3))
-    await expect(createFileBlobStore().add(join(dir, 'x.bin'), '00'.repeat(32))).rejects.toMatchObject({
+    await expect(createBlobStore().addFile(join(dir, 'x.bin'), '00'.repeat(32))).rejects.toMatchObject({
       name: 'BlobDigestMismatchError',
     })
   })

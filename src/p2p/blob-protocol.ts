@@ -6,7 +6,7 @@
 import type { PeerId } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { fromString } from 'uint8arrays/from-string'
-import { toString } from 'uint8arrays/to-string'
+import { toString as toHex } from 'uint8arrays/to-string'
 import {
   decodeBlobRequest,
   decodeBlobResponse,
@@ -43,7 +43,7 @@ export interface BlobSource {
 
 /** Blobs are named by their sha256 in lowercase hex. */
 export function hex(bytes: Uint8Array): string {
-  return toString(bytes, 'base16')
+  return toHex(bytes, 'base16')
 }
 
 export async function serveBlobs(
@@ -92,7 +92,8 @@ export function createBlobDownload(
   sha256Hex: string,
   maxSize = MAX_BLOB_SIZE,
 ): BlobDownload {
-  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new RangeError(`"${sha256Hex}" is not a sha256 in lowercase hex`)
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex))
+    throw new RangeError(`"${sha256Hex}" is not a sha256 in lowercase hex`)
   const digest = fromString(sha256Hex, 'base16')
   const chunks: Uint8Array[] = []
   let received = 0

@@ -1,8 +1,7 @@
-/** The validator's libp2p node: WebSocket listener on loopback by default (or in-memory for tests). */
+/** The validator's libp2p node (and Node contributors'): WebSocket listener on loopback by default. */
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
-import { memory } from '@libp2p/memory'
 import { webSockets } from '@libp2p/websockets'
-import { createLibp2p } from 'libp2p'
+import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { sharedOptions, type TesseraServices } from './services.ts'
 
 export interface ServerNodeOptions {
@@ -10,18 +9,19 @@ export interface ServerNodeOptions {
   scoredTopics?: string[]
   /** Identity; a fresh one when omitted (Node contributors, tests). */
   privateKey?: PrivateKey
-  /** e.g. `/ip4/127.0.0.1/tcp/9797/ws`; `/memory/<name>` listens in-process. */
+  /** e.g. `/ip4/127.0.0.1/tcp/9797/ws`. */
   listen: string[]
+  /** Transports; WebSockets when omitted (tests pass the in-memory transport). */
+  transports?: Libp2pOptions<TesseraServices>['transports']
 }
 
 export type TesseraNode = Libp2p<TesseraServices>
 
 export async function createServerNode(options: ServerNodeOptions): Promise<TesseraNode> {
-  const inMemory = options.listen.some((addr) => addr.startsWith('/memory/'))
   return createLibp2p<TesseraServices>({
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
-    transports: inMemory ? [memory()] : [webSockets()],
+    transports: options.transports ?? [webSockets()],
     ...sharedOptions(options.scoredTopics),
   })
 }

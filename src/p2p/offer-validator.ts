@@ -9,7 +9,10 @@ import { decodeOffer } from '../protocol/codec.ts'
 import type { WorkOffer } from '../protocol/types.ts'
 
 /** The offer in a gossip message, or undefined when it is not one this subnet should carry. */
-export function offerOf(msg: Pick<Message, 'type' | 'data'> & { from?: unknown }, netuid: number): WorkOffer | undefined {
+export function offerOf(
+  msg: Pick<Message, 'type' | 'data'> & { from?: unknown },
+  netuid: number,
+): WorkOffer | undefined {
   if (msg.type !== 'signed') return undefined
   try {
     const offer = decodeOffer(msg.data)

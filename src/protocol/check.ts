@@ -13,7 +13,12 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
 }
 
 /** Checks the size limit, then decodes; a decoder's own error becomes a MalformedMessageError. */
-export function decodeWithin<T>(name: string, limit: number, bytes: Uint8Array, decode: (b: Uint8Array) => T): T {
+export function decodeWithin<T>(
+  name: string,
+  limit: number,
+  bytes: Uint8Array,
+  decode: (b: Uint8Array) => T,
+): T {
   if (bytes.byteLength > limit) throw new MessageTooLargeError(name, bytes.byteLength, limit)
   try {
     return decode(bytes)

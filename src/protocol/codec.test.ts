@@ -3,144 +3,133 @@ import {
   decodeLeaseRequest,
   decodeLeaseResponse,
   decodeOffer,
+  decodeReceiptBody,
   decodeResult,
   decodeResultResponse,
   encodeLeaseRequest,
   encodeLeaseResponse,
   encodeOffer,
+  encodeReceiptBody,
   encodeResult,
   encodeResultResponse,
 } from './codec.ts'
-import { MAX_TENSOR_ELEMENTS, MESSAGE_LIMITS } from './constants.ts'
+import { MAX_PAYLOAD_BYTES, MESSAGE_LIMITS, WORK_VERSION } from './constants.ts'
 import * as pb from './messages.ts'
-import type { Matrix, WorkOffer } from './types.ts'
+import type { LeaseGrant, LeaseRequest, ReceiptBody, WorkOffer, WorkResult } from './types.ts'
 
 const PEER = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
 
 const offer: WorkOffer = {
   netuid: 1,
   validator: PEER,
-  offerId: 'b0t3',
+  offerId: 'gemm',
   kind: 'gemm',
-  m: 64,
-  n: 64,
-  k: 256,
-  flops: 2 * 64 * 64 * 256,
+  kindVersion: 1,
+  minFlops: 2 * 16 * 16 * 4096,
+  maxFlops: 2 * 1024 * 4096 * 4096,
   expiresAt: 1_700_000_000_000,
   epoch: 7,
+  blobs: ['ab'.repeat(32)],
 }
 
-function matrix(rows: number, cols: number): Matrix {
-  return { rows, cols, data: Float32Array.from({ length: rows * cols }, (_, i) => i * 0.5 - 3) }
+const request: LeaseRequest = {
+  offerId: 'gemm',
+  kind: 'gemm',
+  kindVersion: 1,
+  engine: 'webgpu',
+  flopsPerSecond: 3.5e9,
 }
 
-describe('protocol codec', () => {
-  it('round-trips an offer', () => {
+const grant: LeaseGrant = {
+  type: 'grant',
+  leaseId: 'l-1',
+  offerId: 'gemm',
+  shardId: 'g0a1b2c3d.0.0.0.16x16',
+  kind: 'gemm',
+  kindVersion: 1,
+  expiresAt: 5,
+  flops: 2048,
+  payload: Uint8Array.of(1, 2, 3),
+}
+
+const result: WorkResult = {
+  leaseId: 'l-1',
+  kind: 'gemm',
+  kindVersion: 1,
+  engine: 'cpu',
+  elapsedMs: 3,
+  payload: Uint8Array.of(9, 8, 7),
+}
+
+describe('protocol codec (work messages, version 2)', () => {
+  it('round-trips offers, lease requests, grants and refusals', () => {
     expect(decodeOffer(encodeOffer(offer))).toEqual(offer)
-  })
-
-  it('round-trips lease requests, grants and refusals', () => {
-    expect(decodeLeaseRequest(encodeLeaseRequest({ offerId: 'b0t3', engine: 'webgpu' }))).toEqual({
-      offerId: 'b0t3',
-      engine: 'webgpu',
-    })
-    const grant = {
-      type: 'grant',
-      leaseId: 'l-1',
-      offerId: 'b0t3',
-      expiresAt: 5,
-      work: { kind: 'gemm', a: matrix(3, 5), b: matrix(5, 7) },
-    } as const
+    expect(decodeLeaseRequest(encodeLeaseRequest(request))).toEqual(request)
     expect(decodeLeaseResponse(encodeLeaseResponse(grant))).toEqual(grant)
-    const refusal = { type: 'refusal', offerId: 'b0t3', reason: 'already-leased', message: 'taken' } as const
+    const refusal = {
+      type: 'refusal',
+      offerId: 'gemm',
+      reason: 'over-allowance',
+      message: 'hand in results first',
+      retryAfterMs: 1000,
+    } as const
     expect(decodeLeaseResponse(encodeLeaseResponse(refusal))).toEqual(refusal)
   })
 
-  it('carries tensors as raw f32 bytes, not text', () => {
-    const a = matrix(16, 16)
-    const bytes = encodeResult({
-      leaseId: 'l-1',
-      output: { kind: 'gemm', c: a },
-      engine: 'cpu',
-      elapsedMs: 3,
-    })
-    expect(bytes.byteLength).toBeLessThan(a.data.byteLength + 64)
-    expect(decodeResult(bytes).output).toEqual({ kind: 'gemm', c: a })
-  })
-
-  it('decodes tensors from a frame at any offset, as Node Buffers hand them over', () => {
-    const c = matrix(3, 3)
-    const bytes = encodeResult({ leaseId: 'l-1', output: { kind: 'gemm', c }, engine: 'cpu', elapsedMs: 0 })
-    const frame = Buffer.alloc(bytes.byteLength + 3)
-    frame.set(bytes, 3)
-    expect(decodeResult(frame.subarray(3)).output).toEqual({ kind: 'gemm', c })
-  })
-
-  it('round-trips inference work: an offer with its model, named f32 and i64 tensors in and out', () => {
-    const model = 'ab'.repeat(32)
-    const inferOffer = { ...offer, kind: 'infer', model, m: 1, n: 1, k: 1 } as const
-    expect(decodeOffer(encodeOffer(inferOffer))).toEqual(inferOffer)
-    const inputs = [
-      { name: 'input', dtype: 'float32', shape: [1, 4], data: Float32Array.of(1, 2, 3, 4) },
-      { name: 'sr', dtype: 'int64', shape: [], data: BigInt64Array.of(16_000n) },
-    ] as const
-    const grant = {
-      type: 'grant',
-      leaseId: 'l-2',
-      offerId: 'i0b0',
-      expiresAt: 9,
-      work: { kind: 'infer', model, inputs: [...inputs] },
-    } as const
-    expect(decodeLeaseResponse(encodeLeaseResponse(grant as never))).toEqual(grant)
-    const result = {
-      leaseId: 'l-2',
-      output: {
-        kind: 'infer',
-        outputs: [{ name: 'output', dtype: 'float32', shape: [1, 1], data: Float32Array.of(0.9) }],
-      },
-      engine: 'wasm',
-      elapsedMs: 1,
-    } as const
-    expect(decodeResult(encodeResult(result as never))).toEqual(result)
-  })
-
-  it('rejects inference work without a model hash, or with tensors that lie about their shape', () => {
-    const noModel = pb.WorkOffer.encode({ ...offer, version: 1, kind: 'infer', model: 'not-a-hash' })
-    expect(() => decodeOffer(noModel)).toThrow(expect.objectContaining({ field: 'model' }))
-    const lying = pb.WorkResult.encode({
-      version: 1,
-      leaseId: 'l-2',
-      engine: 'wasm',
-      elapsedMs: 0,
-      outputs: [{ name: 'y', dtype: 0, shape: [2, 2], data: new Uint8Array(12) }],
-    })
-    expect(() => decodeResult(lying)).toThrow(expect.objectContaining({ field: 'outputs[0].data' }))
-    const badType = pb.WorkResult.encode({
-      version: 1,
-      leaseId: 'l-2',
-      engine: 'wasm',
-      elapsedMs: 0,
-      outputs: [{ name: 'y', dtype: 7, shape: [1], data: new Uint8Array(4) }],
-    })
-    expect(() => decodeResult(badType)).toThrow(expect.objectContaining({ field: 'outputs[0].dtype' }))
-  })
-
-  it('round-trips a rejection', () => {
+  it('carries a result with the next lease request, and its answer with the next grant', () => {
+    const withNext = { ...result, next: request }
+    expect(decodeResult(encodeResult(withNext))).toEqual(withNext)
     const rejection = {
       type: 'rejection',
       leaseId: 'l-1',
       reason: 'verification-failed',
       message: 'row 3',
     } as const
+    expect(decodeResultResponse(encodeResultResponse({ ...rejection, next: grant }))).toEqual({
+      ...rejection,
+      next: grant,
+    })
     expect(decodeResultResponse(encodeResultResponse(rejection))).toEqual(rejection)
   })
 
+  it('keeps the kind payload opaque: its bytes, at any offset of the frame', () => {
+    const payload = Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff)
+    const bytes = encodeResult({ ...result, payload })
+    expect(bytes.byteLength).toBeLessThan(payload.byteLength + 64)
+    const frame = Buffer.alloc(bytes.byteLength + 3)
+    frame.set(bytes, 3)
+    expect(new Uint8Array(decodeResult(frame.subarray(3)).payload)).toEqual(payload)
+  })
+
+  it('reads receipts of protocol version 1 (offer id in the shard field, no offer field)', () => {
+    const body: ReceiptBody = {
+      domain: 'tessera-receipt/1',
+      netuid: 1,
+      validator: PEER,
+      contributor: PEER,
+      receiptId: 'r-1',
+      leaseId: 'l-1',
+      shardId: 'b0t3',
+      offerId: '',
+      kind: 'gemm',
+      flops: 10,
+      credit: 1e-8,
+      epoch: 0,
+      issuedAt: 1,
+      resultDigest: new Uint8Array(32),
+    }
+    expect(decodeReceiptBody(encodeReceiptBody(body))).toEqual(body)
+  })
+
   it('refuses messages over their size limit before parsing', () => {
-    const big = new Uint8Array(MESSAGE_LIMITS.offer + 1)
-    expect(() => decodeOffer(big)).toThrow(expect.objectContaining({ name: 'MessageTooLargeError' }))
+    expect(() => decodeOffer(new Uint8Array(MESSAGE_LIMITS.offer + 1))).toThrow(
+      expect.objectContaining({ name: 'MessageTooLargeError' }),
+    )
     expect(() => decodeResult(new Uint8Array(MESSAGE_LIMITS.result + 1))).toThrow(
       expect.objectContaining({ name: 'MessageTooLargeError' }),
     )
+    // A 32 MiB payload fits the result's limit: the size a large tile needs.
+    expect(MESSAGE_LIMITS.result).toBeGreaterThan(MAX_PAYLOAD_BYTES)
   })
 
   it('names malformed protobuf', () => {
@@ -149,82 +138,55 @@ describe('protocol codec', () => {
     )
   })
 
-  it('rejects a message from another protocol version', () => {
-    const bytes = pb.WorkOffer.encode({ ...offer, version: 2 })
-    expect(() => decodeOffer(bytes)).toThrow(expect.objectContaining({ name: 'UnsupportedVersionError' }))
+  it('refuses a message of another version', () => {
+    const v1 = pb.WorkOffer.encode({ ...offer, version: 1 })
+    expect(() => decodeOffer(v1)).toThrow(expect.objectContaining({ name: 'UnsupportedVersionError' }))
+    expect(() =>
+      decodeResult(pb.WorkResult.encode({ ...result, version: WORK_VERSION + 1 } as pb.WorkResult)),
+    ).toThrow(expect.objectContaining({ name: 'UnsupportedVersionError' }))
   })
 
   it.each([
     ['an empty offer id', { offerId: '' }, 'offerId'],
-    ['an unknown work kind', { kind: 'mine-bitcoin' }, 'kind'],
-    ['a zero dimension', { m: 0 }, 'm'],
-    ['a dimension past the limit', { k: 1 << 20 }, 'k'],
+    ['a kind name that is not one', { kind: 'Mine Bitcoin!' }, 'kind'],
+    ['kind version 0', { kindVersion: 0 }, 'kindVersion'],
+    ['a largest shard below the smallest', { maxFlops: 1 }, 'maxFlops'],
+    ['a blob that is not a sha256', { blobs: ['nope'] }, 'blobs[0]'],
     ['a validator that is not a peer id', { validator: 'not a peer id' }, 'validator'],
   ])('rejects an offer with %s', (_what, patch, field) => {
-    const bytes = pb.WorkOffer.encode({ ...offer, version: 1, ...patch })
+    const bytes = pb.WorkOffer.encode({ ...offer, version: WORK_VERSION, ...patch })
     expect(() => decodeOffer(bytes)).toThrow(expect.objectContaining({ name: 'InvalidMessageError', field }))
   })
 
-  it('rejects a tensor whose bytes do not match its shape', () => {
-    const bytes = pb.WorkResult.encode({
-      version: 1,
-      leaseId: 'l-1',
-      c: { shape: [4, 4], data: new Uint8Array(60) },
-      engine: 'cpu',
-      elapsedMs: 0,
-    })
-    expect(() => decodeResult(bytes)).toThrow(
-      expect.objectContaining({ name: 'InvalidMessageError', field: 'c.data' }),
-    )
-  })
-
-  it('rejects tensors of too many elements or rank', () => {
-    const huge = pb.WorkResult.encode({
-      version: 1,
-      leaseId: 'l-1',
-      c: { shape: [MAX_TENSOR_ELEMENTS, 2], data: new Uint8Array(8) },
-      engine: 'cpu',
-      elapsedMs: 0,
-    })
-    expect(() => decodeResult(huge)).toThrow(expect.objectContaining({ name: 'InvalidMessageError' }))
-    const rank3 = pb.WorkResult.encode({
-      version: 1,
-      leaseId: 'l-1',
-      c: { shape: [2, 2, 2], data: new Uint8Array(32) },
-      engine: 'cpu',
-      elapsedMs: 0,
-    })
-    expect(() => decodeResult(rank3)).toThrow(/shape|rank|too many/)
-  })
-
-  it('rejects a grant whose matrices do not chain', () => {
-    const bytes = encodeLeaseResponse({
-      type: 'grant',
-      leaseId: 'l-1',
-      offerId: 'b0t3',
-      expiresAt: 5,
-      work: { kind: 'gemm', a: matrix(3, 5), b: matrix(4, 7) },
-    })
-    expect(() => decodeLeaseResponse(bytes)).toThrow(expect.objectContaining({ field: 'grant.b' }))
+  it('rejects a lease request with a throughput that is not a number', () => {
+    for (const flopsPerSecond of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      const bytes = pb.LeaseRequest.encode({ ...request, version: WORK_VERSION, flopsPerSecond })
+      expect(() => decodeLeaseRequest(bytes)).toThrow(expect.objectContaining({ field: 'flopsPerSecond' }))
+    }
   })
 
   it('rejects a response holding both or neither alternative', () => {
-    expect(() => decodeLeaseResponse(pb.LeaseResponse.encode({ version: 1 }))).toThrow(
+    expect(() => decodeLeaseResponse(pb.LeaseResponse.encode({ version: WORK_VERSION }))).toThrow(
       expect.objectContaining({ name: 'InvalidMessageError', field: 'grant|refusal' }),
     )
     const both = pb.ResultResponse.encode({
-      version: 1,
+      version: WORK_VERSION,
       receipt: { body: new Uint8Array(1), signature: new Uint8Array(1) },
       rejection: { leaseId: 'l', reason: 'banned', message: '' },
     })
     expect(() => decodeResultResponse(both)).toThrow(expect.objectContaining({ field: 'receipt|rejection' }))
   })
 
-  it('rejects an unknown rejection reason', () => {
+  it('rejects an unknown rejection or refusal reason', () => {
     const bytes = pb.ResultResponse.encode({
-      version: 1,
+      version: WORK_VERSION,
       rejection: { leaseId: 'l', reason: 'whatever', message: '' },
     })
     expect(() => decodeResultResponse(bytes)).toThrow(expect.objectContaining({ field: 'rejection.reason' }))
+    const refusal = pb.LeaseResponse.encode({
+      version: WORK_VERSION,
+      refusal: { offerId: 'gemm', reason: 'whatever', message: '', retryAfterMs: 0 },
+    })
+    expect(() => decodeLeaseResponse(refusal)).toThrow(expect.objectContaining({ field: 'refusal.reason' }))
   })
 })

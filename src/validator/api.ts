@@ -30,8 +30,21 @@ export interface ValidatorStatus {
 
 export interface AddressClaims {
   address: string
-  claims: Array<{ claimId: string; epochs: number[]; credit: number; recordedAt: number; receiptsRoot: string }>
-  payouts: Array<{ epoch: number; credit: number; amountRao: string; amountTao: string; root: string; proof: string[] }>
+  claims: Array<{
+    claimId: string
+    epochs: number[]
+    credit: number
+    recordedAt: number
+    receiptsRoot: string
+  }>
+  payouts: Array<{
+    epoch: number
+    credit: number
+    amountRao: string
+    amountTao: string
+    root: string
+    proof: string[]
+  }>
 }
 
 export interface ApiParts {

@@ -1,6 +1,6 @@
 import { Keyring } from '@polkadot/keyring'
 import type { KeyringPair } from '@polkadot/keyring/types'
-import { u8aWrapBytes } from '@polkadot/util'
+import { hexToU8a, u8aWrapBytes } from '@polkadot/util'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ClaimRejectedError, type PreparedClaim, prepareClaim, submitClaim } from '../client/claims.ts'
@@ -10,8 +10,8 @@ import { request } from '../p2p/rpc.ts'
 import { decodeClaimResponse, encodeClaimRequest } from '../protocol/codec.ts'
 import { CLAIM_PROTOCOL, MESSAGE_LIMITS } from '../protocol/constants.ts'
 import { type ClaimMessage, encodeClaimMessage } from '../wallet/claim-message.ts'
-import { hexToU8a } from '@polkadot/util'
 import { payoutLeaf, receiptsRoot, verifyMerkleProof } from '../wallet/merkle.ts'
+import { claimsFor } from './api.ts'
 import { createHarness } from './test-support.ts'
 import type { Validator } from './validator.ts'
 
@@ -77,7 +77,7 @@ describe('claims', () => {
     expect(ack.body.address).toBe(alice.address)
     expect(ack.body.receipts).toBe(prepared.receiptIds.length)
     expect(ack.body.credit).toBeCloseTo(prepared.credit, 9)
-    const recorded = validator.claimsFor(alice.address)!
+    const recorded = (await claimsFor(validator.ledger, alice.address))!
     expect(recorded.claims.map((c) => c.claimId)).toEqual([ack.body.claimId])
     expect((await store.list()).every((r) => r.claimId === ack.body.claimId)).toBe(true)
     expect((await store.claims()).map((c) => c.claimId)).toEqual([ack.body.claimId])
@@ -149,7 +149,7 @@ describe('claims', () => {
       )
       expect(decodeClaimResponse(bytes), reason).toMatchObject({ type: 'rejection', reason })
     }
-    expect(validator.claimsFor(alice.address)!.claims).toEqual([])
+    expect((await claimsFor(validator.ledger, alice.address))!.claims).toEqual([])
   })
 
   it("refuses another peer's receipts even with a valid wallet signature", async () => {
@@ -178,15 +178,22 @@ describe('claims', () => {
     )
     // The validator settles on its own timer; settleDue() waits for (or runs) that work.
     await validator.settleDue()
-    for (const epoch of prepared.message.epochs) expect(validator.ledger.isSettled(epoch)).toBe(true)
+    for (const epoch of prepared.message.epochs)
+      expect(await validator.ledger.settlements.isSettled(epoch)).toBe(true)
 
-    const mine = validator.claimsFor(alice.address)!
+    const mine = (await claimsFor(validator.ledger, alice.address))!
     expect(mine.payouts.length).toBeGreaterThan(0)
     for (const payout of mine.payouts) {
-      const settlement = validator.ledger.settlement(payout.epoch)!
+      const settlement = (await validator.ledger.settlements.get(payout.epoch))!
       expect(BigInt(payout.amountRao)).toBeLessThanOrEqual(settlement.pool)
       const leaf = payoutLeaf(payout.epoch, alice.address, BigInt(payout.amountRao))
-      expect(verifyMerkleProof(leaf, payout.proof.map((p: string) => hexToU8a(p)), hexToU8a(payout.root))).toBe(true)
+      expect(
+        verifyMerkleProof(
+          leaf,
+          payout.proof.map((p: string) => hexToU8a(p)),
+          hexToU8a(payout.root),
+        ),
+      ).toBe(true)
       // Pro rata: amount / pool = claimed credit / all verified credit of the epoch.
       expect(Number(payout.amountRao) / 1e9).toBeCloseTo(payout.credit / settlement.totalCredit, 8)
     }

@@ -4,13 +4,13 @@
  * recorded in one ledger transaction, so a receipt is never claimed twice.
  */
 import type { PrivateKey } from '@libp2p/interface'
+import { u8aToHex } from '@polkadot/util'
+import { equals } from 'uint8arrays/equals'
 import { signClaimAck } from '../protocol/claim-ack.ts'
 import { decodeClaimRequest } from '../protocol/codec.ts'
 import type { ClaimRejectionReason, ClaimResponse } from '../protocol/types.ts'
 import { type ClaimMessage, parseClaimMessage } from '../wallet/claim-message.ts'
 import { verifyClaimSignature } from '../wallet/claim-signature.ts'
-import { u8aToHex } from '@polkadot/util'
-import { equals } from 'uint8arrays/equals'
 import { receiptsRoot } from '../wallet/merkle.ts'
 import type { EpochClock } from './epochs.ts'
 import { AlreadyClaimedError, type Ledger, ReplayedClaimError } from './ledger/index.ts'
@@ -68,7 +68,8 @@ export function createClaimService(options: ClaimServiceOptions): ClaimService {
       return reject('bad-signature', `signature is not ${claim.payoutAddress}'s signature of this claim`)
     }
     const nonce = u8aToHex(claim.nonce)
-    if (await ledger.claims.nonceUsed(remotePeer, nonce)) return reject('replayed', 'this claim was already submitted')
+    if (await ledger.claims.nonceUsed(remotePeer, nonce))
+      return reject('replayed', 'this claim was already submitted')
     if (claim.receipts !== request.receiptIds.length) {
       return reject(
         'root-mismatch',

@@ -5,8 +5,8 @@ import './polyfills.ts'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { canonicalAddress } from '../wallet/claim-message.ts'
+import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { startHttpServer } from './http-server.ts'
 import { parseTao } from './settlement.ts'
 import { loadSubnetConfig, type SubnetConfig } from './subnet-config.ts'
@@ -101,7 +101,8 @@ function parse() {
     httpPort: int('http-port', str('http-port'), 8787),
     dataDir: resolve(str('data-dir') ?? 'data'),
     siteDir: resolve(str('site-dir') ?? 'dist'),
-    epochLengthMs: int('epoch-length', str('epoch-length'), VALIDATOR_DEFAULTS.epochLengthMs / 1000, 1) * 1000,
+    epochLengthMs:
+      int('epoch-length', str('epoch-length'), VALIDATOR_DEFAULTS.epochLengthMs / 1000, 1) * 1000,
     seed: int('seed', str('seed'), 1),
     leaseTtlMs: int('lease-ttl', str('lease-ttl'), VALIDATOR_DEFAULTS.leaseTtlMs / 1000, 1) * 1000,
     targetShardMs: int('shard-ms', str('shard-ms'), VALIDATOR_DEFAULTS.targetShardMs, 1),
@@ -150,7 +151,10 @@ function chain(endpoint: string | undefined, seedFile: string | undefined) {
 /** The subnet file's sections with the kinds' CLI flags laid over them. */
 async function subnetConfig(config: ReturnType<typeof parse>): Promise<SubnetConfig> {
   const kinds = VALIDATOR_KINDS.map((k) => k.name)
-  const subnet = config.subnetFile == null ? { kinds: {}, dir: process.cwd() } : await loadSubnetConfig(config.subnetFile, kinds)
+  const subnet =
+    config.subnetFile == null
+      ? { kinds: {}, dir: process.cwd() }
+      : await loadSubnetConfig(config.subnetFile, kinds)
   for (const f of config.kindFlags) {
     const section = subnet.kinds[f.kind]
     if (section === false) fail(`--${f.flag}: the subnet config turns ${f.kind} off`)

@@ -14,7 +14,11 @@ export interface EpochClock {
   startOf(epoch: number): number
 }
 
-export async function createEpochClock(meta: MetaStore, lengthMs = TEMPO_MS, now = Date.now): Promise<EpochClock> {
+export async function createEpochClock(
+  meta: MetaStore,
+  lengthMs = TEMPO_MS,
+  now = Date.now,
+): Promise<EpochClock> {
   if (!Number.isInteger(lengthMs) || lengthMs < 1000)
     throw new RangeError('epoch length must be at least 1 s')
   let genesis = Number(await meta.get('genesis'))

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,5 +57,26 @@ describe('http server', () => {
 
   it('refuses methods other than GET and HEAD', async () => {
     expect((await fetch(server.url, { method: 'POST' })).status).toBe(405)
+  })
+
+  it('answers malformed request targets with 400 and stays up', async () => {
+    const { port } = new URL(server.url)
+    const raw = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+        })
+        let out = ''
+        socket.on('data', (d) => {
+          out += d
+        })
+        socket.on('end', () => resolve(out))
+        socket.on('error', reject)
+      })
+    for (const target of ['//[', 'http://a:99999/', '//%zz', '/%zz', '/api/echo/%E0%A4%A']) {
+      expect(await raw(target)).toMatch(/^HTTP\/1\.1 400/)
+    }
+    expect(await raw(`/api/echo/${'a'.repeat(5000)}`)).toMatch(/^HTTP\/1\.1 414/)
+    expect((await fetch(new URL('api/status', server.url))).status).toBe(200)
   })
 })

@@ -47,7 +47,12 @@ export interface HttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const root = resolve(options.siteDir)
 
-  async function serveFile(req: IncomingMessage, res: ServerResponse, pathname: string, decoded: string): Promise<void> {
+  async function serveFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathname: string,
+    decoded: string,
+  ): Promise<void> {
     const relative = normalize(decoded).replace(/^([/\\])+/, '')
     const file = join(root, relative === '' ? 'index.html' : relative)
     if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'text/plain', 'forbidden')
@@ -84,7 +89,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed')
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain', 'method not allowed')
     const target = req.url ?? '/'
     if (target.length > MAX_URL_LENGTH) return send(res, 414, 'text/plain', 'URL too long')
     let pathname: string

@@ -67,7 +67,6 @@ describe('every infer result is checked for its form, sampled or not', () => {
       sections: { infer: inferSection({ sampleRate: 0, canaryRate: 0 }), gemm: false },
       strikeLimit: 3,
     })
-    const node = await harness.contributorNode(validator)
     // The first result of each model is always recomputed: that is how the validator learns its outputs.
     const honest = await harness.contributorNode(validator)
     await harness.contribute(honest, (events) => {
@@ -108,7 +107,9 @@ describe('redundant infer work', () => {
     expect(shards(ea.events).length).toBe(groupsA.size)
     // Batches both computed: the second copy was verified by agreeing with the first (full credit).
     expect(shards(eb.events).filter((s) => groupsA.has(groupOf(s))).length).toBeGreaterThan(0)
-    const qualities = acceptedBodies([...ea.events, ...eb.events]).map((body) => body.credit / (body.flops / 1e9))
+    const qualities = acceptedBodies([...ea.events, ...eb.events]).map(
+      (body) => body.credit / (body.flops / 1e9),
+    )
     expect(qualities.some((q) => Math.abs(q - 1) < 1e-9)).toBe(true)
   })
 
@@ -116,7 +117,10 @@ describe('redundant infer work', () => {
     const validator = await harness.startValidator({
       sections: { infer: inferSection({ sampleRate: 0, canaryRate: 0, redundancy: 2 }), gemm: false },
     })
-    const [honest, liar] = [await harness.contributorNode(validator), await harness.contributorNode(validator)]
+    const [honest, liar] = [
+      await harness.contributorNode(validator),
+      await harness.contributorNode(validator),
+    ]
     const tamper = (outputs: NamedTensor[]) =>
       outputs.map((t) => ({ ...t, data: (t.data as Float32Array).map((v) => v + 1) }))
     let caught = false
@@ -129,7 +133,9 @@ describe('redundant infer work', () => {
       harness.contribute(liar, () => caught, { tamper }),
     ])
     clearInterval(poll)
-    expect((await validator.ledger.receipts.contributor(liar.peerId.toString())).rejected).toBeGreaterThanOrEqual(1)
+    expect(
+      (await validator.ledger.receipts.contributor(liar.peerId.toString())).rejected,
+    ).toBeGreaterThanOrEqual(1)
     expect((await validator.ledger.receipts.contributor(honest.peerId.toString())).rejected).toBe(0)
   })
 })

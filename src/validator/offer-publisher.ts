@@ -3,11 +3,12 @@
  * peer subscribes. It checks what it relays: without a topic validator of its own, anyone's junk would
  * be forwarded under the validator's name and contributors would score the validator down.
  */
-import { workTopic } from '../protocol/constants.ts'
-import { encodeOffer } from '../protocol/codec.ts'
-import type { WorkOffer } from '../protocol/types.ts'
-import { offerTopicValidator } from '../p2p/offer-validator.ts'
+
 import type { TesseraNode } from '../p2p/node-server.ts'
+import { offerTopicValidator } from '../p2p/offer-validator.ts'
+import { encodeOffer } from '../protocol/codec.ts'
+import { workTopic } from '../protocol/constants.ts'
+import type { WorkOffer } from '../protocol/types.ts'
 
 export interface OfferPublisherOptions {
   node: TesseraNode
@@ -41,7 +42,9 @@ export function startOfferPublisher(options: OfferPublisherOptions): OfferPublis
     return publishing
   }
   const timer = setInterval(() => void publishNow(), options.intervalMs)
-  const onSubscription = (evt: CustomEvent<{ subscriptions: Array<{ topic: string; subscribe: boolean }> }>) => {
+  const onSubscription = (
+    evt: CustomEvent<{ subscriptions: Array<{ topic: string; subscribe: boolean }> }>,
+  ) => {
     if (evt.detail.subscriptions.some((s) => s.topic === topic && s.subscribe)) void publishNow()
   }
   pubsub.addEventListener('subscription-change', onSubscription)

@@ -106,7 +106,8 @@ export function createResultService(options: ResultServiceOptions): ResultServic
         return encodeResultResponse({ type: 'rejection', leaseId: 'unknown', reason: 'bad-request', message })
       }
       const outcome = await judge(result, peer)
-      if (outcome.type === 'rejection') options.log?.(`rejected ${outcome.leaseId} from ${peer}: ${outcome.message}`)
+      if (outcome.type === 'rejection')
+        options.log?.(`rejected ${outcome.leaseId} from ${peer}: ${outcome.message}`)
       const response: ResultResponse =
         result.next != null ? { ...outcome, next: await options.leases.answer(result.next, peer) } : outcome
       return encodeResultResponse(response)

@@ -1,98 +1,185 @@
-import { describe, expect, it } from 'vitest'
-import { createSyntheticLayer } from '../work/gemm/synthetic-layer.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { LeaseGrant, LeaseRequest } from '../protocol/types.ts'
+import { gemmValidator } from '../work/gemm/validator.ts'
+import { createKindRegistry } from '../work/registry.ts'
+import { createBlobStore } from './blob-store.ts'
 import { createEpochClock } from './epochs.ts'
+import { type Ledger, openLedger } from './ledger/index.ts'
 import { createScheduler } from './scheduler.ts'
-import { createGemmSource } from './sources/gemm-source.ts'
 
-function setup() {
-  let clock = 1_000_000
-  const meta = new Map<string, string>()
-  const completed = new Set<string>()
-  const ledger = {
-    getMeta: (k: string) => meta.get(k),
-    setMeta: (k: string, v: string) => void meta.set(k, v),
-    isOfferCompleted: (id: string) => completed.has(id),
-  }
+const dir = mkdtempSync(join(tmpdir(), 'tessera-scheduler-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** K = 64: a shard of m x n costs 128·m·n FLOPs; tiles are multiples of 16, at most 32 x 64. */
+const LAYER = { batchRows: 64, inFeatures: 64, outFeatures: 128, maxTile: '32x64' }
+const MIN = 2 * 16 * 16 * 64
+const MAX = 2 * 32 * 64 * 64
+
+async function setup(options: { ledger?: Ledger; verified?: Map<string, number>; clock?: number } = {}) {
+  let clock = options.clock ?? 1_000_000
+  const ledger = options.ledger ?? openLedger(join(dir, `${crypto.randomUUID()}.sqlite`))
+  const source = (await gemmValidator.createSource({
+    config: LAYER,
+    configDir: dir,
+    seed: 1,
+    cursor: (key) => ledger.meta.get(key),
+    blobs: createBlobStore(),
+    strike: () => {},
+  }))!
   const now = () => clock
+  const verified = options.verified ?? new Map<string, number>()
   const scheduler = createScheduler({
     netuid: 1,
     validator: 'validator',
-    sources: [
-      createGemmSource(
-        createSyntheticLayer({
-          seed: 1,
-          batchRows: 8,
-          inFeatures: 4,
-          outFeatures: 8,
-          tileRows: 4,
-          tileCols: 4,
-        }),
-        ledger,
-      ),
-    ],
-    ledger,
-    epochs: createEpochClock(ledger, 60_000, now),
-    openOffers: 3,
+    kinds: createKindRegistry([gemmValidator]),
+    sources: new Map([['gemm', source]]),
+    shards: ledger.shards,
+    epochs: await createEpochClock(ledger.meta, 60_000, now),
+    verifiedFlops: async (peer) => verified.get(peer) ?? 0,
     leaseTtlMs: 1000,
-    maxLeasesPerPeer: 2,
+    targetShardMs: 1000,
+    initialFlopsPerSecond: MIN,
+    baseAllowanceFlops: 2 * MAX,
     now,
   })
+  const ask = (flopsPerSecond = 0): LeaseRequest => ({
+    offerId: 'gemm',
+    kind: 'gemm',
+    kindVersion: 1,
+    engine: 'cpu',
+    flopsPerSecond,
+  })
+  const grant = async (peer: string, fps = 0) => {
+    const response = await scheduler.lease(peer, ask(fps))
+    if (response.type !== 'grant') throw new Error(`refused: ${response.reason}`)
+    return response
+  }
   return {
     scheduler,
-    meta,
-    completed,
+    ledger,
+    verified,
+    ask,
+    grant,
     advance: (ms: number) => {
       clock += ms
     },
   }
 }
 
+const tileOf = (g: LeaseGrant) => g.shardId.split('.').slice(2).join('.')
+
 describe('scheduler', () => {
-  it('grants one lease per offer and limits leases per contributor', () => {
-    const { scheduler } = setup()
-    const [o1, o2, o3] = scheduler.offers()
-    expect(scheduler.lease('alice', { offerId: o1.offerId, engine: 'cpu' }).type).toBe('grant')
-    expect(scheduler.lease('bob', { offerId: o1.offerId, engine: 'cpu' })).toMatchObject({
-      reason: 'already-leased',
+  it('offers one gossip offer per offering, with the bounds of its shards', async () => {
+    const { scheduler, ledger } = await setup()
+    expect(scheduler.offers()).toEqual([
+      expect.objectContaining({
+        offerId: 'gemm',
+        kind: 'gemm',
+        kindVersion: 1,
+        minFlops: MIN,
+        maxFlops: MAX,
+      }),
+    ])
+    await ledger.close()
+  })
+
+  it('sizes each shard to the throughput the contributor reports, within the offer bounds', async () => {
+    const { grant, ledger } = await setup()
+    // Unknown throughput: the smallest shard (the assumed rate times one second).
+    expect((await grant('a')).flops).toBe(MIN)
+    // 4x the smallest shard per second: a 32 x 32 tile.
+    expect((await grant('b', 4 * MIN)).flops).toBe(4 * MIN)
+    // Faster than the largest shard: the largest.
+    expect((await grant('c', 100 * MAX)).flops).toBeLessThanOrEqual(MAX)
+    await ledger.close()
+  })
+
+  it('caps the work a new identity may hold, and lets it grow with verified work', async () => {
+    const { scheduler, grant, ask, verified, ledger } = await setup()
+    await grant('sybil', MAX)
+    await grant('sybil', MAX)
+    expect(await scheduler.lease('sybil', ask(MAX))).toMatchObject({
+      type: 'refusal',
+      reason: 'over-allowance',
     })
-    expect(scheduler.lease('alice', { offerId: o2.offerId, engine: 'cpu' }).type).toBe('grant')
-    expect(scheduler.lease('alice', { offerId: o3.offerId, engine: 'cpu' })).toMatchObject({
-      reason: 'too-many-leases',
+    verified.set('sybil', 4 * MAX)
+    expect((await scheduler.lease('sybil', ask(MAX))).type).toBe('grant')
+    await ledger.close()
+  })
+
+  it('hands an expired shard to the next contributor, and still takes the late result', async () => {
+    const { scheduler, grant, advance, ledger } = await setup()
+    const first = await grant('alice', 4 * MIN)
+    advance(1500)
+    const second = await grant('bob')
+    expect(second.shardId).toBe(first.shardId)
+    const late = scheduler.lookup(first.leaseId, 'alice')
+    expect(late).toMatchObject({ ok: true, late: true })
+    expect(scheduler.lookup(second.leaseId, 'alice')).toMatchObject({ ok: false, reason: 'not-your-lease' })
+    scheduler.complete(first.leaseId)
+    expect(scheduler.lookup(second.leaseId, 'bob')).toMatchObject({ ok: false })
+    await ledger.close()
+  })
+
+  it('offers a rejected shard again before cutting new ones', async () => {
+    const { scheduler, grant, ledger } = await setup()
+    const first = await grant('alice')
+    await scheduler.release(first.leaseId)
+    expect((await grant('bob')).shardId).toBe(first.shardId)
+    await ledger.close()
+  })
+
+  it('restores every shard cut and not credited after a restart: live leases stay, expired ones are reissued', async () => {
+    const path = join(dir, 'restart.sqlite')
+    const before = await setup({ ledger: openLedger(path) })
+    const lost = await before.grant('bob', 4 * MIN)
+    const done = await before.grant('carol', 4 * MIN)
+    before.advance(500)
+    const held = await before.grant('alice', 4 * MIN)
+    await before.ledger.receipts.credit({
+      bodyBytes: new Uint8Array(1),
+      signature: new Uint8Array(1),
+      body: {
+        domain: 'tessera-receipt/1',
+        netuid: 1,
+        validator: 'v',
+        contributor: 'carol',
+        receiptId: 'r',
+        leaseId: done.leaseId,
+        shardId: done.shardId,
+        offerId: 'gemm',
+        kind: 'gemm',
+        flops: done.flops,
+        credit: 1,
+        epoch: 0,
+        issuedAt: 1,
+        resultDigest: new Uint8Array(32),
+      },
     })
-    expect(scheduler.lease('alice', { offerId: 'nope', engine: 'cpu' })).toMatchObject({
+    await before.ledger.close()
+
+    // Restarted 1.2 s after the first leases (TTL 1 s): bob's lease has run out, alice's has not.
+    const after = await setup({ ledger: openLedger(path), clock: 1_001_200 })
+    expect(await after.scheduler.restore()).toBe(2)
+    expect(after.scheduler.lookup(held.leaseId, 'alice')).toMatchObject({ ok: true, late: false })
+    after.scheduler.complete(held.leaseId)
+    const reissued = await after.grant('dave', 4 * MIN)
+    expect(reissued.shardId).toBe(lost.shardId)
+    // New shards continue after the last one cut: nothing skipped, nothing cut twice.
+    const fresh = await after.grant('erin', 4 * MIN)
+    expect([held, lost, done].map(tileOf)).not.toContain(tileOf(fresh))
+    await after.ledger.close()
+  })
+
+  it('refuses unknown offers and kinds with their own reasons', async () => {
+    const { scheduler, ask, ledger } = await setup()
+    expect(await scheduler.lease('a', { ...ask(), offerId: 'nope' })).toMatchObject({
       reason: 'unknown-offer',
     })
-    expect(scheduler.offers().map((o) => o.offerId)).toEqual([o3.offerId])
-  })
-
-  it('offers an expired lease again, and still takes the late result as late', () => {
-    const { scheduler, advance } = setup()
-    const [offer] = scheduler.offers()
-    const grant = scheduler.lease('alice', { offerId: offer.offerId, engine: 'cpu' })
-    if (grant.type !== 'grant') throw new Error('expected a grant')
-    advance(1500)
-    expect(scheduler.offers().map((o) => o.offerId)).toContain(offer.offerId)
-    const claim = scheduler.claim(grant.leaseId, 'alice')
-    expect(claim).toMatchObject({ ok: true, late: true })
-    expect(scheduler.claim(grant.leaseId, 'bob')).toMatchObject({ ok: false, reason: 'not-your-lease' })
-    scheduler.complete(grant.leaseId)
-    expect(scheduler.offers().map((o) => o.offerId)).not.toContain(offer.offerId)
-    expect(scheduler.claim(grant.leaseId, 'alice')).toMatchObject({ ok: false, reason: 'unknown-lease' })
-  })
-
-  it('puts a rejected tile back on offer and keeps the tile cursor in the ledger', () => {
-    const { scheduler, meta, completed } = setup()
-    const [offer] = scheduler.offers()
-    const grant = scheduler.lease('alice', { offerId: offer.offerId, engine: 'cpu' })
-    if (grant.type !== 'grant') throw new Error('expected a grant')
-    scheduler.release(grant.leaseId)
-    expect(scheduler.offers().map((o) => o.offerId)).toContain(offer.offerId)
-    expect(meta.get('gemm_cursor')).toBe('0:3')
-    completed.add('b0t3')
-    const g2 = scheduler.lease('bob', { offerId: offer.offerId, engine: 'cpu' })
-    if (g2.type !== 'grant') throw new Error('expected a grant')
-    scheduler.complete(g2.leaseId)
-    // b0t3 is already in the ledger: the next fill skips it.
-    expect(scheduler.offers().map((o) => o.offerId)).not.toContain('b0t3')
+    expect(await scheduler.lease('a', { ...ask(), kindVersion: 9 })).toMatchObject({ reason: 'unknown-kind' })
+    await ledger.close()
   })
 })

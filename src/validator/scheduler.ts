@@ -87,6 +87,9 @@ interface OpenShard {
   leaseId?: string
 }
 
+/** Redundancy groups remembered: far more than are ever in flight at once. */
+const MAX_GROUPS = 100_000
+
 function rowOf(o: OpenShard, cutAt: number, lease: OpenShardRow['lease']): OpenShardRow {
   return { shardId: o.shard.shardId, offerId: o.shard.offerId, kind: o.kind, cutAt, lease }
 }
@@ -113,13 +116,23 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
   const expired = new Map<string, Lease>()
   /** Shards waiting for a new lease, by offer, oldest first. */
   const queues = new Map<string, string[]>()
-  /** Contributors that held a copy of each group: copies go to distinct peers. */
+  /**
+   * Contributors that held a copy of each group: copies go to distinct peers. Kept after the copies
+   * are done (a source may hold copies not cut yet), the oldest groups forgotten past a bound.
+   */
   const groupPeers = new Map<string, Set<string>>()
+  const holdGroup = (group: string, peer: string) => {
+    groupPeers.set(group, (groupPeers.get(group) ?? new Set()).add(peer))
+    if (groupPeers.size > MAX_GROUPS) groupPeers.delete(groupPeers.keys().next().value!)
+  }
   const outstanding = new Map<string, { flops: number; bytes: number }>()
   const totals = { flops: 0, bytes: 0 }
 
   const offerIndex = () => {
-    const index = new Map<string, { kind: ValidatorKind; source: WorkSource; spec: ReturnType<WorkSource['offers']>[number] }>()
+    const index = new Map<
+      string,
+      { kind: ValidatorKind; source: WorkSource; spec: ReturnType<WorkSource['offers']>[number] }
+    >()
     for (const [name, source] of sources) {
       for (const spec of source.offers()) index.set(spec.offerId, { kind: kinds.get(name), source, spec })
     }
@@ -275,7 +288,7 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
       leases.set(lease.leaseId, lease)
       account(peer, lease.flops, lease.bytes)
       const group = taken.shard.group
-      if (group != null) groupPeers.set(group, (groupPeers.get(group) ?? new Set()).add(peer))
+      if (group != null) holdGroup(group, peer)
       const leaseRow = { leaseId: lease.leaseId, peer, expiresAt: lease.expiresAt }
       if (fresh) await store.cut(rowOf(taken, at, leaseRow), taken.shard.cursor)
       else await store.lease(taken.shard.shardId, leaseRow)
@@ -302,7 +315,11 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
       }
       const o = open.get(lease.shardId)
       if (o == null) {
-        return { ok: false, reason: 'already-completed', message: `shard ${lease.shardId} was completed by someone else` }
+        return {
+          ok: false,
+          reason: 'already-completed',
+          message: `shard ${lease.shardId} was completed by someone else`,
+        }
       }
       const kind = kinds.get(o.kind)
       return { ok: true, lease, shard: o.shard, kind, source: sources.get(o.kind)!, late: live == null }
@@ -311,15 +328,12 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
     complete(leaseId) {
       const lease = leases.get(leaseId) ?? expired.get(leaseId)
       if (lease == null) return
-      const o = open.get(lease.shardId)
       open.delete(lease.shardId)
       for (const l of [...leases.values(), ...expired.values()]) {
         if (l.shardId !== lease.shardId) continue
         dropLease(l)
         expired.delete(l.leaseId)
       }
-      const group = o?.shard.group
-      if (group != null && ![...open.values()].some((x) => x.shard.group === group)) groupPeers.delete(group)
     },
 
     async release(leaseId) {
@@ -348,11 +362,17 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
         if (r.lease != null && r.lease.expiresAt > at) {
           // Its contributor may still hand the result in; the lease runs out as it would have.
           const bytes = kinds.get(r.kind).grant.encode(shard.grant).byteLength
-          const lease: Lease = { ...r.lease, shardId: shard.shardId, flops: shard.flops, bytes, grantedAt: r.cutAt }
+          const lease: Lease = {
+            ...r.lease,
+            shardId: shard.shardId,
+            flops: shard.flops,
+            bytes,
+            grantedAt: r.cutAt,
+          }
           leases.set(lease.leaseId, lease)
           account(lease.peer, lease.flops, lease.bytes)
           o.leaseId = lease.leaseId
-          if (shard.group != null) groupPeers.set(shard.group, (groupPeers.get(shard.group) ?? new Set()).add(lease.peer))
+          if (shard.group != null) holdGroup(shard.group, lease.peer)
         } else enqueue(shard.offerId, shard.shardId)
       }
       return restored

@@ -1,5 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
+import { signReceipt } from '../protocol/receipt.ts'
+import { createEpochClock } from './epochs.ts'
+import { openLedger } from './ledger/index.ts'
 import { computePayouts, formatTao, parseTao, weightsVector } from './settlement.ts'
+import { startSettlementLoop } from './settlement-loop.ts'
 
 describe('settlement', () => {
   it('splits the pool pro rata of all verified credit, paying claimed shares exactly', () => {
@@ -46,5 +55,82 @@ describe('settlement', () => {
     expect(formatTao(1_500_000_000n)).toBe('1.5')
     expect(() => parseTao('1.0000000001')).toThrow(RangeError)
     expect(() => parseTao('-1')).toThrow(RangeError)
+  })
+})
+
+describe('settlement loop', () => {
+  it('records an epoch once, and retries its on-chain payment until it goes through, never twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-settle-'))
+    const ledger = openLedger(join(dir, 'ledger.sqlite'))
+    await ledger.meta.set('genesis', '1000')
+    const epochs = await createEpochClock(ledger.meta, 1000, () => 10_000)
+    const key = await generateKeyPair('Ed25519')
+    const me = peerIdFromPrivateKey(key).toString()
+    const receipt = await signReceipt(
+      {
+        netuid: 1,
+        validator: me,
+        contributor: me,
+        receiptId: 'r1',
+        leaseId: 'l1',
+        shardId: 's1',
+        offerId: 'gemm',
+        kind: 'gemm',
+        flops: 1e9,
+        credit: 1,
+        epoch: 0,
+        issuedAt: 1,
+        resultDigest: new Uint8Array(32),
+      },
+      key,
+    )
+    await ledger.receipts.credit(receipt)
+    const address = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'
+    await ledger.claims.record(
+      {
+        claimId: 'c1',
+        contributor: me,
+        address,
+        nonce: '0x01',
+        epochs: [0],
+        receiptsRoot: new Uint8Array(32),
+        credit: 1,
+        message: new Uint8Array(1),
+        signature: new Uint8Array(64),
+        recordedAt: 2,
+      },
+      ['r1'],
+    )
+    const paid: number[] = []
+    let attempts = 0
+    const loop = startSettlementLoop({
+      settlements: ledger.settlements,
+      epochs,
+      netuid: 1,
+      claimEpochs: 1,
+      poolRao: 1_000_000_000n,
+      dataDir: dir,
+      chain: { endpoint: 'ws://127.0.0.1:1', seed: '//Alice' },
+      intervalMs: 3_600_000,
+      log: () => {},
+      pay: async (settlement) => {
+        attempts++
+        if (attempts === 1) throw new Error('node unreachable')
+        paid.push(settlement.epoch)
+        return { payoutsTx: '0xabc' }
+      },
+    })
+    expect(await loop.settleDue()).toEqual([0])
+    expect(paid).toEqual([])
+    expect(await ledger.settlements.unpaidOnChain()).toEqual([0])
+    expect(await loop.settleDue()).toEqual([])
+    expect(paid).toEqual([0])
+    await loop.settleDue()
+    expect(paid).toEqual([0])
+    expect(attempts).toBe(2)
+    expect(await ledger.settlements.get(0)).toMatchObject({ chainResult: '{"payoutsTx":"0xabc"}' })
+    await loop.stop()
+    await ledger.close()
+    rmSync(dir, { recursive: true, force: true })
   })
 })

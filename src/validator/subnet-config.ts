@@ -35,7 +35,9 @@ export async function loadSubnetConfig(path: string, knownKinds: readonly string
   }
   for (const name of Object.keys(kinds)) {
     if (!knownKinds.includes(name)) {
-      throw new InvalidSubnetConfigError(`${path}: unknown work kind "${name}" (known: ${knownKinds.join(', ')})`)
+      throw new InvalidSubnetConfigError(
+        `${path}: unknown work kind "${name}" (known: ${knownKinds.join(', ')})`,
+      )
     }
   }
   return { kinds: kinds as Record<string, unknown>, dir: dirname(resolve(path)) }

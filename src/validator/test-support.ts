@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { memory } from '@libp2p/memory'
 import { multiaddr } from '@multiformats/multiaddr'
 import { type ContributorEvent, type ContributorOptions, createContributor } from '../client/contributor.ts'
 import { createMemoryReceiptStore, type ReceiptStore } from '../client/receipt-store.ts'
@@ -46,6 +47,7 @@ export function createHarness(): Harness {
         seed: 1,
         offerIntervalMs: 200,
         targetShardMs: 20,
+        ...(overrides.listen == null ? { transports: [memory()] } : {}),
         ...overrides,
         dataDir,
         subnet: { kinds: { gemm: SMALL_GEMM, ...sections }, dir: REPO_ROOT },
@@ -55,7 +57,10 @@ export function createHarness(): Harness {
       return validator
     },
     async contributorNode(validator) {
-      const node = await createServerNode({ listen: [`/memory/contributor-${crypto.randomUUID()}`] })
+      const node = await createServerNode({
+        listen: [`/memory/contributor-${crypto.randomUUID()}`],
+        transports: [memory()],
+      })
       cleanups.push(() => node.stop())
       await node.dial(multiaddr(validator.multiaddrs()[0]))
       return node

@@ -1,7 +1,13 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import type { MatmulEngine } from '../gpu/engine.ts'
 import { verifyReceipt } from '../protocol/receipt.ts'
+import { gemmValidator } from '../work/gemm/validator.ts'
+import type { ValidatorKind } from '../work/kind.ts'
 import { acceptedBodies, createHarness } from './test-support.ts'
 
 const harness = createHarness()
@@ -51,7 +57,11 @@ describe('validator and a Node contributor over libp2p', () => {
         return c
       },
     }
-    const { events } = await harness.contribute(node, { type: 'refused', count: 1 }, { runtimes: { engine: dishonest } })
+    const { events } = await harness.contribute(
+      node,
+      { type: 'refused', count: 1 },
+      { runtimes: { engine: dishonest } },
+    )
 
     const rejections = events.flatMap((e) => (e.type === 'rejected' ? [e.rejection] : []))
     expect(rejections.length).toBeGreaterThanOrEqual(2)
@@ -65,3 +75,46 @@ describe('validator and a Node contributor over libp2p', () => {
     expect((await validator.status()).ledger.credit).toBe(0)
   })
 })
+
+describe('validator startup', () => {
+  it('closes what it opened when startup fails half-way', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-startup-'))
+    const port = await freePort()
+    const listen = [`/ip4/127.0.0.1/tcp/${port}/ws`]
+    const count = (kind: string) => process.getActiveResourcesInfo().filter((r) => r === kind).length
+    const before = { servers: count('TCPServerWrap'), timers: count('Timeout') }
+    // A kind whose source cannot be built: it fails after the ledger and the libp2p node are open.
+    const broken: ValidatorKind = {
+      ...gemmValidator,
+      name: 'broken',
+      createSource: async () => {
+        throw new Error('no such model file')
+      },
+    }
+    const harness = createHarness()
+    await expect(harness.startValidator({ dataDir, listen, kinds: [gemmValidator, broken] })).rejects.toThrow(
+      'no such model file',
+    )
+    // The ledger was closed (SQLite removes its write-ahead log with the last connection), the
+    // listener was closed (the port can be bound again), and no timer or socket was left behind.
+    expect(existsSync(join(dataDir, 'ledger.sqlite'))).toBe(true)
+    expect(existsSync(join(dataDir, 'ledger.sqlite-wal'))).toBe(false)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(count('TCPServerWrap')).toBeLessThanOrEqual(before.servers)
+    expect(count('Timeout')).toBeLessThanOrEqual(before.timers)
+    const again = await harness.startValidator({ dataDir, listen })
+    expect(again.multiaddrs()[0]).toContain(`/tcp/${port}/`)
+    await harness.cleanup()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+})
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}

@@ -9,12 +9,18 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { serveBlobs } from '../p2p/blob-protocol.ts'
-import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
+import { createServerNode, type ServerNodeOptions, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
 import { handleRequests } from '../p2p/rpc.ts'
 import { encodeClaimResponse } from '../protocol/codec.ts'
-import { CLAIM_PROTOCOL, LEASE_PROTOCOL, MESSAGE_LIMITS, RESULT_PROTOCOL, workTopic } from '../protocol/constants.ts'
-import type { ValidatorKind, WorkSource } from '../work/kind.ts'
+import {
+  CLAIM_PROTOCOL,
+  LEASE_PROTOCOL,
+  MESSAGE_LIMITS,
+  RESULT_PROTOCOL,
+  workTopic,
+} from '../protocol/constants.ts'
+import type { AnyValidatorKind, ValidatorKind, WorkSource } from '../work/kind.ts'
 import { createKindRegistry, type KindRegistry } from '../work/registry.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { type ApiRoutes, createApi, type ValidatorStatus } from './api.ts'
@@ -26,7 +32,7 @@ import { createLeaseService } from './lease-service.ts'
 import { type Ledger, openLedger } from './ledger/index.ts'
 import { startOfferPublisher } from './offer-publisher.ts'
 import { createResultService } from './result-service.ts'
-import { createScheduler, type SchedulerOptions, type Scheduler } from './scheduler.ts'
+import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts'
 import { RAO_PER_TAO } from './settlement.ts'
 import { startSettlementLoop } from './settlement-loop.ts'
 import { createStrikes } from './strikes.ts'
@@ -41,7 +47,7 @@ export interface ValidatorOptions {
   /** Seed of synthetic work (the gemm layer, generated model inputs). */
   seed: number
   /** The work kinds this validator knows; VALIDATOR_KINDS unless a test adds its own. */
-  kinds?: readonly ValidatorKind<any, any>[]
+  kinds?: readonly AnyValidatorKind[]
   /** Each kind's section of the subnet config; kinds without one run with their defaults. */
   subnet?: SubnetConfig
   epochLengthMs?: number
@@ -64,6 +70,8 @@ export interface ValidatorOptions {
   chain?: Omit<ChainOptions, 'netuid' | 'weights'>
   /** Allowances and limits of the scheduler (tests, benchmarks). */
   scheduler?: Partial<SchedulerOptions>
+  /** libp2p transports; WebSockets when omitted (tests pass the in-memory one). */
+  transports?: ServerNodeOptions['transports']
 }
 
 export interface Validator {
@@ -120,7 +128,12 @@ async function open(
   const ledger = openLedger(join(options.dataDir, 'ledger.sqlite'))
   closers.push(() => ledger.close())
   const epochs = await createEpochClock(ledger.meta, options.epochLengthMs)
-  const node = await createServerNode({ privateKey, listen: options.listen, scoredTopics: [workTopic(options.netuid)] })
+  const node = await createServerNode({
+    privateKey,
+    listen: options.listen,
+    transports: options.transports,
+    scoredTopics: [workTopic(options.netuid)],
+  })
   closers.push(() => node.stop())
   const validator = node.peerId.toString()
 
@@ -143,7 +156,17 @@ async function open(
   log('restored %d open shards', await scheduler.restore())
 
   const leases = createLeaseService({ scheduler, strikes })
-  const results = createResultService({ ...options, validator, privateKey, scheduler, leases, receipts: ledger.receipts, strikes, epochs, log })
+  const results = createResultService({
+    ...options,
+    validator,
+    privateKey,
+    scheduler,
+    leases,
+    receipts: ledger.receipts,
+    strikes,
+    epochs,
+    log,
+  })
   const claims = createClaimService({ ...options, validator, privateKey, ledger, epochs })
   const onError = (err: unknown, remote: PeerId) => log.error('stream from %p failed: %e', remote, err)
   let blobBytesServed = 0
@@ -158,10 +181,15 @@ async function open(
     maxRequestBytes: MESSAGE_LIMITS.result,
     onError,
   })
-  await handleRequests(node, CLAIM_PROTOCOL, async (p, remote) => encodeClaimResponse(await claims.handle(p, remote.toString())), {
-    maxRequestBytes: MESSAGE_LIMITS.claimRequest,
-    onError,
-  })
+  await handleRequests(
+    node,
+    CLAIM_PROTOCOL,
+    async (p, remote) => encodeClaimResponse(await claims.handle(p, remote.toString())),
+    {
+      maxRequestBytes: MESSAGE_LIMITS.claimRequest,
+      onError,
+    },
+  )
 
   // Timers last: nothing after them can fail.
   const publisher = startOfferPublisher({

@@ -14,8 +14,9 @@
  *   Nonce: 0x<32 hex>
  *   Expires: 2026-11-26T00:10:00.000Z
  */
-import { decodeAddress, encodeAddress } from '@polkadot/util-crypto'
+
 import { hexToU8a, u8aToHex } from '@polkadot/util'
+import { decodeAddress, encodeAddress } from '@polkadot/util-crypto'
 
 export const CLAIM_TAG = 'tessera-claim/1'
 /** Bittensor's SS58 prefix (the generic Substrate one). */

@@ -3,6 +3,7 @@
  * discovery, accounts, the remembered choice, and signing a claim with `signRaw({ type: 'bytes' })`.
  */
 import { web3Accounts, web3Enable, web3FromSource } from '@polkadot/extension-dapp'
+import { hexToU8a, isHex, u8aToHex } from '@polkadot/util'
 import { SS58_PREFIX } from './claim-message.ts'
 import {
   AuthorizationRefusedError,
@@ -10,7 +11,6 @@ import {
   NoExtensionError,
   SignatureRejectedError,
 } from './errors.ts'
-import { hexToU8a, isHex, u8aToHex } from '@polkadot/util'
 
 export const APP_NAME = 'Tessera'
 const CHOICE_KEY = 'tessera.wallet.account'

@@ -4,6 +4,6 @@
  */
 import { gemmContributor } from './gemm/contributor.ts'
 import { inferContributor } from './infer/contributor.ts'
-import type { ContributorKind } from './kind.ts'
+import type { AnyContributorKind } from './kind.ts'
 
-export const CONTRIBUTOR_KINDS: readonly ContributorKind<any, any>[] = [gemmContributor, inferContributor]
+export const CONTRIBUTOR_KINDS: readonly AnyContributorKind[] = [gemmContributor, inferContributor]

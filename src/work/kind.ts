@@ -157,3 +157,9 @@ export interface ValidatorKind<G = unknown, R = unknown> extends WorkKind<G, R> 
   readonly flags?: Record<string, KindFlag>
   readonly conformance: Conformance<G, R>
 }
+
+/* biome-ignore-start lint/suspicious/noExplicitAny: lists and registries hold kinds of every grant and result type */
+export type AnyWorkKind = WorkKind<any, any>
+export type AnyContributorKind = ContributorKind<any, any>
+export type AnyValidatorKind = ValidatorKind<any, any>
+/* biome-ignore-end lint/suspicious/noExplicitAny: - */

@@ -2,7 +2,7 @@
  * Looks kinds up by the name and version a message carries. In the manner of ONNX Runtime Web's
  * backend registry: each side builds one from its list of kinds, and everything else asks it.
  */
-import type { WorkKind } from './kind.ts'
+import type { AnyWorkKind } from './kind.ts'
 
 /** A message names a kind this peer does not run. */
 export class UnknownKindError extends Error {
@@ -21,14 +21,14 @@ export class UnknownKindError extends Error {
   }
 }
 
-export interface KindRegistry<K extends WorkKind<any, any>> {
+export interface KindRegistry<K extends AnyWorkKind> {
   /** The kind for a name and payload version; throws UnknownKindError. */
   get(name: string, version?: number): K
   has(name: string): boolean
   list(): K[]
 }
 
-export function createKindRegistry<K extends WorkKind<any, any>>(kinds: readonly K[]): KindRegistry<K> {
+export function createKindRegistry<K extends AnyWorkKind>(kinds: readonly K[]): KindRegistry<K> {
   const byName = new Map<string, K>()
   for (const kind of kinds) {
     if (byName.has(kind.name)) throw new RangeError(`work kind "${kind.name}" is registered twice`)

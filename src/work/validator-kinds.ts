@@ -4,6 +4,6 @@
  */
 import { gemmValidator } from './gemm/validator.ts'
 import { inferValidator } from './infer/validator.ts'
-import type { ValidatorKind } from './kind.ts'
+import type { AnyValidatorKind } from './kind.ts'
 
-export const VALIDATOR_KINDS: readonly ValidatorKind<any, any>[] = [gemmValidator, inferValidator]
+export const VALIDATOR_KINDS: readonly AnyValidatorKind[] = [gemmValidator, inferValidator]

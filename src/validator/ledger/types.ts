@@ -130,7 +130,9 @@ export interface SettlementStore {
   unsettledEpochs(before: number): Promise<number[]>
   isSettled(epoch: number): Promise<boolean>
   /** Claimed, unforfeited credit per payout address, and all unforfeited credit, of one epoch. */
-  epochCredit(epoch: number): Promise<{ byAddress: Array<{ address: string; credit: number }>; total: number }>
+  epochCredit(
+    epoch: number,
+  ): Promise<{ byAddress: Array<{ address: string; credit: number }>; total: number }>
   /** Stores a settlement in one transaction; throws AlreadySettledError. */
   record(settlement: Settlement): Promise<void>
   get(epoch: number): Promise<Settlement | undefined>

@@ -96,7 +96,12 @@ export function colNorms(b: Matrix): Float64Array {
 }
 
 /** FLOPs one check costs (multiply-adds count two), norms included when not given. */
-export function freivaldsFlops(m: number, n: number, k: number, options: Partial<FreivaldsOptions> = {}): number {
+export function freivaldsFlops(
+  m: number,
+  n: number,
+  k: number,
+  options: Partial<FreivaldsOptions> = {},
+): number {
   const rounds = options.rounds ?? DEFAULT_ROUNDS
   const blocks = Math.ceil(n / (options.blockWidth ?? DEFAULT_BLOCK_WIDTH))
   const perRound = 2 * (k * n + m * k * blocks + m * n)

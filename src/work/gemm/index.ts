@@ -7,8 +7,8 @@
 import type { WorkKind } from '../kind.ts'
 import { type GemmGrant, type GemmResult, grantCodec, resultCodec } from './codec.ts'
 
-export type { GemmGrant, GemmResult } from './codec.ts'
 export { gemmRef } from '../../gpu/kernels/gemm.ref.ts'
+export type { GemmGrant, GemmResult } from './codec.ts'
 
 /** Useful FLOPs of C = A·B with A m × k and B k × n: a multiply and an add per term. */
 export function flopsOf(m: number, n: number, k: number): number {
@@ -24,7 +24,13 @@ export const gemm: WorkKind<GemmGrant, GemmResult> = {
 }
 
 /** Columns [col0, col0 + n) of a row-major rows × cols f32 matrix. */
-export function columns(data: Float32Array, rows: number, cols: number, col0: number, n: number): Float32Array {
+export function columns(
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  col0: number,
+  n: number,
+): Float32Array {
   if (col0 === 0 && n === cols) return data
   const out = new Float32Array(rows * n)
   for (let l = 0; l < rows; l++) out.set(data.subarray(l * cols + col0, l * cols + col0 + n), l * n)

@@ -81,7 +81,8 @@ export function decodeCursor(value: string | undefined, options: TilerOptions): 
   const parts = value?.split(':').map(Number)
   if (parts?.length !== 4 || !parts.every((p) => Number.isSafeInteger(p) && p >= 0)) return undefined
   const [batch, row0, rows, col0] = parts
-  if (row0 >= options.batchRows || col0 >= options.outFeatures || row0 + rows > options.batchRows) return undefined
+  if (row0 >= options.batchRows || col0 >= options.outFeatures || row0 + rows > options.batchRows)
+    return undefined
   return { batch, row0, rows, col0 }
 }
 

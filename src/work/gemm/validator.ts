@@ -95,7 +95,9 @@ export const gemmValidator: ValidatorKind<GemmGrant, GemmResult> = {
       data[data.length >> 1] *= 1.01
       return { c: { ...c, data } }
     },
-    reshape: ({ c }) => ({ c: { rows: c.rows, cols: c.cols - 1, data: c.data.slice(0, c.rows * (c.cols - 1)) } }),
+    reshape: ({ c }) => ({
+      c: { rows: c.rows, cols: c.cols - 1, data: c.data.slice(0, c.rows * (c.cols - 1)) },
+    }),
     poison: ({ c }) => {
       const data = c.data.slice()
       data[0] = Number.NaN
@@ -113,7 +115,10 @@ async function createGemmSource(
   const weights = bytesOf(layer.weights.data)
   const weightsHash = context.blobs.addBytes(weights)
   // Ids and cursors carry the layer's fingerprint: another geometry on the same ledger starts afresh.
-  const fingerprint = toHex(sha256(new TextEncoder().encode(`${weightsHash}:${config.batchRows}`)), 'base16').slice(0, 8)
+  const fingerprint = toHex(
+    sha256(new TextEncoder().encode(`${weightsHash}:${config.batchRows}`)),
+    'base16',
+  ).slice(0, 8)
   const tiling: TilerOptions = {
     batchRows: config.batchRows,
     inFeatures: config.inFeatures,
@@ -137,7 +142,11 @@ async function createGemmSource(
   }
   const randomWord = cryptoRandomWords()
   const bounds = {
-    minFlops: flopsOf(Math.min(GRANULE, config.batchRows), Math.min(GRANULE, config.outFeatures), config.inFeatures),
+    minFlops: flopsOf(
+      Math.min(GRANULE, config.batchRows),
+      Math.min(GRANULE, config.outFeatures),
+      config.inFeatures,
+    ),
     maxFlops: flopsOf(config.maxTileRows, config.maxTileCols, config.inFeatures),
   }
 
@@ -180,7 +189,11 @@ async function createGemmSource(
         }
       }
       const tile = parseShardId(shard.shardId, fingerprint, tiling)!
-      const b = { rows: config.inFeatures, cols: n, data: columns(layer.weights.data, config.inFeatures, config.outFeatures, col0, n) }
+      const b = {
+        rows: config.inFeatures,
+        cols: n,
+        data: columns(layer.weights.data, config.inFeatures, config.outFeatures, col0, n),
+      }
       const outcome = freivalds(a, b, c, {
         randomWord,
         rounds: config.rounds,

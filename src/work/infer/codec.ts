@@ -1,5 +1,5 @@
 /** Grant and result payloads of the `infer` kind: a model's named tensors, batch by batch. */
-import { bytesOf, type Check as FieldCheck, Check, decodeWithin } from '../../protocol/check.ts'
+import { bytesOf, Check, decodeWithin, type Check as FieldCheck } from '../../protocol/check.ts'
 import type { NamedTensor, PayloadCodec } from '../kind.ts'
 import * as pb from './messages.ts'
 
@@ -35,7 +35,12 @@ function tensorOf(t: NamedTensor): pb.Tensor {
 }
 
 /** Checks one batch's tensors, counting their elements into `budget`. */
-function checkBatch(c: FieldCheck, field: string, tensors: pb.Tensor[], budget: { elements: number }): NamedTensor[] {
+function checkBatch(
+  c: FieldCheck,
+  field: string,
+  tensors: pb.Tensor[],
+  budget: { elements: number },
+): NamedTensor[] {
   if (tensors.length === 0) c.fail(field, 'must hold at least one tensor')
   if (tensors.length > MAX_TENSORS) c.fail(field, `must hold at most ${MAX_TENSORS} tensors`)
   const names = new Set<string>()
@@ -52,7 +57,10 @@ function checkBatch(c: FieldCheck, field: string, tensors: pb.Tensor[], budget: 
     if (budget.elements > MAX_ELEMENTS) c.fail(field, `brings the payload over ${MAX_ELEMENTS} elements`)
     const width = t.dtype === 0 ? 4 : 8
     if (t.data.byteLength !== elements * width) {
-      c.fail(`${f}.data`, `must be ${elements * width} bytes for shape [${t.shape.join(', ')}], got ${t.data.byteLength}`)
+      c.fail(
+        `${f}.data`,
+        `must be ${elements * width} bytes for shape [${t.shape.join(', ')}], got ${t.data.byteLength}`,
+      )
     }
     const copy = new Uint8Array(t.data.byteLength)
     copy.set(t.data)
@@ -96,7 +104,8 @@ export const grantCodec: PayloadCodec<InferGrant> = {
 
 export const resultCodec: PayloadCodec<InferResult> = {
   maxBytes: MAX_ELEMENTS * 8 + ENVELOPE,
-  encode: (r) => pb.InferResult.encode({ batches: r.batches.map((tensors) => ({ tensors: tensors.map(tensorOf) })) }),
+  encode: (r) =>
+    pb.InferResult.encode({ batches: r.batches.map((tensors) => ({ tensors: tensors.map(tensorOf) })) }),
   decode(bytes) {
     const raw = decodeWithin('InferResult', this.maxBytes, bytes, (b) => pb.InferResult.decode(b, limits))
     return { batches: checkBatches(new Check('InferResult'), raw.batches) }

@@ -52,23 +52,30 @@ export function parseInferConfig(section: unknown, configDir: string): InferConf
   const models = (raw as Array<Record<string, unknown>>).map((m, i): ModelSpec => {
     const at = `models[${i}]`
     if (m == null || typeof m !== 'object') c.fail(at, 'must be an object')
-    if (typeof m.name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(m.name)) c.fail(`${at}.name`, 'must be a short identifier')
+    if (typeof m.name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(m.name))
+      c.fail(`${at}.name`, 'must be a short identifier')
     if (typeof m.path !== 'string') c.fail(`${at}.path`, 'is missing')
-    if (typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256)) c.fail(`${at}.sha256`, 'must be lowercase hex')
+    if (typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256))
+      c.fail(`${at}.sha256`, 'must be lowercase hex')
     // flopsPerShard is the name the first config format used.
     const flops = m.flopsPerBatch ?? m.flopsPerShard
-    if (!Number.isSafeInteger(flops) || (flops as number) < 1) c.fail(`${at}.flopsPerBatch`, 'must be a positive integer')
-    if (!Array.isArray(m.inputs) || m.inputs.length === 0) c.fail(`${at}.inputs`, "must list the model's inputs")
+    if (!Number.isSafeInteger(flops) || (flops as number) < 1)
+      c.fail(`${at}.flopsPerBatch`, 'must be a positive integer')
+    if (!Array.isArray(m.inputs) || m.inputs.length === 0)
+      c.fail(`${at}.inputs`, "must list the model's inputs")
     const inputs = (m.inputs as Array<Record<string, unknown>>).map((input, j): InputSpec => {
       const f = `${at}.inputs[${j}]`
-      if (typeof input?.name !== 'string' || !Array.isArray(input.shape)) c.fail(f, 'needs a name and a shape')
+      if (typeof input?.name !== 'string' || !Array.isArray(input.shape))
+        c.fail(f, 'needs a name and a shape')
       const shape = input.shape as unknown[]
-      if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 1)) c.fail(`${f}.shape`, 'must be positive integers')
+      if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 1))
+        c.fail(`${f}.shape`, 'must be positive integers')
       const dtype = input.dtype ?? 'float32'
       if (dtype !== 'float32' && dtype !== 'int64') return c.fail(`${f}.dtype`, 'must be float32 or int64')
       const g = (input.generate ?? {}) as Record<string, unknown>
       let generate: InputGenerator
-      if (Array.isArray(g.uniform) && g.uniform.length === 2) generate = { uniform: g.uniform as [number, number] }
+      if (Array.isArray(g.uniform) && g.uniform.length === 2)
+        generate = { uniform: g.uniform as [number, number] }
       else if (typeof g.fill === 'number') generate = { fill: g.fill }
       else if (Array.isArray(g.values)) generate = { values: g.values as number[] }
       else if (typeof g.wavFrames === 'string') generate = { wavFrames: resolve(configDir, g.wavFrames) }

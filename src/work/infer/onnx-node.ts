@@ -30,7 +30,9 @@ export function createNodeOnnx(): NodeOnnx {
     run(model, load, inputs) {
       const job = queue.then(async () => {
         const s = await session(model, load)
-        const feeds = Object.fromEntries(inputs.map((t) => [t.name, new ort.Tensor(t.dtype, t.data, t.shape)]))
+        const feeds = Object.fromEntries(
+          inputs.map((t) => [t.name, new ort.Tensor(t.dtype, t.data, t.shape)]),
+        )
         const out = await s.run(feeds)
         return Object.entries(out).map(
           ([name, t]): NamedTensor => ({

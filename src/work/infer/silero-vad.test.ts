@@ -1,13 +1,13 @@
 /**
  * A real third-party pretrained model as `infer` work: Silero VAD v5 (shipped in @ricky0123/vad-web),
- * run through the validator's onnxruntime-node recompute path on real synthesised speech
+ * run through the onnxruntime-node runtime the validator recomputes with on real synthesised speech
  * (fixtures/speech-16k.wav: 1 s silence, speech, 1 s silence; see scripts/make-speech-fixture.ts).
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createOnnxVerifier } from '../../validator/onnx-verifier.ts'
+import { createNodeOnnx } from './onnx-node.ts'
 import { decodeWav } from './wav.ts'
 
 const require = createRequire(import.meta.url)
@@ -20,19 +20,21 @@ describe('Silero VAD v5 on real speech', () => {
       new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'speech-16k.wav'))),
     )
     expect(rate).toBe(16_000)
-    const verifier = createOnnxVerifier({ models: new Map([['vad', new Uint8Array(readFileSync(MODEL))]]) })
+    const onnx = createNodeOnnx()
+    const model = new Uint8Array(readFileSync(MODEL))
     let state: Float32Array = new Float32Array(2 * 128)
     const probs: number[] = []
     for (let at = 0; at + FRAME <= samples.length; at += FRAME) {
-      const out = await verifier.recompute('vad', [
-        { name: 'input', dims: [1, FRAME], data: samples.slice(at, at + FRAME) },
-        { name: 'state', dims: [2, 1, 128], data: state },
-        { name: 'sr', dims: [], data: BigInt64Array.of(16_000n) },
+      const out = await onnx.run('vad', async () => model, [
+        { name: 'input', dtype: 'float32', shape: [1, FRAME], data: samples.slice(at, at + FRAME) },
+        { name: 'state', dtype: 'float32', shape: [2, 1, 128], data: state },
+        { name: 'sr', dtype: 'int64', shape: [], data: BigInt64Array.of(16_000n) },
       ])
-      probs.push(out.output[0])
-      state = out.stateN
+      const byName = Object.fromEntries(out.map((t) => [t.name, t.data as Float32Array]))
+      probs.push(byName.output[0])
+      state = byName.stateN
     }
-    await verifier.close()
+    await onnx.close()
     const seconds = (i: number) => (i * FRAME) / rate
     const silence = probs.filter(
       (_, i) => seconds(i) < 0.9 || seconds(i) > (samples.length - 0.8 * rate) / rate,

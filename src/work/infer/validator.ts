@@ -71,7 +71,9 @@ const signatureOf = (outputs: NamedTensor[]): Signature => ({
 })
 
 const floats = (outputs: NamedTensor[]): Outputs =>
-  Object.fromEntries(outputs.filter((t) => t.dtype === 'float32').map((t) => [t.name, t.data as Float32Array]))
+  Object.fromEntries(
+    outputs.filter((t) => t.dtype === 'float32').map((t) => [t.name, t.data as Float32Array]),
+  )
 
 export const inferValidator: ValidatorKind<InferGrant, InferResult> = {
   ...infer,
@@ -111,7 +113,9 @@ export const inferValidator: ValidatorKind<InferGrant, InferResult> = {
     poison: ({ batches }) => ({
       batches: batches.map((outputs) =>
         outputs.map((t) =>
-          t.dtype === 'float32' ? { ...t, data: (t.data as Float32Array).map((v, i) => (i === 0 ? Number.NaN : v)) } : t,
+          t.dtype === 'float32'
+            ? { ...t, data: (t.data as Float32Array).map((v, i) => (i === 0 ? Number.NaN : v)) }
+            : t,
         ),
       ),
     }),
@@ -132,7 +136,9 @@ async function createInferSource(
       const cursorKey = `infer.cursor.${model.sha256.slice(0, 16)}`
       // infer_cursor_<sha> is where the first ledger format kept it.
       const saved = Number(
-        (await context.cursor(cursorKey)) ?? (await context.cursor(`infer_cursor_${model.sha256.slice(0, 16)}`)) ?? 0,
+        (await context.cursor(cursorKey)) ??
+          (await context.cursor(`infer_cursor_${model.sha256.slice(0, 16)}`)) ??
+          0,
       )
       const elements = model.inputs.reduce((s, i) => s + i.shape.reduce((a, b) => a * b, 1), 0)
       return {
@@ -142,8 +148,13 @@ async function createInferSource(
         cursorKey,
         next: Number.isSafeInteger(saved) && saved >= 0 ? saved : 0,
         // A shard's inputs (and outputs, about as large) must fit the codec's element budget.
-        maxBatches: Math.max(1, Math.min(config.maxBatches, Math.floor(MAX_ELEMENTS / 2 / Math.max(1, elements)))),
-        inputs: await Promise.all(model.inputs.map((spec) => generator(model, spec, mixSeed(context.seed, index)))),
+        maxBatches: Math.max(
+          1,
+          Math.min(config.maxBatches, Math.floor(MAX_ELEMENTS / 2 / Math.max(1, elements))),
+        ),
+        inputs: await Promise.all(
+          model.inputs.map((spec) => generator(model, spec, mixSeed(context.seed, index))),
+        ),
         bytes: readFile(model.path).then((b) => new Uint8Array(b)),
       }
     }),
@@ -181,7 +192,11 @@ async function createInferSource(
   /** Output names, types, shapes and finiteness: checked on every result. */
   const checkForm = (entry: Entry, grant: InferGrant, result: InferResult): Verdict | undefined => {
     if (result.batches.length !== grant.batches.length) {
-      return { ok: false, reason: 'wrong-shape', message: `${result.batches.length} batches for ${grant.batches.length}` }
+      return {
+        ok: false,
+        reason: 'wrong-shape',
+        message: `${result.batches.length} batches for ${grant.batches.length}`,
+      }
     }
     const want = signatures.get(entry.model.sha256)
     for (const [b, outputs] of result.batches.entries()) {
@@ -236,7 +251,12 @@ async function createInferSource(
       if (!Number.isSafeInteger(first) || count < 1 || count > entry.maxBatches) return undefined
       const base = `m${entry.short}.${first}.${count}`
       recomputeAll.add(base)
-      return shardOf(entry, base, grantOf(entry, first, count), match[4] == null ? undefined : Number(match[4]))
+      return shardOf(
+        entry,
+        base,
+        grantOf(entry, first, count),
+        match[4] == null ? undefined : Number(match[4]),
+      )
     },
 
     async verify(shard, result, { peer, suspect }) {
@@ -258,7 +278,8 @@ async function createInferSource(
           recomputeAll.delete(base)
         } else copies.set(base, earlier)
       }
-      const agrees = (a: Outputs[], b: Outputs[]) => a.every((outputs, i) => compareAll(outputs, b[i]).ok && compareAll(b[i], outputs).ok)
+      const agrees = (a: Outputs[], b: Outputs[]) =>
+        a.every((outputs, i) => compareAll(outputs, b[i]).ok && compareAll(b[i], outputs).ok)
 
       const everything = recomputeAll.has(base) || suspect || !signatures.has(entry.model.sha256)
       if (!everything) {
@@ -291,7 +312,11 @@ async function createInferSource(
       if (bad == null) {
         remember()
         const worst = Math.max(...which.map((b) => compareAll(claimed[b], truth[b]).worstRatio))
-        return { ok: true, quality: 1, detail: `recomputed ${which.length} batch(es), ratio ${worst.toFixed(3)}` }
+        return {
+          ok: true,
+          quality: 1,
+          detail: `recomputed ${which.length} batch(es), ratio ${worst.toFixed(3)}`,
+        }
       }
       const c = compareAll(claimed[bad], truth[bad])
       return {

@@ -13,7 +13,8 @@ export function sqliteClaims(db: Database.Database): ClaimStore {
     receipts_root AS receiptsRoot, credit, recorded_at AS recordedAt FROM claims WHERE address = ? ORDER BY recorded_at`)
 
   const record = db.transaction((claim: ClaimRecord, receiptIds: string[]) => {
-    if (nonce.get(claim.contributor, claim.nonce) != null) throw new ReplayedClaimError('this claim was already submitted')
+    if (nonce.get(claim.contributor, claim.nonce) != null)
+      throw new ReplayedClaimError('this claim was already submitted')
     for (const id of receiptIds) {
       if (isClaimed.get(id) != null) throw new AlreadyClaimedError(`receipt ${id} has already been claimed`)
     }
@@ -31,8 +32,14 @@ export function sqliteClaims(db: Database.Database): ClaimStore {
     nonceUsed: async (contributor, n) => nonce.get(contributor, n) != null,
     record: async (claim, receiptIds) => record.immediate(claim, receiptIds),
     forAddress: async (address) =>
-      (byAddress.all(address) as Array<Omit<ClaimRecord, 'epochs' | 'message' | 'signature'> & { epochs: string }>).map(
-        (row) => ({ ...row, epochs: row.epochs.split(',').map(Number), receiptsRoot: new Uint8Array(row.receiptsRoot) }),
-      ),
+      (
+        byAddress.all(address) as Array<
+          Omit<ClaimRecord, 'epochs' | 'message' | 'signature'> & { epochs: string }
+        >
+      ).map((row) => ({
+        ...row,
+        epochs: row.epochs.split(',').map(Number),
+        receiptsRoot: new Uint8Array(row.receiptsRoot),
+      })),
   }
 }

@@ -25,7 +25,9 @@ export function openSqliteLedger(path: string): Ledger {
     throw err
   }
   const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck()
-  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+  const setMeta = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  )
   return {
     receipts: sqliteReceipts(db),
     claims: sqliteClaims(db),

@@ -1,7 +1,13 @@
 /** Receipts and rejections in SQLite: a credit is one immediate transaction that also closes its shard. */
 import type Database from 'better-sqlite3'
 import type { SignedReceipt } from '../../../protocol/types.ts'
-import { type ContributorTotals, DuplicateCreditError, type LedgerTotals, type ReceiptRow, type ReceiptStore } from '../types.ts'
+import {
+  type ContributorTotals,
+  DuplicateCreditError,
+  type LedgerTotals,
+  type ReceiptRow,
+  type ReceiptStore,
+} from '../types.ts'
 
 export function sqliteReceipts(db: Database.Database): ReceiptStore {
   const insert = db.prepare(`INSERT INTO receipts
@@ -12,14 +18,18 @@ export function sqliteReceipts(db: Database.Database): ReceiptStore {
   const insertRejection = db.prepare(`INSERT INTO rejections
     (lease_id, shard_id, contributor, epoch, reason, message, at)
     VALUES (@leaseId, @shardId, @contributor, @epoch, @reason, @message, @at)`)
-  const forfeit = db.prepare('UPDATE receipts SET forfeited = 1 WHERE contributor = ? AND epoch = ? AND forfeited = 0')
+  const forfeit = db.prepare(
+    'UPDATE receipts SET forfeited = 1 WHERE contributor = ? AND epoch = ? AND forfeited = 0',
+  )
   const totals = db.prepare(`SELECT COUNT(*) AS accepted,
     COALESCE(SUM(CASE WHEN forfeited = 0 THEN credit END), 0) AS credit,
     COALESCE(SUM(CASE WHEN forfeited = 0 THEN flops END), 0) AS flops,
     COUNT(DISTINCT contributor) AS contributors FROM receipts`)
   const rejectionCount = db.prepare('SELECT COUNT(*) FROM rejections').pluck()
   const byKind = db.prepare('SELECT kind AS key, COUNT(*) AS n FROM receipts GROUP BY kind')
-  const byOffer = db.prepare("SELECT offer_id AS key, COUNT(*) AS n FROM receipts WHERE offer_id != '' GROUP BY offer_id")
+  const byOffer = db.prepare(
+    "SELECT offer_id AS key, COUNT(*) AS n FROM receipts WHERE offer_id != '' GROUP BY offer_id",
+  )
   const ofContributor = db.prepare(`SELECT COUNT(*) AS accepted,
     COALESCE(SUM(CASE WHEN forfeited = 0 THEN credit END), 0) AS credit,
     COALESCE(SUM(CASE WHEN forfeited = 0 THEN flops END), 0) AS flops FROM receipts WHERE contributor = ?`)
@@ -34,10 +44,16 @@ export function sqliteReceipts(db: Database.Database): ReceiptStore {
       throw new DuplicateCreditError(`shard ${body.shardId} has already been credited`)
     }
     try {
-      insert.run({ ...body, bodyBytes: Buffer.from(receipt.bodyBytes), signature: Buffer.from(receipt.signature) })
+      insert.run({
+        ...body,
+        bodyBytes: Buffer.from(receipt.bodyBytes),
+        signature: Buffer.from(receipt.signature),
+      })
     } catch (err) {
       if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-        throw new DuplicateCreditError(`lease ${body.leaseId} or receipt ${body.receiptId} has already been credited`)
+        throw new DuplicateCreditError(
+          `lease ${body.leaseId} or receipt ${body.receiptId} has already been credited`,
+        )
       }
       throw err
     }
@@ -68,7 +84,9 @@ export function sqliteReceipts(db: Database.Database): ReceiptStore {
       if (reasons.length === 0) return 0
       const marks = reasons.map(() => '?').join(', ')
       return db
-        .prepare(`SELECT COUNT(*) FROM rejections WHERE contributor = ? AND epoch = ? AND reason IN (${marks})`)
+        .prepare(
+          `SELECT COUNT(*) FROM rejections WHERE contributor = ? AND epoch = ? AND reason IN (${marks})`,
+        )
         .pluck()
         .get(contributor, epoch, ...reasons) as number
     },

@@ -22,15 +22,25 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
   const creditByAddress = db.prepare(`SELECT c.address, SUM(r.credit) AS credit FROM receipts r
     JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
     WHERE r.epoch = ? AND r.forfeited = 0 GROUP BY c.address ORDER BY c.address`)
-  const epochTotal = db.prepare('SELECT COALESCE(SUM(credit), 0) FROM receipts WHERE epoch = ? AND forfeited = 0').pluck()
-  const insert = db.prepare(`INSERT INTO settlements (epoch, pool, total_credit, paid, payout_root, settled_at)
+  const epochTotal = db
+    .prepare('SELECT COALESCE(SUM(credit), 0) FROM receipts WHERE epoch = ? AND forfeited = 0')
+    .pluck()
+  const insert =
+    db.prepare(`INSERT INTO settlements (epoch, pool, total_credit, paid, payout_root, settled_at)
     VALUES (?, ?, ?, ?, ?, ?)`)
   const insertPayout = db.prepare('INSERT INTO payouts (epoch, address, credit, amount) VALUES (?, ?, ?, ?)')
-  const byEpoch = db.prepare(`SELECT epoch, pool, total_credit AS totalCredit, paid, payout_root AS payoutRoot,
+  const byEpoch =
+    db.prepare(`SELECT epoch, pool, total_credit AS totalCredit, paid, payout_root AS payoutRoot,
     settled_at AS settledAt, chain_paid_at AS chainPaidAt, chain_result AS chainResult FROM settlements WHERE epoch = ?`)
-  const payoutsOfEpoch = db.prepare('SELECT epoch, address, credit, amount FROM payouts WHERE epoch = ? ORDER BY address')
-  const payoutsOfAddress = db.prepare('SELECT epoch, address, credit, amount FROM payouts WHERE address = ? ORDER BY epoch')
-  const unpaid = db.prepare('SELECT epoch FROM settlements WHERE chain_paid_at IS NULL ORDER BY epoch').pluck()
+  const payoutsOfEpoch = db.prepare(
+    'SELECT epoch, address, credit, amount FROM payouts WHERE epoch = ? ORDER BY address',
+  )
+  const payoutsOfAddress = db.prepare(
+    'SELECT epoch, address, credit, amount FROM payouts WHERE address = ? ORDER BY epoch',
+  )
+  const unpaid = db
+    .prepare('SELECT epoch FROM settlements WHERE chain_paid_at IS NULL ORDER BY epoch')
+    .pluck()
   const markPaid = db.prepare('UPDATE settlements SET chain_paid_at = ?, chain_result = ? WHERE epoch = ?')
   const toPayout = (row: { epoch: number; address: string; credit: number; amount: string }): PayoutRow => ({
     ...row,
@@ -39,7 +49,14 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
 
   const record = db.transaction((s: Settlement) => {
     if (settled.get(s.epoch) != null) throw new AlreadySettledError(`epoch ${s.epoch} is already settled`)
-    insert.run(s.epoch, String(s.pool), s.totalCredit, String(s.paid), s.payoutRoot == null ? null : Buffer.from(s.payoutRoot), s.settledAt)
+    insert.run(
+      s.epoch,
+      String(s.pool),
+      s.totalCredit,
+      String(s.paid),
+      s.payoutRoot == null ? null : Buffer.from(s.payoutRoot),
+      s.settledAt,
+    )
     for (const p of s.payouts) insertPayout.run(p.epoch, p.address, p.credit, String(p.amount))
   })
 
@@ -62,7 +79,8 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
         payouts: (payoutsOfEpoch.all(epoch) as Parameters<typeof toPayout>[0][]).map(toPayout),
       }
     },
-    payoutsFor: async (address) => (payoutsOfAddress.all(address) as Parameters<typeof toPayout>[0][]).map(toPayout),
+    payoutsFor: async (address) =>
+      (payoutsOfAddress.all(address) as Parameters<typeof toPayout>[0][]).map(toPayout),
     unpaidOnChain: async () => unpaid.all() as number[],
     markPaidOnChain: async (epoch, at, result) => {
       markPaid.run(at, result, epoch)
