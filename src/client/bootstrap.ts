@@ -2,6 +2,8 @@
  * Where the page finds validators: multiaddrs given by configuration (URL parameter `bootstrap`,
  * element attribute, or the build-time VITE_TESSERA_BOOTSTRAP), else the server that served it.
  */
+import { MULTIADDR_PEER_ID } from '../protocol/ids.ts'
+
 export interface BootstrapInfo {
   netuid: number
   multiaddrs: string[]
@@ -49,7 +51,7 @@ export async function fetchBootstrap(apiBase: string, signal?: AbortSignal): Pro
 /** The peer id in `/p2p/<id>` of the first multiaddr that has one. */
 export function peerIdOf(multiaddrs: string[]): string | undefined {
   for (const ma of multiaddrs) {
-    const match = /\/p2p\/([1-9A-HJ-NP-Za-km-z]+)$/.exec(ma)
+    const match = MULTIADDR_PEER_ID.exec(ma)
     if (match) return match[1]
   }
   return undefined

@@ -1,7 +1,10 @@
 /** Spellings of the identifiers that cross the wire, defined once. */
 
 /** Base58btc peer ids as libp2p prints them (Ed25519 ids are 52 characters, RSA ids longer). */
-export const PEER_ID_PATTERN = /^[1-9A-HJ-NP-Za-km-z]{32,128}$/
+const PEER_ID = '[1-9A-HJ-NP-Za-km-z]{32,128}'
+export const PEER_ID_PATTERN = new RegExp(`^${PEER_ID}$`)
+/** The peer id at the end of a multiaddr (`.../p2p/<id>`). */
+export const MULTIADDR_PEER_ID = new RegExp(`/p2p/(${PEER_ID})$`)
 
 /** Offer, lease, shard and receipt ids. */
 export const ID_PATTERN = /^[A-Za-z0-9._:-]+$/

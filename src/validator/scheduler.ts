@@ -10,10 +10,11 @@
  * with the work it has had verified, and in bytes: identities are free, verified work is not.
  */
 import type { LeaseRequest, LeaseResponse, RejectionReason, WorkOffer } from '../protocol/types.ts'
-import type { Shard, ValidatorKind, WorkSource } from '../work/kind.ts'
+import type { OfferSpec, Shard, ValidatorKind, WorkSource } from '../work/kind.ts'
 import type { KindRegistry } from '../work/registry.ts'
 import type { EpochClock } from './epochs.ts'
 import type { OpenShardRow, ShardStore } from './ledger/index.ts'
+import { createShardBook, type Lease, type OpenShard, type ShardBook } from './shard-book.ts'
 
 export interface SchedulerOptions {
   netuid: number
@@ -43,15 +44,9 @@ export interface SchedulerOptions {
   now?: () => number
 }
 
-export interface Lease {
-  leaseId: string
-  shardId: string
-  peer: string
-  flops: number
-  bytes: number
-  grantedAt: number
-  expiresAt: number
-}
+export type { Lease }
+
+type RefusalReason = Extract<LeaseResponse, { type: 'refusal' }>['reason']
 
 export type LeaseLookup =
   | { ok: true; lease: Lease; shard: Shard; kind: ValidatorKind; source: WorkSource; late: boolean }
@@ -81,15 +76,6 @@ export interface Scheduler {
   stats(): SchedulerStats
 }
 
-interface OpenShard {
-  shard: Shard
-  kind: string
-  leaseId?: string
-}
-
-/** Redundancy groups remembered: far more than are ever in flight at once. */
-const MAX_GROUPS = 100_000
-
 function rowOf(o: OpenShard, cutAt: number, lease: OpenShardRow['lease']): OpenShardRow {
   return { shardId: o.shard.shardId, offerId: o.shard.offerId, kind: o.kind, cutAt, lease }
 }
@@ -109,30 +95,10 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
   const options = { ...SCHEDULER_DEFAULTS, ...init }
   const { netuid, validator, kinds, sources, shards: store, epochs } = options
   const now = options.now ?? Date.now
-
-  const open = new Map<string, OpenShard>()
-  const leases = new Map<string, Lease>()
-  /** Expired leases kept for one more TTL so a slightly late result still counts (at lower quality). */
-  const expired = new Map<string, Lease>()
-  /** Shards waiting for a new lease, by offer, oldest first. */
-  const queues = new Map<string, string[]>()
-  /**
-   * Contributors that held a copy of each group: copies go to distinct peers. Kept after the copies
-   * are done (a source may hold copies not cut yet), the oldest groups forgotten past a bound.
-   */
-  const groupPeers = new Map<string, Set<string>>()
-  const holdGroup = (group: string, peer: string) => {
-    groupPeers.set(group, (groupPeers.get(group) ?? new Set()).add(peer))
-    if (groupPeers.size > MAX_GROUPS) groupPeers.delete(groupPeers.keys().next().value!)
-  }
-  const outstanding = new Map<string, { flops: number; bytes: number }>()
-  const totals = { flops: 0, bytes: 0 }
+  const book = createShardBook(options.leaseTtlMs)
 
   const offerIndex = () => {
-    const index = new Map<
-      string,
-      { kind: ValidatorKind; source: WorkSource; spec: ReturnType<WorkSource['offers']>[number] }
-    >()
+    const index = new Map<string, OfferEntry>()
     for (const [name, source] of sources) {
       for (const spec of source.offers()) index.set(spec.offerId, { kind: kinds.get(name), source, spec })
     }
@@ -140,72 +106,26 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
   }
   let index = offerIndex()
 
-  const account = (peer: string, flops: number, bytes: number) => {
-    const o = outstanding.get(peer) ?? { flops: 0, bytes: 0 }
-    o.flops += flops
-    o.bytes += bytes
-    totals.flops += flops
-    totals.bytes += bytes
-    if (o.flops <= 0 && o.bytes <= 0) outstanding.delete(peer)
-    else outstanding.set(peer, o)
-  }
+  const entryOf = (offerId: string) => index.get(offerId) ?? offerIndex().get(offerId)
 
-  const enqueue = (offerId: string, shardId: string, front = false) => {
-    const q = queues.get(offerId) ?? []
-    if (front) q.unshift(shardId)
-    else q.push(shardId)
-    queues.set(offerId, q)
-  }
-
-  const dropLease = (lease: Lease) => {
-    if (leases.delete(lease.leaseId)) account(lease.peer, -lease.flops, -lease.bytes)
-  }
-
-  function sweep(): void {
-    const at = now()
-    for (const [leaseId, lease] of expired) {
-      if (lease.expiresAt + options.leaseTtlMs <= at) expired.delete(leaseId)
+  /** One shard of the ledger brought back after a restart; false if its source no longer knows it. */
+  function restoreShard(r: OpenShardRow): boolean {
+    const shard = sources.get(r.kind)?.restore(r.shardId, r.offerId)
+    if (shard == null) return false
+    const o = book.add(shard, r.kind)
+    if (r.lease == null || r.lease.expiresAt <= now()) {
+      book.enqueue(shard.offerId, shard.shardId)
+      return true
     }
-    for (const lease of leases.values()) {
-      if (lease.expiresAt > at) continue
-      dropLease(lease)
-      expired.set(lease.leaseId, lease)
-      const shard = open.get(lease.shardId)
-      if (shard?.leaseId === lease.leaseId) {
-        shard.leaseId = undefined
-        enqueue(shard.shard.offerId, lease.shardId)
-      }
-    }
+    // Its contributor may still hand the result in; the lease runs out as it would have.
+    const bytes = kinds.get(r.kind).grant.encode(shard.grant).byteLength
+    book.grant(o, { ...r.lease, shardId: shard.shardId, flops: shard.flops, bytes, grantedAt: r.cutAt })
+    return true
   }
-
-  /** A queued shard this peer may take, removed from the queue. */
-  function fromQueue(offerId: string, peer: string, room: number): OpenShard | undefined {
-    const q = queues.get(offerId)
-    if (q == null) return undefined
-    for (let i = 0; i < q.length; i++) {
-      const o = open.get(q[i])
-      if (o == null || o.leaseId != null) {
-        q.splice(i--, 1)
-        continue
-      }
-      if (o.shard.flops > room) continue
-      if (o.shard.group != null && groupPeers.get(o.shard.group)?.has(peer)) continue
-      q.splice(i, 1)
-      return o
-    }
-    return undefined
-  }
-
-  const refuse = (
-    offerId: string,
-    reason: Extract<LeaseResponse, { type: 'refusal' }>['reason'],
-    message: string,
-    retryAfterMs = 0,
-  ): LeaseResponse => ({ type: 'refusal', offerId, reason, message, retryAfterMs })
 
   return {
     offers() {
-      sweep()
+      book.sweep(now())
       index = offerIndex()
       const at = now()
       return [...index.values()].map(({ kind, spec }) => ({
@@ -222,172 +142,138 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
       }))
     },
 
-    async lease(peer, request) {
-      const entry = index.get(request.offerId) ?? offerIndex().get(request.offerId)
-      if (entry == null) return refuse(request.offerId, 'unknown-offer', 'this validator has no such offer')
-      if (entry.kind.name !== request.kind || entry.kind.version !== request.kindVersion) {
-        return refuse(
-          request.offerId,
-          'unknown-kind',
-          `offer ${request.offerId} is ${entry.kind.name} version ${entry.kind.version}`,
-        )
-      }
-      const verified = await options.verifiedFlops(peer)
-      sweep()
-      const allowance = Math.min(options.maxAllowanceFlops, options.baseAllowanceFlops + verified)
-      const held = outstanding.get(peer) ?? { flops: 0, bytes: 0 }
-      const room = allowance - held.flops
-      if (room < entry.spec.minFlops) {
-        return refuse(
-          request.offerId,
-          'over-allowance',
-          `hand in results first: ${(held.flops / 1e9).toFixed(1)} of your ${(allowance / 1e9).toFixed(1)} GFLOP allowance are leased`,
-          1000,
-        )
-      }
-      if (held.bytes >= options.maxPeerBytes || totals.bytes >= options.maxTotalBytes) {
-        return refuse(request.offerId, 'busy', 'too much work is out right now; try again shortly', 1000)
-      }
-      const fps = request.flopsPerSecond > 0 ? request.flopsPerSecond : options.initialFlopsPerSecond
-      const target = Math.max(
-        entry.spec.minFlops,
-        Math.min(entry.spec.maxFlops, room, (fps * options.targetShardMs) / 1000),
-      )
-
-      let taken = fromQueue(request.offerId, peer, room)
-      let fresh = false
-      for (let tries = 0; taken == null && tries < 4; tries++) {
-        const shard = entry.source.next(request.offerId, target)
-        if (shard == null) break
-        const o: OpenShard = { shard, kind: entry.kind.name }
-        open.set(shard.shardId, o)
-        fresh = true
-        if (shard.group != null && groupPeers.get(shard.group)?.has(peer)) {
-          // A copy of a batch this peer already computed goes to someone else.
-          await store.cut(rowOf(o, now(), null), shard.cursor)
-          enqueue(request.offerId, shard.shardId, true)
-          fresh = false
-          continue
-        }
-        taken = o
-      }
-      if (taken == null) return refuse(request.offerId, 'busy', 'no work on this offer right now', 5000)
-
-      const at = now()
-      const payload = entry.kind.grant.encode(taken.shard.grant)
-      const lease: Lease = {
-        leaseId: crypto.randomUUID(),
-        shardId: taken.shard.shardId,
-        peer,
-        flops: taken.shard.flops,
-        bytes: payload.byteLength,
-        grantedAt: at,
-        expiresAt: at + options.leaseTtlMs,
-      }
-      taken.leaseId = lease.leaseId
-      leases.set(lease.leaseId, lease)
-      account(peer, lease.flops, lease.bytes)
-      const group = taken.shard.group
-      if (group != null) holdGroup(group, peer)
-      const leaseRow = { leaseId: lease.leaseId, peer, expiresAt: lease.expiresAt }
-      if (fresh) await store.cut(rowOf(taken, at, leaseRow), taken.shard.cursor)
-      else await store.lease(taken.shard.shardId, leaseRow)
-      return {
-        type: 'grant',
-        leaseId: lease.leaseId,
-        offerId: taken.shard.offerId,
-        shardId: taken.shard.shardId,
-        kind: entry.kind.name,
-        kindVersion: entry.kind.version,
-        expiresAt: lease.expiresAt,
-        flops: taken.shard.flops,
-        payload,
-      }
-    },
+    lease: (peer, request) => lease({ options, book, store, now, offer: entryOf }, peer, request),
 
     lookup(leaseId, peer) {
-      sweep()
-      const live = leases.get(leaseId)
-      const lease = live ?? expired.get(leaseId)
-      if (lease == null) return { ok: false, reason: 'unknown-lease', message: `no lease ${leaseId} is open` }
-      if (lease.peer !== peer) {
+      book.sweep(now())
+      const found = book.find(leaseId)
+      if (found == null) return { ok: false, reason: 'unknown-lease', message: `no lease ${leaseId} is open` }
+      if (found.lease.peer !== peer) {
         return { ok: false, reason: 'not-your-lease', message: 'this lease was granted to another peer' }
       }
-      const o = open.get(lease.shardId)
+      const o = found.open
       if (o == null) {
-        return {
-          ok: false,
-          reason: 'already-completed',
-          message: `shard ${lease.shardId} was completed by someone else`,
-        }
+        const message = `shard ${found.lease.shardId} was completed by someone else`
+        return { ok: false, reason: 'already-completed', message }
       }
-      const kind = kinds.get(o.kind)
-      return { ok: true, lease, shard: o.shard, kind, source: sources.get(o.kind)!, late: live == null }
+      const { lease, late } = found
+      return { ok: true, lease, shard: o.shard, kind: kinds.get(o.kind), source: sources.get(o.kind)!, late }
     },
 
-    complete(leaseId) {
-      const lease = leases.get(leaseId) ?? expired.get(leaseId)
-      if (lease == null) return
-      open.delete(lease.shardId)
-      for (const l of [...leases.values(), ...expired.values()]) {
-        if (l.shardId !== lease.shardId) continue
-        dropLease(l)
-        expired.delete(l.leaseId)
-      }
-    },
+    complete: (leaseId) => book.complete(leaseId),
 
     async release(leaseId) {
-      const lease = leases.get(leaseId) ?? expired.get(leaseId)
-      if (lease == null) return
-      dropLease(lease)
-      expired.delete(leaseId)
-      const o = open.get(lease.shardId)
-      if (o?.leaseId === leaseId) {
-        o.leaseId = undefined
-        enqueue(o.shard.offerId, lease.shardId, true)
-        await store.lease(lease.shardId, null)
-      }
+      const requeued = book.release(leaseId)
+      if (requeued != null) await store.lease(requeued, null)
     },
 
     async restore() {
-      const at = now()
       let restored = 0
-      for (const r of await store.open()) {
-        const source = sources.get(r.kind)
-        const shard = source?.restore(r.shardId, r.offerId)
-        if (shard == null) continue
-        const o: OpenShard = { shard, kind: r.kind }
-        open.set(shard.shardId, o)
-        restored++
-        if (r.lease != null && r.lease.expiresAt > at) {
-          // Its contributor may still hand the result in; the lease runs out as it would have.
-          const bytes = kinds.get(r.kind).grant.encode(shard.grant).byteLength
-          const lease: Lease = {
-            ...r.lease,
-            shardId: shard.shardId,
-            flops: shard.flops,
-            bytes,
-            grantedAt: r.cutAt,
-          }
-          leases.set(lease.leaseId, lease)
-          account(lease.peer, lease.flops, lease.bytes)
-          o.leaseId = lease.leaseId
-          if (shard.group != null) holdGroup(shard.group, lease.peer)
-        } else enqueue(shard.offerId, shard.shardId)
-      }
+      for (const row of await store.open()) if (restoreShard(row)) restored++
       return restored
     },
 
-    stats() {
-      let queued = 0
-      for (const q of queues.values()) queued += q.length
-      return {
-        open: open.size,
-        leased: leases.size,
-        queued,
-        outstandingFlops: totals.flops,
-        outstandingBytes: totals.bytes,
-      }
-    },
+    stats: () => book.stats(),
   }
+}
+
+interface OfferEntry {
+  kind: ValidatorKind
+  source: WorkSource
+  spec: OfferSpec
+}
+
+interface LeaseContext {
+  options: typeof SCHEDULER_DEFAULTS & SchedulerOptions
+  book: ShardBook
+  store: ShardStore
+  now: () => number
+  offer: (offerId: string) => OfferEntry | undefined
+}
+
+const refuse = (
+  offerId: string,
+  reason: RefusalReason,
+  message: string,
+  retryAfterMs = 0,
+): LeaseResponse => ({
+  type: 'refusal',
+  offerId,
+  reason,
+  message,
+  retryAfterMs,
+})
+
+/** A grant sized to the peer's throughput and allowance, or a refusal that says why. */
+async function lease(ctx: LeaseContext, peer: string, request: LeaseRequest): Promise<LeaseResponse> {
+  const { options, book, store, now } = ctx
+  const entry = ctx.offer(request.offerId)
+  if (entry == null) return refuse(request.offerId, 'unknown-offer', 'this validator has no such offer')
+  if (entry.kind.name !== request.kind || entry.kind.version !== request.kindVersion) {
+    const { name, version } = entry.kind
+    return refuse(request.offerId, 'unknown-kind', `offer ${request.offerId} is ${name} version ${version}`)
+  }
+  const verified = await options.verifiedFlops(peer)
+  book.sweep(now())
+  const allowance = Math.min(options.maxAllowanceFlops, options.baseAllowanceFlops + verified)
+  const held = book.held(peer)
+  const room = allowance - held.flops
+  if (room < entry.spec.minFlops) {
+    const message = `hand in results first: ${(held.flops / 1e9).toFixed(1)} of your ${(allowance / 1e9).toFixed(1)} GFLOP allowance are leased`
+    return refuse(request.offerId, 'over-allowance', message, 1000)
+  }
+  if (held.bytes >= options.maxPeerBytes || book.totals().bytes >= options.maxTotalBytes) {
+    return refuse(request.offerId, 'busy', 'too much work is out right now; try again shortly', 1000)
+  }
+  const fps = request.flopsPerSecond > 0 ? request.flopsPerSecond : options.initialFlopsPerSecond
+  const wanted = (fps * options.targetShardMs) / 1000
+  const target = Math.max(entry.spec.minFlops, Math.min(entry.spec.maxFlops, room, wanted))
+  const picked = await pick(ctx, entry, peer, room, target)
+  if (picked == null) return refuse(request.offerId, 'busy', 'no work on this offer right now', 5000)
+
+  const { o, fresh } = picked
+  const at = now()
+  const payload = entry.kind.grant.encode(o.shard.grant)
+  const leaseId = crypto.randomUUID()
+  const expiresAt = at + options.leaseTtlMs
+  book.grant(o, {
+    leaseId,
+    shardId: o.shard.shardId,
+    peer,
+    flops: o.shard.flops,
+    bytes: payload.byteLength,
+    grantedAt: at,
+    expiresAt,
+  })
+  const row = { leaseId, peer, expiresAt }
+  if (fresh) await store.cut(rowOf(o, at, row), o.shard.cursor)
+  else await store.lease(o.shard.shardId, row)
+  const { shardId, offerId, flops } = o.shard
+  return {
+    type: 'grant',
+    leaseId,
+    offerId,
+    shardId,
+    kind: entry.kind.name,
+    kindVersion: entry.kind.version,
+    expiresAt,
+    flops,
+    payload,
+  }
+}
+
+/** A queued shard the peer may take, or a new one cut to `target`; and whether it is new. */
+async function pick(ctx: LeaseContext, entry: OfferEntry, peer: string, room: number, target: number) {
+  const queued = ctx.book.takeQueued(entry.spec.offerId, peer, room)
+  if (queued != null) return { o: queued, fresh: false }
+  for (let tries = 0; tries < 4; tries++) {
+    const shard = entry.source.next(entry.spec.offerId, target)
+    if (shard == null) return undefined
+    const o = ctx.book.add(shard, entry.kind.name)
+    if (!ctx.book.holdsGroup(shard.group, peer)) return { o, fresh: true }
+    // A copy of a batch this peer already computed goes to someone else.
+    await ctx.store.cut(rowOf(o, ctx.now(), null), shard.cursor)
+    ctx.book.enqueue(entry.spec.offerId, shard.shardId, true)
+  }
+  return undefined
 }

@@ -173,23 +173,21 @@ async function open(
   await serveBlobs(node, blobs, (_key, bytes) => {
     blobBytesServed += bytes
   })
-  await handleRequests(node, LEASE_PROTOCOL, (p, remote) => leases.handle(p, remote.toString()), {
-    maxRequestBytes: MESSAGE_LIMITS.leaseRequest,
-    onError,
-  })
-  await handleRequests(node, RESULT_PROTOCOL, (p, remote) => results.handle(p, remote.toString()), {
-    maxRequestBytes: MESSAGE_LIMITS.result,
-    onError,
-  })
-  await handleRequests(
-    node,
-    CLAIM_PROTOCOL,
-    async (p, remote) => encodeClaimResponse(await claims.handle(p, remote.toString())),
-    {
-      maxRequestBytes: MESSAGE_LIMITS.claimRequest,
+  const protocols: Array<[string, number, (payload: Uint8Array, peer: string) => Promise<Uint8Array>]> = [
+    [LEASE_PROTOCOL, MESSAGE_LIMITS.leaseRequest, leases.handle],
+    [RESULT_PROTOCOL, MESSAGE_LIMITS.result, results.handle],
+    [
+      CLAIM_PROTOCOL,
+      MESSAGE_LIMITS.claimRequest,
+      async (p, peer) => encodeClaimResponse(await claims.handle(p, peer)),
+    ],
+  ]
+  for (const [protocol, maxRequestBytes, handle] of protocols) {
+    await handleRequests(node, protocol, (payload, remote) => handle(payload, remote.toString()), {
+      maxRequestBytes,
       onError,
-    },
-  )
+    })
+  }
 
   // Timers last: nothing after them can fail.
   const publisher = startOfferPublisher({

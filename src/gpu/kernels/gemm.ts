@@ -88,7 +88,8 @@ export function gemm(rt: GpuRuntime, a: GpuTensor, b: GpuTensor, options: GemmOp
   }
   // The register-block sizes are part of the source (prepended consts), so the variant names the shader.
   const code = `const RM: u32 = ${v.rm}u;\nconst RN: u32 = ${v.rn}u;\n${activationSource}\n${SOURCES[v.kind]}`
-  const pipeline = rt.kernel(`gemm.${variantKey(v)}`, code, 'main', constants)
+  const label = `gemm.${variantKey(v)}`
+  const pipeline = rt.kernel(label, code, 'main', constants)
   const c = rt.tensor([m, n])
   // The bias binding is statically used by the shader, so it is always bound; HAS_BIAS decides reads.
   const bias = options.bias?.buffer ?? rt.placeholder
@@ -96,7 +97,7 @@ export function gemm(rt: GpuRuntime, a: GpuTensor, b: GpuTensor, options: GemmOp
     pipeline,
     [rt.uniform([m, n, k]), a.buffer, b.buffer, bias, c.buffer],
     [Math.ceil(n / (v.wgX * v.rn)), Math.ceil(m / (v.wgY * v.rm))],
-    'gemm',
+    label,
   )
   return c
 }

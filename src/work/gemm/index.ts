@@ -1,13 +1,13 @@
 /**
  * The `gemm` work kind: a tile C = A·B of a larger linear layer Y = X·W. A (rows of X) travels in
  * the grant; W is a blob fetched once, and B is a column range of it. The contributor half is
- * contributor.ts, the validator half (source and Freivalds verification) validator.ts; the CPU
- * reference both share is gemmRef (src/gpu/kernels/gemm.ref.ts).
+ * contributor.ts, the validator half (source and Freivalds verification) validator.ts. The CPU
+ * reference is gemmRef, beside the kernels it checks (src/gpu/kernels/gemm.ref.ts): Node contributors
+ * run it as their engine; the validator never needs the product, only Freivalds' check of it.
  */
 import type { WorkKind } from '../kind.ts'
 import { type GemmGrant, type GemmResult, grantCodec, resultCodec } from './codec.ts'
 
-export { gemmRef } from '../../gpu/kernels/gemm.ref.ts'
 export type { GemmGrant, GemmResult } from './codec.ts'
 
 /** Useful FLOPs of C = A·B with A m × k and B k × n: a multiply and an add per term. */

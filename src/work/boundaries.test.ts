@@ -1,0 +1,56 @@
+/**
+ * The dependency rule, checked on the import graph: the page's code never reaches a validator
+ * module, a kind's Node-only half (its source, verifier, onnxruntime-node) or a Node built-in; the
+ * validator never reaches gpu or ui; protocol and gpu depend on nothing of ours.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const SRC = join(import.meta.dirname, '..')
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g
+
+/** Every module reachable from `entry` (our files by path, packages by name). */
+function reach(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>()
+  const packages = new Set<string>()
+  const visit = (file: string) => {
+    if (files.has(file)) return
+    files.add(file)
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const spec = m[1] ?? m[2] ?? m[3]
+      if (spec.startsWith('.')) {
+        if (spec.endsWith('.ts')) visit(resolve(dirname(file), spec))
+      } else packages.add(spec)
+    }
+  }
+  visit(join(SRC, entry))
+  return { files: new Set([...files].map((f) => relative(SRC, f))), packages }
+}
+
+describe('dependency rule', () => {
+  it("keeps the page's bundle free of validator code and every kind's Node-only half", () => {
+    for (const entry of ['ui/main.ts', 'ui/tessera-contribute.ts', 'client/session.ts']) {
+      const { files, packages } = reach(entry)
+      expect([...files].filter((f) => f.startsWith('validator/'))).toEqual([])
+      expect([...files].filter((f) => /^work\/[^/]+\/(validator|onnx-node|config)\.ts$/.test(f))).toEqual([])
+      expect([...files].filter((f) => f === 'work/validator-kinds.ts')).toEqual([])
+      expect([...packages].filter((p) => p.startsWith('node:') || /onnxruntime-node|better-sqlite3/.test(p))).toEqual([])
+    }
+  })
+
+  it('keeps the validator off the GPU and the UI', () => {
+    const { files } = reach('validator/cli.ts')
+    // The one gpu module the validator may see is the engine interface, as a type.
+    expect([...files].filter((f) => f.startsWith('gpu/') && f !== 'gpu/engine.ts')).toEqual([])
+    expect([...files].filter((f) => f.startsWith('ui/') || f.startsWith('client/'))).toEqual([])
+  })
+
+  it('keeps protocol and gpu free of the rest of Tessera', () => {
+    for (const entry of ['protocol/codec.ts', 'gpu/select-engine.ts']) {
+      const { files } = reach(entry)
+      const layer = entry.split('/')[0]
+      expect([...files].filter((f) => !f.startsWith(`${layer}/`))).toEqual([])
+    }
+  })
+})
