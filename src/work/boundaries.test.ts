@@ -8,7 +8,8 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const SRC = join(import.meta.dirname, '..')
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g
 
 /** Every module reachable from `entry` (our files by path, packages by name). */
 function reach(entry: string): { files: Set<string>; packages: Set<string> } {
@@ -35,7 +36,9 @@ describe('dependency rule', () => {
       expect([...files].filter((f) => f.startsWith('validator/'))).toEqual([])
       expect([...files].filter((f) => /^work\/[^/]+\/(validator|onnx-node|config)\.ts$/.test(f))).toEqual([])
       expect([...files].filter((f) => f === 'work/validator-kinds.ts')).toEqual([])
-      expect([...packages].filter((p) => p.startsWith('node:') || /onnxruntime-node|better-sqlite3/.test(p))).toEqual([])
+      expect(
+        [...packages].filter((p) => p.startsWith('node:') || /onnxruntime-node|better-sqlite3/.test(p)),
+      ).toEqual([])
     }
   })
 
