@@ -96,10 +96,11 @@ export const inferValidator: ValidatorKind<InferGrant, InferResult> = {
         },
       ],
     },
+    // One element of every batch: a sampled shard has one batch recomputed, chosen at random.
     perturb: ({ batches }) => ({
-      batches: batches.map((outputs, b) =>
+      batches: batches.map((outputs) =>
         outputs.map((t) =>
-          b === batches.length - 1 && t.dtype === 'float32'
+          t.dtype === 'float32'
             ? { ...t, data: (t.data as Float32Array).map((v, i) => (i === 0 ? v * 1.05 + 0.01 : v)) }
             : t,
         ),
