@@ -14,6 +14,12 @@ import { build } from 'vite'
 import { CHROMIUM_PATH, WEBGPU_ARGS } from '../e2e/chromium.ts'
 import { startHttpServer } from '../src/validator/http-server.ts'
 
+if (process.argv[2] === 'e2e') {
+  // The end-to-end benchmark drives the real site and validator rather than a page of its own.
+  await import('./e2e/run.ts')
+  process.exit(0)
+}
+
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 
 export interface ValidatorProcess {
   url: string
+  pid: number
   dataDir: string
   output(): string
   stop(): Promise<void>
@@ -53,6 +54,7 @@ export async function startValidatorProcess(args: string[] = []): Promise<Valida
   })
   return {
     url,
+    pid: child.pid!,
     dataDir,
     output: () => output,
     async stop() {

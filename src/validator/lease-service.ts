@@ -9,7 +9,17 @@ export interface LeaseServiceOptions {
   strikes: Strikes
 }
 
+/** What went over the lease and result streams, for /api/status. */
+export interface WireStats {
+  grantBytes: number
+  resultBytes: number
+  leases: number
+  /** The last lease answers' times (ms), newest last. */
+  leaseMs: number[]
+}
+
 export interface LeaseService {
+  readonly wire: WireStats
   /** The stream handler: bytes in, bytes out; never throws for bad input. */
   handle(payload: Uint8Array, peer: string): Promise<Uint8Array>
   /** Answers a decoded request (also asked for in the same round trip as a result). */
@@ -17,7 +27,20 @@ export interface LeaseService {
 }
 
 export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions): LeaseService {
+  const wire: WireStats = { grantBytes: 0, resultBytes: 0, leases: 0, leaseMs: [] }
   async function answer(request: LeaseRequest, peer: string): Promise<LeaseResponse> {
+    const started = performance.now()
+    const response = await decide(request, peer)
+    if (response.type === 'grant') {
+      wire.grantBytes += response.payload.byteLength
+      wire.leases++
+      wire.leaseMs.push(performance.now() - started)
+      if (wire.leaseMs.length > 1000) wire.leaseMs.shift()
+    }
+    return response
+  }
+
+  async function decide(request: LeaseRequest, peer: string): Promise<LeaseResponse> {
     if (await strikes.banned(peer)) {
       return {
         type: 'refusal',
@@ -31,6 +54,7 @@ export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions):
   }
 
   return {
+    wire,
     answer,
     async handle(payload, peer) {
       let request: LeaseRequest

@@ -105,6 +105,7 @@ export function createResultService(options: ResultServiceOptions): ResultServic
         const message = (err as Error).message.slice(0, 500)
         return encodeResultResponse({ type: 'rejection', leaseId: 'unknown', reason: 'bad-request', message })
       }
+      options.leases.wire.resultBytes += result.payload.byteLength
       const outcome = await judge(result, peer)
       if (outcome.type === 'rejection')
         options.log?.(`rejected ${outcome.leaseId} from ${peer}: ${outcome.message}`)

@@ -28,7 +28,7 @@ import { type BlobStore, createBlobStore } from './blob-store.ts'
 import type { ChainOptions } from './chain.ts'
 import { createClaimService } from './claim-service.ts'
 import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
-import { createLeaseService } from './lease-service.ts'
+import { createLeaseService, type WireStats } from './lease-service.ts'
 import { type Ledger, openLedger } from './ledger/index.ts'
 import { startOfferPublisher } from './offer-publisher.ts'
 import { createResultService } from './result-service.ts'
@@ -220,6 +220,8 @@ async function open(
       kinds: [...sources.keys()],
       offers: offers.map(({ offerId, kind, minFlops, maxFlops }) => ({ offerId, kind, minFlops, maxFlops })),
       shards: scheduler.stats(),
+      sources: Object.fromEntries([...sources].flatMap(([name, s]) => (s.stats ? [[name, s.stats()]] : []))),
+      wire: wireOf(leases.wire),
       ledger: await ledger.receipts.totals(),
       peers: node.getPeers().length,
       blobBytesServed,
@@ -237,6 +239,19 @@ async function open(
     status,
     settleDue: () => settlement.settleDue(),
     stop: close,
+  }
+}
+
+function wireOf(wire: WireStats): ValidatorStatus['wire'] {
+  const sorted = [...wire.leaseMs].sort((a, b) => a - b)
+  const at = (q: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+  return {
+    grantBytes: wire.grantBytes,
+    resultBytes: wire.resultBytes,
+    leases: wire.leases,
+    leaseMsP50: at(0.5),
+    leaseMsP99: at(0.99),
   }
 }
 

@@ -108,6 +108,8 @@ export interface WorkSource<G = unknown, R = unknown> {
   /** Rebuilds a shard from its id after a restart; undefined if the id is not this source's. */
   restore(shardId: string, offerId: string): Shard<G> | undefined
   verify(shard: Shard<G>, result: R, context: VerifyContext): Promise<Verdict>
+  /** Counters for /api/status (e.g. the FLOPs spent verifying against the FLOPs verified). */
+  stats?(): Record<string, number>
   close?(): Promise<void>
 }
 

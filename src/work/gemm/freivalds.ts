@@ -63,6 +63,11 @@ export interface FreivaldsOptions {
    * across the shards of one layer, so the source computes them once.
    */
   norms?: { rows: Float64Array; cols: Float64Array }
+  /**
+   * B as a column range of a wider matrix: element (l, j) is b.data[l * stride + offset + j]. Spares
+   * the validator a copy of the weights' columns for every result it checks.
+   */
+  bView?: { stride: number; offset: number }
 }
 
 export interface FreivaldsOutcome {
@@ -111,7 +116,7 @@ export function freivaldsFlops(
 export function freivalds(a: Matrix, b: Matrix, c: Matrix, options: FreivaldsOptions): FreivaldsOutcome {
   const { rows: m, cols: k } = a
   const n = b.cols
-  if (b.rows !== k || c.rows !== m || c.cols !== n) {
+  if (b.rows !== k || c.rows !== m || c.cols !== n || (options.bView == null && b.data.length !== k * n)) {
     throw new RangeError(`shapes do not chain: A ${m}x${k}, B ${b.rows}x${n}, C ${c.rows}x${c.cols}`)
   }
   const rounds = options.rounds ?? DEFAULT_ROUNDS
@@ -120,6 +125,9 @@ export function freivalds(a: Matrix, b: Matrix, c: Matrix, options: FreivaldsOpt
   const blocks = Math.ceil(n / w)
   const aNorm = options.norms?.rows ?? rowNorms(a)
   const bNorm = options.norms?.cols ?? colNorms(b)
+  const stride = options.bView?.stride ?? n
+  const offset = options.bView?.offset ?? 0
+  if (b.data.length < (k - 1) * stride + offset + n) throw new RangeError('B is smaller than its view says')
   const scale = confidence * F32_UNIT_ROUNDOFF * Math.sqrt(2 * k - 1)
   // A floor for devices that flush f32 subnormals to zero: 2K roundings of at most 2^-126 each.
   const floor = 2 * k * w * BETA * 3 * F32_MIN_NORMAL
@@ -139,7 +147,7 @@ export function freivalds(a: Matrix, b: Matrix, c: Matrix, options: FreivaldsOpt
       weight[Math.floor(j / w)] += r[j] * r[j] * bNorm[j] * bNorm[j]
     }
     for (let l = 0; l < k; l++) {
-      const row = l * n
+      const row = l * stride + offset
       for (let q = 0; q < blocks; q++) {
         let s = 0
         for (let j = q * w, end = Math.min(n, j + w); j < end; j++) s += b.data[row + j] * r[j]

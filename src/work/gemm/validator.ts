@@ -16,9 +16,10 @@ import {
   DEFAULT_BLOCK_WIDTH,
   DEFAULT_ROUNDS,
   freivalds,
+  freivaldsFlops,
   rowNorms,
 } from './freivalds.ts'
-import { columns, flopsOf, gemm } from './index.ts'
+import { flopsOf, gemm } from './index.ts'
 import { createSyntheticLayer } from './synthetic-layer.ts'
 import {
   createTiler,
@@ -141,6 +142,7 @@ async function createGemmSource(
     return norms
   }
   const randomWord = cryptoRandomWords()
+  const counters = { verified: 0, verifiedFlops: 0, verifyFlops: 0, verifyMs: 0 }
   const bounds = {
     minFlops: flopsOf(
       Math.min(GRANULE, config.batchRows),
@@ -165,6 +167,7 @@ async function createGemmSource(
 
   return {
     offers: () => [{ offerId: OFFER_ID, blobs: [weightsHash], ...bounds }],
+    stats: () => ({ ...counters }),
     next(offerId, flops) {
       if (offerId !== OFFER_ID) return undefined
       const tile = tiler.next(flops)
@@ -189,12 +192,9 @@ async function createGemmSource(
         }
       }
       const tile = parseShardId(shard.shardId, fingerprint, tiling)!
-      const b = {
-        rows: config.inFeatures,
-        cols: n,
-        data: columns(layer.weights.data, config.inFeatures, config.outFeatures, col0, n),
-      }
-      const outcome = freivalds(a, b, c, {
+      const b = { rows: config.inFeatures, cols: n, data: layer.weights.data }
+      const started = performance.now()
+      const options = {
         randomWord,
         rounds: config.rounds,
         blockWidth: config.blockWidth,
@@ -202,7 +202,13 @@ async function createGemmSource(
           rows: normsOf(tile.batch).subarray(tile.row0, tile.row0 + a.rows),
           cols: weightNorms.subarray(col0, col0 + n),
         },
-      })
+        bView: { stride: config.outFeatures, offset: col0 },
+      }
+      const outcome = freivalds(a, b, c, options)
+      counters.verified++
+      counters.verifiedFlops += shard.flops
+      counters.verifyFlops += freivaldsFlops(a.rows, n, a.cols, options)
+      counters.verifyMs += performance.now() - started
       return outcome.ok
         ? { ok: true, quality: 1, detail: `Freivalds ratio ${outcome.worstRatio.toFixed(3)}` }
         : {

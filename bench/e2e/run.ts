@@ -1,0 +1,175 @@
+/**
+ * `npm run bench -- e2e [--seconds 20] [--warmup 15] [--engines auto,webgpu] [--pages 1,4]`:
+ * the real site and validator (the CLI `npm start` runs, default 4096-wide layer) on loopback, with
+ * one and then several Chromium contributors per engine. Per run: delivered GFLOP/s (verified FLOPs
+ * the ledger credits per second at steady state) against the pages' own kernel GFLOP/s at the shard
+ * sizes they were granted, validator CPU seconds per verified GFLOP, verification FLOPs per work
+ * FLOP, bytes on the wire per GFLOP, page load to first accepted shard, and lease latency at the
+ * validator. Then how many verified GFLOP/s one validator core sustains (decode + Freivalds of
+ * precomputed correct results of the largest default tile). Writes bench/results/e2e.json.
+ */
+import '../../src/validator/polyfills.ts'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { chromium, type Page } from '@playwright/test'
+import * as ort from 'onnxruntime-node'
+import { CHROMIUM_PATH, WEBGPU_ARGS } from '../../e2e/chromium.ts'
+import { startValidatorProcess } from '../../e2e/validator-process.ts'
+import { matmulModel } from '../../src/gpu/ort/onnx-model.ts'
+import { createBlobStore } from '../../src/validator/blob-store.ts'
+import { columns } from '../../src/work/gemm/index.ts'
+import { gemmValidator } from '../../src/work/gemm/validator.ts'
+
+const { values } = parseArgs({
+  args: process.argv.slice(3),
+  options: {
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '15' },
+    engines: { type: 'string', default: 'auto,webgpu' },
+    pages: { type: 'string', default: '1,4' },
+  },
+})
+const root = join(import.meta.dirname, '..', '..')
+const windowS = Number(values.seconds)
+const warmupS = Number(values.warmup)
+
+execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
+
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+
+interface Status {
+  ledger: { flops: number; accepted: number }
+  blobBytesServed: number
+  wire: { grantBytes: number; resultBytes: number; leaseMsP50: number; leaseMsP99: number }
+  sources: { gemm?: { verifiedFlops: number; verifyFlops: number } }
+}
+
+async function run(engine: string, pages: number) {
+  const validator = await startValidatorProcess()
+  const status = async (): Promise<Status> => (await fetch(new URL('api/status', validator.url))).json()
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: WEBGPU_ARGS })
+  try {
+    const tabs: Page[] = []
+    const firstShardMs: number[] = []
+    await Promise.all(
+      Array.from({ length: pages }, async () => {
+        const page = await (await browser.newContext()).newPage()
+        tabs.push(page)
+        const t0 = Date.now()
+        await page.goto(`${validator.url}${engine === 'auto' ? '' : `?engine=${engine}`}`)
+        await page.getByTestId('start').click()
+        await page.waitForFunction(
+          () =>
+            Number(
+              document
+                .querySelector('tessera-contribute')
+                ?.shadowRoot?.querySelector('[data-testid="accepted"]')?.textContent,
+            ) >= 1,
+          undefined,
+          { timeout: 300_000, polling: 100 },
+        )
+        firstShardMs.push(Date.now() - t0)
+      }),
+    )
+    await new Promise((r) => setTimeout(r, warmupS * 1000))
+    const [s0, c0, t0] = [await status(), cpuSeconds(validator.pid), Date.now()]
+    await new Promise((r) => setTimeout(r, windowS * 1000))
+    const [s1, c1, t1] = [await status(), cpuSeconds(validator.pid), Date.now()]
+    const kernel = await Promise.all(
+      tabs.map(async (p) => Number(await p.getByTestId('gflops').textContent())),
+    )
+    const gflop = (s1.ledger.flops - s0.ledger.flops) / 1e9
+    const seconds = (t1 - t0) / 1000
+    const delivered = gflop / seconds
+    const kernelSum = kernel.reduce((a, b) => a + b, 0)
+    const wire = s1.wire.grantBytes - s0.wire.grantBytes + s1.wire.resultBytes - s0.wire.resultBytes
+    const blobs = s1.blobBytesServed - s0.blobBytesServed
+    const g0 = s0.sources.gemm ?? { verifiedFlops: 0, verifyFlops: 0 }
+    const g1 = s1.sources.gemm ?? g0
+    const row = {
+      engine,
+      pages,
+      shards: s1.ledger.accepted - s0.ledger.accepted,
+      deliveredGflops: +delivered.toFixed(3),
+      kernelGflops: +kernelSum.toFixed(3),
+      deliveredOverKernel: +(delivered / kernelSum).toFixed(3),
+      validatorCpuSecondsPerGflop: +((c1 - c0) / gflop).toFixed(5),
+      verifyFlopsPerWorkFlop: +(
+        (g1.verifyFlops - g0.verifyFlops) /
+        Math.max(1, g1.verifiedFlops - g0.verifiedFlops)
+      ).toFixed(4),
+      wireBytesPerGflop: Math.round((wire + blobs) / gflop),
+      firstShardMsMedian: median(firstShardMs),
+      leaseMsP50: +s1.wire.leaseMsP50.toFixed(2),
+      leaseMsP99: +s1.wire.leaseMsP99.toFixed(2),
+    }
+    console.log(row)
+    return row
+  } finally {
+    await browser.close()
+    await validator.stop()
+  }
+}
+
+/** Verified GFLOP/s one validator core sustains on the largest default tile with correct results. */
+async function validatorCore(rows = 256) {
+  const blobs = createBlobStore()
+  const source = (await gemmValidator.createSource({
+    config: { maxTile: `${rows}x4096` },
+    configDir: root,
+    seed: 1,
+    cursor: async () => undefined,
+    blobs,
+    strike: () => {},
+  }))!
+  const shard = source.next('gemm', Number.MAX_SAFE_INTEGER)!
+  const { a, weights, col0, n } = shard.grant
+  const bytes = await blobs.read(weights.sha256, 0, blobs.size(weights.sha256)!)
+  const w = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
+  const b = columns(w, weights.rows, weights.cols, col0, n)
+  const session = await ort.InferenceSession.create(matmulModel(), { executionProviders: ['cpu'] })
+  const out = await session.run({
+    A: new ort.Tensor('float32', a.data, [a.rows, a.cols]),
+    B: new ort.Tensor('float32', b, [a.cols, n]),
+  })
+  const result = gemmValidator.result.encode({
+    c: { rows: a.rows, cols: n, data: out.Y.data as Float32Array },
+  })
+  const times: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const cpu = process.cpuUsage()
+    const verdict = await source.verify(shard, gemmValidator.result.decode(result), {
+      peer: 'p',
+      suspect: false,
+    })
+    if (!verdict.ok) throw new Error(`correct result refused: ${verdict.message}`)
+    const used = process.cpuUsage(cpu)
+    times.push((used.user + used.system) / 1e6)
+  }
+  return {
+    tile: `${a.rows}x${n}x${a.cols}`,
+    gflop: shard.flops / 1e9,
+    cpuSecondsPerCheck: +median(times).toFixed(4),
+    verifiedGflopsPerCore: +(shard.flops / 1e9 / median(times)).toFixed(1),
+  }
+}
+
+const rows = []
+for (const engine of values.engines.split(',')) {
+  for (const pages of values.pages.split(',').map(Number)) rows.push(await run(engine, pages))
+}
+const core = await validatorCore()
+console.log(core)
+const file = join(root, 'bench', 'results', 'e2e.json')
+mkdirSync(join(root, 'bench', 'results'), { recursive: true })
+writeFileSync(
+  file,
+  `${JSON.stringify({ benchmark: 'e2e', date: new Date().toISOString(), windowSeconds: windowS, warmupSeconds: warmupS, rows, validatorCore: core }, null, 2)}\n`,
+)
+console.log(`wrote ${file}`)
