@@ -49,6 +49,8 @@ for (const { engine, query, shows } of [
       .toBeGreaterThanOrEqual(3)
     expect(Number(await page.getByTestId('credit').textContent())).toBeGreaterThan(0)
     expect(Number(await page.getByTestId('gflops').textContent())).toBeGreaterThan(0)
+    // The delivered rate is verified work over wall time: never above what the device computes.
+    expect(Number(await page.getByTestId('delivered').textContent())).toBeGreaterThan(0)
     expect(Number(await page.getByTestId('rejected').textContent())).toBe(0)
 
     await page.getByTestId('stop').click()

@@ -11,7 +11,12 @@ import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
 import * as codec from './codec.ts'
 import { decodeClaimAckBody } from './codec.ts'
 
-const TYPED = new Set(['MessageTooLargeError', 'MalformedMessageError', 'InvalidMessageError', 'UnsupportedVersionError'])
+const TYPED = new Set([
+  'MessageTooLargeError',
+  'MalformedMessageError',
+  'InvalidMessageError',
+  'UnsupportedVersionError',
+])
 
 const decoders: Array<[string, (bytes: Uint8Array) => unknown]> = [
   ['offer', codec.decodeOffer],
@@ -23,19 +28,23 @@ const decoders: Array<[string, (bytes: Uint8Array) => unknown]> = [
   ['claim response', codec.decodeClaimResponse],
   ['blob request', codec.decodeBlobRequest],
   ['blob response', codec.decodeBlobResponse],
-  ...CONTRIBUTOR_KINDS.flatMap((k): Array<[string, (b: Uint8Array) => unknown]> => [
-    [`${k.name} grant`, (b) => k.grant.decode(b)],
-    [`${k.name} result`, (b) => k.result.decode(b)],
-  ]),
+  ...CONTRIBUTOR_KINDS.flatMap(
+    (k): Array<[string, (b: Uint8Array) => unknown]> => [
+      [`${k.name} grant`, (b) => k.grant.decode(b)],
+      [`${k.name} result`, (b) => k.result.decode(b)],
+    ],
+  ),
 ]
 
 /** Bytes that look like protobuf: tags of small field numbers with every wire type, and noise. */
 const protobufish = fc
   .array(
     fc.oneof(
-      fc.tuple(fc.integer({ min: 1, max: 16 }), fc.constantFrom(0, 1, 2, 5), fc.uint8Array({ maxLength: 12 })).map(
-        ([field, wire, body]) => Uint8Array.of((field << 3) | wire, ...(wire === 2 ? [body.length] : []), ...body),
-      ),
+      fc
+        .tuple(fc.integer({ min: 1, max: 16 }), fc.constantFrom(0, 1, 2, 5), fc.uint8Array({ maxLength: 12 }))
+        .map(([field, wire, body]) =>
+          Uint8Array.of((field << 3) | wire, ...(wire === 2 ? [body.length] : []), ...body),
+        ),
       fc.uint8Array({ maxLength: 8 }),
     ),
     { maxLength: 24 },

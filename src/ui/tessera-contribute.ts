@@ -44,7 +44,8 @@ const TEMPLATE = `
     <div><dt>Accepted shards</dt><dd data-testid="accepted">0</dd></div>
     <div><dt>Rejected</dt><dd data-testid="rejected">0</dd></div>
     <div><dt>Credit (GFLOP)</dt><dd data-testid="credit">0</dd></div>
-    <div><dt>GFLOP/s</dt><dd data-testid="gflops">0</dd></div>
+    <div><dt>Device GFLOP/s</dt><dd data-testid="gflops">0</dd></div>
+    <div><dt>Delivered GFLOP/s</dt><dd data-testid="delivered">0</dd></div>
   </dl>
   <p class="engine">Engine: <span data-testid="engine">not started</span></p>
   <p class="validator">Validator: <code data-field="validator">…</code></p>
@@ -164,6 +165,8 @@ export class TesseraContribute extends HTMLElement {
     this.#el('[data-testid="rejected"]').textContent = String(stats.rejected)
     this.#el('[data-testid="credit"]').textContent = stats.credit.toFixed(6)
     this.#el('[data-testid="gflops"]').textContent = stats.gflops.toFixed(2)
+    // Verified work per second of wall time: what the validator credits, after network and idle time.
+    this.#el('[data-testid="delivered"]').textContent = stats.deliveredGflops.toFixed(2)
   }
 
   #setRunning(running: boolean): void {
