@@ -264,6 +264,8 @@ async function createInferSource(
       const entry = byOffer.get(shard.offerId)!
       const { grant } = shard
       const base = shard.group ?? shard.shardId
+      // Before the model's first recomputation its outputs are unknown: the form is checked after it.
+      const known = signatures.has(entry.model.sha256)
       const form = checkForm(entry, grant, result)
       if (form != null) return form
       const claimed = result.batches.map(floats)
@@ -282,7 +284,7 @@ async function createInferSource(
       const agrees = (a: Outputs[], b: Outputs[]) =>
         a.every((outputs, i) => compareAll(outputs, b[i]).ok && compareAll(b[i], outputs).ok)
 
-      const everything = recomputeAll.has(base) || suspect || !signatures.has(entry.model.sha256)
+      const everything = recomputeAll.has(base) || suspect || !known
       if (!everything) {
         if (earlier.some((e) => agrees(claimed, e.outputs))) {
           remember()
@@ -300,7 +302,7 @@ async function createInferSource(
           : [Math.floor(random() * grant.batches.length)]
       const truth: Outputs[] = []
       for (const b of which) truth[b] = await recompute(entry, grant.batches[b])
-      const formAfter = checkForm(entry, grant, result)
+      const formAfter = known ? undefined : checkForm(entry, grant, result)
       if (formAfter != null) return formAfter
       const wrong = (outputs: Outputs[]) => which.find((b) => !compareAll(outputs[b], truth[b]).ok)
       // Copies the recomputation shows wrong get their strike once and stop counting as votes.
