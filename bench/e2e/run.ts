@@ -19,6 +19,7 @@ import { CHROMIUM_PATH, WEBGPU_ARGS } from '../../e2e/chromium.ts'
 import { startValidatorProcess } from '../../e2e/validator-process.ts'
 import { matmulModel } from '../../src/gpu/ort/onnx-model.ts'
 import { createBlobStore } from '../../src/validator/blob-store.ts'
+import { createWorkerPool } from '../../src/validator/worker-pool.ts'
 import { columns } from '../../src/work/gemm/index.ts'
 import { gemmValidator } from '../../src/work/gemm/validator.ts'
 
@@ -127,6 +128,8 @@ async function validatorCore(rows = 256) {
     cursor: async () => undefined,
     blobs,
     strike: () => {},
+    // One core: the figure is per core, whatever the pool size.
+    workers: createWorkerPool({ size: 0 }),
   }))!
   const shard = source.next('gemm', Number.MAX_SAFE_INTEGER)!
   const { a, weights, col0, n } = shard.grant

@@ -37,7 +37,8 @@ export function createBlobStore(): BlobStore {
     async read(key, offset, length) {
       const blob = blobs.get(key)
       if (blob == null) throw new Error(`no blob ${key}`)
-      if (blob.bytes != null) return blob.bytes.subarray(offset, offset + length)
+      // A copy: the bytes may be shared memory, which some stream and crypto code refuses.
+      if (blob.bytes != null) return blob.bytes.slice(offset, offset + length)
       const handle = await open(blob.path!, 'r')
       try {
         const out = new Uint8Array(length)

@@ -1,6 +1,7 @@
 /**
  * `npm start` / `npm run validator`: runs a Tessera validator for one subnet and serves the site.
  */
+import { DEFAULT_WORKERS } from './worker-pool.ts'
 import './polyfills.ts'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -35,6 +36,7 @@ Options:
   --seed <n>            seed of synthetic work (default 1)
   --lease-ttl <s>       seconds a contributor has to return a shard (default ${VALIDATOR_DEFAULTS.leaseTtlMs / 1000})
   --shard-ms <ms>       wall time a shard should take on its contributor (default ${VALIDATOR_DEFAULTS.targetShardMs})
+  --verify-threads <n>  threads that verify results (default ${DEFAULT_WORKERS}: one per core but one; 0: on the event loop)
   --strike-limit <n>    strikes per epoch before a contributor forfeits it (default ${VALIDATOR_DEFAULTS.strikeLimit})
   --pool <tao>          what the pool pays out per epoch, split pro rata of verified credit (default 1)
   --claim-epochs <n>    epochs after its own during which a receipt can be claimed (default ${VALIDATOR_DEFAULTS.claimEpochs})
@@ -70,6 +72,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'lease-ttl': { type: 'string' },
   'shard-ms': { type: 'string' },
+  'verify-threads': { type: 'string' },
   pool: { type: 'string' },
   'strike-limit': { type: 'string' },
   'claim-epochs': { type: 'string' },
@@ -106,6 +109,7 @@ function parse() {
     seed: int('seed', str('seed'), 1),
     leaseTtlMs: int('lease-ttl', str('lease-ttl'), VALIDATOR_DEFAULTS.leaseTtlMs / 1000, 1) * 1000,
     targetShardMs: int('shard-ms', str('shard-ms'), VALIDATOR_DEFAULTS.targetShardMs, 1),
+    verifyThreads: int('verify-threads', str('verify-threads'), DEFAULT_WORKERS),
     claimEpochs: int('claim-epochs', str('claim-epochs'), VALIDATOR_DEFAULTS.claimEpochs),
     poolRao: tao(str('pool') ?? '1'),
     strikeLimit: int('strike-limit', str('strike-limit'), VALIDATOR_DEFAULTS.strikeLimit, 1),

@@ -9,6 +9,7 @@ import { createBlobStore } from './blob-store.ts'
 import { createEpochClock } from './epochs.ts'
 import { type Ledger, openLedger } from './ledger/index.ts'
 import { createScheduler } from './scheduler.ts'
+import { createWorkerPool } from './worker-pool.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-scheduler-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -28,6 +29,7 @@ async function setup(options: { ledger?: Ledger; verified?: Map<string, number>;
     cursor: (key) => ledger.meta.get(key),
     blobs: createBlobStore(),
     strike: () => {},
+    workers: createWorkerPool({ size: 0 }),
   }))!
   const now = () => clock
   const verified = options.verified ?? new Map<string, number>()

@@ -47,6 +47,8 @@ export function createHarness(): Harness {
         seed: 1,
         offerIntervalMs: 200,
         targetShardMs: 20,
+        // Many validators per test file: checks on the event loop spare a thread start each.
+        verifyThreads: 0,
         ...(overrides.listen == null ? { transports: [memory()] } : {}),
         ...overrides,
         dataDir,

@@ -37,6 +37,7 @@ import { RAO_PER_TAO } from './settlement.ts'
 import { startSettlementLoop } from './settlement-loop.ts'
 import { createStrikes } from './strikes.ts'
 import type { SubnetConfig } from './subnet-config.ts'
+import { createWorkerPool, type WorkerPool } from './worker-pool.ts'
 
 const log = logger('tessera:validator')
 
@@ -72,6 +73,8 @@ export interface ValidatorOptions {
   scheduler?: Partial<SchedulerOptions>
   /** libp2p transports; WebSockets when omitted (tests pass the in-memory one). */
   transports?: ServerNodeOptions['transports']
+  /** Threads that verify results; one per core but one when omitted, 0 verifies on the event loop. */
+  verifyThreads?: number
 }
 
 export interface Validator {
@@ -140,7 +143,9 @@ async function open(
   const kinds = createKindRegistry(options.kinds ?? VALIDATOR_KINDS)
   const blobs = createBlobStore()
   const strikes = createStrikes({ receipts: ledger.receipts, epochs, strikeLimit: options.strikeLimit, log })
-  const sources = await createSources(kinds, blobs, options, ledger, strikes, closers)
+  const workers = createWorkerPool({ size: options.verifyThreads })
+  closers.push(() => workers.stop())
+  const sources = await createSources(kinds, { blobs, workers }, options, ledger, strikes, closers)
   const scheduler = createScheduler({
     ...options.scheduler,
     netuid: options.netuid,
@@ -258,7 +263,7 @@ function wireOf(wire: WireStats): ValidatorStatus['wire'] {
 /** A source for every kind the validator offers: those whose section is absent use their defaults. */
 async function createSources(
   kinds: KindRegistry<ValidatorKind>,
-  blobs: BlobStore,
+  { blobs, workers }: { blobs: BlobStore; workers: WorkerPool },
   options: ValidatorOptions,
   ledger: Ledger,
   strikes: ReturnType<typeof createStrikes>,
@@ -272,6 +277,7 @@ async function createSources(
       seed: options.seed,
       cursor: (key) => ledger.meta.get(key),
       blobs,
+      workers,
       strike: (peer, shardId, message) =>
         void strikes
           .record({ leaseId: 'late', shardId, contributor: peer, reason: 'verification-failed', message })

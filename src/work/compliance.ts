@@ -3,10 +3,12 @@
  * registered kind, and by any test that defines a kind of its own): its source cuts shards whose
  * declared cost is the work they ask for; an honest result from its contributor half verifies; a
  * perturbed result, a wrong shape and a NaN do not, each with its own reason; its codecs enforce
- * their size limits and refuse garbage; a shard can be rebuilt from its id after a restart.
+ * their size limits and refuse garbage; a shard can be rebuilt from its id after a restart. Checks
+ * run on a worker thread, as in the validator.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBlobStore } from '../validator/blob-store.ts'
+import { createWorkerPool } from '../validator/worker-pool.ts'
 import type { AnyContributorKind, AnyValidatorKind, Runtimes, Shard, WorkSource } from './kind.ts'
 
 export interface ComplianceOptions {
@@ -23,6 +25,9 @@ export function describeWorkKind(
 ): void {
   describe(`work kind "${kind.name}" (version ${kind.version})`, () => {
     const blobs = createBlobStore()
+    // A real worker thread: each kind's checks must survive structured clone.
+    const workers = createWorkerPool({ size: 1 })
+    afterAll(() => workers.stop())
     let source: WorkSource
     let shard: Shard
     let honest: unknown
@@ -38,6 +43,7 @@ export function describeWorkKind(
         cursor: async () => undefined,
         blobs,
         strike: () => {},
+        workers,
       }))!
       expect(source).toBeDefined()
       const [offer] = source.offers()

@@ -127,6 +127,21 @@ export interface SourceContext {
   blobs: BlobRegistry
   /** A result accepted earlier proved wrong (an outvoted copy): strike its peer. */
   strike(peer: string, shardId: string, message: string): void
+  /** Threads that run a kind's checks off the validator's event loop. */
+  workers: TaskRunner
+}
+
+/** An exported function of a module, run on a worker thread; args cross by structured clone. */
+export interface WorkerTask {
+  /** The module's file URL: `new URL('./check.ts', import.meta.url).href`. */
+  module: string
+  fn: string
+  args: unknown[]
+}
+
+export interface TaskRunner {
+  /** Runs `task`; `transfer` lists buffers the caller gives up (see structuredClone). */
+  run<T>(task: WorkerTask, transfer?: Transferable[]): Promise<T>
 }
 
 export interface BlobRegistry {

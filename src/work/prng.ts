@@ -28,8 +28,13 @@ export function createPrng(seed: number): () => number {
 }
 
 /** Fills a new Float32Array with uniforms in [lo, hi). */
-export function uniformMatrix(random: () => number, length: number, lo: number, hi: number): Float32Array {
-  const out = new Float32Array(length)
+export function uniformMatrix(
+  random: () => number,
+  length: number,
+  lo: number,
+  hi: number,
+  out: Float32Array = new Float32Array(length),
+): Float32Array {
   const span = hi - lo
   for (let i = 0; i < length; i++) out[i] = lo + span * random()
   return out

@@ -36,10 +36,13 @@ export function createSyntheticLayer(options: SyntheticLayerOptions): SyntheticL
   for (const [name, value] of Object.entries({ batchRows, inFeatures, outFeatures })) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`)
   }
+  const length = inFeatures * outFeatures
+  // Shared memory: verification workers read W without a copy each.
+  const shared = new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT))
   const weights: Matrix = {
     rows: inFeatures,
     cols: outFeatures,
-    data: uniformMatrix(createPrng(mixSeed(seed, 0x57)), inFeatures * outFeatures, ...WEIGHT_RANGE),
+    data: uniformMatrix(createPrng(mixSeed(seed, 0x57)), length, ...WEIGHT_RANGE, shared),
   }
   // The last few batches' X: shards of one batch are cut one after another, and verified soon after.
   const recent = new Map<number, Float32Array>()

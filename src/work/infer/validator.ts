@@ -16,7 +16,7 @@ import { createPrng, mixSeed } from '../prng.ts'
 import { type InferGrant, type InferResult, MAX_ELEMENTS } from './codec.ts'
 import { type InferConfig, type InputSpec, type ModelSpec, parseInferConfig } from './config.ts'
 import { infer } from './index.ts'
-import { createNodeOnnx } from './onnx-node.ts'
+import { createPooledOnnx } from './onnx-task.ts'
 import { compareAll } from './tolerance.ts'
 import { decodeWav } from './wav.ts'
 
@@ -128,7 +128,7 @@ async function createInferSource(
   config: InferConfig,
   context: SourceContext,
 ): Promise<WorkSource<InferGrant, InferResult>> {
-  const onnx = createNodeOnnx()
+  const onnx = createPooledOnnx(context.workers)
   const random = () => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32
   const models = await Promise.all(
     config.models.map(async (model, index) => {
@@ -328,7 +328,5 @@ async function createInferSource(
         message: `recomputed outputs differ in batch ${bad} (element ${c.index}: ${c.worstRatio.toFixed(1)}x the tolerance)`,
       }
     },
-
-    close: () => onnx.close(),
   }
 }

@@ -1,0 +1,94 @@
+/**
+ * Verification off the event loop: a pool of worker threads that run exported functions of kind
+ * modules (Freivalds' check, an ONNX recompute) so lease and result streams stay responsive while a
+ * large result is checked. Arguments and results cross by structured clone; typed arrays in a result
+ * are transferred, and SharedArrayBuffers (a layer's weights, a model) are shared, not copied.
+ * Size 0 runs tasks on the calling thread (tests that start many validators).
+ */
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import type { TaskRunner, WorkerTask } from '../work/kind.ts'
+
+export interface WorkerPool extends TaskRunner {
+  readonly size: number
+  stop(): Promise<void>
+}
+
+/** A task whose worker died (out of memory, a native crash) before it answered. */
+export class WorkerExitedError extends Error {
+  static override name = 'WorkerExitedError'
+  override name = 'WorkerExitedError'
+}
+
+/** One thread per core but the one the event loop runs on. */
+export const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1)
+
+interface Pending {
+  resolve(value: unknown): void
+  reject(err: Error): void
+}
+
+interface Slot {
+  worker: Worker
+  pending: Map<number, Pending>
+}
+
+const ENTRY = new URL('./worker-entry.mjs', import.meta.url)
+
+export function createWorkerPool(options: { size?: number } = {}): WorkerPool {
+  const size = options.size ?? DEFAULT_WORKERS
+  if (size === 0) return inlinePool()
+  let nextId = 0
+  let stopped = false
+
+  const spawn = (index: number): Slot => {
+    const slot: Slot = { worker: new Worker(ENTRY), pending: new Map() }
+    slot.worker.unref()
+    slot.worker.on('message', ({ id, ok, value, error }) => {
+      const task = slot.pending.get(id)
+      slot.pending.delete(id)
+      if (ok) task?.resolve(value)
+      else task?.reject(Object.assign(new Error(error.message), { name: error.name }))
+    })
+    slot.worker.on('error', () => {}) // 'exit' follows and settles everything
+    slot.worker.on('exit', (code) => {
+      for (const task of slot.pending.values()) {
+        task.reject(new WorkerExitedError(`verification worker exited with code ${code}`))
+      }
+      slot.pending.clear()
+      if (!stopped) slots[index] = spawn(index)
+    })
+    return slot
+  }
+  const slots = Array.from({ length: size }, (_, i) => spawn(i))
+
+  return {
+    size,
+    run<T>(task: WorkerTask, transfer: Transferable[] = []): Promise<T> {
+      if (stopped) return Promise.reject(new WorkerExitedError('the worker pool is stopped'))
+      // Least loaded first: tasks differ in cost by orders of magnitude, so round robin would queue
+      // a small check behind a large one while another thread idles.
+      const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a))
+      const id = nextId++
+      return new Promise<T>((resolve, reject) => {
+        slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+        slot.worker.postMessage({ id, ...task }, transfer as never)
+      })
+    },
+    async stop() {
+      stopped = true
+      await Promise.all(slots.map((s) => s.worker.terminate()))
+    },
+  }
+}
+
+function inlinePool(): WorkerPool {
+  return {
+    size: 0,
+    async run<T>(task: WorkerTask): Promise<T> {
+      const module = await import(task.module)
+      return (await module[task.fn](...task.args)) as T
+    },
+    async stop() {},
+  }
+}
