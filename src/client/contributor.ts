@@ -10,7 +10,7 @@ import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createBlobDownload } from '../p2p/blob-protocol.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
-import { request } from '../p2p/rpc.ts'
+import { type Channel, createChannel } from '../p2p/rpc.ts'
 import {
   decodeLeaseResponse,
   decodeResultResponse,
@@ -85,6 +85,8 @@ export class GrantMismatchError extends Error {
   override name = 'GrantMismatchError'
 }
 
+type ChannelOf = (validator: string, protocol: string) => Channel
+
 interface Job {
   offer: WorkOffer
   grant: LeaseGrant
@@ -153,6 +155,7 @@ export function createContributor(options: ContributorOptions): Contributor {
     offer: WorkOffer,
     grant: LeaseGrant,
     signal: AbortSignal,
+    channel: ChannelOf,
   ): Promise<Job | undefined> {
     const kind = kinds.get(grant.kind, grant.kindVersion)
     const input = kind.grant.decode(grant.payload)
@@ -176,10 +179,7 @@ export function createContributor(options: ContributorOptions): Contributor {
       : book?.pick((o) => o.validator === offer.validator && runnable(o))
     // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
     // so the contributor's receipts and the validator's ledger never disagree. The RPC timeout bounds it.
-    const bytes = await request(
-      node,
-      validator,
-      RESULT_PROTOCOL,
+    const bytes = await channel(offer.validator, RESULT_PROTOCOL).request(
       encodeResult({
         leaseId: grant.leaseId,
         kind: kind.name,
@@ -189,7 +189,6 @@ export function createContributor(options: ContributorOptions): Contributor {
         payload: kind.result.encode(output),
         ...(following != null ? { next: leaseRequest(following) } : {}),
       }),
-      { maxResponseBytes: MESSAGE_LIMITS.resultResponse },
     )
     const response = decodeResultResponse(bytes)
     if (response.type === 'rejection') {
@@ -221,6 +220,28 @@ export function createContributor(options: ContributorOptions): Contributor {
   }
 
   async function lane(signal: AbortSignal): Promise<void> {
+    // Each lane keeps its own streams open to each validator: a shard then costs one round trip.
+    const channels = new Map<string, Channel>()
+    const channel: ChannelOf = (validator, protocol) => {
+      const key = `${validator} ${protocol}`
+      let open = channels.get(key)
+      if (open == null) {
+        open = createChannel(node, peerIdFromString(validator), protocol, {
+          maxResponseBytes:
+            protocol === LEASE_PROTOCOL ? MESSAGE_LIMITS.leaseResponse : MESSAGE_LIMITS.resultResponse,
+        })
+        channels.set(key, open)
+      }
+      return open
+    }
+    try {
+      await laneLoop(signal, channel)
+    } finally {
+      for (const open of channels.values()) open.close()
+    }
+  }
+
+  async function laneLoop(signal: AbortSignal, channel: ChannelOf): Promise<void> {
     let carried: Job | undefined
     while (!signal.aborted) {
       try {
@@ -228,21 +249,15 @@ export function createContributor(options: ContributorOptions): Contributor {
         carried = undefined
         if (job == null) {
           const offer = await book!.next(signal, runnable)
-          const bytes = await request(
-            node,
-            peerIdFromString(offer.validator),
-            LEASE_PROTOCOL,
+          const bytes = await channel(offer.validator, LEASE_PROTOCOL).request(
             encodeLeaseRequest(leaseRequest(offer)),
-            {
-              maxResponseBytes: MESSAGE_LIMITS.leaseResponse,
-              signal,
-            },
+            signal,
           )
           const grant = await granted(decodeLeaseResponse(bytes), signal)
           if (grant == null) continue
           job = { offer, grant }
         }
-        carried = await runShard(job.offer, job.grant, signal)
+        carried = await runShard(job.offer, job.grant, signal, channel)
         // A lane that never waits on I/O (in-memory transport, cached blobs) would otherwise run as one
         // endless chain of promise callbacks and starve timers, rendering and everything else.
         await yieldToEventLoop()

@@ -1,10 +1,12 @@
 /**
- * One request, one response over a fresh stream, length-prefixed. The byte limits are enforced while
- * reading, before a whole oversized frame is buffered; the codec checks them again with its schema.
+ * Length-prefixed requests and responses over libp2p streams: one exchange on a fresh stream
+ * (`request`), or many in turn on a stream kept open (`createChannel`), which saves the round trip
+ * that negotiating a new stream's protocol costs. The byte limits are enforced while reading, before
+ * a whole oversized frame is buffered; the codec checks them again with its schema.
  */
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { MAX_STREAMS_PER_CONNECTION, RPC_TIMEOUT_MS } from './constants.ts'
+import { MAX_STREAMS_PER_CONNECTION, RPC_TIMEOUT_MS, STREAM_IDLE_MS } from './constants.ts'
 import type { TesseraNode } from './node-server.ts'
 
 export interface RequestOptions {
@@ -20,7 +22,9 @@ export async function request(
   options: RequestOptions,
 ): Promise<Uint8Array> {
   const signal = anySignal(options.signal, AbortSignal.timeout(RPC_TIMEOUT_MS))
-  const stream = await node.dialProtocol(peer, protocol, { signal })
+  // The protocol id goes out with the request, not a round trip ahead of it; a peer that does not
+  // speak it answers with a refusal, which surfaces as a read error.
+  const stream = await node.dialProtocol(peer, protocol, { signal, negotiateFully: false })
   try {
     const lp = lpStream(stream, limits(options.maxResponseBytes))
     await lp.write(payload, { signal })
@@ -42,28 +46,112 @@ export interface HandleOptions {
 
 export async function handleRequests(
   node: TesseraNode,
-  protocol: string,
+  protocol: string | string[],
   handler: RequestHandler,
   options: HandleOptions,
 ): Promise<void> {
   await node.handle(
     protocol,
     async (stream: Stream, connection: Connection) => {
-      const signal = AbortSignal.timeout(RPC_TIMEOUT_MS)
+      const lp = lpStream(stream, limits(options.maxRequestBytes))
+      let served = 0
       try {
-        const lp = lpStream(stream, limits(options.maxRequestBytes))
-        const payload = await lp.read({ signal })
-        const response = await handler(payload.subarray(), connection.remotePeer)
-        await lp.write(response, { signal })
-        await stream.close({ signal })
+        // Requests in turn until the peer closes its end or goes quiet: a one-shot client sends one.
+        while (true) {
+          const idle = served === 0 ? RPC_TIMEOUT_MS : STREAM_IDLE_MS
+          const payload = await readNext(lp, stream, AbortSignal.timeout(idle))
+          if (payload == null) break
+          const response = await handler(payload, connection.remotePeer)
+          await lp.write(response, { signal: AbortSignal.timeout(RPC_TIMEOUT_MS) })
+          served++
+        }
+        await stream.close({ signal: AbortSignal.timeout(RPC_TIMEOUT_MS) })
       } catch (err) {
-        options.onError?.(err, connection.remotePeer)
+        // A stream that idles out after serving is a client that went away, not an error.
+        if (served === 0 || (err as Error).name !== 'TimeoutError')
+          options.onError?.(err, connection.remotePeer)
         stream.abort(err as Error)
       }
     },
     { maxInboundStreams: MAX_STREAMS_PER_CONNECTION },
   )
 }
+
+/** The next request, or undefined when the peer closed its end between requests. */
+async function readNext(
+  lp: ReturnType<typeof lpStream>,
+  stream: Stream,
+  signal: AbortSignal,
+): Promise<Uint8Array | undefined> {
+  try {
+    return (await lp.read({ signal })).subarray()
+  } catch (err) {
+    if ((err as Error).name === 'UnexpectedEOFError' && stream.readStatus !== 'readable') return undefined
+    throw err
+  }
+}
+
+export interface Channel {
+  /** One exchange on the open stream (opened first if needed); a failed one closes it. */
+  request(payload: Uint8Array, signal?: AbortSignal): Promise<Uint8Array>
+  close(): void
+}
+
+/**
+ * Requests to one peer on one protocol over a stream kept open between them. Exchanges are taken in
+ * turn. A stream idle for longer than CHANNEL_IDLE_MS is replaced before use rather than risked: the
+ * server drops idle streams after STREAM_IDLE_MS, and a request written into a stream it already
+ * dropped would be lost.
+ */
+export function createChannel(
+  node: TesseraNode,
+  peer: PeerId,
+  protocol: string,
+  options: { maxResponseBytes: number },
+): Channel {
+  let open: { stream: Stream; lp: ReturnType<typeof lpStream>; usedAt: number } | undefined
+  let turn: Promise<unknown> = Promise.resolve()
+  const drop = (err?: Error) => {
+    if (open == null) return
+    if (err == null) void open.stream.close().catch(() => {})
+    else open.stream.abort(err)
+    open = undefined
+  }
+  const exchange = async (payload: Uint8Array, signal?: AbortSignal) => {
+    const timeout = anySignal(signal, AbortSignal.timeout(RPC_TIMEOUT_MS))
+    if (
+      open != null &&
+      (performance.now() - open.usedAt > CHANNEL_IDLE_MS || open.stream.status !== 'open')
+    ) {
+      drop()
+    }
+    if (open == null) {
+      const stream = await node.dialProtocol(peer, protocol, { signal: timeout })
+      open = { stream, lp: lpStream(stream, limits(options.maxResponseBytes)), usedAt: 0 }
+    }
+    const { lp } = open
+    try {
+      await lp.write(payload, { signal: timeout })
+      const response = await lp.read({ signal: timeout })
+      open.usedAt = performance.now()
+      return response.subarray()
+    } catch (err) {
+      drop(err as Error)
+      throw err
+    }
+  }
+  return {
+    request(payload, signal) {
+      const result = turn.then(() => exchange(payload, signal))
+      turn = result.catch(() => {})
+      return result
+    },
+    close: () => drop(),
+  }
+}
+
+/** A client's stream idle this long is replaced: well under the server's STREAM_IDLE_MS. */
+const CHANNEL_IDLE_MS = STREAM_IDLE_MS / 3
 
 /**
  * A frame of up to `bytes`, and the stream's read buffer large enough to hold it: lpStream buffers at

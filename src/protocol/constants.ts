@@ -14,11 +14,23 @@ export const WORK_VERSION = 2
 export const CLAIM_VERSION = 1
 export const BLOB_VERSION = 1
 
-/** Stream protocol a contributor opens to ask for a lease on an offer. */
-export const LEASE_PROTOCOL = `/tessera/lease/${WORK_VERSION}`
+/**
+ * Version of the lease and result streams. Version 3 keeps a stream open for any number of
+ * request/response pairs in turn, so a shard costs one round trip instead of two (opening a stream
+ * negotiates its protocol first); the messages are version 2's. Validators also answer version 2
+ * streams (one request each).
+ */
+export const STREAM_VERSION = 3
 
-/** Stream protocol a contributor opens to hand in a result (and optionally ask for the next lease). */
-export const RESULT_PROTOCOL = `/tessera/result/${WORK_VERSION}`
+/** Stream protocol a contributor keeps open to ask for leases on offers. */
+export const LEASE_PROTOCOL = `/tessera/lease/${STREAM_VERSION}`
+
+/** Stream protocol a contributor keeps open to hand in results (each may ask for the next lease). */
+export const RESULT_PROTOCOL = `/tessera/result/${STREAM_VERSION}`
+
+/** The same, one request per stream: what version 2 contributors open. */
+export const LEGACY_LEASE_PROTOCOL = `/tessera/lease/${WORK_VERSION}`
+export const LEGACY_RESULT_PROTOCOL = `/tessera/result/${WORK_VERSION}`
 
 /** Gossip topic where a subnet's validators publish work offers. */
 export function workTopic(netuid: number): string {

@@ -1,5 +1,6 @@
 /** Shared setup for tests that run a real validator and Node contributors over in-memory libp2p. */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { memory } from '@libp2p/memory'
@@ -78,7 +79,10 @@ export function createHarness(): Harness {
         runtimes: { engine: createCpuEngine(), onnx: tamper ? tampering(onnx, tamper) : onnx },
         ...options,
         store,
-        onEvent: (e) => events.push(e),
+        onEvent: (e) => {
+          events.push(e)
+          options.onEvent?.(e)
+        },
       })
       contributor.start()
       await new Promise<void>((resolve) => {
@@ -110,4 +114,46 @@ export function tampering(onnx: OnnxRunner, tamper: (outputs: NamedTensor[]) => 
 /** The bodies of the receipts a run earned. */
 export function acceptedBodies(events: ContributorEvent[]) {
   return events.flatMap((e) => (e.type === 'accepted' ? [e.receipt.body] : []))
+}
+
+export interface DelayProxy {
+  readonly port: number
+  close(): Promise<void>
+}
+
+/**
+ * A TCP proxy on loopback that delivers every chunk `oneWayMs` after it arrived, in order, both ways:
+ * a long link (propagation delay) without a bandwidth cap, in front of a real listener.
+ */
+export async function startDelayProxy(
+  target: { host: string; port: number },
+  oneWayMs: number,
+): Promise<DelayProxy> {
+  const sockets = new Set<Socket>()
+  const delayed = (from: Socket, to: Socket) => {
+    // Timers of one duration fire in the order they were set, so chunks keep their order.
+    from.on('data', (chunk) => setTimeout(() => to.destroyed || to.write(chunk), oneWayMs))
+    from.on('end', () => setTimeout(() => to.end(), oneWayMs))
+    from.on('error', () => to.destroy())
+    from.on('close', () => setTimeout(() => to.destroy(), oneWayMs))
+  }
+  const server = createNetServer((client) => {
+    const upstream = connect(target.port, target.host)
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.setNoDelay(true)
+      s.on('close', () => sockets.delete(s))
+    }
+    delayed(client, upstream)
+    delayed(upstream, client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
 }

@@ -16,6 +16,8 @@ import { encodeClaimResponse } from '../protocol/codec.ts'
 import {
   CLAIM_PROTOCOL,
   LEASE_PROTOCOL,
+  LEGACY_LEASE_PROTOCOL,
+  LEGACY_RESULT_PROTOCOL,
   MESSAGE_LIMITS,
   RESULT_PROTOCOL,
   workTopic,
@@ -178,11 +180,11 @@ async function open(
   await serveBlobs(node, blobs, (_key, bytes) => {
     blobBytesServed += bytes
   })
-  const protocols: Array<[string, number, (payload: Uint8Array, peer: string) => Promise<Uint8Array>]> = [
-    [LEASE_PROTOCOL, MESSAGE_LIMITS.leaseRequest, leases.handle],
-    [RESULT_PROTOCOL, MESSAGE_LIMITS.result, results.handle],
+  const protocols: Array<[string[], number, (payload: Uint8Array, peer: string) => Promise<Uint8Array>]> = [
+    [[LEASE_PROTOCOL, LEGACY_LEASE_PROTOCOL], MESSAGE_LIMITS.leaseRequest, leases.handle],
+    [[RESULT_PROTOCOL, LEGACY_RESULT_PROTOCOL], MESSAGE_LIMITS.result, results.handle],
     [
-      CLAIM_PROTOCOL,
+      [CLAIM_PROTOCOL],
       MESSAGE_LIMITS.claimRequest,
       async (p, peer) => encodeClaimResponse(await claims.handle(p, peer)),
     ],
