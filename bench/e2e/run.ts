@@ -20,7 +20,7 @@ import { startValidatorProcess } from '../../e2e/validator-process.ts'
 import { matmulModel } from '../../src/gpu/ort/onnx-model.ts'
 import { createBlobStore } from '../../src/validator/blob-store.ts'
 import { createWorkerPool } from '../../src/validator/worker-pool.ts'
-import { columns } from '../../src/work/gemm/index.ts'
+import { assembleColumns } from '../../src/work/gemm/contributor.ts'
 import { gemmValidator } from '../../src/work/gemm/validator.ts'
 
 const { values } = parseArgs({
@@ -132,10 +132,14 @@ async function validatorCore(rows = 256) {
     workers: createWorkerPool({ size: 0 }),
   }))!
   const shard = source.next('gemm', Number.MAX_SAFE_INTEGER)!
-  const { a, weights, col0, n } = shard.grant
-  const bytes = await blobs.read(weights.sha256, 0, blobs.size(weights.sha256)!)
-  const w = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-  const b = columns(w, weights.rows, weights.cols, col0, n)
+  const { a, col0, n, panels } = shard.grant
+  const data = await Promise.all(
+    panels.map(async (panel) => {
+      const bytes = await blobs.read(panel.sha256, 0, blobs.size(panel.sha256)!)
+      return { panel, data: new Float32Array(bytes.slice().buffer) }
+    }),
+  )
+  const b = assembleColumns(data, a.cols, col0, n)
   const session = await ort.InferenceSession.create(matmulModel(), { executionProviders: ['cpu'] })
   const out = await session.run({
     A: new ort.Tensor('float32', a.data, [a.rows, a.cols]),

@@ -50,7 +50,7 @@ async function setup(options: { ledger?: Ledger; verified?: Map<string, number>;
   const ask = (flopsPerSecond = 0): LeaseRequest => ({
     offerId: 'gemm',
     kind: 'gemm',
-    kindVersion: 1,
+    kindVersion: gemmValidator.version,
     engine: 'cpu',
     flopsPerSecond,
   })
@@ -80,7 +80,7 @@ describe('scheduler', () => {
       expect.objectContaining({
         offerId: 'gemm',
         kind: 'gemm',
-        kindVersion: 1,
+        kindVersion: gemmValidator.version,
         minFlops: MIN,
         maxFlops: MAX,
       }),

@@ -1,9 +1,12 @@
-/** The contributor half of `gemm`: fetch the weights once, cut B from them, run C = A·B on the engine. */
+/**
+ * The contributor half of `gemm`: fetch the weight panels the grant names (each once, cached), cut
+ * B from them, run C = A·B on the engine.
+ */
 import type { ContributorKind } from '../kind.ts'
-import type { GemmGrant, GemmResult } from './codec.ts'
-import { columns, gemm } from './index.ts'
+import type { GemmGrant, GemmResult, WeightsPanel } from './codec.ts'
+import { gemm } from './index.ts'
 
-/** The weights blob is not the matrix the grant says it is. */
+/** A weights panel is not the matrix the grant says it is. */
 export class WeightsMismatchError extends Error {
   static override name = 'WeightsMismatchError'
   override name = 'WeightsMismatchError'
@@ -13,19 +16,49 @@ export const gemmContributor: ContributorKind<GemmGrant, GemmResult> = {
   ...gemm,
   canRun: () => true,
   async execute(grant, context) {
-    const { a, weights, col0, n } = grant
-    const bytes = await context.blob(weights.sha256)
-    if (bytes.byteLength !== weights.rows * weights.cols * 4) {
-      throw new WeightsMismatchError(
-        `weights blob is ${bytes.byteLength} bytes, not ${weights.rows} x ${weights.cols} f32`,
-      )
-    }
-    const w =
-      bytes.byteOffset % 4 === 0
-        ? new Float32Array(bytes.buffer, bytes.byteOffset, weights.rows * weights.cols)
-        : new Float32Array(bytes.slice().buffer)
-    const b = columns(w, weights.rows, weights.cols, col0, n)
-    const c = await context.engine.matmul(a.data, b, a.rows, n, a.cols)
+    const { a, col0, n, panels } = grant
+    const k = a.cols
+    const blobs = await Promise.all(panels.map((p) => context.blob(p.sha256)))
+    const b = assembleColumns(
+      panels.map((p, i) => ({ panel: p, data: asMatrix(blobs[i], k, p) })),
+      k,
+      col0,
+      n,
+    )
+    const c = await context.engine.matmul(a.data, b, a.rows, n, k)
     return { c: { rows: a.rows, cols: n, data: c } }
   },
+}
+
+function asMatrix(bytes: Uint8Array, k: number, panel: WeightsPanel): Float32Array {
+  if (bytes.byteLength !== k * panel.cols * 4) {
+    throw new WeightsMismatchError(
+      `panel ${panel.sha256} is ${bytes.byteLength} bytes, not ${k} x ${panel.cols} f32`,
+    )
+  }
+  return bytes.byteOffset % 4 === 0
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, k * panel.cols)
+    : new Float32Array(bytes.slice().buffer)
+}
+
+/** Columns [col0, col0 + n) of the layer (k rows), from the panels that hold them. */
+export function assembleColumns(
+  panels: Array<{ panel: WeightsPanel; data: Float32Array }>,
+  k: number,
+  col0: number,
+  n: number,
+): Float32Array {
+  if (panels.length === 1 && panels[0].panel.col0 === col0 && panels[0].panel.cols === n) {
+    return panels[0].data
+  }
+  const out = new Float32Array(k * n)
+  for (const { panel, data } of panels) {
+    const from = Math.max(col0, panel.col0)
+    const to = Math.min(col0 + n, panel.col0 + panel.cols)
+    for (let l = 0; l < k; l++) {
+      const row = l * panel.cols - panel.col0
+      out.set(data.subarray(row + from, row + to), l * n + from - col0)
+    }
+  }
+  return out
 }

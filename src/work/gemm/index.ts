@@ -1,6 +1,8 @@
 /**
  * The `gemm` work kind: a tile C = A·B of a larger linear layer Y = X·W. A (rows of X) travels in
- * the grant; W is a blob fetched once, and B is a column range of it. The contributor half is
+ * the grant; W is stored as panels of columns, each a blob fetched once, and B is a column range
+ * assembled from the panels that hold it (version 2; version 1 named all of W as one blob, so the
+ * first shard waited for the whole matrix). The contributor half is
  * contributor.ts, the validator half (source and Freivalds verification) validator.ts. The CPU
  * reference is gemmRef, beside the kernels it checks (src/gpu/kernels/gemm.ref.ts): Node contributors
  * run it as their engine; the validator never needs the product, only Freivalds' check of it.
@@ -17,22 +19,8 @@ export function flopsOf(m: number, n: number, k: number): number {
 
 export const gemm: WorkKind<GemmGrant, GemmResult> = {
   name: 'gemm',
-  version: 1,
+  version: 2,
   grant: grantCodec,
   result: resultCodec,
   cost: (grant) => flopsOf(grant.a.rows, grant.n, grant.a.cols),
-}
-
-/** Columns [col0, col0 + n) of a row-major rows × cols f32 matrix. */
-export function columns(
-  data: Float32Array,
-  rows: number,
-  cols: number,
-  col0: number,
-  n: number,
-): Float32Array {
-  if (col0 === 0 && n === cols) return data
-  const out = new Float32Array(rows * n)
-  for (let l = 0; l < rows; l++) out.set(data.subarray(l * cols + col0, l * cols + col0 + n), l * n)
-  return out
 }

@@ -1,16 +1,150 @@
-import type { Codec, DecodeOptions } from 'protons-runtime'
-import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
-import type { Uint8ArrayList } from 'uint8arraylist'
+import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface WeightsPanel {
+  sha256: string
+  col0: number
+  cols: number
+}
+
+export namespace WeightsPanel {
+  let _codec: Codec<WeightsPanel>
+
+  export const codec = (): Codec<WeightsPanel> => {
+    if (_codec == null) {
+      _codec = message<WeightsPanel>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sha256 != null && obj.sha256 !== '')) {
+          w.uint32(10)
+          w.string(obj.sha256)
+        }
+
+        if ((obj.col0 != null && obj.col0 !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.col0)
+        }
+
+        if ((obj.cols != null && obj.cols !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.cols)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sha256: '',
+          col0: 0,
+          cols: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sha256 = reader.string()
+              break
+            }
+            case 2: {
+              obj.col0 = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.cols = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sha256`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.col0`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.cols`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface WeightsPanelSha256FieldEvent {
+    field: '$.sha256'
+    value: string
+  }
+
+  export interface WeightsPanelCol0FieldEvent {
+    field: '$.col0'
+    value: number
+  }
+
+  export interface WeightsPanelColsFieldEvent {
+    field: '$.cols'
+    value: number
+  }
+
+  export function encode (obj: Partial<WeightsPanel>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, WeightsPanel.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WeightsPanel>): WeightsPanel {
+    return decodeMessage(buf, WeightsPanel.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WeightsPanel>): Generator<WeightsPanelSha256FieldEvent | WeightsPanelCol0FieldEvent | WeightsPanelColsFieldEvent> {
+    return streamMessage(buf, WeightsPanel.codec(), opts)
+  }
+}
 
 export interface GemmGrant {
   m: number
   n: number
   k: number
   a: Uint8Array<ArrayBuffer>
-  weights: string
-  weightCols: number
   col0: number
+  panels: WeightsPanel[]
 }
 
 export namespace GemmGrant {
@@ -18,169 +152,171 @@ export namespace GemmGrant {
 
   export const codec = (): Codec<GemmGrant> => {
     if (_codec == null) {
-      _codec = message<GemmGrant>(
-        (obj, w, opts = {}) => {
-          if (opts.lengthDelimited !== false) {
-            w.fork()
+      _codec = message<GemmGrant>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.m != null && obj.m !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.m)
+        }
+
+        if ((obj.n != null && obj.n !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.n)
+        }
+
+        if ((obj.k != null && obj.k !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.k)
+        }
+
+        if ((obj.a != null && obj.a.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.a)
+        }
+
+        if ((obj.col0 != null && obj.col0 !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.col0)
+        }
+
+        if (obj.panels != null && obj.panels.length > 0) {
+          for (const value of obj.panels) {
+            w.uint32(66)
+            WeightsPanel.codec().encode(value, w)
           }
+        }
 
-          if (obj.m != null && obj.m !== 0) {
-            w.uint32(8)
-            w.uint32(obj.m)
-          }
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          m: 0,
+          n: 0,
+          k: 0,
+          a: uint8ArrayAlloc(0),
+          col0: 0,
+          panels: []
+        }
 
-          if (obj.n != null && obj.n !== 0) {
-            w.uint32(16)
-            w.uint32(obj.n)
-          }
+        const end = length == null ? reader.len : reader.pos + length
 
-          if (obj.k != null && obj.k !== 0) {
-            w.uint32(24)
-            w.uint32(obj.k)
-          }
+        while (reader.pos < end) {
+          const tag = reader.uint32()
 
-          if (obj.a != null && obj.a.byteLength > 0) {
-            w.uint32(34)
-            w.bytes(obj.a)
-          }
-
-          if (obj.weights != null && obj.weights !== '') {
-            w.uint32(42)
-            w.string(obj.weights)
-          }
-
-          if (obj.weightCols != null && obj.weightCols !== 0) {
-            w.uint32(48)
-            w.uint32(obj.weightCols)
-          }
-
-          if (obj.col0 != null && obj.col0 !== 0) {
-            w.uint32(56)
-            w.uint32(obj.col0)
-          }
-
-          if (opts.lengthDelimited !== false) {
-            w.ldelim()
-          }
-        },
-        (reader, length, opts = {}) => {
-          const obj: any = {
-            m: 0,
-            n: 0,
-            k: 0,
-            a: uint8ArrayAlloc(0),
-            weights: '',
-            weightCols: 0,
-            col0: 0,
-          }
-
-          const end = length == null ? reader.len : reader.pos + length
-
-          while (reader.pos < end) {
-            const tag = reader.uint32()
-
-            switch (tag >>> 3) {
-              case 1: {
-                obj.m = reader.uint32()
-                break
+          switch (tag >>> 3) {
+            case 1: {
+              obj.m = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.n = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.k = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.a = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.col0 = reader.uint32()
+              break
+            }
+            case 8: {
+              if (opts.limits?.panels != null && obj.panels.length === opts.limits.panels) {
+                throw new MaxLengthError('Decode error - repeated field "panels" had too many elements')
               }
-              case 2: {
-                obj.n = reader.uint32()
-                break
-              }
-              case 3: {
-                obj.k = reader.uint32()
-                break
-              }
-              case 4: {
-                obj.a = reader.bytes()
-                break
-              }
-              case 5: {
-                obj.weights = reader.string()
-                break
-              }
-              case 6: {
-                obj.weightCols = reader.uint32()
-                break
-              }
-              case 7: {
-                obj.col0 = reader.uint32()
-                break
-              }
-              default: {
-                reader.skipType(tag & 7)
-                break
-              }
+
+              obj.panels.push(WeightsPanel.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.panels$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
             }
           }
+        }
 
-          return obj
-        },
-        function* (reader, length, prefix, opts = {}) {
-          const end = length == null ? reader.len : reader.pos + length
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          panels: 0
+        }
 
-          while (reader.pos < end) {
-            const tag = reader.uint32()
+        const end = length == null ? reader.len : reader.pos + length
 
-            switch (tag >>> 3) {
-              case 1: {
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.m`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.n`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.k`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.a`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.col0`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 8: {
+              if (opts.limits?.panels != null && obj.panels === opts.limits.panels) {
+                throw new MaxLengthError('Streaming decode error - repeated field "panels" had too many elements')
+              }
+
+              for (const evt of WeightsPanel.codec().stream(reader, reader.uint32(), `${prefix}.panels[]`, {
+                limits: opts.limits?.panels$
+              })) {
                 yield {
-                  field: `${prefix}.m`,
-                  value: reader.uint32(),
+                  ...evt,
+                  index: obj.panels
                 }
-                break
               }
-              case 2: {
-                yield {
-                  field: `${prefix}.n`,
-                  value: reader.uint32(),
-                }
-                break
-              }
-              case 3: {
-                yield {
-                  field: `${prefix}.k`,
-                  value: reader.uint32(),
-                }
-                break
-              }
-              case 4: {
-                yield {
-                  field: `${prefix}.a`,
-                  value: reader.bytes(),
-                }
-                break
-              }
-              case 5: {
-                yield {
-                  field: `${prefix}.weights`,
-                  value: reader.string(),
-                }
-                break
-              }
-              case 6: {
-                yield {
-                  field: `${prefix}.weightCols`,
-                  value: reader.uint32(),
-                }
-                break
-              }
-              case 7: {
-                yield {
-                  field: `${prefix}.col0`,
-                  value: reader.uint32(),
-                }
-                break
-              }
-              default: {
-                reader.skipType(tag & 7)
-                break
-              }
+
+              obj.panels++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
             }
           }
-        },
-      )
+        }
+      })
     }
 
     return _codec
@@ -206,41 +342,38 @@ export namespace GemmGrant {
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface GemmGrantWeightsFieldEvent {
-    field: '$.weights'
-    value: string
-  }
-
-  export interface GemmGrantWeightColsFieldEvent {
-    field: '$.weightCols'
-    value: number
-  }
-
   export interface GemmGrantCol0FieldEvent {
     field: '$.col0'
     value: number
   }
 
-  export function encode(obj: Partial<GemmGrant>): Uint8Array<ArrayBuffer> {
+  export interface GemmGrantPanelsSha256FieldEvent {
+    field: '$.panels[].sha256'
+    value: string
+    index: number
+  }
+
+  export interface GemmGrantPanelsCol0FieldEvent {
+    field: '$.panels[].col0'
+    value: number
+    index: number
+  }
+
+  export interface GemmGrantPanelsColsFieldEvent {
+    field: '$.panels[].cols'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<GemmGrant>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GemmGrant.codec())
   }
 
-  export function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GemmGrant>): GemmGrant {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GemmGrant>): GemmGrant {
     return decodeMessage(buf, GemmGrant.codec(), opts)
   }
 
-  export function stream(
-    buf: Uint8Array | Uint8ArrayList,
-    opts?: DecodeOptions<GemmGrant>,
-  ): Generator<
-    | GemmGrantMFieldEvent
-    | GemmGrantNFieldEvent
-    | GemmGrantKFieldEvent
-    | GemmGrantAFieldEvent
-    | GemmGrantWeightsFieldEvent
-    | GemmGrantWeightColsFieldEvent
-    | GemmGrantCol0FieldEvent
-  > {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GemmGrant>): Generator<GemmGrantMFieldEvent | GemmGrantNFieldEvent | GemmGrantKFieldEvent | GemmGrantAFieldEvent | GemmGrantCol0FieldEvent | GemmGrantPanelsSha256FieldEvent | GemmGrantPanelsCol0FieldEvent | GemmGrantPanelsColsFieldEvent> {
     return streamMessage(buf, GemmGrant.codec(), opts)
   }
 }
@@ -256,101 +389,97 @@ export namespace GemmResult {
 
   export const codec = (): Codec<GemmResult> => {
     if (_codec == null) {
-      _codec = message<GemmResult>(
-        (obj, w, opts = {}) => {
-          if (opts.lengthDelimited !== false) {
-            w.fork()
-          }
+      _codec = message<GemmResult>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
 
-          if (obj.m != null && obj.m !== 0) {
-            w.uint32(8)
-            w.uint32(obj.m)
-          }
+        if ((obj.m != null && obj.m !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.m)
+        }
 
-          if (obj.n != null && obj.n !== 0) {
-            w.uint32(16)
-            w.uint32(obj.n)
-          }
+        if ((obj.n != null && obj.n !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.n)
+        }
 
-          if (obj.c != null && obj.c.byteLength > 0) {
-            w.uint32(26)
-            w.bytes(obj.c)
-          }
+        if ((obj.c != null && obj.c.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.c)
+        }
 
-          if (opts.lengthDelimited !== false) {
-            w.ldelim()
-          }
-        },
-        (reader, length, opts = {}) => {
-          const obj: any = {
-            m: 0,
-            n: 0,
-            c: uint8ArrayAlloc(0),
-          }
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          m: 0,
+          n: 0,
+          c: uint8ArrayAlloc(0)
+        }
 
-          const end = length == null ? reader.len : reader.pos + length
+        const end = length == null ? reader.len : reader.pos + length
 
-          while (reader.pos < end) {
-            const tag = reader.uint32()
+        while (reader.pos < end) {
+          const tag = reader.uint32()
 
-            switch (tag >>> 3) {
-              case 1: {
-                obj.m = reader.uint32()
-                break
-              }
-              case 2: {
-                obj.n = reader.uint32()
-                break
-              }
-              case 3: {
-                obj.c = reader.bytes()
-                break
-              }
-              default: {
-                reader.skipType(tag & 7)
-                break
-              }
+          switch (tag >>> 3) {
+            case 1: {
+              obj.m = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.n = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.c = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
             }
           }
+        }
 
-          return obj
-        },
-        function* (reader, length, prefix, opts = {}) {
-          const end = length == null ? reader.len : reader.pos + length
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
 
-          while (reader.pos < end) {
-            const tag = reader.uint32()
+        while (reader.pos < end) {
+          const tag = reader.uint32()
 
-            switch (tag >>> 3) {
-              case 1: {
-                yield {
-                  field: `${prefix}.m`,
-                  value: reader.uint32(),
-                }
-                break
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.m`,
+                value: reader.uint32()
               }
-              case 2: {
-                yield {
-                  field: `${prefix}.n`,
-                  value: reader.uint32(),
-                }
-                break
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.n`,
+                value: reader.uint32()
               }
-              case 3: {
-                yield {
-                  field: `${prefix}.c`,
-                  value: reader.bytes(),
-                }
-                break
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.c`,
+                value: reader.bytes()
               }
-              default: {
-                reader.skipType(tag & 7)
-                break
-              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
             }
           }
-        },
-      )
+        }
+      })
     }
 
     return _codec
@@ -371,18 +500,15 @@ export namespace GemmResult {
     value: Uint8Array<ArrayBuffer>
   }
 
-  export function encode(obj: Partial<GemmResult>): Uint8Array<ArrayBuffer> {
+  export function encode (obj: Partial<GemmResult>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GemmResult.codec())
   }
 
-  export function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GemmResult>): GemmResult {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GemmResult>): GemmResult {
     return decodeMessage(buf, GemmResult.codec(), opts)
   }
 
-  export function stream(
-    buf: Uint8Array | Uint8ArrayList,
-    opts?: DecodeOptions<GemmResult>,
-  ): Generator<GemmResultMFieldEvent | GemmResultNFieldEvent | GemmResultCFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GemmResult>): Generator<GemmResultMFieldEvent | GemmResultNFieldEvent | GemmResultCFieldEvent> {
     return streamMessage(buf, GemmResult.codec(), opts)
   }
 }

@@ -7,12 +7,13 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { toString as toHex } from 'uint8arrays/to-string'
 import { bytesOf } from '../../protocol/check.ts'
 import { readConfig } from '../config.ts'
-import type { Shard, ValidatorKind, WorkSource } from '../kind.ts'
+import type { BlobRegistry, Shard, ValidatorKind, WorkSource } from '../kind.ts'
 import type { TileCheck, TileVerdict } from './check-tile.ts'
-import type { GemmGrant, GemmResult } from './codec.ts'
-import { MAX_GEMM_DIM, MAX_GEMM_ELEMENTS } from './codec.ts'
+import type { GemmGrant, GemmResult, WeightsPanel } from './codec.ts'
+import { MAX_GEMM_DIM, MAX_GEMM_ELEMENTS, MAX_PANELS } from './codec.ts'
 import { colNorms, DEFAULT_BLOCK_WIDTH, DEFAULT_ROUNDS, rowNorms } from './freivalds.ts'
 import { flopsOf, gemm } from './index.ts'
+import { columnRange, type Matrix } from './matrix.ts'
 import { createSyntheticLayer } from './synthetic-layer.ts'
 import {
   createTiler,
@@ -34,6 +35,8 @@ export const GEMM_DEFAULTS = {
   inFeatures: 4096,
   outFeatures: 4096,
   maxTile: [1024, 4096] as [number, number],
+  /** Columns per weights panel: 4 MiB at K = 4096, what a first shard waits for. */
+  panelCols: 256,
   rounds: DEFAULT_ROUNDS,
   blockWidth: DEFAULT_BLOCK_WIDTH,
 }
@@ -44,6 +47,7 @@ export interface GemmConfig {
   outFeatures: number
   maxTileRows: number
   maxTileCols: number
+  panelCols: number
   rounds: number
   blockWidth: number
 }
@@ -60,12 +64,17 @@ export function parseGemmConfig(section: unknown): GemmConfig | undefined {
   if (maxTileRows * maxTileCols > MAX_GEMM_ELEMENTS || maxTileRows * inFeatures > MAX_GEMM_ELEMENTS) {
     c.fail('maxTile', `must keep m·n and m·inFeatures within ${MAX_GEMM_ELEMENTS} elements`)
   }
+  const panelCols = c.int('panelCols', GEMM_DEFAULTS.panelCols, 1, MAX_GEMM_DIM)
+  if (Math.ceil(maxTileCols / panelCols) + 1 > MAX_PANELS) {
+    c.fail('panelCols', `must keep a tile within ${MAX_PANELS} panels`)
+  }
   return {
     batchRows,
     inFeatures,
     outFeatures,
     maxTileRows,
     maxTileCols,
+    panelCols,
     rounds: c.int('rounds', GEMM_DEFAULTS.rounds, 1, 64),
     blockWidth: c.int('blockWidth', GEMM_DEFAULTS.blockWidth, 1, MAX_GEMM_DIM),
   }
@@ -107,9 +116,11 @@ async function createGemmSource(
   context: Parameters<ValidatorKind['createSource']>[0],
 ): Promise<WorkSource<GemmGrant, GemmResult>> {
   const layer = createSyntheticLayer({ seed: context.seed, ...config })
-  const weights = bytesOf(layer.weights.data)
-  const weightsHash = context.blobs.addBytes(weights)
+  const panels = weightPanels(layer.weights, config.panelCols, context.blobs)
+  const panelsFor = (col0: number, n: number) =>
+    panels.slice(Math.floor(col0 / config.panelCols), Math.floor((col0 + n - 1) / config.panelCols) + 1)
   // Ids and cursors carry the layer's fingerprint: another geometry on the same ledger starts afresh.
+  const weightsHash = toHex(sha256(bytesOf(layer.weights.data)), 'base16')
   const fingerprint = toHex(
     sha256(new TextEncoder().encode(`${weightsHash}:${config.batchRows}`)),
     'base16',
@@ -150,16 +161,18 @@ async function createGemmSource(
     offerId: OFFER_ID,
     grant: {
       a: layer.rows(tile.batch, tile.row0, tile.m),
-      weights: { sha256: weightsHash, rows: config.inFeatures, cols: config.outFeatures },
       col0: tile.col0,
       n: tile.n,
+      panels: panelsFor(tile.col0, tile.n),
     },
     flops: flopsOf(tile.m, tile.n, config.inFeatures),
     ...(cursor != null ? { cursor: { key: cursorKey, value: cursor } } : {}),
   })
 
   return {
-    offers: () => [{ offerId: OFFER_ID, blobs: [weightsHash], ...bounds }],
+    // No blobs every shard needs: each grant names the panels it does, so the first shard waits for
+    // one panel, not the whole matrix.
+    offers: () => [{ offerId: OFFER_ID, blobs: [], ...bounds }],
     stats: () => ({ ...counters }),
     next(offerId, flops) {
       if (offerId !== OFFER_ID) return undefined
@@ -201,4 +214,17 @@ async function createGemmSource(
       return verdict
     },
   }
+}
+
+/** W cut into panels of `panelCols` columns (the last may be narrower), each served as a blob. */
+function weightPanels(weights: Matrix, panelCols: number, blobs: BlobRegistry): WeightsPanel[] {
+  const panels: WeightsPanel[] = []
+  for (let col0 = 0; col0 < weights.cols; col0 += panelCols) {
+    const cols = Math.min(panelCols, weights.cols - col0)
+    const data = columnRange(weights, col0, cols)
+    // A panel that is all of W would be shared memory; blobs are served from plain copies.
+    const bytes = bytesOf(data.buffer instanceof SharedArrayBuffer ? data.slice() : data)
+    panels.push({ sha256: blobs.addBytes(bytes), col0, cols })
+  }
+  return panels
 }
