@@ -1,5 +1,5 @@
 /**
- * Pipelining over a slow link: with an 80 ms round trip and shards of about 80 ms, a contributor that
+ * Pipelining over a slow link: with a 120 ms round trip and shards of about 80 ms, a contributor that
  * waits for each result to land before computing again leaves its device idle most of the time;
  * three lanes (lease and upload while another lane computes, the next lease asked for with the
  * result) keep it busy. Real libp2p over WebSockets through a delaying TCP proxy.
@@ -11,7 +11,7 @@ import { createServerNode } from '../p2p/node-server.ts'
 import { createHarness, startDelayProxy } from '../validator/test-support.ts'
 import type { ContributorEvent } from './contributor.ts'
 
-const ONE_WAY_MS = 40
+const ONE_WAY_MS = 60
 const SHARDS = 30
 
 describe('a contributor on a slow link', () => {
@@ -74,8 +74,8 @@ describe('a contributor on a slow link', () => {
     console.log(`device busy: 1 lane ${one.toFixed(2)}, 3 lanes ${three.toFixed(2)}`)
     // One lane waits a round trip per shard: about half the time at best. Three hide it; what they
     // miss here is the contributor's own encoding and encryption, which share the CPU engine's thread.
-    expect(one).toBeLessThan(0.55)
-    expect(three).toBeGreaterThan(0.65)
+    expect(one).toBeLessThan(0.5)
+    expect(three).toBeGreaterThan(0.55)
     expect(three).toBeGreaterThan(1.6 * one)
   }, 120_000)
 })

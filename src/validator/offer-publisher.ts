@@ -31,13 +31,23 @@ export function startOfferPublisher(options: OfferPublisherOptions): OfferPublis
   pubsub.subscribe(topic)
 
   let publishing: Promise<void> | undefined
-  const publishNow = () => {
-    publishing ??= (async () => {
+  let again = false
+  const publishNow = (): Promise<void> => {
+    // A peer that subscribes while a round is going out may have missed it: go once more after.
+    if (publishing != null) {
+      again = true
+      return publishing
+    }
+    publishing = (async () => {
       for (const offer of options.offers()) {
         await pubsub.publish(topic, encodeOffer(offer)).catch((err) => options.onError?.(err))
       }
     })().finally(() => {
       publishing = undefined
+      if (again) {
+        again = false
+        void publishNow()
+      }
     })
     return publishing
   }

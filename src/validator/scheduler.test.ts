@@ -89,7 +89,8 @@ describe('scheduler', () => {
   })
 
   it('sizes each shard to the throughput the contributor reports, within the offer bounds', async () => {
-    const { grant, ledger } = await setup()
+    const { grant, verified, ledger } = await setup()
+    for (const peer of ['a', 'b', 'c']) verified.set(peer, MIN)
     // Unknown throughput: the smallest shard (the assumed rate times one second).
     expect((await grant('a')).flops).toBe(MIN)
     // 4x the smallest shard per second: a 32 x 32 tile.
@@ -99,10 +100,19 @@ describe('scheduler', () => {
     await ledger.close()
   })
 
+  it("gives a newcomer's first shard the smallest size, and its next ones the size it asks for", async () => {
+    const { grant, ledger } = await setup()
+    expect((await grant('new', 100 * MAX)).flops).toBe(MIN)
+    expect((await grant('new', 4 * MIN)).flops).toBe(4 * MIN)
+    await ledger.close()
+  })
+
   it('caps the work a new identity may hold, and lets it grow with verified work', async () => {
     const { scheduler, grant, ask, verified, ledger } = await setup()
-    await grant('sybil', MAX)
-    await grant('sybil', MAX)
+    let held = 0
+    for (let i = 0; i < 3; i++) held += (await grant('sybil', MAX)).flops // the first is the smallest
+    while (held + MIN <= 2 * MAX) held += (await grant('sybil', MAX)).flops
+    expect(held).toBeLessThanOrEqual(2 * MAX)
     expect(await scheduler.lease('sybil', ask(MAX))).toMatchObject({
       type: 'refusal',
       reason: 'over-allowance',

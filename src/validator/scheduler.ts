@@ -226,7 +226,11 @@ async function lease(ctx: LeaseContext, peer: string, request: LeaseRequest): Pr
     return refuse(request.offerId, 'busy', 'too much work is out right now; try again shortly', 1000)
   }
   const fps = request.flopsPerSecond > 0 ? request.flopsPerSecond : options.initialFlopsPerSecond
-  const wanted = (fps * options.targetShardMs) / 1000
+  // A newcomer's first shard is the smallest: its first receipt comes in a blink (and its inputs, a
+  // weights panel, are the least it can wait for), and an unproven identity costs little. Its other
+  // lanes, asking meanwhile, get shards of the full size.
+  const first = verified === 0 && held.flops === 0
+  const wanted = first ? entry.spec.minFlops : (fps * options.targetShardMs) / 1000
   const target = Math.max(entry.spec.minFlops, Math.min(entry.spec.maxFlops, room, wanted))
   const picked = await pick(ctx, entry, peer, room, target)
   if (picked == null) return refuse(request.offerId, 'busy', 'no work on this offer right now', 5000)

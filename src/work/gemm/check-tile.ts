@@ -3,7 +3,7 @@
  * then Freivalds against the layer's weights, which the worker reads from shared memory.
  */
 import type { Verdict } from '../kind.ts'
-import { cryptoRandomWords, freivalds, freivaldsFlops } from './freivalds.ts'
+import { cryptoRandomWords, freivalds, freivaldsFlops, rowNorms } from './freivalds.ts'
 import type { Matrix } from './matrix.ts'
 
 export interface TileCheck {
@@ -15,8 +15,8 @@ export interface TileCheck {
   n: number
   /** The contributor's C. */
   c: Matrix
-  /** ‖a_i‖ of the tile's rows and ‖b_j‖ of its columns. */
-  norms: { rows: Float64Array; cols: Float64Array }
+  /** ‖b_j‖ of the tile's columns, computed once per layer (‖a_i‖ costs m·K: taken here). */
+  colNorms: Float64Array
   rounds: number
   blockWidth: number
 }
@@ -25,7 +25,7 @@ export type TileVerdict = Verdict & { verifyFlops: number }
 
 let randomWord: (() => number) | undefined
 
-export function checkTile({ a, weights, col0, n, c, norms, rounds, blockWidth }: TileCheck): TileVerdict {
+export function checkTile({ a, weights, col0, n, c, colNorms, rounds, blockWidth }: TileCheck): TileVerdict {
   if (c.rows !== a.rows || c.cols !== n) {
     return {
       ok: false,
@@ -44,7 +44,7 @@ export function checkTile({ a, weights, col0, n, c, norms, rounds, blockWidth }:
     randomWord,
     rounds,
     blockWidth,
-    norms,
+    norms: { rows: rowNorms(a), cols: colNorms },
     bView: { stride: weights.cols, offset: col0 },
   }
   const outcome = freivalds(a, { rows: weights.rows, cols: n, data: weights.data }, c, options)

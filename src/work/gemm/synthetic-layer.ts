@@ -44,18 +44,6 @@ export function createSyntheticLayer(options: SyntheticLayerOptions): SyntheticL
     cols: outFeatures,
     data: uniformMatrix(createPrng(mixSeed(seed, 0x57)), length, ...WEIGHT_RANGE, shared),
   }
-  // The last few batches' X: shards of one batch are cut one after another, and verified soon after.
-  const recent = new Map<number, Float32Array>()
-  const activations = (batch: number): Float32Array => {
-    let x = recent.get(batch)
-    if (x == null) {
-      x = uniformMatrix(createPrng(mixSeed(seed, 0x58, batch)), batchRows * inFeatures, ...ACTIVATION_RANGE)
-      recent.set(batch, x)
-      if (recent.size > 3) recent.delete(recent.keys().next().value!)
-    }
-    return x
-  }
-
   return {
     options,
     weights,
@@ -64,8 +52,18 @@ export function createSyntheticLayer(options: SyntheticLayerOptions): SyntheticL
       if (!Number.isInteger(row0) || !Number.isInteger(m) || row0 < 0 || m < 1 || row0 + m > batchRows) {
         throw new RangeError(`rows ${row0}..${row0 + m} are outside 0..${batchRows}`)
       }
-      const x = activations(batch)
-      return { rows: m, cols: inFeatures, data: x.slice(row0 * inFeatures, (row0 + m) * inFeatures) }
+      // Each row from its own stream: a tile costs its own rows, not the whole batch.
+      const data = new Float32Array(m * inFeatures)
+      for (let r = 0; r < m; r++) {
+        const random = createPrng(mixSeed(seed, 0x58, batch, row0 + r))
+        uniformMatrix(
+          random,
+          inFeatures,
+          ...ACTIVATION_RANGE,
+          data.subarray(r * inFeatures, (r + 1) * inFeatures),
+        )
+      }
+      return { rows: m, cols: inFeatures, data }
     },
   }
 }

@@ -11,7 +11,7 @@ import type { BlobRegistry, Shard, ValidatorKind, WorkSource } from '../kind.ts'
 import type { TileCheck, TileVerdict } from './check-tile.ts'
 import type { GemmGrant, GemmResult, WeightsPanel } from './codec.ts'
 import { MAX_GEMM_DIM, MAX_GEMM_ELEMENTS, MAX_PANELS } from './codec.ts'
-import { colNorms, DEFAULT_BLOCK_WIDTH, DEFAULT_ROUNDS, rowNorms } from './freivalds.ts'
+import { colNorms, DEFAULT_BLOCK_WIDTH, DEFAULT_ROUNDS } from './freivalds.ts'
 import { flopsOf, gemm } from './index.ts'
 import { columnRange, type Matrix } from './matrix.ts'
 import { createSyntheticLayer } from './synthetic-layer.ts'
@@ -35,8 +35,8 @@ export const GEMM_DEFAULTS = {
   inFeatures: 4096,
   outFeatures: 4096,
   maxTile: [1024, 4096] as [number, number],
-  /** Columns per weights panel: 4 MiB at K = 4096, what a first shard waits for. */
-  panelCols: 256,
+  /** Columns per weights panel: 1 MiB at K = 4096 (one blob chunk), what a first shard waits for. */
+  panelCols: 64,
   rounds: DEFAULT_ROUNDS,
   blockWidth: DEFAULT_BLOCK_WIDTH,
 }
@@ -136,16 +136,6 @@ async function createGemmSource(
   const cursorKey = `gemm.cursor.${fingerprint}`
   const tiler = createTiler(tiling, decodeCursor(await context.cursor(cursorKey), tiling))
   const weightNorms = colNorms(layer.weights)
-  const batchNorms = new Map<number, Float64Array>()
-  const normsOf = (batch: number) => {
-    let norms = batchNorms.get(batch)
-    if (norms == null) {
-      norms = rowNorms(layer.rows(batch, 0, config.batchRows))
-      batchNorms.set(batch, norms)
-      if (batchNorms.size > 4) batchNorms.delete(batchNorms.keys().next().value!)
-    }
-    return norms
-  }
   const counters = { verified: 0, verifiedFlops: 0, verifyFlops: 0, verifyMs: 0 }
   const bounds = {
     minFlops: flopsOf(
@@ -185,7 +175,6 @@ async function createGemmSource(
     },
     async verify(shard, { c }) {
       const { a, col0, n } = shard.grant
-      const tile = parseShardId(shard.shardId, fingerprint, tiling)!
       const started = performance.now()
       const check: TileCheck = {
         a,
@@ -194,10 +183,7 @@ async function createGemmSource(
         n,
         // A decoded result views its whole message: copy so only C crosses, then give the copy away.
         c: { ...c, data: c.data.slice() },
-        norms: {
-          rows: normsOf(tile.batch).slice(tile.row0, tile.row0 + a.rows),
-          cols: weightNorms.slice(col0, col0 + n),
-        },
+        colNorms: weightNorms.slice(col0, col0 + n),
         rounds: config.rounds,
         blockWidth: config.blockWidth,
       }
