@@ -105,12 +105,14 @@ export function createBlobDownload(
     },
     async run(options = {}) {
       while (total == null || received < total) {
-        const bytes = await request(
-          node,
-          peer,
-          BLOB_PROTOCOL,
-          encodeBlobRequest({ sha256: digest, offset: received, length: MAX_BLOB_CHUNK }),
-          { maxResponseBytes: MESSAGE_LIMITS.blobResponse, signal: options.signal },
+        const bytes = await withSlot(node, peer, () =>
+          request(
+            node,
+            peer,
+            BLOB_PROTOCOL,
+            encodeBlobRequest({ sha256: digest, offset: received, length: MAX_BLOB_CHUNK }),
+            { maxResponseBytes: MESSAGE_LIMITS.blobResponse, signal: options.signal },
+          ),
         )
         const response = decodeBlobResponse(bytes)
         if (response.type === 'error') throw new BlobUnavailableError(response.message)
@@ -142,5 +144,31 @@ export function createBlobDownload(
       }
       return blob
     },
+  }
+}
+
+/**
+ * Chunk requests in flight to one peer, all downloads together: a validator takes at most
+ * MAX_STREAMS_PER_CONNECTION streams per protocol from a connection and resets the rest, and a
+ * tile's weight panels would otherwise all be asked for at once.
+ */
+const MAX_BLOB_REQUESTS_PER_PEER = 4
+const slots = new WeakMap<TesseraNode, Map<string, { active: number; waiting: Array<() => void> }>>()
+
+async function withSlot<T>(node: TesseraNode, peer: PeerId, run: () => Promise<T>): Promise<T> {
+  let peers = slots.get(node)
+  if (peers == null) slots.set(node, (peers = new Map()))
+  const key = peer.toString()
+  let slot = peers.get(key)
+  if (slot == null) peers.set(key, (slot = { active: 0, waiting: [] }))
+  const s = slot
+  if (s.active >= MAX_BLOB_REQUESTS_PER_PEER) await new Promise<void>((resolve) => s.waiting.push(resolve))
+  s.active++
+  try {
+    return await run()
+  } finally {
+    s.active--
+    s.waiting.shift()?.()
+    if (s.active === 0 && s.waiting.length === 0) peers.delete(key)
   }
 }
