@@ -156,12 +156,11 @@ const MAX_BLOB_REQUESTS_PER_PEER = 4
 const slots = new WeakMap<TesseraNode, Map<string, { active: number; waiting: Array<() => void> }>>()
 
 async function withSlot<T>(node: TesseraNode, peer: PeerId, run: () => Promise<T>): Promise<T> {
-  let peers = slots.get(node)
-  if (peers == null) slots.set(node, (peers = new Map()))
+  const peers = slots.get(node) ?? new Map()
+  slots.set(node, peers)
   const key = peer.toString()
-  let slot = peers.get(key)
-  if (slot == null) peers.set(key, (slot = { active: 0, waiting: [] }))
-  const s = slot
+  const s = peers.get(key) ?? { active: 0, waiting: [] }
+  peers.set(key, s)
   if (s.active >= MAX_BLOB_REQUESTS_PER_PEER) await new Promise<void>((resolve) => s.waiting.push(resolve))
   s.active++
   try {

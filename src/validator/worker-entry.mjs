@@ -5,13 +5,20 @@ import { tsImport } from 'tsx/esm/api'
 
 const modules = new Map()
 
-parentPort.on('message', async ({ id, module, fn, args }) => {
+const load = (module) => {
+  let loaded = modules.get(module)
+  if (loaded == null) {
+    loaded = tsImport(module, import.meta.url)
+    modules.set(module, loaded)
+  }
+  return loaded
+}
+
+parentPort.on('message', async ({ id, module, fn, args, preload }) => {
+  // Compiling a kind's modules takes a few hundred milliseconds: done at startup, not on a first result.
+  if (preload) return void load(module).catch(() => {})
   try {
-    let loaded = modules.get(module)
-    if (loaded == null) {
-      loaded = tsImport(module, import.meta.url)
-      modules.set(module, loaded)
-    }
+    const loaded = load(module)
     const value = await (await loaded)[fn](...args)
     parentPort.postMessage({ id, ok: true, value }, transferables(value))
   } catch (err) {

@@ -56,11 +56,14 @@ export function createWorkerPool(options: { size?: number } = {}): WorkerPool {
         task.reject(new WorkerExitedError(`verification worker exited with code ${code}`))
       }
       slot.pending.clear()
-      if (!stopped) slots[index] = spawn(index)
+      if (stopped) return
+      slots[index] = spawn(index)
+      for (const module of preloaded) slots[index].worker.postMessage({ preload: true, module })
     })
     return slot
   }
   const slots = Array.from({ length: size }, (_, i) => spawn(i))
+  const preloaded = new Set<string>()
 
   return {
     size,
@@ -74,6 +77,10 @@ export function createWorkerPool(options: { size?: number } = {}): WorkerPool {
         slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
         slot.worker.postMessage({ id, ...task }, transfer as never)
       })
+    },
+    preload(module) {
+      preloaded.add(module)
+      for (const slot of slots) slot.worker.postMessage({ preload: true, module })
     },
     async stop() {
       stopped = true
@@ -89,6 +96,7 @@ function inlinePool(): WorkerPool {
       const module = await import(task.module)
       return (await module[task.fn](...task.args)) as T
     },
+    preload() {},
     async stop() {},
   }
 }

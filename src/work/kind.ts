@@ -142,6 +142,8 @@ export interface WorkerTask {
 export interface TaskRunner {
   /** Runs `task`; `transfer` lists buffers the caller gives up (see structuredClone). */
   run<T>(task: WorkerTask, transfer?: Transferable[]): Promise<T>
+  /** Loads a module on every thread ahead of its first task (a source calls it when created). */
+  preload(module: string): void
 }
 
 export interface BlobRegistry {

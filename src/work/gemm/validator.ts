@@ -115,6 +115,7 @@ async function createGemmSource(
   config: GemmConfig,
   context: Parameters<ValidatorKind['createSource']>[0],
 ): Promise<WorkSource<GemmGrant, GemmResult>> {
+  context.workers.preload(CHECK_TILE)
   const layer = createSyntheticLayer({ seed: context.seed, ...config })
   const panels = weightPanels(layer.weights, config.panelCols, context.blobs)
   const panelsFor = (col0: number, n: number) =>

@@ -23,6 +23,7 @@ export async function runModel(
 
 /** An OnnxRunner whose runs happen on `workers`. */
 export function createPooledOnnx(workers: TaskRunner): OnnxRunner {
+  workers.preload(MODULE)
   const shared = new Map<string, Promise<Uint8Array>>()
   return {
     async run(model, load, inputs) {
