@@ -1,8 +1,9 @@
 import { defineConfig } from 'vite'
 import { ortAssets } from './scripts/ort-assets.ts'
+import { precompress } from './scripts/precompress.ts'
 
 export default defineConfig({
-  plugins: [ortAssets()],
+  plugins: [ortAssets(), precompress()],
   resolve: {
     alias: [
       // The page never signs (the wallet extension does), and util-crypto's address helpers are pure JS:

@@ -31,6 +31,7 @@ try {
     await page.getByTestId('stop').click()
     await page.close()
   }
+  console.log(JSON.stringify((await (await fetch(new URL('api/status', validator.url))).json()).wire))
 } finally {
   await browser.close()
   await validator.stop()

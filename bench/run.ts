@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- <name> [--sizes 256,512,1024] [--runs 7]`: builds bench/<name>/ with the site's
- * Vite config, serves it with the validator's HTTP server (COOP/COEP, /ort/ assets: exactly how the
+ * Vite config, serves it with the validator's HTTP server (COOP/COEP, pre-compressed hashed assets: exactly how the
  * site is served), opens it in Chromium with WebGPU, and writes the results to
  * bench/results/<name>.json with a table on stdout.
  */

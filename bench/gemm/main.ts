@@ -57,7 +57,6 @@ async function main(): Promise<{ rows: Row[]; adapter: Record<string, unknown> }
 
   await tf.setBackend('webgpu')
   await tf.ready()
-  ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href
   const threads = Number(params.get('threads') ?? 0)
   ort.env.wasm.numThreads = threads || (crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1)
   say(`ort: ${ort.env.wasm.numThreads} wasm thread(s), crossOriginIsolated=${crossOriginIsolated}`)

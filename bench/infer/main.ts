@@ -24,7 +24,6 @@ async function main(): Promise<{ rows: Row[]; adapter: Record<string, unknown> }
   const info = gpuAdapter?.info
   const adapter = info ? `${info.vendor} ${info.architecture} ${info.description}`.trim() : 'none'
   say(`adapter: ${adapter}`)
-  ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href
   ort.env.wasm.numThreads = crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1
   const silero = new Uint8Array(await (await fetch('/models/silero_vad_v5.onnx')).arrayBuffer())
   const mlpSpec = { seed: 7, widths: [16, 64, 64, 10] }

@@ -1,9 +1,11 @@
 /**
- * Which engine runs the shards. WebGPU with the tuned WGSL GEMM when there is a real GPU; the wasm
- * engine when the only adapter is a software fallback (SwiftShader, WARP, llvmpipe) or there is no
- * WebGPU. Configuration can force either (`?engine=webgpu`), so tests on a machine whose only adapter
- * is SwiftShader still exercise the WebGPU path.
+ * Which engine runs the shards. WebGPU with the tuned WGSL GEMM when there is a real GPU (a wasm trial
+ * there would run a shard sized for the GPU on the CPU: minutes); the wasm engine when there is no
+ * WebGPU; and when the only adapter is a software fallback (SwiftShader, WARP, llvmpipe), wasm first
+ * and WebGPU compared with it on real shards (adaptive-engine.ts). Configuration can force either
+ * (`?engine=webgpu`), so tests on a machine whose only adapter is SwiftShader still exercise WebGPU.
  */
+import { createAdaptiveEngine } from './adaptive-engine.ts'
 import { acquireGpu } from './device.ts'
 import type { MatmulEngine } from './engine.ts'
 import { NoAdapterError, WebGpuUnavailableError } from './errors.ts'
@@ -36,10 +38,12 @@ export async function selectEngine(choice: EngineChoice = 'auto'): Promise<Selec
     throw err
   }
   if (choice === 'auto' && gpu.summary.isFallback) {
-    gpu.device.destroy()
+    // Likely slower than wasm, but measured rather than assumed: WebGPU gets a trial on real shards
+    // once wasm has run a few, and takes over if it delivers more.
     return {
-      engine: createWasmEngine(),
-      reason: `The only GPU adapter is a software fallback (${gpu.summary.architecture}); the wasm engine is faster here.`,
+      engine: createAdaptiveEngine({ first: createWasmEngine(), second: () => createWebGpuEngine(gpu) }),
+      lost: gpu.lost,
+      reason: `The only GPU adapter is a software fallback (${gpu.summary.architecture}): starting on the wasm engine, WebGPU is tried on real shards and kept if it delivers more.`,
     }
   }
   return {

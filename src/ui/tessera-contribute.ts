@@ -167,6 +167,9 @@ export class TesseraContribute extends HTMLElement {
     this.#el('[data-testid="gflops"]').textContent = stats.gflops.toFixed(2)
     // Verified work per second of wall time: what the validator credits, after network and idle time.
     this.#el('[data-testid="delivered"]').textContent = stats.deliveredGflops.toFixed(2)
+    // The automatic engine may switch after comparing engines on real shards.
+    if (this.#session != null)
+      this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
   }
 
   #setRunning(running: boolean): void {

@@ -1,11 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type HttpServer, startHttpServer } from './http-server.ts'
 
 let server: HttpServer
+const WASM = new Uint8Array(64 * 1024).fill(7)
 const root = mkdtempSync(join(tmpdir(), 'tessera-http-'))
 const site = join(root, 'site')
 
@@ -13,6 +16,9 @@ beforeAll(async () => {
   mkdirSync(join(site, 'assets'), { recursive: true })
   writeFileSync(join(site, 'index.html'), '<h1>hi</h1>')
   writeFileSync(join(site, 'assets', 'app-abc.js'), 'export {}')
+  writeFileSync(join(site, 'assets', 'big-abc.wasm'), WASM)
+  writeFileSync(join(site, 'assets', 'big-abc.wasm.br'), brotliCompressSync(WASM))
+  writeFileSync(join(site, 'assets', 'big-abc.wasm.gz'), gzipSync(WASM))
   writeFileSync(join(root, 'secret.txt'), 'do not serve')
   server = await startHttpServer({
     host: '127.0.0.1',
@@ -35,6 +41,34 @@ describe('http server', () => {
     const asset = await fetch(new URL('assets/app-abc.js', server.url))
     expect(asset.headers.get('content-type')).toContain('text/javascript')
     expect(asset.headers.get('cache-control')).toContain('immutable')
+  })
+
+  it('sends the pre-compressed copy the client accepts, Brotli first, and the file itself otherwise', async () => {
+    const get = (encoding?: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = request(new URL('assets/big-abc.wasm', server.url), {
+          headers: encoding == null ? {} : { 'accept-encoding': encoding },
+        })
+        req.on('response', (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c) => chunks.push(c))
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
+        })
+        req.on('error', reject)
+        req.end()
+      })
+    const br = await get('gzip, deflate, br')
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(br.body.byteLength).toBeLessThan(WASM.byteLength / 10)
+    expect(new Uint8Array(brotliDecompressSync(br.body))).toEqual(WASM)
+    const gz = await get('gzip, br;q=0')
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(new Uint8Array(gunzipSync(gz.body))).toEqual(WASM)
+    const plain = await get()
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(new Uint8Array(plain.body)).toEqual(WASM)
+    expect(plain.headers.vary).toBe('accept-encoding')
+    expect(plain.headers['cache-control']).toContain('immutable')
   })
 
   it('answers API routes as JSON readable from any origin', async () => {

@@ -74,16 +74,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       const index = `${decoded.replace(/\/$/, '')}/index.html`
       return serveFile(req, res, index, index)
     }
+    const encoding = await precompressed(file, req.headers['accept-encoding'])
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-      'content-length': info.size,
+      'content-length': encoding?.size ?? info.size,
+      ...(encoding != null ? { 'content-encoding': encoding.name } : {}),
+      vary: 'accept-encoding',
       // Hashed build assets never change; pages must be revalidated so a new build is picked up.
       'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       ...SITE_HEADERS,
     })
     if (req.method === 'HEAD') return void res.end()
     // A file removed between stat and read (a rebuild) must not end the process.
-    createReadStream(file)
+    createReadStream(encoding?.path ?? file)
       .on('error', () => res.destroy())
       .pipe(res)
   }
@@ -145,6 +148,31 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
  * Cross-origin isolation lets the page use wasm threads (SharedArrayBuffer); CORP cross-origin lets
  * other sites embed the widget's script even when they are isolated themselves.
  */
+/**
+ * The build's .br or .gz copy of `file` (scripts/precompress.ts) when the client takes that encoding:
+ * Brotli first, it is the smaller.
+ */
+async function precompressed(
+  file: string,
+  accept: string | undefined,
+): Promise<{ name: string; path: string; size: number } | undefined> {
+  const accepted = new Set(
+    (accept ?? '')
+      .split(',')
+      .filter((e) => !/;\s*q=0(\.0*)?\s*$/.test(e))
+      .map((e) => e.split(';')[0].trim().toLowerCase()),
+  )
+  for (const [name, ext] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ]) {
+    if (!accepted.has(name)) continue
+    const info = await stat(file + ext).catch(() => undefined)
+    if (info?.isFile()) return { name, path: file + ext, size: info.size }
+  }
+  return undefined
+}
+
 const SITE_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-embedder-policy': 'require-corp',

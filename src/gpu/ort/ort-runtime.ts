@@ -1,10 +1,14 @@
 /**
- * The one module that owns ONNX Runtime Web in the page: it points ORT at the wasm files the site
- * serves (/ort/, never a CDN), chooses threads, keeps one session per model and execution provider,
- * and queues runs per session (ORT fails parallel runs on one session). The WebGPU build of ORT also
- * runs the wasm EP, so one runtime serves both.
+ * The one module that owns ONNX Runtime Web in the page: it hands ORT its wasm runtime (a hashed
+ * asset of the site, never a CDN, kept in Cache Storage so a second visit downloads nothing),
+ * chooses threads, keeps one session per model and execution provider, and queues runs per session
+ * (ORT fails parallel runs on one session). The WebGPU build of ORT also runs the wasm EP, so one
+ * runtime serves both. Nothing here loads before a session is asked for.
  */
+
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'
 import * as ort from 'onnxruntime-web/webgpu'
+import { cachedAsset } from './asset-cache.ts'
 
 export type OrtProvider = 'wasm' | 'webgpu'
 
@@ -17,14 +21,26 @@ export interface OrtTensor {
 }
 
 let configured = false
+let runtime: Promise<void> | undefined
 
 function configure(): void {
   if (configured) return
   configured = true
-  ort.env.wasm.wasmPaths = new URL('/ort/', globalThis.location?.href ?? 'http://localhost/').href
   // Threads need SharedArrayBuffer, which only cross-origin-isolated pages get (the site sends COOP/COEP).
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, cores)) : 1
+}
+
+/** The 27 MB runtime, fetched (or read from Cache Storage) when the first session needs it. */
+function loadRuntime(): Promise<void> {
+  configure()
+  runtime ??= cachedAsset(new URL(wasmUrl, globalThis.location?.href).href).then((bytes) => {
+    ort.env.wasm.wasmBinary = bytes
+  })
+  runtime.catch(() => {
+    runtime = undefined
+  })
+  return runtime
 }
 
 interface Entry {
@@ -45,10 +61,12 @@ export function ortSession(key: string, model: () => Uint8Array, provider: OrtPr
   let entry = sessions.get(id)
   if (entry == null) {
     entry = {
-      session: ort.InferenceSession.create(model(), {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-      }),
+      session: loadRuntime().then(() =>
+        ort.InferenceSession.create(model(), {
+          executionProviders: [provider],
+          graphOptimizationLevel: 'all',
+        }),
+      ),
       queue: Promise.resolve(),
     }
     sessions.set(id, entry)
