@@ -6,6 +6,7 @@
  * runtime serves both. Nothing here loads before a session is asked for.
  */
 
+import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url'
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'
 import * as ort from 'onnxruntime-web/webgpu'
 import { cachedAsset } from './asset-cache.ts'
@@ -29,6 +30,9 @@ function configure(): void {
   // Threads need SharedArrayBuffer, which only cross-origin-isolated pages get (the site sends COOP/COEP).
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, cores)) : 1
+  // ORT's thread workers load its glue script; without this they would load the page chunk that
+  // bundles ORT, UI code included (which fails in a worker).
+  ort.env.wasm.wasmPaths = { mjs: new URL(mjsUrl, globalThis.location?.href).href }
 }
 
 /** The 27 MB runtime, fetched (or read from Cache Storage) when the first session needs it. */
