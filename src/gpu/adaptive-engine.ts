@@ -2,8 +2,10 @@
  * The automatic engine: two engines compared on the shards the validator actually grants, end to end
  * (upload, compute, read back), and the faster one kept. The first engine starts at once; the
  * second is created only when its trial comes, after `warmupShards` shards of the first, so it never
- * delays the first shard. A trial is two shards, the second of them (past the engine's own warm-up:
- * pipelines, wasm compilation) the one compared: a slower engine costs two slow shards, not a run.
+ * delays the first shard. A trial runs a slice of a granted shard on the second engine (its first
+ * sixteenth of rows: the same n and k) and the rest on the first, so a slower engine costs a fraction
+ * of two shards, not minutes; the second trial (past the engine's own warm-up: pipelines, shader
+ * compilation) is the one compared.
  */
 import type { MatmulEngine } from './engine.ts'
 
@@ -63,6 +65,33 @@ export function createAdaptiveEngine(options: AdaptiveEngineOptions): AdaptiveEn
     report = { chosen: current.name, rates: { [first.name]: a, [second.name]: b } }
     options.onChoice?.(report)
   }
+  /** Rows [0, slice) on the second engine, the rest on the first: one correct C, two rates. */
+  const trialShard = async (
+    engine: MatmulEngine,
+    a: Float32Array,
+    b: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+  ): Promise<Float32Array> => {
+    const slice = Math.max(1, Math.ceil(m / 16))
+    let started = performance.now()
+    const top = await engine.matmul(a.subarray(0, slice * k), b, slice, n, k)
+    record(engine, 2 * slice * n * k, performance.now() - started)
+    const c = new Float32Array(m * n)
+    c.set(top.subarray(0, slice * n))
+    if (slice < m) {
+      started = performance.now()
+      const rest = await first.matmul(a.subarray(slice * k), b, m - slice, n, k)
+      record(first, 2 * (m - slice) * n * k, performance.now() - started)
+      c.set(rest.subarray(0, (m - slice) * n), slice * n)
+    }
+    if (++trialShards === TRIAL_SHARDS) {
+      trial = 'done'
+      decide()
+    }
+    return c
+  }
   const startTrial = () => {
     trial = 'loading'
     options.second().then(
@@ -94,14 +123,11 @@ export function createAdaptiveEngine(options: AdaptiveEngineOptions): AdaptiveEn
     async matmul(a, b, m, n, k) {
       calls++
       if (trial === 'pending' && calls > warmup) startTrial()
-      const engine = trial === 'running' && second != null ? second : current
+      if (trial === 'running' && second != null) return trialShard(second, a, b, m, n, k)
+      const engine = current
       const started = performance.now()
       const c = await engine.matmul(a, b, m, n, k)
       record(engine, 2 * m * n * k, performance.now() - started)
-      if (engine === second && trial === 'running' && ++trialShards === TRIAL_SHARDS) {
-        trial = 'done'
-        decide()
-      }
       return c
     },
     destroy() {

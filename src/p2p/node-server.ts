@@ -17,11 +17,24 @@ export interface ServerNodeOptions {
 
 export type TesseraNode = Libp2p<TesseraServices>
 
+/**
+ * Inbound connections still in their handshake: libp2p's default of 10, each allowed 10 s, let ten
+ * idle sockets that never start noise lock every contributor out. A validator takes many, and drops
+ * each that has not finished its handshake within a few seconds (a browser on a slow link needs
+ * well under one).
+ */
+export const CONNECTION_LIMITS = {
+  maxIncomingPendingConnections: 512,
+  inboundUpgradeTimeout: 5_000,
+  maxConnections: 4096,
+}
+
 export async function createServerNode(options: ServerNodeOptions): Promise<TesseraNode> {
   return createLibp2p<TesseraServices>({
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
     transports: options.transports ?? [webSockets()],
+    connectionManager: CONNECTION_LIMITS,
     ...sharedOptions(options.scoredTopics),
   })
 }
