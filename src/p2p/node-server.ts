@@ -13,6 +13,8 @@ export interface ServerNodeOptions {
   listen: string[]
   /** Transports; WebSockets when omitted (tests pass the in-memory transport). */
   transports?: Libp2pOptions<TesseraServices>['transports']
+  /** Peers refused a connection (the validator's banned senders). */
+  denyPeer?: (peer: string) => boolean
 }
 
 export type TesseraNode = Libp2p<TesseraServices>
@@ -35,6 +37,13 @@ export async function createServerNode(options: ServerNodeOptions): Promise<Tess
     addresses: { listen: options.listen },
     transports: options.transports ?? [webSockets()],
     connectionManager: CONNECTION_LIMITS,
+    ...(options.denyPeer != null
+      ? {
+          connectionGater: {
+            denyInboundEncryptedConnection: async (peer) => options.denyPeer!(peer.toString()),
+          },
+        }
+      : {}),
     ...sharedOptions(options.scoredTopics),
   })
 }

@@ -41,7 +41,10 @@ export type RequestHandler = (payload: Uint8Array, remotePeer: PeerId) => Promis
 
 export interface HandleOptions {
   maxRequestBytes: number
+  /** A request that could not be read (oversized, malformed frame, stalled): the peer's fault. */
   onError?: (err: unknown, remotePeer: PeerId) => void
+  /** Peers whose streams are reset unread (see the validator's penalties). */
+  refuse?: (remotePeer: PeerId) => boolean
 }
 
 export async function handleRequests(
@@ -53,6 +56,7 @@ export async function handleRequests(
   await node.handle(
     protocol,
     async (stream: Stream, connection: Connection) => {
+      if (options.refuse?.(connection.remotePeer)) return void stream.abort(new Error('refused'))
       const lp = lpStream(stream, limits(options.maxRequestBytes))
       let served = 0
       try {
@@ -86,7 +90,11 @@ async function readNext(
   try {
     return (await lp.read({ signal })).subarray()
   } catch (err) {
-    if ((err as Error).name === 'UnexpectedEOFError' && stream.readStatus !== 'readable') return undefined
+    // The stream ended before a length prefix began: the peer is done, not at fault.
+    const atBoundary = /reading 0\/1 bytes|tried to read -1 bytes/.test((err as Error).message)
+    if ((err as Error).name === 'UnexpectedEOFError' && (atBoundary || stream.readStatus !== 'readable')) {
+      return undefined
+    }
     throw err
   }
 }

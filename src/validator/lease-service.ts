@@ -1,12 +1,14 @@
-/** /tessera/lease/2: a contributor asks for a shard of an offer; banned contributors are refused. */
+/** /tessera/lease/3 (and /2): a contributor asks for a shard of an offer; banned contributors are refused. */
 import { decodeLeaseRequest, encodeLeaseResponse } from '../protocol/codec.ts'
 import type { LeaseRequest, LeaseResponse } from '../protocol/types.ts'
+import type { Penalties } from './penalties.ts'
 import type { Scheduler } from './scheduler.ts'
 import type { Strikes } from './strikes.ts'
 
 export interface LeaseServiceOptions {
   scheduler: Scheduler
   strikes: Strikes
+  penalties?: Penalties
 }
 
 /** What went over the lease and result streams, for /api/status. */
@@ -26,7 +28,7 @@ export interface LeaseService {
   answer(request: LeaseRequest, peer: string): Promise<LeaseResponse>
 }
 
-export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions): LeaseService {
+export function createLeaseService({ scheduler, strikes, penalties }: LeaseServiceOptions): LeaseService {
   const wire: WireStats = { grantBytes: 0, resultBytes: 0, leases: 0, leaseMs: [] }
   async function answer(request: LeaseRequest, peer: string): Promise<LeaseResponse> {
     const started = performance.now()
@@ -61,6 +63,7 @@ export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions):
       try {
         request = decodeLeaseRequest(payload)
       } catch (err) {
+        penalties?.record(peer, 'malformed lease request')
         return encodeLeaseResponse({
           type: 'refusal',
           offerId: 'unknown',

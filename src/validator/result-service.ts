@@ -11,6 +11,7 @@ import type { Rejection, ResultOutcome, ResultResponse, WorkResult } from '../pr
 import type { EpochClock } from './epochs.ts'
 import type { LeaseService } from './lease-service.ts'
 import { DuplicateCreditError, type ReceiptStore } from './ledger/index.ts'
+import type { Penalties } from './penalties.ts'
 import type { Scheduler } from './scheduler.ts'
 import type { Strikes } from './strikes.ts'
 
@@ -25,6 +26,7 @@ export interface ResultServiceOptions {
   epochs: EpochClock
   /** Credit factor for a result handed in after its lease expired. */
   lateQuality: number
+  penalties?: Penalties
   log?: (message: string) => void
 }
 
@@ -102,6 +104,7 @@ export function createResultService(options: ResultServiceOptions): ResultServic
       try {
         result = decodeResult(payload)
       } catch (err) {
+        options.penalties?.record(peer, 'malformed result')
         const message = (err as Error).message.slice(0, 500)
         return encodeResultResponse({ type: 'rejection', leaseId: 'unknown', reason: 'bad-request', message })
       }

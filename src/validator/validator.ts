@@ -8,6 +8,7 @@
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { serveBlobs } from '../p2p/blob-protocol.ts'
 import { createServerNode, type ServerNodeOptions, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
@@ -33,6 +34,7 @@ import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
 import { createLeaseService, type WireStats } from './lease-service.ts'
 import { type Ledger, openLedger } from './ledger/index.ts'
 import { startOfferPublisher } from './offer-publisher.ts'
+import { createPenalties } from './penalties.ts'
 import { createResultService } from './result-service.ts'
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts'
 import { RAO_PER_TAO } from './settlement.ts'
@@ -133,11 +135,19 @@ async function open(
   const ledger = openLedger(join(options.dataDir, 'ledger.sqlite'))
   closers.push(() => ledger.close())
   const epochs = await createEpochClock(ledger.meta, options.epochLengthMs)
-  const node = await createServerNode({
+  let node: TesseraNode | undefined
+  const penalties = createPenalties({
+    onBan: (peer, reason) => {
+      log('cutting off %s: too many malformed messages (%s)', peer, reason)
+      void node?.hangUp(peerIdFromString(peer)).catch(() => {})
+    },
+  })
+  node = await createServerNode({
     privateKey,
     listen: options.listen,
     transports: options.transports,
     scoredTopics: [workTopic(options.netuid)],
+    denyPeer: (peer) => penalties.banned(peer),
   })
   closers.push(() => node.stop())
   const validator = node.peerId.toString()
@@ -162,7 +172,7 @@ async function open(
   })
   log('restored %d open shards', await scheduler.restore())
 
-  const leases = createLeaseService({ scheduler, strikes })
+  const leases = createLeaseService({ scheduler, strikes, penalties })
   const results = createResultService({
     ...options,
     validator,
@@ -172,10 +182,15 @@ async function open(
     receipts: ledger.receipts,
     strikes,
     epochs,
+    penalties,
     log,
   })
   const claims = createClaimService({ ...options, validator, privateKey, ledger, epochs })
-  const onError = (err: unknown, remote: PeerId) => log.error('stream from %p failed: %e', remote, err)
+  const onError = (err: unknown, remote: PeerId) => {
+    log.error('stream from %p failed: %e', remote, err)
+    penalties.record(remote.toString(), (err as Error).name ?? 'stream error')
+  }
+  const refuse = (remote: PeerId) => penalties.banned(remote.toString())
   let blobBytesServed = 0
   await serveBlobs(node, blobs, (_key, bytes) => {
     blobBytesServed += bytes
@@ -193,6 +208,7 @@ async function open(
     await handleRequests(node, protocol, (payload, remote) => handle(payload, remote.toString()), {
       maxRequestBytes,
       onError,
+      refuse,
     })
   }
 
