@@ -14,9 +14,9 @@ import { build } from 'vite'
 import { CHROMIUM_PATH, WEBGPU_ARGS } from '../e2e/chromium.ts'
 import { startHttpServer } from '../src/validator/http-server.ts'
 
-if (process.argv[2] === 'e2e') {
-  // The end-to-end benchmark drives the real site and validator rather than a page of its own.
-  await import('./e2e/run.ts')
+if (process.argv[2] === 'e2e' || process.argv[2] === 'fuzz') {
+  // These drive the real validator (and site) rather than a page of their own.
+  await import(`./${process.argv[2]}/run.ts`)
   process.exit(0)
 }
 

@@ -4,6 +4,7 @@
  * be forwarded under the validator's name and contributors would score the validator down.
  */
 
+import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { offerTopicValidator } from '../p2p/offer-validator.ts'
 import { encodeOffer } from '../protocol/codec.ts'
@@ -16,6 +17,8 @@ export interface OfferPublisherOptions {
   offers: () => WorkOffer[]
   intervalMs: number
   onError?: (err: unknown) => void
+  /** A peer relayed an invalid message on the work topic (gossipsub also scores it down). */
+  onInvalid?: (peer: string) => void
 }
 
 export interface OfferPublisher {
@@ -27,7 +30,12 @@ export function startOfferPublisher(options: OfferPublisherOptions): OfferPublis
   const { node, netuid } = options
   const pubsub = node.services.pubsub
   const topic = workTopic(netuid)
-  pubsub.topicValidators.set(topic, offerTopicValidator(netuid))
+  const validate = offerTopicValidator(netuid)
+  pubsub.topicValidators.set(topic, (peer, msg) => {
+    const verdict = validate(peer, msg)
+    if (verdict === TopicValidatorResult.Reject) options.onInvalid?.(peer.toString())
+    return verdict
+  })
   pubsub.subscribe(topic)
 
   let publishing: Promise<void> | undefined

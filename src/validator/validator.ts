@@ -218,6 +218,7 @@ async function open(
     netuid: options.netuid,
     offers: () => scheduler.offers(),
     intervalMs: options.offerIntervalMs,
+    onInvalid: (peer) => penalties.record(peer, 'invalid gossip'),
     onError: (err) => log.error('publish failed: %e', err),
   })
   closers.push(() => publisher.stop())

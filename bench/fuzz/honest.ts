@@ -1,0 +1,31 @@
+/**
+ * The fuzz benchmark's honest contributor, on a thread of its own so its CPU shards do not hold up
+ * the attackers' sends: posts its receipt count after each receipt; stops when told.
+ */
+import '../../src/validator/polyfills.ts'
+import { parentPort, workerData } from 'node:worker_threads'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createContributor } from '../../src/client/contributor.ts'
+import { createCpuEngine } from '../../src/gpu/cpu-engine.ts'
+import { createServerNode } from '../../src/p2p/node-server.ts'
+import { createNodeOnnx } from '../../src/work/infer/onnx-node.ts'
+
+const node = await createServerNode({ listen: [] })
+await node.dial(multiaddr(workerData.address as string))
+const onnx = createNodeOnnx()
+let receipts = 0
+const contributor = createContributor({
+  node,
+  netuid: 1,
+  runtimes: { engine: createCpuEngine(), onnx },
+  onEvent: (e) => {
+    if (e.type === 'accepted') parentPort!.postMessage(++receipts)
+  },
+})
+contributor.start()
+parentPort!.once('message', async () => {
+  await contributor.stop()
+  await node.stop()
+  await onnx.close()
+  parentPort!.close()
+})
