@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { MAX_BLOB_CHUNK } from '../protocol/constants.ts'
 import { createBlobStore } from '../validator/blob-store.ts'
 import { type BlobSource, createBlobDownload, hex, serveBlobs } from './blob-protocol.ts'
+import { type ByteRate, createByteRate } from './byte-rate.ts'
 import { createServerNode, type TesseraNode } from './node-server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-blob-'))
@@ -19,7 +20,7 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.stop()))
 })
 
-async function pair(source: BlobSource): Promise<[TesseraNode, TesseraNode]> {
+async function pair(source: BlobSource, rate?: ByteRate): Promise<[TesseraNode, TesseraNode]> {
   const server = await createServerNode({
     listen: [`/memory/${crypto.randomUUID()}`],
     transports: [memory()],
@@ -29,7 +30,7 @@ async function pair(source: BlobSource): Promise<[TesseraNode, TesseraNode]> {
     transports: [memory()],
   })
   nodes.push(server, client)
-  await serveBlobs(server, source)
+  await serveBlobs(server, source, undefined, rate)
   await client.dial(multiaddr(server.getMultiaddrs()[0]))
   return [server, client]
 }
@@ -43,6 +44,29 @@ function bytes(n: number, seed: number): Uint8Array {
 }
 
 describe('blob protocol', () => {
+  it('slows a peer that downloads past its burst to the per-peer rate', async () => {
+    const blob = bytes(3 * MAX_BLOB_CHUNK, 4)
+    const store = createBlobStore()
+    const digest = store.addBytes(blob)
+    const rate = createByteRate({ bytesPerSecond: 4 * MAX_BLOB_CHUNK, burstBytes: MAX_BLOB_CHUNK })
+    const [server, client] = await pair(store, rate)
+    const started = performance.now()
+    const got = await createBlobDownload(client, server.peerId, digest).run()
+    expect(hex(sha256(got))).toBe(digest)
+    // 1 MiB free, then 2 MiB at 4 MiB/s: at least half a second.
+    expect(performance.now() - started).toBeGreaterThan(450)
+    // Another peer's bucket is its own.
+    const other = await createServerNode({
+      listen: [`/memory/${crypto.randomUUID()}`],
+      transports: [memory()],
+    })
+    nodes.push(other)
+    await other.dial(multiaddr(server.getMultiaddrs()[0]))
+    const t = performance.now()
+    await createBlobDownload(other, server.peerId, digest).run({ onProgress: () => {} })
+    expect(performance.now() - t).toBeLessThan(performance.now() - started)
+  })
+
   it('downloads a multi-chunk blob, reporting progress, and checks its hash', async () => {
     const blob = bytes(2 * MAX_BLOB_CHUNK + 12345, 1)
     writeFileSync(join(dir, 'model.onnx'), blob)

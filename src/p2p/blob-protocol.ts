@@ -14,6 +14,7 @@ import {
   encodeBlobResponse,
 } from '../protocol/codec.ts'
 import { BLOB_PROTOCOL, MAX_BLOB_CHUNK, MAX_BLOB_SIZE, MESSAGE_LIMITS } from '../protocol/constants.ts'
+import { type ByteRate, createByteRate } from './byte-rate.ts'
 import type { TesseraNode } from './node-server.ts'
 import { handleRequests, request } from './rpc.ts'
 
@@ -46,15 +47,19 @@ export function hex(bytes: Uint8Array): string {
   return toHex(bytes, 'base16')
 }
 
+/** What one peer may download: a whole default layer's weights at once, then 32 MiB/s. */
+export const BLOB_RATE = { bytesPerSecond: 32 * 2 ** 20, burstBytes: 128 * 2 ** 20 }
+
 export async function serveBlobs(
   node: TesseraNode,
   source: BlobSource,
   onServe?: (sha256Hex: string, bytes: number) => void,
+  rate: ByteRate = createByteRate(BLOB_RATE),
 ): Promise<void> {
   await handleRequests(
     node,
     BLOB_PROTOCOL,
-    async (payload) => {
+    async (payload, remotePeer) => {
       try {
         const { sha256: digest, offset, length } = decodeBlobRequest(payload)
         const key = hex(digest)
@@ -63,6 +68,8 @@ export async function serveBlobs(
         if (offset > total)
           return encodeBlobResponse({ type: 'error', message: `offset ${offset} is past the end (${total})` })
         const data = await source.read(key, offset, Math.min(length, total - offset))
+        const wait = rate.take(remotePeer.toString(), data.byteLength)
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
         onServe?.(key, data.byteLength)
         return encodeBlobResponse({ type: 'chunk', total, data })
       } catch (err) {
