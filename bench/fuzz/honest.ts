@@ -1,6 +1,7 @@
 /**
  * The fuzz benchmark's honest contributor, on a thread of its own so its CPU shards do not hold up
- * the attackers' sends: posts its receipt count after each receipt; stops when told.
+ * the attackers' sends: posts its receipt count after each receipt, and every 5 s what it sees
+ * (connections, offers received, leases) for FUZZ_DEBUG; stops when told.
  */
 import '../../src/validator/polyfills.ts'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -8,6 +9,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createContributor } from '../../src/client/contributor.ts'
 import { createCpuEngine } from '../../src/gpu/cpu-engine.ts'
 import { createServerNode } from '../../src/p2p/node-server.ts'
+import { workTopic } from '../../src/protocol/constants.ts'
 import { createNodeOnnx } from '../../src/work/infer/onnx-node.ts'
 
 const node = await createServerNode({ listen: [] })
@@ -20,9 +22,26 @@ const contributor = createContributor({
   runtimes: { engine: createCpuEngine(), onnx },
   onEvent: (e) => {
     if (e.type === 'accepted') parentPort!.postMessage(++receipts)
+    if (e.type === 'leased') leased++
+    if (e.type === 'error' || e.type === 'refused')
+      parentPort!.postMessage({ event: e.type, detail: e.type === 'error' ? e.error.message : e.reason })
   },
 })
 contributor.start()
+parentPort!.postMessage({ peer: node.peerId.toString() })
+let gossip = 0
+let leased = 0
+node.services.pubsub.addEventListener('message', () => gossip++)
+setInterval(
+  () =>
+    parentPort!.postMessage({
+      connections: node.getConnections().length,
+      gossip,
+      leased,
+      topicPeers: node.services.pubsub.getSubscribers(workTopic(1)).length,
+    }),
+  5000,
+).unref()
 parentPort!.once('message', async () => {
   await contributor.stop()
   await node.stop()

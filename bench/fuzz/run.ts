@@ -59,8 +59,11 @@ const honest = new Worker(
   `import('tsx/esm/api').then(({ tsImport }) => tsImport(${honestModule}, ${honestModule}))`,
   { eval: true, workerData: { address } },
 )
-honest.on('message', (count: number) => {
-  receipts = count
+let honestPeer = ''
+honest.on('message', (message: number | { peer?: string }) => {
+  if (typeof message === 'number') receipts = message
+  else if (message.peer != null) honestPeer = message.peer
+  else if (process.env.FUZZ_DEBUG) console.log('honest', JSON.stringify(message))
 })
 await new Promise((r) => setTimeout(r, 10_000))
 const receiptsBefore = receipts

@@ -22,9 +22,12 @@ export interface OfferPublisherOptions {
 }
 
 export interface OfferPublisher {
-  publishNow(): Promise<void>
+  publishNow(): void
   stop(): Promise<void>
 }
+
+/** Rounds at most this often, however many peers subscribe at once. */
+const MIN_GAP_MS = 100
 
 export function startOfferPublisher(options: OfferPublisherOptions): OfferPublisher {
   const { node, netuid } = options
@@ -38,32 +41,30 @@ export function startOfferPublisher(options: OfferPublisherOptions): OfferPublis
   })
   pubsub.subscribe(topic)
 
-  let publishing: Promise<void> | undefined
-  let again = false
-  const publishNow = (): Promise<void> => {
-    // A peer that subscribes while a round is going out may have missed it: go once more after.
-    if (publishing != null) {
-      again = true
-      return publishing
+  let last = 0
+  let pending: ReturnType<typeof setTimeout> | undefined
+  // Not awaited: a publish to a peer whose connection is closing can take long or never settle, and
+  // a round that waited for it would hold back every later one (contributors saw no offers at all).
+  const round = () => {
+    last = Date.now()
+    for (const offer of options.offers()) {
+      pubsub.publish(topic, encodeOffer(offer)).catch((err) => options.onError?.(err))
     }
-    publishing = (async () => {
-      for (const offer of options.offers()) {
-        await pubsub.publish(topic, encodeOffer(offer)).catch((err) => options.onError?.(err))
-      }
-    })().finally(() => {
-      publishing = undefined
-      if (again) {
-        again = false
-        void publishNow()
-      }
-    })
-    return publishing
   }
-  const timer = setInterval(() => void publishNow(), options.intervalMs)
+  const publishNow = () => {
+    const wait = last + MIN_GAP_MS - Date.now()
+    if (wait <= 0) return round()
+    // A peer that subscribed just after a round gets the next one.
+    pending ??= setTimeout(() => {
+      pending = undefined
+      round()
+    }, wait)
+  }
+  const timer = setInterval(publishNow, options.intervalMs)
   const onSubscription = (
     evt: CustomEvent<{ subscriptions: Array<{ topic: string; subscribe: boolean }> }>,
   ) => {
-    if (evt.detail.subscriptions.some((s) => s.topic === topic && s.subscribe)) void publishNow()
+    if (evt.detail.subscriptions.some((s) => s.topic === topic && s.subscribe)) publishNow()
   }
   pubsub.addEventListener('subscription-change', onSubscription)
 
@@ -71,8 +72,8 @@ export function startOfferPublisher(options: OfferPublisherOptions): OfferPublis
     publishNow,
     async stop() {
       clearInterval(timer)
+      clearTimeout(pending)
       pubsub.removeEventListener('subscription-change', onSubscription)
-      await publishing
     },
   }
 }
