@@ -12,19 +12,27 @@ export class WeightsMismatchError extends Error {
   override name = 'WeightsMismatchError'
 }
 
+/** The last B assembled: wide tiles of a layer mostly ask for the same columns, shard after shard. */
+let lastB: { key: string; b: Float32Array } | undefined
+
 export const gemmContributor: ContributorKind<GemmGrant, GemmResult> = {
   ...gemm,
   canRun: () => true,
   async execute(grant, context) {
     const { a, col0, n, panels } = grant
     const k = a.cols
-    const blobs = await Promise.all(panels.map((p) => context.blob(p.sha256)))
-    const b = assembleColumns(
-      panels.map((p, i) => ({ panel: p, data: asMatrix(blobs[i], k, p) })),
-      k,
-      col0,
-      n,
-    )
+    const key = `${col0}:${n}:${panels.map((p) => p.sha256).join(',')}`
+    let b = lastB?.key === key ? lastB.b : undefined
+    if (b == null) {
+      const blobs = await Promise.all(panels.map((p) => context.blob(p.sha256)))
+      b = assembleColumns(
+        panels.map((p, i) => ({ panel: p, data: asMatrix(blobs[i], k, p) })),
+        k,
+        col0,
+        n,
+      )
+      lastB = { key, b }
+    }
     const c = await context.engine.matmul(a.data, b, a.rows, n, k)
     return { c: { rows: a.rows, cols: n, data: c } }
   },

@@ -31,13 +31,15 @@ describe('tiler', () => {
     }
   })
 
-  it('cuts tiles about as large as asked, in multiples of the granule', () => {
+  it('cuts tiles about as large as asked, as wide as they can be, in multiples of the granule', () => {
     const tiler = createTiler(options)
+    // 1024 elements: a strip one granule high, 64 wide (fewer bytes of A per FLOP than 32 × 32).
     const t = tiler.next(flops(32, 32))
-    expect([t.m, t.n]).toEqual([32, 32])
-    // 38 columns are left: 32 would leave a sliver of 6, too narrow for anyone, so it takes all 38.
-    expect(tiler.next(flops(32, 32))).toMatchObject({ row0: 0, col0: 32, m: 32, n: 38 })
-    expect(tiler.next(flops(16, 16))).toMatchObject({ row0: 32, col0: 0, m: 16, n: 16 })
+    expect([t.m, t.n]).toEqual([16, 64])
+    // 6 columns are left, less than a granule: the next tile of the strip takes them.
+    expect(tiler.next(flops(32, 32))).toMatchObject({ row0: 0, col0: 64, m: 16, n: 6 })
+    expect(tiler.next(flops(48, 64))).toMatchObject({ row0: 16, col0: 0, m: 48, n: 64 })
+    expect(tiler.next(flops(16, 16))).toMatchObject({ row0: 16, col0: 64, m: 48, n: 6 })
   })
 
   it('resumes from its cursor, and ids name their tile and layer', () => {

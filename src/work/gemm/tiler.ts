@@ -3,6 +3,10 @@
  * are taken strip by strip: a strip's height is chosen for the lease that opens it, each tile's
  * width for its own lease, so every tile is about as large as asked, up to the whole strip, and the
  * edges are covered with smaller tiles. The cursor (batch, strip, next column) is all the state.
+ *
+ * Tiles are as wide as the budget allows (short strips), not square: a tile's A (m × K) is what
+ * travels with each grant while W is cached, so bytes per FLOP are 2/n for A and 2/K for C. A
+ * full-width tile moves about 1 MB per GFLOP at K = N = 4096; a square 352 × 352 one, 6 MB.
  */
 
 export interface TilerOptions {
@@ -53,7 +57,7 @@ export function createTiler(options: TilerOptions, start?: TileCursor): Tiler {
     next(flops) {
       const area = Math.max(1, flops / (2 * inFeatures))
       let { batch, row0, rows, col0 } = cursor
-      if (rows === 0) rows = side(Math.sqrt(area), maxRows, batchRows - row0, granule)
+      if (rows === 0) rows = side(area / Math.min(maxCols, outFeatures), maxRows, batchRows - row0, granule)
       const n = side(area / rows, maxCols, outFeatures - col0, granule)
       const tile = { batch, row0, col0, m: rows, n }
       col0 += n
