@@ -27,8 +27,9 @@ export interface ValidatorStatus {
   wire: { grantBytes: number; resultBytes: number; leases: number; leaseMsP50: number; leaseMsP99: number }
   ledger: LedgerTotals
   peers: number
-  /** Blob bytes (models, weights) sent over /tessera/blob/1 since start. */
+  /** Blob bytes (models, weight panels) sent over /tessera/blob/1 since start, and by blob (sha256). */
   blobBytesServed: number
+  blobBytesByBlob: Record<string, number>
   uptimeMs: number
 }
 

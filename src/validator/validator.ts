@@ -192,8 +192,11 @@ async function open(
   }
   const refuse = (remote: PeerId) => penalties.banned(remote.toString())
   let blobBytesServed = 0
-  await serveBlobs(node, blobs, (_key, bytes) => {
+  // One entry per blob the validator serves: bounded by its blob store.
+  const blobBytesByBlob = new Map<string, number>()
+  await serveBlobs(node, blobs, (key, bytes) => {
     blobBytesServed += bytes
+    blobBytesByBlob.set(key, (blobBytesByBlob.get(key) ?? 0) + bytes)
   })
   const protocols: Array<[string[], number, (payload: Uint8Array, peer: string) => Promise<Uint8Array>]> = [
     [[LEASE_PROTOCOL, LEGACY_LEASE_PROTOCOL], MESSAGE_LIMITS.leaseRequest, leases.handle],
@@ -249,6 +252,7 @@ async function open(
       ledger: await ledger.receipts.totals(),
       peers: node.getPeers().length,
       blobBytesServed,
+      blobBytesByBlob: Object.fromEntries(blobBytesByBlob),
       uptimeMs: Date.now() - startedAt,
     }
   }
