@@ -175,6 +175,7 @@ async function main(): Promise<void> {
     port: config.httpPort,
     siteDir: config.siteDir,
     api: validator.api,
+    metrics: () => validator.metrics.render(),
   })
   process.stdout.write(
     [

@@ -25,6 +25,7 @@ beforeAll(async () => {
     port: 0,
     siteDir: site,
     api: { status: () => ({ ok: 1 }), echo: (rest) => (rest === '' ? undefined : { rest }) },
+    metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'tessera_up 1\n' }),
   })
 })
 afterAll(async () => {
@@ -69,6 +70,12 @@ describe('http server', () => {
     expect(new Uint8Array(plain.body)).toEqual(WASM)
     expect(plain.headers.vary).toBe('accept-encoding')
     expect(plain.headers['cache-control']).toContain('immutable')
+  })
+
+  it('serves /metrics as Prometheus text', async () => {
+    const res = await fetch(new URL('metrics', server.url))
+    expect(res.headers.get('content-type')).toContain('text/plain')
+    expect(await res.text()).toBe('tessera_up 1\n')
   })
 
   it('answers API routes as JSON readable from any origin', async () => {

@@ -37,6 +37,8 @@ export interface HttpServerOptions {
    * embedded widgets can use them; `undefined` answers 404.
    */
   api: Record<string, (rest: string) => unknown | Promise<unknown>>
+  /** GET /metrics: Prometheus' text format. */
+  metrics?: () => Promise<{ contentType: string; body: string }>
 }
 
 export interface HttpServer {
@@ -105,6 +107,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return send(res, 400, 'text/plain', 'bad request: not a valid URL path')
     }
     if (pathname.startsWith('/api/')) return serveApi(res, decoded.slice('/api/'.length))
+    if (pathname === '/metrics' && options.metrics != null) {
+      const { contentType, body } = await options.metrics()
+      return send(res, 200, contentType, body)
+    }
     return serveFile(req, res, pathname, decoded)
   }
 

@@ -56,7 +56,15 @@ describe('penalties for malformed messages', () => {
 
       const honest = await harness.contributorNode(validator)
       const { events } = await harness.contribute(honest, { type: 'accepted', count: 2 })
-      expect(acceptedBodies(events).length).toBeGreaterThanOrEqual(2)
+      const accepted = acceptedBodies(events).length
+      expect(accepted).toBeGreaterThanOrEqual(2)
+
+      // Both show on /metrics.
+      const { contentType, body } = await validator.metrics.render()
+      expect(contentType).toContain('text/plain')
+      expect(body).toContain('tessera_peers_cut_off_total{reason="malformed lease request"} 1')
+      expect(body).toMatch(new RegExp(`^tessera_ledger_accepted ${accepted}$`, 'm'))
+      expect(body).toMatch(/^tessera_validator_process_cpu_seconds_total \d/m)
     })
   })
 })

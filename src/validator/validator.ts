@@ -33,6 +33,7 @@ import { createClaimService } from './claim-service.ts'
 import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
 import { createLeaseService, type WireStats } from './lease-service.ts'
 import { type Ledger, openLedger } from './ledger/index.ts'
+import { createMetrics, type Metrics } from './metrics.ts'
 import { startOfferPublisher } from './offer-publisher.ts'
 import { createPenalties } from './penalties.ts'
 import { createResultService } from './result-service.ts'
@@ -89,6 +90,8 @@ export interface Validator {
   readonly scheduler: Scheduler
   /** Routes for the HTTP server's /api/. */
   readonly api: ApiRoutes
+  /** What GET /metrics serves. */
+  readonly metrics: Metrics
   multiaddrs(): string[]
   status(): Promise<ValidatorStatus>
   /** Settles every epoch whose claim window has closed; returns the epochs settled. */
@@ -136,9 +139,11 @@ async function open(
   closers.push(() => ledger.close())
   const epochs = await createEpochClock(ledger.meta, options.epochLengthMs)
   let node: TesseraNode | undefined
+  let metrics: Metrics | undefined
   const penalties = createPenalties({
     onBan: (peer, reason) => {
       log('cutting off %s: too many malformed messages (%s)', peer, reason)
+      metrics?.peerCutOff(reason)
       void node?.hangUp(peerIdFromString(peer)).catch(() => {})
     },
   })
@@ -256,10 +261,12 @@ async function open(
       uptimeMs: Date.now() - startedAt,
     }
   }
+  metrics = createMetrics(status)
   return {
     peerId: node.peerId,
     node,
     ledger,
+    metrics,
     epochs,
     scheduler,
     api: createApi({ ...options, peerId: validator, multiaddrs, epochs, ledger, status }),
