@@ -6,6 +6,7 @@
 import type { PeerId } from '@libp2p/interface'
 import { createBlobDownload } from '../p2p/blob-protocol.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
+import { createBlobMemo } from './blob-memo.ts'
 import type { BlobFetcher } from './contributor.ts'
 import type { ModelCache } from './model-cache.ts'
 
@@ -19,7 +20,7 @@ export function createCachedBlobFetcher(options: {
   onBlob?: (event: BlobEvent) => void
 }): BlobFetcher {
   const { node, cache } = options
-  const loading = new Map<string, Promise<Uint8Array>>()
+  const memo = createBlobMemo()
   const load = async (sha256: string, from: PeerId) => {
     const cached = await cache.get(sha256)
     if (cached != null) return cached
@@ -30,13 +31,5 @@ export function createCachedBlobFetcher(options: {
     options.onBlob?.({ type: 'cached', sha256, evicted })
     return bytes
   }
-  return (sha256, from) => {
-    let pending = loading.get(sha256)
-    if (pending == null) {
-      pending = load(sha256, from)
-      loading.set(sha256, pending)
-      pending.catch(() => loading.delete(sha256))
-    }
-    return pending
-  }
+  return (sha256, from) => memo.get(sha256, () => load(sha256, from))
 }

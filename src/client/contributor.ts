@@ -30,6 +30,7 @@ import type {
 import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
 import type { AnyContributorKind, Runtimes } from '../work/kind.ts'
 import { createKindRegistry } from '../work/registry.ts'
+import { createBlobMemo } from './blob-memo.ts'
 import { createOfferBook, type OfferBook } from './offer-book.ts'
 import type { ReceiptStore } from './receipt-store.ts'
 import { createThroughput } from './throughput.ts'
@@ -299,17 +300,8 @@ export function createContributor(options: ContributorOptions): Contributor {
 }
 
 /** Blobs downloaded from the validator once and kept in memory (Node contributors, tests). */
-export function memoryBlobs(node: TesseraNode): BlobFetcher {
-  const cache = new Map<string, Promise<Uint8Array>>()
-  return (sha256, from) => {
-    let blob = cache.get(sha256)
-    if (blob == null) {
-      blob = createBlobDownload(node, from, sha256).run()
-      cache.set(sha256, blob)
-      blob.catch(() => cache.delete(sha256))
-    }
-    return blob
-  }
+export function memoryBlobs(node: TesseraNode, memo = createBlobMemo()): BlobFetcher {
+  return (sha256, from) => memo.get(sha256, () => createBlobDownload(node, from, sha256).run())
 }
 
 function yieldToEventLoop(): Promise<void> {
