@@ -55,6 +55,11 @@ ${REWARDS_TEMPLATE}`
 export class TesseraContribute extends HTMLElement {
   #root = this.attachShadow({ mode: 'open' })
   #session: Session | undefined
+  /**
+   * Between Start and Stop. Events that arrive after Stop (a download or a result that was in
+   * flight) still update the figures but no longer the status line, which must keep saying Stopped.
+   */
+  #live = false
   #bootstrap: Promise<BootstrapInfo> | undefined
   #busy = false
   #store = createIndexedDbReceiptStore()
@@ -98,6 +103,7 @@ export class TesseraContribute extends HTMLElement {
   async start(): Promise<void> {
     if (this.#session || this.#busy) return
     this.#busy = true
+    this.#live = true
     this.#button('start').disabled = true
     this.#status('Starting: asking for the GPU…')
     try {
@@ -113,16 +119,17 @@ export class TesseraContribute extends HTMLElement {
         onBlob: (event) => {
           if (event.type === 'download') {
             const pct = event.total > 0 ? Math.floor((100 * event.received) / event.total) : 0
-            this.#status(
+            this.#progress(
               `Downloading model data ${event.sha256.slice(0, 12)}…: ${pct}% of ${(event.total / 1e6).toFixed(1)} MB`,
             )
           } else if (event.evicted.length > 0) {
-            this.#status(
+            this.#progress(
               `Browser storage was full: removed ${event.evicted.length} older download(s) to keep this one.`,
             )
           }
         },
         onDeviceLost: (err) => {
+          this.#live = false
           this.#session = undefined
           this.#setRunning(false)
           this.#status(`${err.message}. Press Start to try again.`)
@@ -133,6 +140,7 @@ export class TesseraContribute extends HTMLElement {
       this.#setRunning(true)
       this.#status('Running: waiting for work from the validator…')
     } catch (err) {
+      this.#live = false
       this.#setRunning(false)
       this.#status(`Could not start: ${(err as Error).message}`)
     } finally {
@@ -144,6 +152,7 @@ export class TesseraContribute extends HTMLElement {
     const session = this.#session
     if (session == null) return
     this.#session = undefined
+    this.#live = false
     this.#button('stop').disabled = true
     await session.stop()
     this.#setRunning(false)
@@ -155,9 +164,9 @@ export class TesseraContribute extends HTMLElement {
     else if (event.type === 'accepted') {
       void this.#rewards?.refresh()
       const { shardId } = event.receipt.body
-      this.#status(`Running: shard ${shardId} accepted (${event.computeMs.toFixed(0)} ms of compute).`)
-    } else if (event.type === 'rejected') this.#status(`A shard was rejected: ${event.rejection.message}`)
-    else if (event.type === 'error') this.#status(`Problem: ${event.error.message}. Retrying…`)
+      this.#progress(`Running: shard ${shardId} accepted (${event.computeMs.toFixed(0)} ms of compute).`)
+    } else if (event.type === 'rejected') this.#progress(`A shard was rejected: ${event.rejection.message}`)
+    else if (event.type === 'error') this.#progress(`Problem: ${event.error.message}. Retrying…`)
   }
 
   #showStats(stats: ContributorStats): void {
@@ -179,6 +188,11 @@ export class TesseraContribute extends HTMLElement {
 
   #status(text: string): void {
     this.#el('[data-testid="status"]').textContent = text
+  }
+
+  /** A running session's news: dropped once Stop was pressed. */
+  #progress(text: string): void {
+    if (this.#live) this.#status(text)
   }
 
   async #resolveBootstrap(): Promise<BootstrapInfo> {
