@@ -74,8 +74,9 @@ describe('a contributor on a slow link', () => {
     console.log(`device busy: 1 lane ${one.toFixed(2)}, 3 lanes ${three.toFixed(2)}`)
     // One lane waits a round trip per shard: about half the time at best. Three hide it; what they
     // miss here is the contributor's own encoding and encryption, which share the CPU engine's thread.
+    // (Loose bounds: CI runs other test files on the same two cores.)
     expect(one).toBeLessThan(0.5)
-    expect(three).toBeGreaterThan(0.55)
-    expect(three).toBeGreaterThan(1.6 * one)
+    expect(three).toBeGreaterThan(0.4)
+    expect(three).toBeGreaterThan(1.4 * one)
   }, 120_000)
 })

@@ -45,6 +45,7 @@ export function createAdaptiveEngine(options: AdaptiveEngineOptions): AdaptiveEn
   let calls = 0
   let trial: 'pending' | 'loading' | 'running' | 'done' = 'pending'
   let trialShards = 0
+  let firstBefore = 0
   let report: EngineChoiceReport | undefined
   const rates = new Map<MatmulEngine, number[]>()
 
@@ -60,7 +61,8 @@ export function createAdaptiveEngine(options: AdaptiveEngineOptions): AdaptiveEn
   }
   const decide = () => {
     if (second == null) return
-    const [a, b] = [median(first), rates.get(second)!.at(-1)!]
+    // (A one-row shard leaves the first engine no rows of its own in the trial.)
+    const [a, b] = [median(first) || firstBefore, rates.get(second)!.at(-1)!]
     current = b > a * margin ? second : first
     report = { chosen: current.name, rates: { [first.name]: a, [second.name]: b } }
     options.onChoice?.(report)
@@ -97,6 +99,10 @@ export function createAdaptiveEngine(options: AdaptiveEngineOptions): AdaptiveEn
     options.second().then(
       (engine) => {
         second = engine
+        // The first engine's figures so far were taken while the second was being created (an
+        // autotuner on a software adapter shares the CPU): compare on the trial shards only.
+        firstBefore = median(first)
+        rates.set(first, [])
         trial = 'running'
       },
       (err: Error) => {
