@@ -22,9 +22,9 @@ export async function request(
   options: RequestOptions,
 ): Promise<Uint8Array> {
   const signal = anySignal(options.signal, AbortSignal.timeout(RPC_TIMEOUT_MS))
-  // The protocol id goes out with the request, not a round trip ahead of it; a peer that does not
-  // speak it answers with a refusal, which surfaces as a read error.
-  const stream = await node.dialProtocol(peer, protocol, { signal, negotiateFully: false })
+  // Opening a stream costs a round trip for protocol negotiation (this libp2p declares
+  // `negotiateFully: false` but does not implement it): repeated exchanges use createChannel.
+  const stream = await node.dialProtocol(peer, protocol, { signal })
   try {
     const lp = lpStream(stream, limits(options.maxResponseBytes))
     await lp.write(payload, { signal })
