@@ -49,6 +49,8 @@ export interface GpuRuntime {
     entryPoint: string,
     constants?: Record<string, number>,
   ): GPUComputePipeline
+  /** Records a copy of all of `src` into `dst` from element `offset` on (packing many results into one read). */
+  copy(src: GpuTensor, dst: GpuTensor, offset: number): void
   /** Returns a tensor's buffer to the pool once the work recorded so far has been submitted. */
   release(t: GpuTensor): void
   flush(): void
@@ -153,6 +155,12 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
       pass.setBindGroup(0, bindGroup)
       pass.dispatchWorkgroups(x, y, z)
       pass.end()
+    },
+    copy(src, dst, offset) {
+      if (offset + src.size > dst.size)
+        throw new RangeError(`copy: ${src.size} elements do not fit at ${offset}`)
+      encoder ??= device.createCommandEncoder({ label: 'runtime.encoder' })
+      encoder.copyBufferToBuffer(src.buffer, 0, dst.buffer, offset * 4, src.size * 4)
     },
     release(t) {
       giveBack(t.buffer)

@@ -17,6 +17,8 @@ import { embeddingBackwardRef, embeddingRef } from './embedding.ref.ts'
 import { embedding, embeddingBackward } from './embedding.ts'
 import { layerNormBackwardRef, layerNormRef } from './layernorm.ref.ts'
 import { layerNorm, layerNormBackward } from './layernorm.ts'
+import { multiheadAttentionBackwardRef, multiheadAttentionRef } from './multihead-attention.ref.ts'
+import { multiheadAttention, multiheadAttentionBackward } from './multihead-attention.ts'
 import { softmaxBackwardRef, softmaxRef } from './softmax.ref.ts'
 import { softmax, softmaxBackward } from './softmax.ts'
 import { data, expectClose, ids, read, testRuntime, U } from './test-helpers.ts'
@@ -191,6 +193,29 @@ describe('causal self-attention', () => {
       expectClose(await read(rt, grads.dq), want.dq, tol)
       expectClose(await read(rt, grads.dk), want.dk, tol)
       expectClose(await read(rt, grads.dv), want.dv, tol)
+    }
+  })
+})
+
+describe('causal multi-head attention from fused QKV', () => {
+  it('forward and backward match the reference', async () => {
+    for (const shape of [
+      { batch: 1, t: 1, heads: 1, width: 4 },
+      { batch: 3, t: 7, heads: 2, width: 10 },
+      { batch: 2, t: 64, heads: 4, width: 32 },
+    ]) {
+      const n = shape.batch * shape.t
+      const qkv = data(n * 3 * shape.width, shape.t)
+      const dout = data(n * shape.width, shape.t + 1)
+      const ref = multiheadAttentionRef(qkv, shape)
+      const tq = rt.tensor([n, 3 * shape.width], qkv)
+      const fwd = multiheadAttention(rt, tq, shape)
+      const hd = shape.width / shape.heads
+      const tol = { rel: 8 * (shape.t + hd + 16) * U, abs: 8 * (shape.t + hd + 16) * U }
+      expectClose(await read(rt, fwd.out), ref.out, tol)
+      expectClose(await read(rt, fwd.probs), ref.probs, tol)
+      const dqkv = multiheadAttentionBackward(rt, tq, fwd.probs, rt.tensor([n, shape.width], dout), shape)
+      expectClose(await read(rt, dqkv), multiheadAttentionBackwardRef(qkv, ref.probs, dout, shape), tol)
     }
   })
 })
