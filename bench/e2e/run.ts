@@ -8,6 +8,8 @@
  * validator. Then how many verified GFLOP/s one validator core sustains (decode + Freivalds of
  * precomputed correct results of the largest default tile). Writes bench/results/e2e.json.
  */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import '../../src/validator/polyfills.ts'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -124,6 +126,7 @@ async function validatorCore(rows = 256) {
   const source = (await gemmValidator.createSource({
     config: { maxTile: `${rows}x4096` },
     configDir: root,
+    stateDir: mkdtempSync(join(tmpdir(), 'tessera-kind-')),
     seed: 1,
     cursor: async () => undefined,
     blobs,

@@ -35,6 +35,7 @@ function offerFrom(validator: string, offerId: string): WorkOffer {
     expiresAt: Date.now() + 60_000,
     epoch: 0,
     blobs: [],
+    notes: {},
   }
 }
 

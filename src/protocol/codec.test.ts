@@ -30,6 +30,7 @@ const offer: WorkOffer = {
   expiresAt: 1_700_000_000_000,
   epoch: 7,
   blobs: ['ab'.repeat(32)],
+  notes: { step: '12', heldOutLoss: '2.31' },
 }
 
 const request: LeaseRequest = {
@@ -139,7 +140,7 @@ describe('protocol codec (work messages, version 2)', () => {
   })
 
   it('refuses a message of another version', () => {
-    const v1 = pb.WorkOffer.encode({ ...offer, version: 1 })
+    const v1 = pb.WorkOffer.encode({ ...offer, version: 1, notes: [] })
     expect(() => decodeOffer(v1)).toThrow(expect.objectContaining({ name: 'UnsupportedVersionError' }))
     expect(() =>
       decodeResult(pb.WorkResult.encode({ ...result, version: WORK_VERSION + 1 } as pb.WorkResult)),
@@ -153,8 +154,20 @@ describe('protocol codec (work messages, version 2)', () => {
     ['a largest shard below the smallest', { maxFlops: 1 }, 'maxFlops'],
     ['a blob that is not a sha256', { blobs: ['nope'] }, 'blobs[0]'],
     ['a validator that is not a peer id', { validator: 'not a peer id' }, 'validator'],
+    ['a note whose key is not a name', { notes: [{ key: 'a b', value: '1' }] }, 'notes[0].key'],
+    ['a note that is too long', { notes: [{ key: 'step', value: 'x'.repeat(129) }] }, 'notes[0].value'],
+    [
+      'a note given twice',
+      {
+        notes: [
+          { key: 'step', value: '1' },
+          { key: 'step', value: '2' },
+        ],
+      },
+      'notes[1].key',
+    ],
   ])('rejects an offer with %s', (_what, patch, field) => {
-    const bytes = pb.WorkOffer.encode({ ...offer, version: WORK_VERSION, ...patch })
+    const bytes = pb.WorkOffer.encode({ ...offer, version: WORK_VERSION, notes: [], ...patch })
     expect(() => decodeOffer(bytes)).toThrow(expect.objectContaining({ name: 'InvalidMessageError', field }))
   })
 

@@ -55,11 +55,30 @@ function payload(c: Check, field: string, bytes: Uint8Array): Uint8Array {
 // --- work offer (gossip) ---
 
 export function encodeOffer(offer: WorkOffer): Uint8Array {
-  return pb.WorkOffer.encode({ version: WORK_VERSION, ...offer })
+  const notes = Object.entries(offer.notes).map(([key, value]) => ({ key, value }))
+  return pb.WorkOffer.encode({ version: WORK_VERSION, ...offer, notes })
+}
+
+/** At most this many notes of these lengths: an offer stays a small gossip message. */
+export const OFFER_NOTE_LIMITS = { count: 16, key: 32, value: 128 }
+
+function checkNotes(c: Check, notes: pb.OfferNote[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [i, { key, value }] of notes.entries()) {
+    if (!/^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(key) || key.length > OFFER_NOTE_LIMITS.key)
+      c.fail(`notes[${i}].key`, `must be a name of at most ${OFFER_NOTE_LIMITS.key} characters`)
+    if (value.length > OFFER_NOTE_LIMITS.value)
+      c.fail(`notes[${i}].value`, `is over ${OFFER_NOTE_LIMITS.value} characters`)
+    if (key in out) c.fail(`notes[${i}].key`, `repeats "${key}"`)
+    out[key] = value
+  }
+  return out
 }
 
 export function decodeOffer(bytes: Uint8Array): WorkOffer {
-  const raw = parse('offer', bytes, (b) => pb.WorkOffer.decode(b, { limits: { blobs: MAX_OFFER_BLOBS } }))
+  const raw = parse('offer', bytes, (b) =>
+    pb.WorkOffer.decode(b, { limits: { blobs: MAX_OFFER_BLOBS, notes: OFFER_NOTE_LIMITS.count } }),
+  )
   const c = new Check('WorkOffer')
   version(c, raw.version, WORK_VERSION)
   const minFlops = c.int('minFlops', raw.minFlops, 1, Number.MAX_SAFE_INTEGER)
@@ -74,6 +93,7 @@ export function decodeOffer(bytes: Uint8Array): WorkOffer {
     expiresAt: c.int('expiresAt', raw.expiresAt, 1, Number.MAX_SAFE_INTEGER),
     epoch: c.int('epoch', raw.epoch, 0, MAX_U32),
     blobs: raw.blobs.map((blob, i) => c.sha256Hex(`blobs[${i}]`, blob)),
+    notes: checkNotes(c, raw.notes),
   }
 }
 

@@ -15,6 +15,7 @@ export interface WorkOffer {
   expiresAt: number
   epoch: number
   blobs: string[]
+  notes: OfferNote[]
 }
 
 export namespace WorkOffer {
@@ -84,6 +85,13 @@ export namespace WorkOffer {
           }
         }
 
+        if (obj.notes != null && obj.notes.length > 0) {
+          for (const value of obj.notes) {
+            w.uint32(98)
+            OfferNote.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -99,7 +107,8 @@ export namespace WorkOffer {
           maxFlops: 0,
           expiresAt: 0,
           epoch: 0,
-          blobs: []
+          blobs: [],
+          notes: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -156,6 +165,16 @@ export namespace WorkOffer {
               obj.blobs.push(reader.string())
               break
             }
+            case 12: {
+              if (opts.limits?.notes != null && obj.notes.length === opts.limits.notes) {
+                throw new MaxLengthError('Decode error - repeated field "notes" had too many elements')
+              }
+
+              obj.notes.push(OfferNote.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.notes$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -166,7 +185,8 @@ export namespace WorkOffer {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          blobs: 0
+          blobs: 0,
+          notes: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -260,6 +280,24 @@ export namespace WorkOffer {
 
               break
             }
+            case 12: {
+              if (opts.limits?.notes != null && obj.notes === opts.limits.notes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "notes" had too many elements')
+              }
+
+              for (const evt of OfferNote.codec().stream(reader, reader.uint32(), `${prefix}.notes[]`, {
+                limits: opts.limits?.notes$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.notes
+                }
+              }
+
+              obj.notes++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -328,6 +366,18 @@ export namespace WorkOffer {
     value: string
   }
 
+  export interface WorkOfferNotesKeyFieldEvent {
+    field: '$.notes[].key'
+    value: string
+    index: number
+  }
+
+  export interface WorkOfferNotesValueFieldEvent {
+    field: '$.notes[].value'
+    value: string
+    index: number
+  }
+
   export function encode (obj: Partial<WorkOffer>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, WorkOffer.codec())
   }
@@ -336,8 +386,120 @@ export namespace WorkOffer {
     return decodeMessage(buf, WorkOffer.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkOffer>): Generator<WorkOfferVersionFieldEvent | WorkOfferNetuidFieldEvent | WorkOfferValidatorFieldEvent | WorkOfferOfferIdFieldEvent | WorkOfferKindFieldEvent | WorkOfferKindVersionFieldEvent | WorkOfferMinFlopsFieldEvent | WorkOfferMaxFlopsFieldEvent | WorkOfferExpiresAtFieldEvent | WorkOfferEpochFieldEvent | WorkOfferBlobsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkOffer>): Generator<WorkOfferVersionFieldEvent | WorkOfferNetuidFieldEvent | WorkOfferValidatorFieldEvent | WorkOfferOfferIdFieldEvent | WorkOfferKindFieldEvent | WorkOfferKindVersionFieldEvent | WorkOfferMinFlopsFieldEvent | WorkOfferMaxFlopsFieldEvent | WorkOfferExpiresAtFieldEvent | WorkOfferEpochFieldEvent | WorkOfferBlobsFieldEvent | WorkOfferNotesKeyFieldEvent | WorkOfferNotesValueFieldEvent> {
     return streamMessage(buf, WorkOffer.codec(), opts)
+  }
+}
+
+export interface OfferNote {
+  key: string
+  value: string
+}
+
+export namespace OfferNote {
+  let _codec: Codec<OfferNote>
+
+  export const codec = (): Codec<OfferNote> => {
+    if (_codec == null) {
+      _codec = message<OfferNote>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(10)
+          w.string(obj.key)
+        }
+
+        if ((obj.value != null && obj.value !== '')) {
+          w.uint32(18)
+          w.string(obj.value)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          key: '',
+          value: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.key = reader.string()
+              break
+            }
+            case 2: {
+              obj.value = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.value`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OfferNoteKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface OfferNoteValueFieldEvent {
+    field: '$.value'
+    value: string
+  }
+
+  export function encode (obj: Partial<OfferNote>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OfferNote.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OfferNote>): OfferNote {
+    return decodeMessage(buf, OfferNote.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OfferNote>): Generator<OfferNoteKeyFieldEvent | OfferNoteValueFieldEvent> {
+    return streamMessage(buf, OfferNote.codec(), opts)
   }
 }
 

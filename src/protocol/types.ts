@@ -27,6 +27,8 @@ export const REJECTION_REASONS = [
   'verification-failed',
   'banned',
   'bad-request',
+  // Added with the train kind (its only user): computed on a model version too old to use; no strike.
+  'stale',
 ] as const
 export type RejectionReason = (typeof REJECTION_REASONS)[number]
 
@@ -44,6 +46,8 @@ export interface WorkOffer {
   epoch: number
   /** sha256 (hex) of blobs every shard of this offer needs; fetched once and cached. */
   blobs: string[]
+  /** The offering's state in short key/value pairs, e.g. a training run's version, step and held-out loss. */
+  notes: Record<string, string>
 }
 
 export interface LeaseRequest {

@@ -22,7 +22,7 @@ export interface ValidatorStatus {
   offers: Array<{ offerId: string; kind: string; minFlops: number; maxFlops: number }>
   shards: SchedulerStats
   /** Each kind's own counters (gemm: verification FLOPs and time against the FLOPs verified). */
-  sources: Record<string, Record<string, number>>
+  sources: Record<string, Record<string, number | string | null>>
   /** Kind payload bytes on the wire since start, and the validator's time to answer lease requests. */
   wire: { grantBytes: number; resultBytes: number; leases: number; leaseMsP50: number; leaseMsP99: number }
   ledger: LedgerTotals

@@ -33,6 +33,9 @@ export function createBlobStore(): BlobStore {
       blobs.set(digest, { path, size: bytes.byteLength })
       return digest
     },
+    remove(key) {
+      blobs.delete(key)
+    },
     size: (key) => blobs.get(key)?.size,
     async read(key, offset, length) {
       const blob = blobs.get(key)

@@ -64,6 +64,11 @@ export function createResultService(options: ResultServiceOptions): ResultServic
       return strike('bad-request', (err as Error).message.slice(0, 500))
     }
     const verdict = await source.verify(shard, output, { peer, suspect: await strikes.suspect(peer) })
+    if (!verdict.ok && verdict.reason === 'stale') {
+      // Honest work the source can no longer use: the lease ends, no credit, no strike.
+      await scheduler.release(leaseId)
+      return rejection(verdict.reason, verdict.message)
+    }
     if (!verdict.ok) return strike(verdict.reason, verdict.message)
     // Banned while this result was being verified: no more receipts this epoch.
     if (await strikes.banned(peer)) return rejection('banned', 'too many failed verifications this epoch')

@@ -25,6 +25,7 @@ async function setup(options: { ledger?: Ledger; verified?: Map<string, number>;
   const source = (await gemmValidator.createSource({
     config: LAYER,
     configDir: dir,
+    stateDir: mkdtempSync(join(tmpdir(), 'tessera-kind-')),
     seed: 1,
     cursor: (key) => ledger.meta.get(key),
     blobs: createBlobStore(),

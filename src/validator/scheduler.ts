@@ -139,6 +139,7 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
         expiresAt: at + options.offerTtlMs,
         epoch: epochs.current(at),
         blobs: spec.blobs,
+        notes: spec.notes ?? {},
       }))
     },
 

@@ -5,6 +5,7 @@
  * service; this file opens them in order and closes them in reverse, also when startup fails half-way.
  * Transport-agnostic: the CLI gives it WebSocket addresses, tests give it in-memory ones.
  */
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
@@ -290,6 +291,12 @@ function wireOf(wire: WireStats): ValidatorStatus['wire'] {
   }
 }
 
+async function stateDirOf(dataDir: string, kind: string): Promise<string> {
+  const dir = join(dataDir, 'kinds', kind)
+  await mkdir(dir, { recursive: true })
+  return dir
+}
+
 /** A source for every kind the validator offers: those whose section is absent use their defaults. */
 async function createSources(
   kinds: KindRegistry<ValidatorKind>,
@@ -304,6 +311,7 @@ async function createSources(
     const source = await kind.createSource({
       config: options.subnet?.kinds[kind.name],
       configDir: options.subnet?.dir ?? process.cwd(),
+      stateDir: await stateDirOf(options.dataDir, kind.name),
       seed: options.seed,
       cursor: (key) => ledger.meta.get(key),
       blobs,

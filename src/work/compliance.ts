@@ -6,6 +6,9 @@
  * their size limits and refuse garbage; a shard can be rebuilt from its id after a restart. Checks
  * run on a worker thread, as in the validator.
  */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBlobStore } from '../validator/blob-store.ts'
 import { createWorkerPool } from '../validator/worker-pool.ts'
@@ -39,6 +42,7 @@ export function describeWorkKind(
       source = (await kind.createSource({
         config: kind.conformance.config,
         configDir: options.configDir,
+        stateDir: mkdtempSync(join(tmpdir(), 'tessera-kind-')),
         seed: 1,
         cursor: async () => undefined,
         blobs,

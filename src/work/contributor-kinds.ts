@@ -5,5 +5,10 @@
 import { gemmContributor } from './gemm/contributor.ts'
 import { inferContributor } from './infer/contributor.ts'
 import type { AnyContributorKind } from './kind.ts'
+import { trainContributor } from './train/contributor.ts'
 
-export const CONTRIBUTOR_KINDS: readonly AnyContributorKind[] = [gemmContributor, inferContributor]
+export const CONTRIBUTOR_KINDS: readonly AnyContributorKind[] = [
+  gemmContributor,
+  inferContributor,
+  trainContributor,
+]

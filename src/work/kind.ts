@@ -7,6 +7,7 @@
  * its opaque payload, and a peer that does not know the kind refuses it with its own reason.
  */
 import type { MatmulEngine } from '../gpu/engine.ts'
+import type { GpuRuntime } from '../gpu/runtime.ts'
 import type { RejectionReason } from '../protocol/types.ts'
 
 /** How a kind's grant or result travels: its own codec, byte limit and schema checks. */
@@ -48,6 +49,8 @@ export interface OnnxRunner {
 export interface Runtimes {
   engine: MatmulEngine
   onnx?: OnnxRunner
+  /** Tessera's WGSL kernels on the page's WebGPU device, for kinds that need more than GEMM (train). */
+  gpu?: GpuRuntime
 }
 
 export interface ExecuteContext extends Runtimes {
@@ -81,6 +84,8 @@ export interface OfferSpec {
   blobs: string[]
   minFlops: number
   maxFlops: number
+  /** What the offering's state is, in a few short key/value pairs (a training run's version, step and loss). */
+  notes?: Record<string, string>
 }
 
 export interface VerifyContext {
@@ -93,7 +98,8 @@ export type Verdict =
   | { ok: true; quality: number; detail: string }
   | {
       ok: false
-      reason: Extract<RejectionReason, 'wrong-shape' | 'non-finite' | 'verification-failed'>
+      /** `stale`: honest but too late to use (a training result on a model version long replaced); no strike. */
+      reason: Extract<RejectionReason, 'wrong-shape' | 'non-finite' | 'verification-failed' | 'stale'>
       message: string
     }
 
@@ -108,8 +114,8 @@ export interface WorkSource<G = unknown, R = unknown> {
   /** Rebuilds a shard from its id after a restart; undefined if the id is not this source's. */
   restore(shardId: string, offerId: string): Shard<G> | undefined
   verify(shard: Shard<G>, result: R, context: VerifyContext): Promise<Verdict>
-  /** Counters for /api/status (e.g. the FLOPs spent verifying against the FLOPs verified). */
-  stats?(): Record<string, number>
+  /** Counters and state for /api/status (e.g. the FLOPs spent verifying against the FLOPs verified). */
+  stats?(): Record<string, number | string | null>
   close?(): Promise<void>
 }
 
@@ -119,6 +125,8 @@ export interface SourceContext {
   config: unknown
   /** Directory that relative paths in the config are resolved against. */
   configDir: string
+  /** A directory of the validator's data dir that is this kind's own (checkpoints, optimizer state). */
+  stateDir: string
   /** The validator's seed: sources derive synthetic work from it reproducibly. */
   seed: number
   /** The last persisted value of a source cursor (see Shard.cursor). */
@@ -148,6 +156,8 @@ export interface TaskRunner {
 
 export interface BlobRegistry {
   addBytes(bytes: Uint8Array): string
+  /** Stops serving a blob the source added (an old model version). */
+  remove(sha256: string): void
   /** Hashes the file, checking it against `sha256` when given. */
   addFile(path: string, sha256?: string): Promise<string>
 }

@@ -5,5 +5,6 @@
 import { gemmValidator } from './gemm/validator.ts'
 import { inferValidator } from './infer/validator.ts'
 import type { AnyValidatorKind } from './kind.ts'
+import { trainValidator } from './train/validator.ts'
 
-export const VALIDATOR_KINDS: readonly AnyValidatorKind[] = [gemmValidator, inferValidator]
+export const VALIDATOR_KINDS: readonly AnyValidatorKind[] = [gemmValidator, inferValidator, trainValidator]

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createBlobStore } from '../../validator/blob-store.ts'
 import { createWorkerPool } from '../../validator/worker-pool.ts'
@@ -48,6 +51,7 @@ describe('gemm weight panels', () => {
     const source = (await gemmValidator.createSource({
       config: { batchRows: 64, inFeatures: 64, outFeatures: 512, maxTile: '64x512', panelCols: 128 },
       configDir: '.',
+      stateDir: mkdtempSync(join(tmpdir(), 'tessera-kind-')),
       seed: 1,
       cursor: async () => undefined,
       blobs,

@@ -18,7 +18,7 @@ import { type Batch, type LossAndGradient, positions } from './model.ref.ts'
 import { type ModelConfig, parameterLayout, view } from './model.ts'
 
 export interface GpuModel {
-  /** Uploads weights; a no-op when `key` (the version's sha256) is already loaded. */
+  /** Uploads weights and clears local optimizer state; a no-op when `key` (the version's sha256) is loaded and unchanged. */
   load(key: string, weights: Float32Array): void
   lossAndGradient(batch: Batch): Promise<LossAndGradient>
   /** Forward, backward and an AdamW step of the loaded weights in place; returns the batch's loss. */
@@ -155,6 +155,8 @@ export function createGpuModel(rt: GpuRuntime, c: ModelConfig, variant?: GemmVar
           },
         ]),
       )
+      // The weights are no longer the version loaded: the next load() uploads it afresh.
+      loaded = undefined
       const { losses, grads } = record(batch)
       for (const s of layout.params) {
         const { m, v } = moments.get(s.name)!

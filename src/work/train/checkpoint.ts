@@ -1,0 +1,124 @@
+/**
+ * Tessera's weights file: a small versioned binary format, the model's blob on the wire and its
+ * checkpoint on disk.
+ *
+ *   "TSWT" | u32 format version (1) | u32 header bytes | header (UTF-8 JSON) | zero pad to 4 |
+ *   f32 little-endian tensors, back to back, in the header's order
+ *
+ * The header holds `meta` (the model's shape, the training step, anything a writer adds) and the
+ * tensors' names and shapes. A blob is named by its sha256, so a version of a model is its hash.
+ */
+import { sha256 } from '@noble/hashes/sha2.js'
+import { toString as toHex } from 'uint8arrays/to-string'
+import { type ModelConfig, parameterLayout } from './model.ts'
+
+const MAGIC = 0x54575354 // "TSWT" little-endian
+export const WEIGHTS_FORMAT_VERSION = 1
+/** Largest header: names and shapes of a few thousand tensors. */
+const MAX_HEADER = 1 << 20
+
+export interface NamedArray {
+  name: string
+  shape: number[]
+  data: Float32Array
+}
+
+export interface WeightsFile {
+  meta: Record<string, unknown>
+  tensors: NamedArray[]
+}
+
+/** A weights file is malformed, of another format version, or not the model it should be. */
+export class WeightsFormatError extends Error {
+  static override name = 'WeightsFormatError'
+  override name = 'WeightsFormatError'
+}
+
+export function encodeWeights(file: WeightsFile): Uint8Array {
+  const header = new TextEncoder().encode(
+    JSON.stringify({ meta: file.meta, tensors: file.tensors.map(({ name, shape }) => ({ name, shape })) }),
+  )
+  const start = Math.ceil((12 + header.length) / 4) * 4
+  const floats = file.tensors.reduce((n, t) => n + t.data.length, 0)
+  const out = new Uint8Array(start + floats * 4)
+  const dv = new DataView(out.buffer)
+  dv.setUint32(0, MAGIC, true)
+  dv.setUint32(4, WEIGHTS_FORMAT_VERSION, true)
+  dv.setUint32(8, header.length, true)
+  out.set(header, 12)
+  const body = new Float32Array(out.buffer, start, floats)
+  let at = 0
+  for (const t of file.tensors) {
+    const size = t.shape.reduce((a, b) => a * b, 1)
+    if (size !== t.data.length)
+      throw new RangeError(`${t.name}: shape ${t.shape} but ${t.data.length} values`)
+    body.set(t.data, at)
+    at += size
+  }
+  return out
+}
+
+export function decodeWeights(bytes: Uint8Array): WeightsFile {
+  const fail = (problem: string): never => {
+    throw new WeightsFormatError(`weights file: ${problem}`)
+  }
+  if (bytes.byteLength < 12) fail('shorter than its header')
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (dv.getUint32(0, true) !== MAGIC) fail('not a Tessera weights file')
+  const version = dv.getUint32(4, true)
+  if (version !== WEIGHTS_FORMAT_VERSION)
+    fail(`format version ${version}, this reader knows ${WEIGHTS_FORMAT_VERSION}`)
+  const headerBytes = dv.getUint32(8, true)
+  if (headerBytes > MAX_HEADER || 12 + headerBytes > bytes.byteLength) fail('header runs past the file')
+  let header: { meta?: unknown; tensors?: unknown }
+  try {
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerBytes)),
+    )
+  } catch (err) {
+    return fail(`header is not JSON (${(err as Error).message})`)
+  }
+  const meta = header?.meta
+  if (meta == null || typeof meta !== 'object' || Array.isArray(meta))
+    return fail('header has no meta object')
+  if (!Array.isArray(header.tensors)) return fail('header has no tensor list')
+  const start = Math.ceil((12 + headerBytes) / 4) * 4
+  if (start > bytes.byteLength || (bytes.byteLength - start) % 4 !== 0)
+    fail('tensor data is not whole f32 values')
+  // Copied once so the tensors are aligned whatever the input's offset (and not a view of a Buffer pool).
+  const body = new Float32Array((bytes.byteLength - start) / 4)
+  new Uint8Array(body.buffer).set(bytes.subarray(start))
+  let at = 0
+  const tensors = header.tensors.map((t: unknown, i: number) => {
+    const { name, shape } = (t ?? {}) as { name?: unknown; shape?: unknown }
+    if (typeof name !== 'string' || name.length > 200) fail(`tensor ${i} has no name`)
+    if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      fail(`tensor ${String(name)} has no valid shape`)
+    const size = (shape as number[]).reduce((a, b) => a * b, 1)
+    if (at + size > body.length) fail(`tensor ${String(name)} runs past the file`)
+    const data = body.subarray(at, at + size)
+    at += size
+    return { name: name as string, shape: shape as number[], data }
+  })
+  if (at !== body.length) fail(`${body.length - at} values after the last tensor`)
+  return { meta: meta as Record<string, unknown>, tensors }
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return toHex(sha256(bytes), 'base16')
+}
+
+/** The flat parameter vector of a weights file, checked against the model the grant names. */
+export function flatWeights(bytes: Uint8Array, model: ModelConfig): Float32Array {
+  const file = decodeWeights(bytes)
+  const layout = parameterLayout(model)
+  const out = new Float32Array(layout.size)
+  const byName = new Map(file.tensors.map((t) => [t.name, t]))
+  for (const p of layout.params) {
+    const t = byName.get(p.name)
+    if (t == null || t.data.length !== p.size || t.shape.join('x') !== p.shape.join('x'))
+      throw new WeightsFormatError(`weights file: ${p.name} is missing or not ${p.shape.join('x')}`)
+    out.set(t.data, p.offset)
+  }
+  return out
+}

@@ -1,0 +1,480 @@
+/**
+ * The validator half of `train`: one training run per validator, configured by the subnet config's
+ * `train` section (docs/TRAINING.md). It cuts shards of the training split on the current model
+ * version, verifies results (shape and finiteness always; a recomputation on the CPU reference for a
+ * sample, every outlier, every suspect and a newcomer's first shards; known-answer canaries), feeds
+ * accepted ones to the optimizer (trainer.ts), serves each new version as a blob, measures held-out
+ * loss, and checkpoints weights and optimizer state in its state dir so a restart resumes the run.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { readConfig } from '../config.ts'
+import type { Shard, SourceContext, ValidatorKind, Verdict, WorkSource } from '../kind.ts'
+import { mixSeed } from '../prng.ts'
+import { decodeWeights, encodeWeights, flatWeights, type NamedArray, sha256Hex } from './checkpoint.ts'
+import { LIMITS, type LocalOptimizer, type TrainGrant, type TrainResult } from './codec.ts'
+import { compareVectors } from './compare.ts'
+import { DEFAULT_BLOCK, decompressInt8 } from './compress.ts'
+import { drawOffsets, splitOf } from './corpus.ts'
+import { train } from './index.ts'
+import { initialWeights, type ModelConfig, parameterLayout, trainFlops, view } from './model.ts'
+import type { ShardOutput } from './shard-ref.ts'
+import { createTrainer, freshState, type OptimizerConfig, type TrainerState } from './trainer.ts'
+
+const CHECK = new URL('./check.ts', import.meta.url).href
+export const OFFER_ID = 'train'
+const DEFAULT_CORPUS = new URL('../../../data/tinyshakespeare.txt', import.meta.url).pathname
+const DEFAULT_CORPUS_SHA256 = '86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed'
+
+/**
+ * Acceptance thresholds, against the validator's own recomputation. int8 transport alone gives a
+ * relative L2 error of about 0.5% (compress.ts) and GPU-vs-CPU rounding about 1e-5
+ * (model.browser.test.ts); 5% and cosine 0.995 leave a tenfold margin for honest work while a
+ * gradient of other data, a stale version or scaled noise lands far outside (cosine well under 0.9).
+ */
+export const TOLERANCE = { relativeL2: 0.05, cosine: 0.995, lossRelative: 1e-3, lossAbsolute: 1e-3 }
+/** A newcomer's first results are always recomputed. */
+const NEWCOMER_CHECKS = 2
+/** Norms compared against the median of this many recent accepted results. */
+const NORM_WINDOW = 32
+const OUTLIER_FACTOR = 4
+
+export interface TrainConfig {
+  corpus: string
+  corpusSha256?: string
+  model: ModelConfig
+  mode: 'gradient' | 'local'
+  sequences: number
+  microBatch: number
+  optimizer: OptimizerConfig
+  local: LocalOptimizer
+  maxStaleness: number
+  verifyFraction: number
+  canaryFraction: number
+  evalEvery: number
+  evalSequences: number
+  checkpointEvery: number
+  maxSteps: number
+  init?: string
+  block: number
+}
+
+export function parseTrainConfig(section: unknown, configDir: string): TrainConfig | undefined {
+  if (section == null || section === false) return undefined
+  const c = readConfig('train', section)
+  const mode = c.raw.mode ?? 'gradient'
+  if (mode !== 'gradient' && mode !== 'local') return c.fail('mode', 'must be "gradient" or "local"')
+  const model = {
+    vocab: 256,
+    layers: c.int('layers', 4, 1, LIMITS.layers),
+    width: c.int('width', 128, 1, LIMITS.width),
+    heads: c.int('heads', 4, 1, LIMITS.heads),
+    context: c.int('context', 64, 2, LIMITS.context),
+  }
+  if (model.width % model.heads !== 0) c.fail('width', 'must be a multiple of heads')
+  const sequences = c.int('sequences', 8, 1, LIMITS.offsets)
+  const microBatch = c.int('microBatch', Math.min(4, sequences), 1, sequences)
+  if (sequences % microBatch !== 0) c.fail('microBatch', 'must divide sequences')
+  const text = (key: string) => {
+    const v = c.raw[key]
+    if (v != null && typeof v !== 'string') c.fail(key, 'must be a path')
+    return v as string | undefined
+  }
+  const corpus = text('corpus')
+  return {
+    corpus: corpus != null ? resolve(configDir, corpus) : DEFAULT_CORPUS,
+    corpusSha256: text('corpusSha256') ?? (corpus == null ? DEFAULT_CORPUS_SHA256 : undefined),
+    model,
+    mode,
+    sequences,
+    microBatch,
+    optimizer: {
+      mode,
+      shardsPerStep: c.int('shardsPerStep', 4, 1, 1024),
+      lr: c.number('lr', mode === 'gradient' ? 1e-3 : 0.7, 0, 10),
+      beta1: c.number('beta1', 0.9, 0, 0.999999),
+      beta2: c.number('beta2', 0.99, 0, 0.999999),
+      eps: 1e-8,
+      weightDecay: c.number('weightDecay', 0, 0, 1),
+      warmupSteps: c.int('warmupSteps', 0, 0, 1e6),
+      clipNorm: c.number('clipNorm', 1, 1e-6, 1e6),
+      outerLr: c.number('outerLr', 0.7, 0, 10),
+      outerMomentum: c.number('outerMomentum', 0.9, 0, 0.999),
+    },
+    local: {
+      steps: sequences / microBatch,
+      lr: c.number('localLr', 1e-3, 0, 10),
+      beta1: 0.9,
+      beta2: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+    },
+    maxStaleness: c.int('maxStaleness', 4, 0, 1000),
+    verifyFraction: c.number('verifyFraction', 0.25, 0, 1),
+    canaryFraction: c.number('canaryFraction', 0.05, 0, 1),
+    evalEvery: c.int('evalEvery', 10, 1, 1e6),
+    evalSequences: c.int('evalSequences', 32, 1, 4096),
+    checkpointEvery: c.int('checkpointEvery', 10, 1, 1e6),
+    maxSteps: c.int('maxSteps', 0, 0, 1e9),
+    init: text('init') != null ? resolve(configDir, text('init')!) : undefined,
+    block: c.int('block', DEFAULT_BLOCK, 16, LIMITS.block),
+  }
+}
+
+export const trainValidator: ValidatorKind<TrainGrant, TrainResult> = {
+  ...train,
+  async createSource(context) {
+    const config = parseTrainConfig(context.config, context.configDir)
+    return config == null ? undefined : createTrainSource(config, context)
+  },
+  conformance: {
+    config: { layers: 1, width: 16, heads: 2, context: 8, sequences: 2, microBatch: 1, verifyFraction: 1 },
+    // Half of one block's values flipped: small against the whole vector, far outside tolerance.
+    perturb: ({ loss, vector }) => {
+      const values = vector.values.slice()
+      for (let i = 0; i < values.length; i += 2) values[i] = -values[i]
+      return { loss, vector: { ...vector, values } }
+    },
+    reshape: ({ loss, vector }) => ({
+      loss,
+      vector: { ...vector, length: vector.length - 1, values: vector.values.slice(1) },
+    }),
+    poison: ({ vector }) => ({ loss: Number.NaN, vector }),
+    work: (grant) => trainFlops(grant.model, grant.offsets.length * grant.model.context),
+  },
+}
+
+/** A copy in shared memory, so worker threads read it without a copy of their own. */
+function shared<T extends Float32Array | Uint8Array>(data: T): T {
+  const Ctor = data.constructor as { new (b: SharedArrayBuffer): T }
+  const out = new Ctor(new SharedArrayBuffer(data.byteLength))
+  out.set(data as never)
+  return out
+}
+
+interface Version {
+  step: number
+  sha: string
+  weights: Float32Array
+}
+
+interface HistoryPoint {
+  step: number
+  heldOutLoss: number
+  trainLoss: number | null
+  at: number
+}
+
+async function createTrainSource(
+  config: TrainConfig,
+  context: SourceContext,
+): Promise<WorkSource<TrainGrant, TrainResult>> {
+  context.workers.preload(CHECK)
+  const { model } = config
+  const layout = parameterLayout(model)
+  const corpusSha = await context.blobs.addFile(config.corpus, config.corpusSha256)
+  const corpus = shared(new Uint8Array(await readFile(config.corpus)))
+  const split = splitOf(corpus.length)
+  const start =
+    config.init != null
+      ? flatWeights(await readFile(config.init), model)
+      : initialWeights(model, context.seed)
+  // The run's identity: another model, corpus, mode or starting point is another run.
+  const fingerprint = sha256Hex(
+    new TextEncoder().encode(
+      JSON.stringify({ model, mode: config.mode, corpusSha, start: sha256Hex(new Uint8Array(start.buffer)) }),
+    ),
+  ).slice(0, 8)
+  const checkpointPath = join(context.stateDir, `run-${fingerprint}.tswt`)
+  const restored = await loadCheckpoint(checkpointPath, layout.size)
+  const trainer = createTrainer(config.optimizer, restored?.state ?? freshState(start))
+  const history: HistoryPoint[] = restored?.history ?? []
+  const versions = new Map<number, Version>()
+  const canaries: Array<{ step: number; seed: number; output: ShardOutput; by: string }> = []
+  const checkedPeers = new Map<string, number>()
+  const norms: number[] = []
+  const counters = { verified: 0, recomputed: 0, canaries: 0, rejected: 0, stale: 0, steps: 0, verifyMs: 0 }
+  let trainLoss: number | null = null
+  let evaluating: Promise<void> | undefined
+  let canaryCount = 0
+  const random = () => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32
+  const local = config.mode === 'local' ? config.local : undefined
+  const shardFlops = trainFlops(model, config.sequences * model.context)
+  const heldOutOffsets = drawOffsets(
+    mixSeed(context.seed, 0x4e1d),
+    config.evalSequences,
+    split.heldOut,
+    model.context,
+  )
+
+  function publish(state: TrainerState) {
+    const weights = shared(state.weights)
+    const tensors: NamedArray[] = layout.params.map((p) => ({
+      name: p.name,
+      shape: p.shape,
+      data: view(weights, p),
+    }))
+    const sha = context.blobs.addBytes(
+      encodeWeights({ meta: { model, step: state.step, run: fingerprint }, tensors }),
+    )
+    versions.set(state.step, { step: state.step, sha, weights })
+    for (const [step, v] of versions) {
+      if (step < state.step - config.maxStaleness) {
+        versions.delete(step)
+        context.blobs.remove(v.sha)
+      }
+    }
+    while (canaries.length > 0 && canaries[0].step < state.step) canaries.shift()
+  }
+  publish(trainer.state)
+
+  function evaluate(version: Version) {
+    if (evaluating != null) return
+    evaluating = context.workers
+      .run<number>({
+        module: CHECK,
+        fn: 'heldOutLoss',
+        args: [model, version.weights, corpus, heldOutOffsets, config.microBatch],
+      })
+      .then((loss) => {
+        history.push({ step: version.step, heldOutLoss: loss, trainLoss, at: Date.now() })
+      })
+      .catch(() => {})
+      .finally(() => {
+        evaluating = undefined
+      })
+  }
+  if (history.length === 0) evaluate(versions.get(trainer.state.step)!)
+
+  async function checkpoint() {
+    const s = trainer.state
+    const bytes = encodeWeights({
+      meta: { model, step: s.step, run: fingerprint, history },
+      tensors: [
+        { name: 'weights', shape: [s.weights.length], data: s.weights },
+        { name: 'm', shape: [s.m.length], data: s.m },
+        { name: 'v', shape: [s.v.length], data: s.v },
+      ],
+    })
+    // Written beside and renamed: a crash mid-write leaves the previous checkpoint whole.
+    await writeFile(`${checkpointPath}.tmp`, bytes)
+    await rename(`${checkpointPath}.tmp`, checkpointPath)
+  }
+  let saving: Promise<void> = Promise.resolve()
+  const save = () => {
+    saving = saving.then(checkpoint).catch(() => {})
+    return saving
+  }
+
+  const shardId = (step: number, seed: number, canary?: number) =>
+    `train.${fingerprint}.${step}.${seed}${canary != null ? `.c${canary}` : ''}`
+
+  function shardOf(step: number, seed: number, canary?: number): Shard<TrainGrant> | undefined {
+    const version = versions.get(step)
+    if (version == null) return undefined
+    return {
+      shardId: shardId(step, seed, canary),
+      offerId: OFFER_ID,
+      // Copies of one batch (a canary and its original) go to different contributors.
+      group: `train.${fingerprint}.${step}.${seed}`,
+      flops: shardFlops,
+      grant: {
+        weights: version.sha,
+        step,
+        model,
+        corpus: corpusSha,
+        offsets: drawOffsets(seed, config.sequences, split.train, model.context),
+        microBatch: config.microBatch,
+        seed,
+        local,
+        block: config.block,
+      },
+    }
+  }
+
+  const done = () => config.maxSteps > 0 && trainer.state.step >= config.maxSteps
+
+  async function recompute(grant: TrainGrant): Promise<ShardOutput> {
+    const version = versions.get(grant.step)!
+    counters.recomputed++
+    return context.workers.run<ShardOutput>({
+      module: CHECK,
+      fn: 'recomputeShard',
+      args: [
+        { model, offsets: grant.offsets, microBatch: grant.microBatch, local: grant.local },
+        version.weights,
+        corpus,
+      ],
+    })
+  }
+
+  function judge(got: { loss: number; vector: Float32Array }, want: ShardOutput): Verdict | undefined {
+    const cmp = compareVectors(got.vector, want.vector)
+    const lossOff = Math.abs(got.loss - want.loss)
+    if (lossOff > TOLERANCE.lossAbsolute + TOLERANCE.lossRelative * Math.abs(want.loss)) {
+      return {
+        ok: false,
+        reason: 'verification-failed',
+        message: `loss ${got.loss} where the reference gives ${want.loss}`,
+      }
+    }
+    if (!(cmp.relativeL2 <= TOLERANCE.relativeL2) || !(cmp.cosine >= TOLERANCE.cosine)) {
+      return {
+        ok: false,
+        reason: 'verification-failed',
+        message: `result is off the reference: relative L2 error ${cmp.relativeL2.toFixed(4)}, cosine ${cmp.cosine.toFixed(4)}`,
+      }
+    }
+    return undefined
+  }
+
+  function medianNorm(): number | undefined {
+    if (norms.length < 8) return undefined
+    const sorted = [...norms].sort((a, b) => a - b)
+    return sorted[sorted.length >> 1]
+  }
+
+  return {
+    offers: () =>
+      done()
+        ? []
+        : [
+            {
+              offerId: OFFER_ID,
+              blobs: [corpusSha],
+              minFlops: shardFlops,
+              maxFlops: shardFlops,
+              notes: {
+                run: fingerprint,
+                mode: config.mode,
+                weights: versions.get(trainer.state.step)!.sha,
+                step: String(trainer.state.step),
+                ...(history.length > 0
+                  ? { heldOutLoss: history[history.length - 1].heldOutLoss.toFixed(4) }
+                  : {}),
+              },
+            },
+          ],
+    next(offerId) {
+      if (offerId !== OFFER_ID || done()) return undefined
+      const canary = canaries.find((c) => c.step === trainer.state.step)
+      if (canary != null && random() < config.canaryFraction) {
+        return shardOf(canary.step, canary.seed, ++canaryCount)
+      }
+      return shardOf(trainer.state.step, crypto.getRandomValues(new Uint32Array(1))[0])
+    },
+    restore(id) {
+      const m = /^train\.([0-9a-f]{8})\.(\d+)\.(\d+)(?:\.c(\d+))?$/.exec(id)
+      if (m == null || m[1] !== fingerprint) return undefined
+      return shardOf(Number(m[2]), Number(m[3]), m[4] != null ? Number(m[4]) : undefined)
+    },
+    async verify(shard, result, { peer, suspect }) {
+      const { grant } = shard
+      const started = performance.now()
+      if (result.vector.length !== layout.size || result.vector.block !== grant.block) {
+        return {
+          ok: false,
+          reason: 'wrong-shape',
+          message: `${result.vector.length} values in blocks of ${result.vector.block}; the model has ${layout.size}, blocks of ${grant.block}`,
+        }
+      }
+      if (!Number.isFinite(result.loss) || !result.vector.scales.every(Number.isFinite)) {
+        return { ok: false, reason: 'non-finite', message: 'the loss or a block scale is not finite' }
+      }
+      const staleness = trainer.state.step - grant.step
+      if (staleness > config.maxStaleness || !versions.has(grant.step)) {
+        counters.stale++
+        return {
+          ok: false,
+          reason: 'stale',
+          message: `computed on step ${grant.step}; the model is at ${trainer.state.step}`,
+        }
+      }
+      const vector = decompressInt8(result.vector)
+      const got = { loss: result.loss, vector }
+      const norm = compareVectors(vector, vector).norm
+      const canaryMark = /\.c\d+$/.test(shard.shardId)
+        ? canaries.find((c) => c.step === grant.step && c.seed === grant.seed)
+        : undefined
+      const median = medianNorm()
+      const outlier = median != null && (norm > OUTLIER_FACTOR * median || norm < median / OUTLIER_FACTOR)
+      const seen = checkedPeers.get(peer) ?? 0
+      let verdict: Verdict | undefined
+      let reference: ShardOutput | undefined
+      if (canaryMark != null) {
+        counters.canaries++
+        verdict = judge(got, canaryMark.output)
+      } else if (suspect || outlier || seen < NEWCOMER_CHECKS || random() < config.verifyFraction) {
+        reference = await recompute(grant)
+        verdict = judge(got, reference)
+        // Peer ids are free: remember a bounded number of them.
+        if (checkedPeers.size > 10_000) checkedPeers.delete(checkedPeers.keys().next().value!)
+        checkedPeers.set(peer, seen + 1)
+      }
+      counters.verifyMs += performance.now() - started
+      if (verdict != null) {
+        counters.rejected++
+        return verdict
+      }
+      counters.verified++
+      const quality = trainer.discount(grant.step)
+      if (reference != null && grant.step === trainer.state.step) {
+        canaries.push({ step: grant.step, seed: grant.seed, output: reference, by: peer })
+        if (canaries.length > 8) canaries.shift()
+      }
+      // A canary repeats data already in this step: credit it, do not count it twice.
+      if (canaryMark != null) return { ok: true, quality, detail: 'canary matched' }
+      norms.push(norm)
+      if (norms.length > NORM_WINDOW) norms.shift()
+      trainLoss = trainLoss == null ? result.loss : 0.9 * trainLoss + 0.1 * result.loss
+      if (trainer.add(vector, grant.step)) {
+        counters.steps++
+        publish(trainer.state)
+        const step = trainer.state.step
+        if (step % config.evalEvery === 0 || done()) evaluate(versions.get(step)!)
+        if (step % config.checkpointEvery === 0 || done()) void save()
+      }
+      return { ok: true, quality, detail: reference != null ? 'recomputed' : 'form checked, not sampled' }
+    },
+    stats: () => ({
+      ...counters,
+      step: trainer.state.step,
+      pending: trainer.pending(),
+      weights: versions.get(trainer.state.step)!.sha,
+      run: fingerprint,
+      mode: config.mode,
+      trainLoss,
+      heldOutLoss: history.length > 0 ? history[history.length - 1].heldOutLoss : null,
+      history: JSON.stringify(history.slice(-200)),
+    }),
+    async close() {
+      await evaluating
+      await save()
+    },
+  }
+}
+
+async function loadCheckpoint(
+  path: string,
+  size: number,
+): Promise<{ state: TrainerState; history: HistoryPoint[] } | undefined> {
+  let bytes: Uint8Array
+  try {
+    bytes = await readFile(path)
+  } catch {
+    return undefined
+  }
+  const file = decodeWeights(bytes)
+  const get = (name: string) => {
+    const t = file.tensors.find((x) => x.name === name)
+    if (t == null || t.data.length !== size)
+      throw new RangeError(`${path}: ${name} is missing or of another size`)
+    return t.data.slice()
+  }
+  const step = file.meta.step
+  if (typeof step !== 'number') throw new RangeError(`${path}: no step`)
+  return {
+    state: { step, weights: get('weights'), m: get('m'), v: get('v') },
+    history: Array.isArray(file.meta.history) ? (file.meta.history as HistoryPoint[]) : [],
+  }
+}
