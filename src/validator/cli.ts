@@ -176,6 +176,7 @@ async function main(): Promise<void> {
     siteDir: config.siteDir,
     api: validator.api,
     metrics: () => validator.metrics.render(),
+    blobs: validator.blobs,
   })
   process.stdout.write(
     [

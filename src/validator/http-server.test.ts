@@ -5,12 +5,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createBlobStore } from './blob-store.ts'
 import { type HttpServer, startHttpServer } from './http-server.ts'
 
 let server: HttpServer
 const WASM = new Uint8Array(64 * 1024).fill(7)
 const root = mkdtempSync(join(tmpdir(), 'tessera-http-'))
 const site = join(root, 'site')
+const blobs = createBlobStore()
+// Over one chunk (1 MiB), so the response is written in several.
+const BLOB = Uint8Array.from({ length: (1 << 20) + 4097 }, (_, i) => i % 251)
+const blobKey = blobs.addBytes(BLOB)
 
 beforeAll(async () => {
   mkdirSync(join(site, 'assets'), { recursive: true })
@@ -26,6 +31,7 @@ beforeAll(async () => {
     siteDir: site,
     api: { status: () => ({ ok: 1 }), echo: (rest) => (rest === '' ? undefined : { rest }) },
     metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'tessera_up 1\n' }),
+    blobs,
   })
 })
 afterAll(async () => {
@@ -70,6 +76,17 @@ describe('http server', () => {
     expect(new Uint8Array(plain.body)).toEqual(WASM)
     expect(plain.headers.vary).toBe('accept-encoding')
     expect(plain.headers['cache-control']).toContain('immutable')
+  })
+
+  it('serves blobs by sha256, immutable, and nothing that is not one', async () => {
+    const res = await fetch(new URL(`blobs/${blobKey}`, server.url))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toContain('immutable')
+    // Compared as one Buffer: a deep equal of a million elements takes seconds.
+    expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), Buffer.from(BLOB))).toBe(0)
+    for (const key of ['0'.repeat(64), blobKey.toUpperCase(), '..%2Fsecret.txt', '']) {
+      expect((await fetch(new URL(`blobs/${key}`, server.url))).status).toBe(404)
+    }
   })
 
   it('serves /metrics as Prometheus text', async () => {

@@ -7,6 +7,8 @@ import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
+import type { BlobSource } from '../p2p/blob-protocol.ts'
+import { SHA256_HEX } from '../protocol/ids.ts'
 
 /** Longest request target served: the site's paths and API routes are far shorter. */
 const MAX_URL_LENGTH = 2048
@@ -39,7 +41,15 @@ export interface HttpServerOptions {
   api: Record<string, (rest: string) => unknown | Promise<unknown>>
   /** GET /metrics: Prometheus' text format. */
   metrics?: () => Promise<{ contentType: string; body: string }>
+  /**
+   * GET /blobs/<sha256>: what the validator serves over /tessera/blob/1 (models, a training run's
+   * weights), for pages outside a session (the training panel samples the current model).
+   */
+  blobs?: BlobSource
 }
+
+/** Bytes read from a blob per chunk written: a large model is never held whole for one response. */
+const BLOB_CHUNK = 1 << 20
 
 export interface HttpServer {
   readonly url: string
@@ -107,11 +117,31 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return send(res, 400, 'text/plain', 'bad request: not a valid URL path')
     }
     if (pathname.startsWith('/api/')) return serveApi(res, decoded.slice('/api/'.length))
+    if (pathname.startsWith('/blobs/') && options.blobs != null) return serveBlob(req, res, options.blobs, pathname.slice(7))
     if (pathname === '/metrics' && options.metrics != null) {
       const { contentType, body } = await options.metrics()
       return send(res, 200, contentType, body)
     }
     return serveFile(req, res, pathname, decoded)
+  }
+
+  async function serveBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSource, key: string) {
+    const size = SHA256_HEX.test(key) ? blobs.size(key) : undefined
+    if (size == null) return send(res, 404, 'text/plain', 'no such blob')
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': size,
+      // Named by its hash: it never changes.
+      'cache-control': 'public, max-age=31536000, immutable',
+      ...SITE_HEADERS,
+    })
+    if (req.method === 'HEAD') return void res.end()
+    for (let offset = 0; offset < size && !res.destroyed; offset += BLOB_CHUNK) {
+      const chunk = await blobs.read(key, offset, Math.min(BLOB_CHUNK, size - offset))
+      // Respect backpressure: a slow reader does not make the validator buffer the whole blob.
+      if (!res.write(chunk)) await new Promise((resume) => res.once('drain', resume))
+    }
+    res.end()
   }
 
   async function serveApi(res: ServerResponse, path: string): Promise<void> {

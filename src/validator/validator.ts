@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { serveBlobs } from '../p2p/blob-protocol.ts'
+import { type BlobSource, serveBlobs } from '../p2p/blob-protocol.ts'
 import { createServerNode, type ServerNodeOptions, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
 import { handleRequests } from '../p2p/rpc.ts'
@@ -93,6 +93,8 @@ export interface Validator {
   readonly api: ApiRoutes
   /** What GET /metrics serves. */
   readonly metrics: Metrics
+  /** The blobs it serves over libp2p, also served over HTTP (GET /blobs/<sha256>). */
+  readonly blobs: BlobSource
   multiaddrs(): string[]
   status(): Promise<ValidatorStatus>
   /** Settles every epoch whose claim window has closed; returns the epochs settled. */
@@ -268,6 +270,7 @@ async function open(
     node,
     ledger,
     metrics,
+    blobs,
     epochs,
     scheduler,
     api: createApi({ ...options, peerId: validator, multiaddrs, epochs, ledger, status }),

@@ -64,6 +64,11 @@ function forward(c: ModelConfig, layout: Layout, w: Float32Array, batch: Batch) 
   return { x, layers, lnf, logits, shape }
 }
 
+/** Logits (tokens x vocab) of every position of the batch. */
+export function logitsRef(c: ModelConfig, weights: Float32Array, batch: Batch): Float32Array {
+  return forward(c, parameterLayout(c), weights, batch).logits
+}
+
 /** Mean cross-entropy (nats per token) of the batch's targets. */
 export function lossRef(c: ModelConfig, weights: Float32Array, batch: Batch): number {
   const { logits } = forward(c, parameterLayout(c), weights, batch)

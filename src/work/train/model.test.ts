@@ -88,3 +88,19 @@ describe('the model reference', () => {
     expect(ratio).toBeLessThan(1.2)
   })
 })
+
+describe('sampling with a key/value cache', () => {
+  it('gives the same next-byte logits as the full forward pass at every position', async () => {
+    const { createDecoder } = await import('./sample.ts')
+    const { logitsRef } = await import('./model.ref.ts')
+    const c = { vocab: 256, layers: 2, width: 16, heads: 4, context: 6 }
+    const weights = uniformMatrix(createPrng(8), parameterLayout(c).size, -0.3, 0.3)
+    const inputs = Uint32Array.from([72, 101, 108, 108, 111, 33])
+    const full = logitsRef(c, weights, { sequences: 1, inputs, targets: inputs })
+    const decoder = createDecoder(c, weights)
+    for (let t = 0; t < c.context; t++) {
+      const got = decoder.push(inputs[t])
+      for (let j = 0; j < c.vocab; j += 17) expect(got[j]).toBeCloseTo(full[t * c.vocab + j], 4)
+    }
+  })
+})
