@@ -5,6 +5,7 @@
 import type { MatmulEngine } from '../gpu/engine.ts'
 import { DeviceLostError } from '../gpu/errors.ts'
 import { createOrtRunner } from '../gpu/ort/ort-runtime.ts'
+import { createRuntime } from '../gpu/runtime.ts'
 import { type EngineChoice, selectEngine } from '../gpu/select-engine.ts'
 import { type BlobEvent, createCachedBlobFetcher } from './blob-fetcher.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
@@ -35,7 +36,7 @@ export interface Session {
 }
 
 export async function startSession(options: SessionOptions): Promise<Session> {
-  const { engine, reason } = await selectEngine(options.engine)
+  const { engine, reason, gpu } = await selectEngine(options.engine)
   let contributor: Contributor | undefined
   let stopped = false
 
@@ -52,7 +53,12 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       node,
       netuid: options.bootstrap.netuid,
       // Models run on ORT's WebGPU EP when shards run on WebGPU, else on its wasm EP.
-      runtimes: { engine, onnx: createOrtRunner(engine.name === 'webgpu' ? 'webgpu' : 'wasm') },
+      // Training runs its WGSL model where the engine is WebGPU, else the CPU reference.
+      runtimes: {
+        engine,
+        onnx: createOrtRunner(engine.name === 'webgpu' ? 'webgpu' : 'wasm'),
+        gpu: gpu != null ? createRuntime(gpu) : undefined,
+      },
       blobs: createCachedBlobFetcher({ node, cache: createModelCache(), onBlob: options.onBlob }),
       store: options.store,
       dutyCycle: options.dutyCycle,

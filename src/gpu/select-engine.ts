@@ -6,7 +6,7 @@
  * (`?engine=webgpu`), so tests on a machine whose only adapter is SwiftShader still exercise WebGPU.
  */
 import { createAdaptiveEngine } from './adaptive-engine.ts'
-import { acquireGpu } from './device.ts'
+import { acquireGpu, type GpuContext } from './device.ts'
 import type { MatmulEngine } from './engine.ts'
 import { NoAdapterError, WebGpuUnavailableError } from './errors.ts'
 import { createWasmEngine } from './wasm-engine.ts'
@@ -16,6 +16,8 @@ export type EngineChoice = 'auto' | 'webgpu' | 'wasm'
 
 export interface SelectedEngine {
   engine: MatmulEngine
+  /** The WebGPU device when the engine runs on it, for kinds that need more kernels than GEMM. */
+  gpu?: GpuContext
   /** The device's lost promise when the engine is WebGPU. */
   lost?: Promise<Error>
   /** Why this engine, in words for the UI. */
@@ -48,6 +50,7 @@ export async function selectEngine(choice: EngineChoice = 'auto'): Promise<Selec
   }
   return {
     engine: await createWebGpuEngine(gpu),
+    gpu,
     lost: gpu.lost,
     reason: choice === 'webgpu' ? 'WebGPU engine requested' : 'WebGPU adapter found',
   }

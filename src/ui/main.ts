@@ -3,6 +3,7 @@
  * the build-time VITE_TESSERA_BOOTSTRAP points it at validators other than the one serving the page.
  */
 import './tessera-contribute.ts'
+import './training-panel.ts'
 
 const params = new URLSearchParams(location.search)
 const widget = document.querySelector('tessera-contribute')

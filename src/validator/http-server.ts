@@ -117,7 +117,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return send(res, 400, 'text/plain', 'bad request: not a valid URL path')
     }
     if (pathname.startsWith('/api/')) return serveApi(res, decoded.slice('/api/'.length))
-    if (pathname.startsWith('/blobs/') && options.blobs != null) return serveBlob(req, res, options.blobs, pathname.slice(7))
+    if (pathname.startsWith('/blobs/') && options.blobs != null)
+      return serveBlob(req, res, options.blobs, pathname.slice(7))
     if (pathname === '/metrics' && options.metrics != null) {
       const { contentType, body } = await options.metrics()
       return send(res, 200, contentType, body)

@@ -46,7 +46,9 @@ describe('dependency rule', () => {
   it('keeps the validator off the GPU and the UI', () => {
     // The validator, and the checks its worker threads load by URL.
     const files = new Set(
-      ['validator/cli.ts', 'work/gemm/check-tile.ts', 'work/train/check.ts'].flatMap((e) => [...reach(e).files]),
+      ['validator/cli.ts', 'work/gemm/check-tile.ts', 'work/train/check.ts'].flatMap((e) => [
+        ...reach(e).files,
+      ]),
     )
     // What the validator may use of gpu/ is the kernels' CPU references (plain TypeScript, beside the
     // WGSL they define): the train kind verifies with them.

@@ -51,7 +51,10 @@ export function createDecoder(c: ModelConfig, weights: Float32Array): Decoder {
     },
     push(byte) {
       if (t >= c.context) throw new RangeError('the context is full: start a new decoder')
-      const x = Float32Array.from(p('wte').subarray(byte * d, (byte + 1) * d), (v, j) => v + p('wpe')[t * d + j])
+      const x = Float32Array.from(
+        p('wte').subarray(byte * d, (byte + 1) * d),
+        (v, j) => v + p('wpe')[t * d + j],
+      )
       for (let l = 0; l < c.layers; l++) {
         const qkv = rowTimes(layerNorm(x, p(`h${l}.ln1.g`), p(`h${l}.ln1.b`)), p(`h${l}.attn.qkv`), 3 * d)
         keys[l].set(qkv.subarray(d, 2 * d), t * d)
@@ -67,14 +70,18 @@ export function createDecoder(c: ModelConfig, weights: Float32Array): Decoder {
             max = Math.max(max, scores[u])
           }
           let sum = 0
-          for (let u = 0; u <= t; u++) sum += (scores[u] = Math.exp(scores[u] - max))
+          for (let u = 0; u <= t; u++) sum += scores[u] = Math.exp(scores[u] - max)
           for (let u = 0; u <= t; u++) {
             for (let i = 0; i < hd; i++) att[h * hd + i] += (scores[u] / sum) * values[l][u * d + h * hd + i]
           }
         }
         const proj = rowTimes(att, p(`h${l}.attn.proj`), d)
         for (let j = 0; j < d; j++) x[j] += proj[j]
-        const hidden = rowTimes(layerNorm(x, p(`h${l}.ln2.g`), p(`h${l}.ln2.b`)), p(`h${l}.mlp.fc`), 4 * d).map(geluRef)
+        const hidden = rowTimes(
+          layerNorm(x, p(`h${l}.ln2.g`), p(`h${l}.ln2.b`)),
+          p(`h${l}.mlp.fc`),
+          4 * d,
+        ).map(geluRef)
         const out = rowTimes(hidden, p(`h${l}.mlp.proj`), d)
         for (let j = 0; j < d; j++) x[j] += out[j]
       }
@@ -96,7 +103,12 @@ export interface SampleOptions {
  * Continues `prompt` (bytes) by `length` bytes. When the context fills, the decoder restarts on the
  * last half of it, so any length works at the cost of a re-read every context/2 bytes.
  */
-export function sample(c: ModelConfig, weights: Float32Array, prompt: Uint8Array, o: SampleOptions): Uint8Array {
+export function sample(
+  c: ModelConfig,
+  weights: Float32Array,
+  prompt: Uint8Array,
+  o: SampleOptions,
+): Uint8Array {
   const random = createPrng(o.seed ?? 1)
   const temperature = o.temperature ?? 0.8
   const text = [...(prompt.length > 0 ? prompt : Uint8Array.of(10))]
@@ -117,7 +129,11 @@ export function sample(c: ModelConfig, weights: Float32Array, prompt: Uint8Array
       const max = Math.max(...logits)
       const weightsOf = Array.from(logits, (v) => Math.exp((v - max) / temperature))
       let r = random() * weightsOf.reduce((a, b) => a + b, 0)
-      while (next < weightsOf.length - 1 && (r -= weightsOf[next]) > 0) next++
+      while (next < weightsOf.length - 1) {
+        r -= weightsOf[next]
+        if (r <= 0) break
+        next++
+      }
     }
     text.push(next)
     if (decoder.length >= c.context) feed(text.slice(-keep))

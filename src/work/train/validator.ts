@@ -443,6 +443,7 @@ async function createTrainSource(
       weights: versions.get(trainer.state.step)!.sha,
       run: fingerprint,
       mode: config.mode,
+      model: JSON.stringify(model),
       trainLoss,
       heldOutLoss: history.length > 0 ? history[history.length - 1].heldOutLoss : null,
       history: JSON.stringify(history.slice(-200)),
