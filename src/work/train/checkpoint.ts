@@ -10,7 +10,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toString as toHex } from 'uint8arrays/to-string'
-import { type ModelConfig, parameterLayout } from './model.ts'
+import { type ModelConfig, type ParameterSpec, parameterLayout } from './model.ts'
 
 const MAGIC = 0x54575354 // "TSWT" little-endian
 export const WEIGHTS_FORMAT_VERSION = 1
@@ -110,11 +110,16 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** The flat parameter vector of a weights file, checked against the model the grant names. */
 export function flatWeights(bytes: Uint8Array, model: ModelConfig): Float32Array {
-  const file = decodeWeights(bytes)
   const layout = parameterLayout(model)
-  const out = new Float32Array(layout.size)
+  return flatTensors(bytes, layout.params, layout.size)
+}
+
+/** The named tensors of a weights file laid out as `params` says (a model's weights, or adapters). */
+export function flatTensors(bytes: Uint8Array, params: ParameterSpec[], size: number): Float32Array {
+  const file = decodeWeights(bytes)
+  const out = new Float32Array(size)
   const byName = new Map(file.tensors.map((t) => [t.name, t]))
-  for (const p of layout.params) {
+  for (const p of params) {
     const t = byName.get(p.name)
     if (t == null || t.data.length !== p.size || t.shape.join('x') !== p.shape.join('x'))
       throw new WeightsFormatError(`weights file: ${p.name} is missing or not ${p.shape.join('x')}`)

@@ -39,6 +39,8 @@ export interface TrainGrant {
   /** Present for a low-communication shard: one local step per micro-batch. */
   local?: LocalOptimizer
   block: number
+  /** Present when fine-tuning with adapters: `weights` is the adapters, `base` the frozen model. */
+  lora?: { base: string; rank: number; alpha: number }
 }
 
 export interface TrainResult {
@@ -75,6 +77,7 @@ export const grantCodec: PayloadCodec<TrainGrant> = {
       seed: g.seed,
       local: g.local,
       block: g.block,
+      lora: g.lora,
     }),
   decode(bytes) {
     const raw = decodeWithin('TrainGrant', this.maxBytes, bytes, (b) =>
@@ -101,7 +104,17 @@ export const grantCodec: PayloadCodec<TrainGrant> = {
       if (local.steps * microBatch !== raw.offsets.length)
         c.fail('local.steps', 'must be offsets / microBatch')
     }
+    let lora: TrainGrant['lora']
+    if (raw.lora != null) {
+      if (local != null) c.fail('lora', 'is not taken with local steps')
+      lora = {
+        base: c.sha256Hex('lora.base', raw.lora.base),
+        rank: c.int('lora.rank', raw.lora.rank, 1, Math.min(model.width, 256)),
+        alpha: c.finite('lora.alpha', raw.lora.alpha, 0),
+      }
+    }
     return {
+      lora,
       weights: c.sha256Hex('weights', raw.weights),
       step: raw.step,
       model,

@@ -398,6 +398,7 @@ export interface TrainGrant {
   seed: number
   local?: LocalOptimizer
   block: number
+  lora?: Lora
 }
 
 export namespace TrainGrant {
@@ -455,6 +456,11 @@ export namespace TrainGrant {
         if ((obj.block != null && obj.block !== 0)) {
           w.uint32(72)
           w.uint32(obj.block)
+        }
+
+        if (obj.lora != null) {
+          w.uint32(82)
+          Lora.codec().encode(obj.lora, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -527,6 +533,12 @@ export namespace TrainGrant {
             }
             case 9: {
               obj.block = reader.uint32()
+              break
+            }
+            case 10: {
+              obj.lora = Lora.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lora
+              })
               break
             }
             default: {
@@ -617,6 +629,13 @@ export namespace TrainGrant {
                 field: `${prefix}.block`,
                 value: reader.uint32()
               }
+              break
+            }
+            case 10: {
+              yield * Lora.codec().stream(reader, reader.uint32(), `${prefix}.lora`, {
+                limits: opts.limits?.lora
+              })
+
               break
             }
             default: {
@@ -722,6 +741,21 @@ export namespace TrainGrant {
     value: number
   }
 
+  export interface TrainGrantLoraBaseFieldEvent {
+    field: '$.lora.base'
+    value: string
+  }
+
+  export interface TrainGrantLoraRankFieldEvent {
+    field: '$.lora.rank'
+    value: number
+  }
+
+  export interface TrainGrantLoraAlphaFieldEvent {
+    field: '$.lora.alpha'
+    value: number
+  }
+
   export function encode (obj: Partial<TrainGrant>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, TrainGrant.codec())
   }
@@ -730,8 +764,143 @@ export namespace TrainGrant {
     return decodeMessage(buf, TrainGrant.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrainGrant>): Generator<TrainGrantWeightsFieldEvent | TrainGrantStepFieldEvent | TrainGrantModelVocabFieldEvent | TrainGrantModelLayersFieldEvent | TrainGrantModelWidthFieldEvent | TrainGrantModelHeadsFieldEvent | TrainGrantModelContextFieldEvent | TrainGrantCorpusFieldEvent | TrainGrantOffsetsFieldEvent | TrainGrantMicroBatchFieldEvent | TrainGrantSeedFieldEvent | TrainGrantLocalStepsFieldEvent | TrainGrantLocalLrFieldEvent | TrainGrantLocalBeta1FieldEvent | TrainGrantLocalBeta2FieldEvent | TrainGrantLocalEpsFieldEvent | TrainGrantLocalWeightDecayFieldEvent | TrainGrantBlockFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrainGrant>): Generator<TrainGrantWeightsFieldEvent | TrainGrantStepFieldEvent | TrainGrantModelVocabFieldEvent | TrainGrantModelLayersFieldEvent | TrainGrantModelWidthFieldEvent | TrainGrantModelHeadsFieldEvent | TrainGrantModelContextFieldEvent | TrainGrantCorpusFieldEvent | TrainGrantOffsetsFieldEvent | TrainGrantMicroBatchFieldEvent | TrainGrantSeedFieldEvent | TrainGrantLocalStepsFieldEvent | TrainGrantLocalLrFieldEvent | TrainGrantLocalBeta1FieldEvent | TrainGrantLocalBeta2FieldEvent | TrainGrantLocalEpsFieldEvent | TrainGrantLocalWeightDecayFieldEvent | TrainGrantBlockFieldEvent | TrainGrantLoraBaseFieldEvent | TrainGrantLoraRankFieldEvent | TrainGrantLoraAlphaFieldEvent> {
     return streamMessage(buf, TrainGrant.codec(), opts)
+  }
+}
+
+export interface Lora {
+  base: string
+  rank: number
+  alpha: number
+}
+
+export namespace Lora {
+  let _codec: Codec<Lora>
+
+  export const codec = (): Codec<Lora> => {
+    if (_codec == null) {
+      _codec = message<Lora>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.base != null && obj.base !== '')) {
+          w.uint32(10)
+          w.string(obj.base)
+        }
+
+        if ((obj.rank != null && obj.rank !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.rank)
+        }
+
+        if ((obj.alpha != null && obj.alpha !== 0)) {
+          w.uint32(29)
+          w.float(obj.alpha)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          base: '',
+          rank: 0,
+          alpha: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.base = reader.string()
+              break
+            }
+            case 2: {
+              obj.rank = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.alpha = reader.float()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.base`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.rank`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.alpha`,
+                value: reader.float()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LoraBaseFieldEvent {
+    field: '$.base'
+    value: string
+  }
+
+  export interface LoraRankFieldEvent {
+    field: '$.rank'
+    value: number
+  }
+
+  export interface LoraAlphaFieldEvent {
+    field: '$.alpha'
+    value: number
+  }
+
+  export function encode (obj: Partial<Lora>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Lora.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Lora>): Lora {
+    return decodeMessage(buf, Lora.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Lora>): Generator<LoraBaseFieldEvent | LoraRankFieldEvent | LoraAlphaFieldEvent> {
+    return streamMessage(buf, Lora.codec(), opts)
   }
 }
 

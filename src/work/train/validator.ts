@@ -19,6 +19,7 @@ import { drawOffsets, splitOf } from './corpus.ts'
 import { train } from './index.ts'
 import { initialWeights, type ModelConfig, parameterLayout, trainFlops, view } from './model.ts'
 import type { ShardOutput } from './shard-ref.ts'
+import { initialAdapters, type LoraConfig, loraLayout, mergeAdapters } from './lora.ts'
 import { createTrainer, freshState, type OptimizerConfig, type TrainerState } from './trainer.ts'
 
 const CHECK = new URL('./check.ts', import.meta.url).href
@@ -56,6 +57,8 @@ export interface TrainConfig {
   checkpointEvery: number
   maxSteps: number
   init?: string
+  /** Fine-tuning with adapters on the frozen `init` model. */
+  lora?: LoraConfig
   block: number
 }
 
@@ -117,8 +120,20 @@ export function parseTrainConfig(section: unknown, configDir: string): TrainConf
     checkpointEvery: c.int('checkpointEvery', 10, 1, 1e6),
     maxSteps: c.int('maxSteps', 0, 0, 1e9),
     init: text('init') != null ? resolve(configDir, text('init')!) : undefined,
+    lora: parseLora(c, model.width, mode, text('init')),
     block: c.int('block', DEFAULT_BLOCK, 16, LIMITS.block),
   }
+}
+
+function parseLora(c: ReturnType<typeof readConfig>, width: number, mode: string, init?: string): LoraConfig | undefined {
+  const section = c.raw.lora
+  if (section == null || section === false) return undefined
+  if (typeof section !== 'object') return c.fail('lora', 'must be an object like { "rank": 8 }')
+  if (init == null) return c.fail('lora', 'needs `init`: the model whose adapters are trained')
+  if (mode !== 'gradient') return c.fail('lora', 'is trained in gradient mode only')
+  const l = readConfig('train.lora', section)
+  const rank = l.int('rank', 8, 1, Math.min(width, 256))
+  return { rank, alpha: l.number('alpha', 2 * rank, 0, 1e6) }
 }
 
 export const trainValidator: ValidatorKind<TrainGrant, TrainResult> = {
@@ -175,18 +190,30 @@ async function createTrainSource(
   const corpusSha = await context.blobs.addFile(config.corpus, config.corpusSha256)
   const corpus = shared(new Uint8Array(await readFile(config.corpus)))
   const split = splitOf(corpus.length)
-  const start =
+  const initial =
     config.init != null
       ? flatWeights(await readFile(config.init), model)
       : initialWeights(model, context.seed)
-  // The run's identity: another model, corpus, mode or starting point is another run.
+  const { lora } = config
+  // Fine-tuning with adapters: the initial model is the frozen base, served once; the adapters train.
+  const base = lora != null ? shared(initial) : undefined
+  const baseSha = lora != null ? await context.blobs.addFile(config.init!) : undefined
+  const trained = lora != null ? loraLayout(model, lora) : layout
+  const start = lora != null ? initialAdapters(model, lora, context.seed) : initial
+  // The run's identity: another model, corpus, mode, starting point or adapter shape is another run.
   const fingerprint = sha256Hex(
     new TextEncoder().encode(
-      JSON.stringify({ model, mode: config.mode, corpusSha, start: sha256Hex(new Uint8Array(start.buffer)) }),
+      JSON.stringify({
+        model,
+        mode: config.mode,
+        corpusSha,
+        start: sha256Hex(new Uint8Array(initial.buffer)),
+        ...(lora != null ? { lora } : {}),
+      }),
     ),
   ).slice(0, 8)
   const checkpointPath = join(context.stateDir, `run-${fingerprint}.tswt`)
-  const restored = await loadCheckpoint(checkpointPath, layout.size)
+  const restored = await loadCheckpoint(checkpointPath, trained.size)
   const trainer = createTrainer(config.optimizer, restored?.state ?? freshState(start))
   const history: HistoryPoint[] = restored?.history ?? []
   const versions = new Map<number, Version>()
@@ -209,13 +236,16 @@ async function createTrainSource(
 
   function publish(state: TrainerState) {
     const weights = shared(state.weights)
-    const tensors: NamedArray[] = layout.params.map((p) => ({
+    const tensors: NamedArray[] = trained.params.map((p) => ({
       name: p.name,
       shape: p.shape,
       data: view(weights, p),
     }))
     const sha = context.blobs.addBytes(
-      encodeWeights({ meta: { model, step: state.step, run: fingerprint }, tensors }),
+      encodeWeights({
+        meta: { model, step: state.step, run: fingerprint, ...(lora != null ? { lora, base: baseSha } : {}) },
+        tensors,
+      }),
     )
     versions.set(state.step, { step: state.step, sha, weights })
     for (const [step, v] of versions) {
@@ -234,7 +264,13 @@ async function createTrainSource(
       .run<number>({
         module: CHECK,
         fn: 'heldOutLoss',
-        args: [model, version.weights, corpus, heldOutOffsets, config.microBatch],
+        args: [
+          model,
+          lora != null ? shared(mergeAdapters(model, lora, base!, version.weights)) : version.weights,
+          corpus,
+          heldOutOffsets,
+          config.microBatch,
+        ],
       })
       .then((loss) => {
         history.push({ step: version.step, heldOutLoss: loss, trainLoss, at: Date.now() })
@@ -288,6 +324,7 @@ async function createTrainSource(
         seed,
         local,
         block: config.block,
+        ...(lora != null ? { lora: { base: baseSha!, ...lora } } : {}),
       },
     }
   }
@@ -301,9 +338,10 @@ async function createTrainSource(
       module: CHECK,
       fn: 'recomputeShard',
       args: [
-        { model, offsets: grant.offsets, microBatch: grant.microBatch, local: grant.local },
+        { model, offsets: grant.offsets, microBatch: grant.microBatch, local: grant.local, lora },
         version.weights,
         corpus,
+        base,
       ],
     })
   }
@@ -371,11 +409,11 @@ async function createTrainSource(
     async verify(shard, result, { peer, suspect }) {
       const { grant } = shard
       const started = performance.now()
-      if (result.vector.length !== layout.size || result.vector.block !== grant.block) {
+      if (result.vector.length !== trained.size || result.vector.block !== grant.block) {
         return {
           ok: false,
           reason: 'wrong-shape',
-          message: `${result.vector.length} values in blocks of ${result.vector.block}; the model has ${layout.size}, blocks of ${grant.block}`,
+          message: `${result.vector.length} values in blocks of ${result.vector.block}; it should be ${trained.size}, blocks of ${grant.block}`,
         }
       }
       if (!Number.isFinite(result.loss) || !result.vector.scales.every(Number.isFinite)) {
@@ -444,6 +482,8 @@ async function createTrainSource(
       run: fingerprint,
       mode: config.mode,
       model: JSON.stringify(model),
+      trainedParameters: trained.size,
+      lora: lora != null ? `rank ${lora.rank}, alpha ${lora.alpha}` : null,
       trainLoss,
       heldOutLoss: history.length > 0 ? history[history.length - 1].heldOutLoss : null,
       history: JSON.stringify(history.slice(-200)),
