@@ -258,27 +258,30 @@ async function createTrainSource(
   }
   publish(trainer.state)
 
+  // One evaluation at a time; a version asked for meanwhile is evaluated next (the latest one wins).
+  let wanted: Version | undefined
   function evaluate(version: Version) {
+    wanted = version
     if (evaluating != null) return
-    evaluating = context.workers
-      .run<number>({
-        module: CHECK,
-        fn: 'heldOutLoss',
-        args: [
-          model,
-          lora != null ? shared(mergeAdapters(model, lora, base!, version.weights)) : version.weights,
-          corpus,
-          heldOutOffsets,
-          config.microBatch,
-        ],
-      })
-      .then((loss) => {
-        history.push({ step: version.step, heldOutLoss: loss, trainLoss, at: Date.now() })
-      })
-      .catch(() => {})
-      .finally(() => {
-        evaluating = undefined
-      })
+    evaluating = (async () => {
+      while (wanted != null) {
+        const v = wanted
+        wanted = undefined
+        const weights = lora != null ? shared(mergeAdapters(model, lora, base!, v.weights)) : v.weights
+        try {
+          const loss = await context.workers.run<number>({
+            module: CHECK,
+            fn: 'heldOutLoss',
+            args: [model, weights, corpus, heldOutOffsets, config.microBatch],
+          })
+          history.push({ step: v.step, heldOutLoss: loss, trainLoss, at: Date.now() })
+        } catch {
+          // A failed evaluation leaves a gap in the curve, nothing else.
+        }
+      }
+    })().finally(() => {
+      evaluating = undefined
+    })
   }
   if (history.length === 0) evaluate(versions.get(trainer.state.step)!)
 
