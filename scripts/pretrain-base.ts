@@ -28,7 +28,10 @@ export const BASE_RUN = {
 }
 
 const { values } = parseArgs({
-  options: { steps: { type: 'string', default: '300' }, out: { type: 'string', default: 'models/train-base.tswt' } },
+  options: {
+    steps: { type: 'string', default: '300' },
+    out: { type: 'string', default: 'models/train-base.tswt' },
+  },
 })
 const steps = Number(values.steps)
 const harness = createHarness()
@@ -48,12 +51,20 @@ while (!done) {
   await new Promise((r) => setTimeout(r, 2000))
   const s = await status()
   done = (s.step as number) >= steps
-  process.stdout.write(`\rstep ${s.step}, held-out ${s.heldOutLoss}, ${Math.round((Date.now() - started) / 1000)} s   `)
+  process.stdout.write(
+    `\rstep ${s.step}, held-out ${s.heldOutLoss}, ${Math.round((Date.now() - started) / 1000)} s   `,
+  )
 }
 await Promise.all(runs)
 const final = await status()
-const bytes = await validator.blobs.read(final.weights as string, 0, validator.blobs.size(final.weights as string)!)
+const bytes = await validator.blobs.read(
+  final.weights as string,
+  0,
+  validator.blobs.size(final.weights as string)!,
+)
 writeFileSync(join(REPO_ROOT, values.out), bytes)
-console.log(`\nwrote ${values.out}: step ${final.step}, held-out loss ${final.heldOutLoss}, sha256 ${final.weights}`)
+console.log(
+  `\nwrote ${values.out}: step ${final.step}, held-out loss ${final.heldOutLoss}, sha256 ${final.weights}`,
+)
 await harness.cleanup()
 process.exit(0)

@@ -81,7 +81,9 @@ async function runMode(mode: 'gradient' | 'local') {
   const model = JSON.parse(train.model)
   const params = parameterLayout(model).size
   const accepted = s.ledger.accepted as number
-  const weights = new Uint8Array(await (await fetch(new URL(`blobs/${train.weights}`, validator.url))).arrayBuffer())
+  const weights = new Uint8Array(
+    await (await fetch(new URL(`blobs/${train.weights}`, validator.url))).arrayBuffer(),
+  )
   await validator.stop()
   const curve = (JSON.parse(train.history) as Point[]).map((p) => ({
     step: p.step,
@@ -107,7 +109,9 @@ async function runMode(mode: 'gradient' | 'local') {
   }
 }
 
-function chart(runs: Array<{ mode: string; curve: Array<{ seconds: number; heldOutLoss: number }> }>): string {
+function chart(
+  runs: Array<{ mode: string; curve: Array<{ seconds: number; heldOutLoss: number }> }>,
+): string {
   const W = 640
   const H = 360
   const pad = 48

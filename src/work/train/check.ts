@@ -7,8 +7,8 @@
  */
 import { createNodeOnnx } from '../infer/onnx-node.ts'
 import { createOnnxEngine } from '../onnx-engine.ts'
-import type { ModelConfig } from './model.ts'
 import { engineMatmul, type Matmul } from './model.ref.ts'
+import type { ModelConfig } from './model.ts'
 import { meanLossRef, runShardRef, type ShardOutput, type ShardWork } from './shard-ref.ts'
 
 let matmul: Matmul | undefined

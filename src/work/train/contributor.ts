@@ -11,10 +11,10 @@ import { flatTensors, flatWeights } from './checkpoint.ts'
 import type { TrainGrant, TrainResult } from './codec.ts'
 import { compressInt8 } from './compress.ts'
 import { train } from './index.ts'
-import type { GpuModel } from './model.gpu.ts'
 import { adapterGradient, loraLayout, mergeAdapters } from './lora.ts'
-import type { ModelConfig } from './model.ts'
+import type { GpuModel } from './model.gpu.ts'
 import { engineMatmul } from './model.ref.ts'
+import type { ModelConfig } from './model.ts'
 import { microBatches, runShardRef } from './shard-ref.ts'
 
 const gpuModels = new WeakMap<GpuRuntime, { key: string; model: GpuModel }>()

@@ -69,7 +69,12 @@ export function initialAdapters(c: ModelConfig, lora: LoraConfig, seed: number):
 }
 
 /** base + s·A·B for every adapted projection: the weights the model runs with. */
-export function mergeAdapters(c: ModelConfig, lora: LoraConfig, base: Float32Array, adapters: Float32Array): Float32Array {
+export function mergeAdapters(
+  c: ModelConfig,
+  lora: LoraConfig,
+  base: Float32Array,
+  adapters: Float32Array,
+): Float32Array {
   const layout = loraLayout(c, lora)
   const s = lora.alpha / lora.rank
   const w = base.slice()

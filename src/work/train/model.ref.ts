@@ -5,6 +5,8 @@
  * or a contributor's engine (ONNX Runtime's wasm GEMM in a page without a usable GPU: ten times and
  * more the speed of plain TypeScript loops), which is how CPU contributors train.
  */
+
+import type { MatmulEngine } from '../../gpu/engine.ts'
 import { crossEntropyBackwardRef, crossEntropyRef } from '../../gpu/kernels/cross-entropy.ref.ts'
 import { elementwiseRef } from '../../gpu/kernels/elementwise.ref.ts'
 import { embeddingBackwardRef, embeddingRef } from '../../gpu/kernels/embedding.ref.ts'
@@ -15,7 +17,6 @@ import {
   multiheadAttentionBackwardRef,
   multiheadAttentionRef,
 } from '../../gpu/kernels/multihead-attention.ref.ts'
-import type { MatmulEngine } from '../../gpu/engine.ts'
 import { type Layout, type ModelConfig, parameterLayout, view } from './model.ts'
 
 /** op(A) (m x k) · op(B) (k x n), row-major. */

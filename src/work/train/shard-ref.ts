@@ -6,8 +6,8 @@
 import { adamwRef } from '../../gpu/kernels/adamw.ref.ts'
 import type { LocalOptimizer } from './codec.ts'
 import { batchAt } from './corpus.ts'
-import { type Batch, lossAndGradientRef, lossRef, type Matmul, refMatmul } from './model.ref.ts'
 import { adapterGradient, type LoraConfig, mergeAdapters } from './lora.ts'
+import { type Batch, lossAndGradientRef, lossRef, type Matmul, refMatmul } from './model.ref.ts'
 import type { ModelConfig } from './model.ts'
 
 export interface ShardWork {

@@ -17,9 +17,9 @@ import { compareVectors } from './compare.ts'
 import { DEFAULT_BLOCK, decompressInt8 } from './compress.ts'
 import { drawOffsets, splitOf } from './corpus.ts'
 import { train } from './index.ts'
+import { initialAdapters, type LoraConfig, loraLayout, mergeAdapters } from './lora.ts'
 import { initialWeights, type ModelConfig, parameterLayout, trainFlops, view } from './model.ts'
 import type { ShardOutput } from './shard-ref.ts'
-import { initialAdapters, type LoraConfig, loraLayout, mergeAdapters } from './lora.ts'
 import { createTrainer, freshState, type OptimizerConfig, type TrainerState } from './trainer.ts'
 
 const CHECK = new URL('./check.ts', import.meta.url).href
@@ -125,7 +125,12 @@ export function parseTrainConfig(section: unknown, configDir: string): TrainConf
   }
 }
 
-function parseLora(c: ReturnType<typeof readConfig>, width: number, mode: string, init?: string): LoraConfig | undefined {
+function parseLora(
+  c: ReturnType<typeof readConfig>,
+  width: number,
+  mode: string,
+  init?: string,
+): LoraConfig | undefined {
   const section = c.raw.lora
   if (section == null || section === false) return undefined
   if (typeof section !== 'object') return c.fail('lora', 'must be an object like { "rank": 8 }')
@@ -465,6 +470,8 @@ async function createTrainSource(
       }
       // A canary repeats data already in this step: credit it, do not count it twice.
       if (canaryMark != null) return { ok: true, quality, detail: 'canary matched' }
+      // Shards still in flight when the run reached maxSteps: honest work, credited, not applied.
+      if (done()) return { ok: true, quality, detail: 'the run has finished' }
       norms.push(norm)
       if (norms.length > NORM_WINDOW) norms.shift()
       trainLoss = trainLoss == null ? result.loss : 0.9 * trainLoss + 0.1 * result.loss
