@@ -206,4 +206,16 @@ describe('train work over libp2p', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 120_000)
+
+  it('serves the shipped base model, exported to ONNX, as infer work: next-byte logits verified by recomputation', async () => {
+    const example = JSON.parse(readFileSync(join(REPO_ROOT, 'subnet.train.example.json'), 'utf8'))
+    const validator = await harness.startValidator({
+      sections: { gemm: false, infer: { ...example.kinds.infer, sampleRate: 1 } },
+    })
+    const node = await harness.contributorNode(validator)
+    const { events } = await harness.contribute(node, { type: 'accepted', count: 3 })
+    expect(events.some((e) => e.type === 'rejected')).toBe(false)
+    const accepted = events.flatMap((e) => (e.type === 'accepted' ? [e.receipt.body] : []))
+    expect(accepted.every((b) => b.offerId === 'infer.e85ff292')).toBe(true)
+  }, 60_000)
 })

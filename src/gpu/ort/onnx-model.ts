@@ -10,22 +10,41 @@ const OPSET = 17
 
 export type Dim = number | string
 
+export const ONNX_INT64 = 7
+
 export interface ValueInfo {
   name: string
   dims: Dim[]
+  /** float32 unless given. */
+  dtype?: 'float32' | 'int64'
 }
 
 export interface Initializer {
   name: string
   dims: number[]
-  data: Float32Array
+  data: Float32Array | BigInt64Array
 }
+
+/** An attribute: an integer, `{ f }` a float, or a list of integers. */
+export type Attribute = number | { f: number } | number[]
 
 export interface NodeSpec {
   op: string
   inputs: string[]
   outputs: string[]
-  attributes?: Record<string, number>
+  attributes?: Record<string, Attribute>
+}
+
+// AttributeProto.AttributeType
+const ATTRIBUTE_FLOAT = 1
+const ATTRIBUTE_INT = 2
+const ATTRIBUTE_INTS = 7
+
+function attribute(name: string, a: Attribute): onnx.AttributeProto {
+  const empty = { name, f: 0, i: 0, s: new Uint8Array(0), ints: [] as number[] }
+  if (Array.isArray(a)) return { ...empty, ints: a, type: ATTRIBUTE_INTS }
+  if (typeof a === 'object') return { ...empty, f: a.f, type: ATTRIBUTE_FLOAT }
+  return { ...empty, i: a, type: ATTRIBUTE_INT }
 }
 
 export interface GraphSpec {
@@ -41,7 +60,7 @@ function valueInfo(v: ValueInfo): onnx.ValueInfoProto {
     name: v.name,
     type: {
       tensorType: {
-        elemType: ONNX_FLOAT,
+        elemType: v.dtype === 'int64' ? ONNX_INT64 : ONNX_FLOAT,
         shape: {
           dim: v.dims.map((d) =>
             typeof d === 'number' ? { dimValue: d, dimParam: '' } : { dimValue: 0, dimParam: d },
@@ -67,20 +86,12 @@ export function encodeModel(graph: GraphSpec): Uint8Array {
         opType: n.op,
         input: n.inputs,
         output: n.outputs,
-        // Integer attributes only (transA, transB, axis): type 2 is INT.
-        attribute: Object.entries(n.attributes ?? {}).map(([name, i]) => ({
-          name,
-          i,
-          f: 0,
-          s: new Uint8Array(0),
-          ints: [],
-          type: 2,
-        })),
+        attribute: Object.entries(n.attributes ?? {}).map(([name, a]) => attribute(name, a)),
       })),
       initializer: (graph.initializers ?? []).map((t) => ({
         name: t.name,
         dims: t.dims,
-        dataType: ONNX_FLOAT,
+        dataType: t.data instanceof BigInt64Array ? ONNX_INT64 : ONNX_FLOAT,
         rawData: new Uint8Array(
           t.data.buffer,
           t.data.byteOffset,

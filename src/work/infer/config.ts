@@ -13,6 +13,8 @@ export type InputGenerator =
   | { values: number[] }
   /** Consecutive frames of a 16-bit PCM WAV file, `shape` samples each, wrapping around. */
   | { wavFrames: string }
+  /** Consecutive windows of a file's bytes (0–255), e.g. text for a byte-level language model. */
+  | { textBytes: string }
 
 export interface InputSpec {
   name: string
@@ -79,7 +81,8 @@ export function parseInferConfig(section: unknown, configDir: string): InferConf
       else if (typeof g.fill === 'number') generate = { fill: g.fill }
       else if (Array.isArray(g.values)) generate = { values: g.values as number[] }
       else if (typeof g.wavFrames === 'string') generate = { wavFrames: resolve(configDir, g.wavFrames) }
-      else return c.fail(`${f}.generate`, 'must be one of uniform, fill, values, wavFrames')
+      else if (typeof g.textBytes === 'string') generate = { textBytes: resolve(configDir, g.textBytes) }
+      else return c.fail(`${f}.generate`, 'must be one of uniform, fill, values, wavFrames, textBytes')
       return { name: input.name as string, dtype, shape: shape as number[], generate }
     })
     return {

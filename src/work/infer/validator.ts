@@ -51,6 +51,16 @@ async function generator(model: ModelSpec, spec: InputSpec, seed: number): Promi
       return make(Float32Array.from({ length: size }, () => lo + (hi - lo) * random()))
     }
   }
+  if ('textBytes' in g) {
+    const bytes = new Uint8Array(await readFile(g.textBytes))
+    if (bytes.length < size)
+      throw new RangeError(`${model.name}.${spec.name}: ${g.textBytes} is shorter than one input`)
+    const windows = Math.max(1, Math.floor(bytes.length / size))
+    return (counter) => {
+      const start = (counter % windows) * size
+      return make(Float32Array.from(bytes.subarray(start, start + size)))
+    }
+  }
   const { samples } = decodeWav(new Uint8Array(await readFile(g.wavFrames)))
   const frames = Math.max(1, Math.floor(samples.length / size))
   return (counter) => {
