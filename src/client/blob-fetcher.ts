@@ -21,15 +21,17 @@ export function createCachedBlobFetcher(options: {
 }): BlobFetcher {
   const { node, cache } = options
   const memo = createBlobMemo()
-  const load = async (sha256: string, from: PeerId) => {
-    const cached = await cache.get(sha256)
+  const load = async (sha256: string, from: PeerId, persist: boolean) => {
+    const cached = persist ? await cache.get(sha256) : undefined
     if (cached != null) return cached
     const bytes = await createBlobDownload(node, from, sha256).run({
       onProgress: (p) => options.onBlob?.({ type: 'download', sha256, ...p }),
     })
+    // Short-lived blobs (a training run's versions) would evict the models worth keeping.
+    if (!persist) return bytes
     const evicted = await cache.put(sha256, bytes)
     options.onBlob?.({ type: 'cached', sha256, evicted })
     return bytes
   }
-  return (sha256, from) => memo.get(sha256, () => load(sha256, from))
+  return (sha256, from, o) => memo.get(sha256, () => load(sha256, from, o?.persist ?? true))
 }

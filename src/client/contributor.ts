@@ -28,7 +28,7 @@ import type {
   WorkOffer,
 } from '../protocol/types.ts'
 import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
-import type { AnyContributorKind, Runtimes } from '../work/kind.ts'
+import type { AnyContributorKind, BlobOptions, Runtimes } from '../work/kind.ts'
 import { createKindRegistry } from '../work/registry.ts'
 import { createBlobMemo } from './blob-memo.ts'
 import { createOfferBook, type OfferBook } from './offer-book.ts'
@@ -55,7 +55,7 @@ export type ContributorEvent =
   | { type: 'stats'; stats: ContributorStats }
 
 /** Where blobs (models, weights) come from: the browser's cache first, else the validator. */
-export type BlobFetcher = (sha256: string, from: PeerId) => Promise<Uint8Array>
+export type BlobFetcher = (sha256: string, from: PeerId, options?: BlobOptions) => Promise<Uint8Array>
 
 export interface ContributorOptions {
   node: TesseraNode
@@ -167,8 +167,8 @@ export function createContributor(options: ContributorOptions): Contributor {
     }
     emit({ type: 'leased', offer, grant })
     const validator = peerIdFromString(offer.validator)
-    const blob = (sha256: string) => blobs(sha256, validator)
-    await Promise.all(offer.blobs.map(blob))
+    const blob = (sha256: string, o?: BlobOptions) => blobs(sha256, validator, o)
+    await Promise.all(offer.blobs.map((sha) => blob(sha)))
     const { value: output, ms } = await onDevice(
       () => kind.execute(input, { ...runtimes, blob, signal }),
       signal,

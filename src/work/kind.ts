@@ -53,9 +53,17 @@ export interface Runtimes {
   gpu?: GpuRuntime
 }
 
+export interface BlobOptions {
+  /**
+   * Keep it in the browser's cache across visits (the default: models, corpora). False for blobs
+   * used a few times and replaced soon, such as one version of a model in training: memory only.
+   */
+  persist?: boolean
+}
+
 export interface ExecuteContext extends Runtimes {
   /** A blob (model, weights) by sha256 hex, from the validator that granted the shard; cached. */
-  blob(sha256: string): Promise<Uint8Array>
+  blob(sha256: string, options?: BlobOptions): Promise<Uint8Array>
   signal: AbortSignal
 }
 

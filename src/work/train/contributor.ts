@@ -38,7 +38,8 @@ const bases = memo<Float32Array>()
 
 async function weightsOf(grant: TrainGrant, context: ExecuteContext): Promise<Float32Array> {
   return versions(grant.weights, async () => {
-    const bytes = await context.blob(grant.weights)
+    // A version serves a few shards and is replaced: kept in memory, not in the page's model cache.
+    const bytes = await context.blob(grant.weights, { persist: false })
     if (grant.lora == null) return flatWeights(bytes, grant.model)
     const layout = loraLayout(grant.model, grant.lora)
     return flatTensors(bytes, layout.params, layout.size)
