@@ -1,7 +1,9 @@
 /**
- * `npm run bench -- train-run [--seconds 240] [--modes gradient,local] [--contributors 2]`: the
+ * `npm run bench -- train-run [--seconds 240] [--modes gradient,local] [--contributors 2]
+ * [--browsers 0] [--steps 0]`: the
  * validator `npm start` runs, with the default training run (docs/TRAINING.md) in each mode in turn,
- * and Node contributors over WebSockets on loopback whose products run on onnxruntime-node. Per mode:
+ * and Node contributors over WebSockets on loopback whose products run on onnxruntime-node (or, with
+ * `--browsers n`, n Chromium pages of the built site pressing Start; `--steps` ends the run). Per mode:
  * held-out loss against wall-clock and step (the curve is drawn into docs/img/train-loss.svg), bytes
  * per shard on the wire against the raw f32 vector, verified shards per second, the validator's CPU
  * seconds per verified shard and per recomputed shard; then text sampled from the final model of
@@ -13,6 +15,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
+import { chromium } from '@playwright/test'
+import { CHROMIUM_PATH, WEBGPU_ARGS } from '../../e2e/chromium.ts'
 import { startValidatorProcess } from '../../e2e/validator-process.ts'
 import { createContributor } from '../../src/client/contributor.ts'
 import { createServerNode } from '../../src/p2p/node-server.ts'
@@ -28,6 +32,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '240' },
     modes: { type: 'string', default: 'gradient,local' },
     contributors: { type: 'string', default: '2' },
+    /** Chromium pages instead of Node contributors (the site must be built: npm run build). */
+    browsers: { type: 'string', default: '0' },
+    steps: { type: 'string', default: '0' },
   },
 })
 const root = join(import.meta.dirname, '..', '..')
@@ -47,7 +54,10 @@ interface Point {
 async function runMode(mode: 'gradient' | 'local') {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-train-run-'))
   const subnet = join(dir, 'subnet.json')
-  writeFileSync(subnet, JSON.stringify({ kinds: { gemm: false, train: { mode, evalEvery: 5 } } }))
+  writeFileSync(
+    subnet,
+    JSON.stringify({ kinds: { gemm: false, train: { mode, evalEvery: 5, maxSteps: Number(values.steps) } } }),
+  )
   const validator = await startValidatorProcess(['--subnet', subnet, '--verify-threads', '1'])
   const status = async () => (await fetch(new URL('api/status', validator.url))).json()
   const bootstrap = await (await fetch(new URL('api/bootstrap', validator.url))).json()
@@ -55,7 +65,17 @@ async function runMode(mode: 'gradient' | 'local') {
   const stops: Array<() => Promise<void>> = []
   const started = Date.now()
   const cpu0 = cpuSeconds(validator.pid)
-  for (let i = 0; i < Number(values.contributors); i++) {
+  const browsers = Number(values.browsers)
+  if (browsers > 0) {
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: WEBGPU_ARGS })
+    for (let i = 0; i < browsers; i++) {
+      const page = await (await browser.newContext()).newPage()
+      await page.goto(validator.url)
+      await page.getByTestId('start').click()
+    }
+    stops.push(() => browser.close())
+  }
+  for (let i = 0; i < (browsers > 0 ? 0 : Number(values.contributors)); i++) {
     const node = await createServerNode({ listen: [] })
     await node.dial(multiaddr(ws))
     const onnx = createNodeOnnx()
@@ -111,6 +131,7 @@ async function runMode(mode: 'gradient' | 'local') {
 
 function chart(
   runs: Array<{ mode: string; curve: Array<{ seconds: number; heldOutLoss: number }> }>,
+  who: string,
 ): string {
   const W = 640
   const H = 360
@@ -132,10 +153,11 @@ function chart(
     ticks.push(`<text x="${pad - 6}" y="${y(l) + 4}" text-anchor="end" font-size="11">${l.toFixed(1)}</text>`)
     ticks.push(`<line x1="${pad}" x2="${W - pad}" y1="${y(l)}" y2="${y(l)}" stroke="#e4e8ee"/>`)
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" role="img" aria-labelledby="title">
+<title id="title">Held-out loss against wall-clock seconds, Tessera training run (${who})</title>
 <rect width="${W}" height="${H}" fill="#fff"/>
 ${ticks.join('\n')}
-<text x="${W / 2}" y="${H - 10}" text-anchor="middle" font-size="12">seconds (2 Node contributors, this machine)</text>
+<text x="${W / 2}" y="${H - 10}" text-anchor="middle" font-size="12">seconds (${who}, this machine)</text>
 <text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle" font-size="12">held-out loss, nats per byte</text>
 <text x="${pad}" y="${H - 28}" font-size="11">0</text><text x="${W - pad}" y="${H - 28}" text-anchor="end" font-size="11">${Math.round(maxX)}</text>
 ${lines.join('\n')}
@@ -162,7 +184,12 @@ const text = new TextDecoder().decode(
 )
 console.log(`\nsample (${first.mode}, step ${first.steps}):\n${text}`)
 mkdirSync(join(root, 'docs', 'img'), { recursive: true })
-writeFileSync(join(root, 'docs', 'img', 'train-loss.svg'), chart(runs))
+const who =
+  Number(values.browsers) > 0
+    ? `${values.browsers} Chromium pages`
+    : `${values.contributors} Node contributors`
+const image = Number(values.browsers) > 0 ? 'train-loss-browsers.svg' : 'train-loss.svg'
+writeFileSync(join(root, 'docs', 'img', image), chart(runs, who))
 const out = {
   benchmark: 'train-run',
   date: new Date().toISOString(),
@@ -170,6 +197,7 @@ const out = {
   runs: runs.map(({ weights: _w, ...r }) => r),
   sample: { mode: first.mode, step: first.steps, text },
 }
-writeFileSync(join(root, 'bench', 'results', 'train-run.json'), `${JSON.stringify(out, null, 2)}\n`)
-console.log('\nwrote bench/results/train-run.json and docs/img/train-loss.svg')
+const result = Number(values.browsers) > 0 ? 'train-run-browsers.json' : 'train-run.json'
+writeFileSync(join(root, 'bench', 'results', result), `${JSON.stringify(out, null, 2)}\n`)
+console.log(`\nwrote bench/results/${result} and docs/img/${image}`)
 process.exit(0)

@@ -94,7 +94,7 @@ export function parseTrainConfig(section: unknown, configDir: string): TrainConf
     optimizer: {
       mode,
       shardsPerStep: c.int('shardsPerStep', 4, 1, 1024),
-      lr: c.number('lr', mode === 'gradient' ? 1e-3 : 0.7, 0, 10),
+      lr: c.number('lr', 1e-3, 0, 10),
       beta1: c.number('beta1', 0.9, 0, 0.999999),
       beta2: c.number('beta2', 0.99, 0, 0.999999),
       eps: 1e-8,
