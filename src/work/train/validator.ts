@@ -7,25 +7,23 @@
  * loss, and checkpoints weights and optimizer state in its state dir so a restart resumes the run.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import { readConfig } from '../config.ts'
+import { join } from 'node:path'
 import type { Shard, SourceContext, ValidatorKind, Verdict, WorkSource } from '../kind.ts'
 import { mixSeed } from '../prng.ts'
 import { decodeWeights, encodeWeights, flatWeights, type NamedArray, sha256Hex } from './checkpoint.ts'
-import { LIMITS, type LocalOptimizer, type TrainGrant, type TrainResult } from './codec.ts'
+import type { TrainGrant, TrainResult } from './codec.ts'
 import { compareVectors } from './compare.ts'
-import { DEFAULT_BLOCK, decompressInt8 } from './compress.ts'
+import { decompressInt8 } from './compress.ts'
+import { parseTrainConfig, type TrainConfig } from './config.ts'
 import { drawOffsets, splitOf } from './corpus.ts'
 import { train } from './index.ts'
-import { initialAdapters, type LoraConfig, loraLayout, mergeAdapters } from './lora.ts'
-import { initialWeights, type ModelConfig, parameterLayout, trainFlops, view } from './model.ts'
+import { initialAdapters, loraLayout, mergeAdapters } from './lora.ts'
+import { initialWeights, parameterLayout, trainFlops, view } from './model.ts'
 import type { ShardOutput } from './shard-ref.ts'
-import { createTrainer, freshState, type OptimizerConfig, type TrainerState } from './trainer.ts'
+import { createTrainer, freshState, type TrainerState } from './trainer.ts'
 
 const CHECK = new URL('./check.ts', import.meta.url).href
 export const OFFER_ID = 'train'
-const DEFAULT_CORPUS = new URL('../../../data/tinyshakespeare.txt', import.meta.url).pathname
-const DEFAULT_CORPUS_SHA256 = '86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed'
 
 /**
  * Acceptance thresholds, against the validator's own recomputation. int8 transport alone gives a
@@ -39,107 +37,6 @@ const NEWCOMER_CHECKS = 2
 /** Norms compared against the median of this many recent accepted results. */
 const NORM_WINDOW = 32
 const OUTLIER_FACTOR = 4
-
-export interface TrainConfig {
-  corpus: string
-  corpusSha256?: string
-  model: ModelConfig
-  mode: 'gradient' | 'local'
-  sequences: number
-  microBatch: number
-  optimizer: OptimizerConfig
-  local: LocalOptimizer
-  maxStaleness: number
-  verifyFraction: number
-  canaryFraction: number
-  evalEvery: number
-  evalSequences: number
-  checkpointEvery: number
-  maxSteps: number
-  init?: string
-  /** Fine-tuning with adapters on the frozen `init` model. */
-  lora?: LoraConfig
-  block: number
-}
-
-export function parseTrainConfig(section: unknown, configDir: string): TrainConfig | undefined {
-  if (section == null || section === false) return undefined
-  const c = readConfig('train', section)
-  const mode = c.raw.mode ?? 'gradient'
-  if (mode !== 'gradient' && mode !== 'local') return c.fail('mode', 'must be "gradient" or "local"')
-  const model = {
-    vocab: 256,
-    layers: c.int('layers', 4, 1, LIMITS.layers),
-    width: c.int('width', 128, 1, LIMITS.width),
-    heads: c.int('heads', 4, 1, LIMITS.heads),
-    context: c.int('context', 64, 2, LIMITS.context),
-  }
-  if (model.width % model.heads !== 0) c.fail('width', 'must be a multiple of heads')
-  const sequences = c.int('sequences', 8, 1, LIMITS.offsets)
-  const microBatch = c.int('microBatch', Math.min(4, sequences), 1, sequences)
-  if (sequences % microBatch !== 0) c.fail('microBatch', 'must divide sequences')
-  const text = (key: string) => {
-    const v = c.raw[key]
-    if (v != null && typeof v !== 'string') c.fail(key, 'must be a path')
-    return v as string | undefined
-  }
-  const corpus = text('corpus')
-  return {
-    corpus: corpus != null ? resolve(configDir, corpus) : DEFAULT_CORPUS,
-    corpusSha256: text('corpusSha256') ?? (corpus == null ? DEFAULT_CORPUS_SHA256 : undefined),
-    model,
-    mode,
-    sequences,
-    microBatch,
-    optimizer: {
-      mode,
-      shardsPerStep: c.int('shardsPerStep', 4, 1, 1024),
-      lr: c.number('lr', 1e-3, 0, 10),
-      beta1: c.number('beta1', 0.9, 0, 0.999999),
-      beta2: c.number('beta2', 0.99, 0, 0.999999),
-      eps: 1e-8,
-      weightDecay: c.number('weightDecay', 0, 0, 1),
-      warmupSteps: c.int('warmupSteps', 0, 0, 1e6),
-      clipNorm: c.number('clipNorm', 1, 1e-6, 1e6),
-      outerLr: c.number('outerLr', 0.7, 0, 10),
-      outerMomentum: c.number('outerMomentum', 0.9, 0, 0.999),
-    },
-    local: {
-      steps: sequences / microBatch,
-      lr: c.number('localLr', 1e-3, 0, 10),
-      beta1: 0.9,
-      beta2: 0.99,
-      eps: 1e-8,
-      weightDecay: 0,
-    },
-    maxStaleness: c.int('maxStaleness', 4, 0, 1000),
-    verifyFraction: c.number('verifyFraction', 0.25, 0, 1),
-    canaryFraction: c.number('canaryFraction', 0.05, 0, 1),
-    evalEvery: c.int('evalEvery', 10, 1, 1e6),
-    evalSequences: c.int('evalSequences', 32, 1, 4096),
-    checkpointEvery: c.int('checkpointEvery', 10, 1, 1e6),
-    maxSteps: c.int('maxSteps', 0, 0, 1e9),
-    init: text('init') != null ? resolve(configDir, text('init')!) : undefined,
-    lora: parseLora(c, model.width, mode, text('init')),
-    block: c.int('block', DEFAULT_BLOCK, 16, LIMITS.block),
-  }
-}
-
-function parseLora(
-  c: ReturnType<typeof readConfig>,
-  width: number,
-  mode: string,
-  init?: string,
-): LoraConfig | undefined {
-  const section = c.raw.lora
-  if (section == null || section === false) return undefined
-  if (typeof section !== 'object') return c.fail('lora', 'must be an object like { "rank": 8 }')
-  if (init == null) return c.fail('lora', 'needs `init`: the model whose adapters are trained')
-  if (mode !== 'gradient') return c.fail('lora', 'is trained in gradient mode only')
-  const l = readConfig('train.lora', section)
-  const rank = l.int('rank', 8, 1, Math.min(width, 256))
-  return { rank, alpha: l.number('alpha', 2 * rank, 0, 1e6) }
-}
 
 export const trainValidator: ValidatorKind<TrainGrant, TrainResult> = {
   ...train,
