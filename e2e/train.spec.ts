@@ -123,7 +123,7 @@ test('a page fine-tunes the shipped base model with LoRA on text it never saw, a
   page,
 }) => {
   // Tiny Shakespeare's held-out tail: models/train-base.tswt (scripts/pretrain-base.ts) never saw it.
-  const text = readFileSync('data/tinyshakespeare.txt')
+  const text = readFileSync('corpora/tinyshakespeare.txt')
   const tailDir = mkdtempSync(join(tmpdir(), 'tessera-tail-'))
   const tail = join(tailDir, 'tail.txt')
   writeFileSync(tail, text.subarray(Math.floor(text.length * 0.9)))

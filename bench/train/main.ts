@@ -8,7 +8,7 @@
  * step = batch × context. Tiny Shakespeare is the text for both.
  */
 
-import corpusUrl from '../../data/tinyshakespeare.txt?url'
+import corpusUrl from '../../corpora/tinyshakespeare.txt?url'
 import { acquireGpu } from '../../src/gpu/device.ts'
 import { adamwRef } from '../../src/gpu/kernels/adamw.ref.ts'
 import { createRuntime } from '../../src/gpu/runtime.ts'

@@ -167,7 +167,7 @@ describe('train work over libp2p', () => {
   it('fine-tunes the shipped base model with LoRA on text it never saw: held-out loss falls, shards carry adapters only', async () => {
     // The text: tiny Shakespeare's held-out tail, which the base (models/train-base.tswt) was not trained on.
     const dir = mkdtempSync(join(tmpdir(), 'tessera-finetune-'))
-    const text = readFileSync(join(REPO_ROOT, 'data', 'tinyshakespeare.txt'))
+    const text = readFileSync(join(REPO_ROOT, 'corpora', 'tinyshakespeare.txt'))
     const tail = join(dir, 'tail.txt')
     writeFileSync(tail, text.subarray(splitOf(text.length).heldOut[0]))
     try {

@@ -10,8 +10,8 @@ import type { LoraConfig } from './lora.ts'
 import type { ModelConfig } from './model.ts'
 import type { OptimizerConfig } from './trainer.ts'
 
-/** Shipped with the repository (data/README.md). */
-const DEFAULT_CORPUS = new URL('../../../data/tinyshakespeare.txt', import.meta.url).pathname
+/** Shipped with the repository (corpora/README.md). */
+const DEFAULT_CORPUS = new URL('../../../corpora/tinyshakespeare.txt', import.meta.url).pathname
 const DEFAULT_CORPUS_SHA256 = '86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed'
 
 export interface TrainConfig {
