@@ -73,3 +73,26 @@ for (const { engine, query, shows } of [
     expect(errors).toEqual([])
   })
 }
+
+test('a browser without the WebGPU API can still press Start and contributes on the CPU engine', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    // As in a browser that has no WebGPU at all: the property is absent, not just empty.
+    delete (Navigator.prototype as unknown as { gpu?: unknown }).gpu
+  })
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(err.message))
+  await page.goto(validator.url)
+  expect(await page.evaluate(() => 'gpu' in navigator)).toBe(false)
+  await expect(page.getByTestId('support')).toContainText('runs the work on your CPU')
+  await expect(page.getByTestId('start')).toBeEnabled()
+  await page.getByTestId('start').click()
+  await expect(page.getByTestId('engine')).toContainText('ONNX Runtime wasm')
+  await expect
+    .poll(async () => Number(await page.getByTestId('accepted').textContent()), { timeout: 120_000 })
+    .toBeGreaterThanOrEqual(2)
+  await page.getByTestId('stop').click()
+  await expect(page.getByTestId('status')).toContainText('Stopped')
+  expect(errors).toEqual([])
+})

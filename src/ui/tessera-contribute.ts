@@ -75,11 +75,11 @@ export class TesseraContribute extends HTMLElement {
       this.#field('throttle').textContent = `${throttle.value}%`
       this.#session?.setDutyCycle(Number(throttle.value) / 100)
     })
-    const hasWebGpu = 'gpu' in navigator
-    this.#el('[data-testid="support"]').textContent = hasWebGpu
-      ? 'This browser supports WebGPU. The GPU is asked for only when you press Start.'
-      : 'This browser does not offer WebGPU, so it cannot contribute. Try a current Chrome or Edge.'
-    this.#button('start').disabled = !hasWebGpu
+    // Without WebGPU the CPU engine (ONNX Runtime's wasm) still runs every kind, as the consent says.
+    this.#el('[data-testid="support"]').textContent =
+      'gpu' in navigator
+        ? 'This browser offers WebGPU. The GPU is asked for only when you press Start.'
+        : 'This browser does not offer WebGPU: Start runs the work on your CPU instead (slower, but it counts the same).'
     this.#bootstrap = this.#resolveBootstrap()
     this.#rewards = new RewardsPanel({
       root: this.#root,
@@ -182,7 +182,7 @@ export class TesseraContribute extends HTMLElement {
   }
 
   #setRunning(running: boolean): void {
-    this.#button('start').disabled = running || !('gpu' in navigator)
+    this.#button('start').disabled = running
     this.#button('stop').disabled = !running
   }
 
