@@ -40,10 +40,12 @@ test('contribute, connect a wallet, review and sign a claim; the validator recor
     await page.getByTestId('review-claim').click()
     const preview = page.getByTestId('claim-preview')
     await expect(preview).toBeVisible()
+    await expect(preview).toBeFocused()
     await expect(preview.locator('[data-claim-field="Payout address"]')).toContainText(ALICE)
 
     await page.getByTestId('sign-claim').click()
     await expect(page.getByTestId('claim-ack')).toContainText('Claim recorded by the validator')
+    await expect(page.getByTestId('claim-ack')).toBeFocused()
     await expect(page.getByTestId('claim-history').locator('li')).toHaveCount(1)
 
     // The wallet signed exactly the text the page showed, field by field.
@@ -84,6 +86,9 @@ test('contribute, connect a wallet, review and sign a claim; the validator recor
     await page.getByTestId('review-claim').click()
     await page.getByTestId('sign-claim').click()
     await expect(page.getByTestId('wallet-status')).toContainText('already claimed')
+    // The refused claim's preview and its Sign button are gone; focus waits on Review.
+    await expect(page.getByTestId('claim-preview')).toBeHidden()
+    await expect(page.getByTestId('review-claim')).toBeFocused()
     expect((await claimsOf(page, ALICE)).claims).toHaveLength(1)
   } finally {
     await close()

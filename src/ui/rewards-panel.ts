@@ -22,7 +22,7 @@ export const REWARDS_TEMPLATE = `
     <label class="account" hidden>Account <select data-testid="account"></select></label>
     <button type="button" data-testid="review-claim" hidden>Review claim</button>
   </div>
-  <div class="preview" data-testid="claim-preview" hidden>
+  <div class="preview" data-testid="claim-preview" tabindex="-1" hidden>
     <p>Your wallet will be asked to sign exactly this text:</p>
     <dl data-field="claim-fields"></dl>
     <div class="controls">
@@ -31,7 +31,7 @@ export const REWARDS_TEMPLATE = `
     </div>
   </div>
   <p class="wallet-status" data-testid="wallet-status" role="status"></p>
-  <p class="ack" data-testid="claim-ack" hidden></p>
+  <p class="ack" data-testid="claim-ack" tabindex="-1" hidden></p>
   <h4>Claim history</h4>
   <ol class="history" data-testid="claim-history"></ol>
 </section>`
@@ -161,6 +161,8 @@ export class RewardsPanel {
         }),
       )
       this.#el('claim-preview').hidden = false
+      // Keyboard and screen-reader users land on what they are asked to sign.
+      this.#el('claim-preview').focus()
       this.#status(
         `Review the claim: ${this.#prepared.credit.toFixed(6)} GFLOP of verified work to this address.`,
       )
@@ -196,10 +198,14 @@ export class RewardsPanel {
         ackEl.hidden = false
         this.#status('Claim recorded. Payouts are made when each epoch closes.')
         this.#hidePreview()
+        // The preview that had focus is gone: keep it on the outcome.
+        ackEl.focus()
       } catch (err) {
-        if (err instanceof ClaimRejectedError)
-          this.#status(`Claim refused: ${REJECTION_TEXT[err.reason]} (${err.message})`)
-        else throw err
+        if (!(err instanceof ClaimRejectedError)) throw err
+        this.#status(`Claim refused: ${REJECTION_TEXT[err.reason]} (${err.message})`)
+        // The refused claim cannot be signed again as it is: review builds a fresh one.
+        this.#hidePreview()
+        this.#el<HTMLButtonElement>('review-claim').focus()
       }
     } catch (err) {
       this.#status((err as Error).message)
