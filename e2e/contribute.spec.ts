@@ -96,3 +96,25 @@ test('a browser without the WebGPU API can still press Start and contributes on 
   await expect(page.getByTestId('status')).toContainText('Stopped')
   expect(errors).toEqual([])
 })
+
+test('at 360 px wide nothing in the widget overflows sideways', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 })
+  await page.goto(validator.url)
+  await expect(page.getByTestId('start')).toBeVisible()
+  const overflowing = await page.evaluate(() => {
+    const out: string[] = []
+    if (document.documentElement.scrollWidth > window.innerWidth)
+      out.push(`page ${document.documentElement.scrollWidth}px`)
+    for (const host of document.querySelectorAll('tessera-contribute, tessera-training')) {
+      for (const el of host.shadowRoot?.querySelectorAll<HTMLElement>('*') ?? []) {
+        const r = el.getBoundingClientRect()
+        if (r.width > 0 && (r.right > window.innerWidth + 0.5 || r.left < -0.5))
+          out.push(
+            `${el.tagName.toLowerCase()}.${el.className || el.dataset.testid || ''} ${Math.round(r.left)}–${Math.round(r.right)}`,
+          )
+      }
+    }
+    return out
+  })
+  expect(overflowing).toEqual([])
+})

@@ -13,7 +13,7 @@ button.stop { background: #fff; color: #b42318; border-color: #b42318; }
 button:disabled { opacity: .45; cursor: not-allowed; }
 .throttle { display: flex; align-items: center; gap: .5rem; color: #5a6675; }
 .status { min-height: 1.5em; font-weight: 500; }
-.stats { display: grid; grid-template-columns: repeat(4, 1fr); gap: .5rem; margin: 0; }
+.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(7.5rem, 1fr)); gap: .5rem; margin: 0; }
 .stats div { background: #f4f7fb; border-radius: 8px; padding: .5rem .75rem; }
 dt { font-size: .75rem; color: #5a6675; }
 dd { margin: 0; font-size: 1.25rem; font-variant-numeric: tabular-nums; }
@@ -29,5 +29,8 @@ dd { margin: 0; font-size: 1.25rem; font-variant-numeric: tabular-nums; }
 .ack { background: #e9f7ef; border-radius: 8px; padding: .5rem .75rem; }
 .history { font-size: .85rem; color: #5a6675; padding-left: 1.25rem; }
 [hidden] { display: none !important; }
+select { max-width: 100%; }
+.account { display: flex; align-items: center; gap: .5rem; min-width: 0; max-width: 100%; }
+.account select { min-width: 0; flex: 1; text-overflow: ellipsis; }
 .engine, .validator { color: #5a6675; font-size: .85rem; word-break: break-all; }
 `
