@@ -3,7 +3,7 @@ import { gemmRef } from '../gpu/kernels/gemm.ref.ts'
 import type { TileCheck, TileVerdict } from '../work/gemm/check-tile.ts'
 import { colNorms } from '../work/gemm/freivalds.ts'
 import { createSyntheticLayer } from '../work/gemm/synthetic-layer.ts'
-import { createWorkerPool, WorkerExitedError, type WorkerPool } from './worker-pool.ts'
+import { createWorkerPool, WorkerExitedError, type WorkerPool, WorkerTimeoutError } from './worker-pool.ts'
 
 const CHECK_TILE = new URL('../work/gemm/check-tile.ts', import.meta.url).href
 
@@ -79,6 +79,18 @@ describe('verification worker pool', () => {
       args: [],
     })
     await expect(dying).rejects.toBeInstanceOf(WorkerExitedError)
+    const verdict = await pool.run<TileVerdict>({ module: CHECK_TILE, fn: 'checkTile', args: [tile()] })
+    expect(verdict.ok).toBe(true)
+  })
+
+  it('gives up on a task that never answers, and replaces its worker', async () => {
+    pool = createWorkerPool({ size: 1, taskTimeoutMs: 300 })
+    const hanging = pool.run({
+      module: 'data:text/javascript,export function hang() { return new Promise(() => {}) }',
+      fn: 'hang',
+      args: [],
+    })
+    await expect(hanging).rejects.toBeInstanceOf(WorkerTimeoutError)
     const verdict = await pool.run<TileVerdict>({ module: CHECK_TILE, fn: 'checkTile', args: [tile()] })
     expect(verdict.ok).toBe(true)
   })

@@ -20,6 +20,19 @@ export class WorkerExitedError extends Error {
   override name = 'WorkerExitedError'
 }
 
+/** A task that did not answer in time; its worker is replaced (a run that never settles holds it). */
+export class WorkerTimeoutError extends Error {
+  static override name = 'WorkerTimeoutError'
+  override name = 'WorkerTimeoutError'
+}
+
+/**
+ * Longest a task may take. The largest checks here take seconds; a native run that never settles
+ * (ONNX Runtime given shared memory did exactly that) must not hold a thread, and its result's
+ * verification, for ever.
+ */
+export const DEFAULT_TASK_TIMEOUT_MS = 5 * 60_000
+
 /** One thread per core but the one the event loop runs on. */
 export const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1)
 
@@ -35,8 +48,9 @@ interface Slot {
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url)
 
-export function createWorkerPool(options: { size?: number } = {}): WorkerPool {
+export function createWorkerPool(options: { size?: number; taskTimeoutMs?: number } = {}): WorkerPool {
   const size = options.size ?? DEFAULT_WORKERS
+  const timeoutMs = options.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS
   if (size === 0) return inlinePool()
   let nextId = 0
   let stopped = false
@@ -56,11 +70,15 @@ export function createWorkerPool(options: { size?: number } = {}): WorkerPool {
         task.reject(new WorkerExitedError(`verification worker exited with code ${code}`))
       }
       slot.pending.clear()
-      if (stopped) return
-      slots[index] = spawn(index)
-      for (const module of preloaded) slots[index].worker.postMessage({ preload: true, module })
+      replace(slot, index)
     })
     return slot
+  }
+  /** A fresh worker in the slot's place (once: a timeout replaces it before its exit event). */
+  const replace = (slot: Slot, index: number) => {
+    if (stopped || slots[index] !== slot) return
+    slots[index] = spawn(index)
+    for (const module of preloaded) slots[index].worker.postMessage({ preload: true, module })
   }
   const slots = Array.from({ length: size }, (_, i) => spawn(i))
   const preloaded = new Set<string>()
@@ -71,10 +89,28 @@ export function createWorkerPool(options: { size?: number } = {}): WorkerPool {
       if (stopped) return Promise.reject(new WorkerExitedError('the worker pool is stopped'))
       // Least loaded first: tasks differ in cost by orders of magnitude, so round robin would queue
       // a small check behind a large one while another thread idles.
-      const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a))
+      const index = slots.reduce((a, _, i) => (slots[i].pending.size < slots[a].pending.size ? i : a), 0)
+      const slot = slots[index]
       const id = nextId++
       return new Promise<T>((resolve, reject) => {
-        slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+        const timer = setTimeout(() => {
+          if (!slot.pending.delete(id)) return
+          reject(new WorkerTimeoutError(`${task.fn} gave no answer in ${timeoutMs} ms`))
+          // A fresh worker takes the slot now; the old one's other tasks fail with WorkerExitedError.
+          replace(slot, index)
+          void slot.worker.terminate()
+        }, timeoutMs)
+        timer.unref?.()
+        slot.pending.set(id, {
+          resolve: (v) => {
+            clearTimeout(timer)
+            resolve(v as T)
+          },
+          reject: (err) => {
+            clearTimeout(timer)
+            reject(err)
+          },
+        })
         slot.worker.postMessage({ id, ...task }, transfer as never)
       })
     },
