@@ -138,6 +138,40 @@ describe('train work over libp2p', () => {
     expect(status.rejected).toBeGreaterThan(0)
   }, 60_000)
 
+  it('recomputes every gradient whose norm is an outlier: a cheat that inflates gradients is caught without sampling', async () => {
+    const validator = await harness.startValidator({
+      sections: { gemm: false, train: { ...SMALL_RUN, verifyFraction: 0, canaryFraction: 0 } },
+      strikeLimit: 1,
+    })
+    let honest = 12
+    const inflating: AnyContributorKind = {
+      ...trainContributor,
+      async execute(grant, context) {
+        const out = await trainContributor.execute(grant, context)
+        // Honest long enough to be trusted (and to fill the norm window), then 20× the gradient.
+        if (honest-- > 0) return out
+        return { loss: out.loss, vector: { ...out.vector, scales: out.vector.scales.map((x) => x * 20) } }
+      },
+    }
+    const node = await harness.contributorNode(validator)
+    const { events } = await harness.contribute(
+      node,
+      { type: 'rejected', count: 1 },
+      {
+        kinds: CONTRIBUTOR_KINDS.map((k) => (k.name === 'train' ? inflating : k)),
+        lanes: 1,
+      },
+    )
+    expect(events.filter((e) => e.type === 'accepted')).toHaveLength(12)
+    expect(events.find((e) => e.type === 'rejected')).toMatchObject({
+      rejection: { reason: 'verification-failed' },
+    })
+    const status = (await validator.status()).sources.train as Record<string, number>
+    // The two newcomer checks, then only the outlier was recomputed.
+    expect(status.recomputed).toBe(3)
+    expect(status.step).toBe(6)
+  }, 60_000)
+
   it('resumes from its checkpoint after a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tessera-train-'))
     try {

@@ -122,7 +122,16 @@ async function createTrainSource(
   const canaries: Array<{ step: number; seed: number; output: ShardOutput; by: string }> = []
   const checkedPeers = new Map<string, number>()
   const norms: number[] = []
-  const counters = { verified: 0, recomputed: 0, canaries: 0, rejected: 0, stale: 0, steps: 0, verifyMs: 0 }
+  const counters = {
+    verified: 0,
+    recomputed: 0,
+    canaries: 0,
+    rejected: 0,
+    stale: 0,
+    outliers: 0,
+    steps: 0,
+    verifyMs: 0,
+  }
   let trainLoss: number | null = null
   let evaluating: Promise<void> | undefined
   let canaryCount = 0
@@ -369,6 +378,12 @@ async function createTrainSource(
       if (canaryMark != null) return { ok: true, quality, detail: 'canary matched' }
       // Shards still in flight when the run reached maxSteps: honest work, credited, not applied.
       if (done()) return { ok: true, quality, detail: 'the run has finished' }
+      // An outlier that survived recomputation is honest work (credited) but stays out of the step:
+      // one unusual batch must not move the model more than its peers do.
+      if (outlier) {
+        counters.outliers++
+        return { ok: true, quality, detail: 'norm outlier: recomputed and credited, kept out of the step' }
+      }
       norms.push(norm)
       if (norms.length > NORM_WINDOW) norms.shift()
       trainLoss = trainLoss == null ? result.loss : 0.9 * trainLoss + 0.1 * result.loss
