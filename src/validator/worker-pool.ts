@@ -33,6 +33,9 @@ export class WorkerTimeoutError extends Error {
  */
 export const DEFAULT_TASK_TIMEOUT_MS = 5 * 60_000
 
+/** How long stop() waits for running tasks before it terminates the threads. */
+const STOP_GRACE_MS = 10_000
+
 /** One thread per core but the one the event loop runs on. */
 export const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1)
 
@@ -96,9 +99,10 @@ export function createWorkerPool(options: { size?: number; taskTimeoutMs?: numbe
         const timer = setTimeout(() => {
           if (!slot.pending.delete(id)) return
           reject(new WorkerTimeoutError(`${task.fn} gave no answer in ${timeoutMs} ms`))
-          // A fresh worker takes the slot now; the old one's other tasks fail with WorkerExitedError.
+          // A fresh worker takes the slot now. The old one is left to finish (unreferenced, it does
+          // not keep the process alive): terminating a thread inside a native run (onnxruntime-node)
+          // aborts the whole process.
           replace(slot, index)
-          void slot.worker.terminate()
         }, timeoutMs)
         timer.unref?.()
         slot.pending.set(id, {
@@ -120,6 +124,17 @@ export function createWorkerPool(options: { size?: number; taskTimeoutMs?: numbe
     },
     async stop() {
       stopped = true
+      // Running tasks finish first (bounded): terminating a thread inside a native run aborts the
+      // process (onnxruntime-node: "terminate called after throwing an instance of Napi::Error").
+      const settled = (slot: Slot) =>
+        new Promise<void>((resolve) => {
+          const check = () => (slot.pending.size === 0 ? resolve() : setTimeout(check, 20).unref?.())
+          check()
+        })
+      await Promise.race([
+        Promise.all(slots.map(settled)),
+        new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref?.()),
+      ])
       await Promise.all(slots.map((s) => s.worker.terminate()))
     },
   }

@@ -30,7 +30,11 @@ export function describeWorkKind(
     const blobs = createBlobStore()
     // A real worker thread: each kind's checks must survive structured clone.
     const workers = createWorkerPool({ size: 1 })
-    afterAll(() => workers.stop())
+    // The source first: its background work (a training run's held-out evaluation) ends before the threads do.
+    afterAll(async () => {
+      await source?.close?.()
+      await workers.stop()
+    })
     let source: WorkSource
     let shard: Shard
     let honest: unknown
