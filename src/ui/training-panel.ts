@@ -105,7 +105,11 @@ export class TesseraTraining extends HTMLElement {
       return
     }
     this.hidden = train == null
-    if (train == null) return
+    if (train == null) {
+      // A validator that runs no training is asked once, not every few seconds by every visitor.
+      if (this.#status == null) clearInterval(this.#timer)
+      return
+    }
     this.#status = train
     this.#set('[data-field="run"]', train.run)
     this.#set('[data-field="mode"]', train.mode === 'local' ? 'low-communication' : 'data parallel')

@@ -14,25 +14,10 @@ import { createOnnxEngine } from '../work/onnx-engine.ts'
 import { trainContributor } from '../work/train/contributor.ts'
 import { splitOf } from '../work/train/corpus.ts'
 import { parameterLayout } from '../work/train/model.ts'
-import { createHarness, REPO_ROOT } from './test-support.ts'
+import { createHarness, FINE_TUNE_GAIN, FINE_TUNE_TRAIN, REPO_ROOT, SMALL_TRAIN } from './test-support.ts'
 
 const harness = createHarness()
 afterEach(() => harness.cleanup())
-
-/** 2 layers, width 32: ~42k parameters; a step is 16 sequences of 32 bytes. */
-const SMALL_RUN = {
-  layers: 2,
-  width: 32,
-  heads: 2,
-  context: 32,
-  sequences: 8,
-  microBatch: 8,
-  shardsPerStep: 2,
-  lr: 1e-2,
-  evalEvery: 5,
-  evalSequences: 32,
-  checkpointEvery: 5,
-}
 
 interface TrainStatus {
   step: number
@@ -41,25 +26,6 @@ interface TrainStatus {
   rejected: number
   recomputed: number
 }
-
-/** The shipped base model's shape, rank-8 adapters, 40 steps of 16 sequences. */
-const FINE_TUNE = {
-  layers: 2,
-  width: 64,
-  heads: 4,
-  context: 64,
-  init: 'models/train-base.tswt',
-  lora: { rank: 8 },
-  sequences: 8,
-  microBatch: 8,
-  shardsPerStep: 2,
-  lr: 3e-3,
-  evalEvery: 10,
-  evalSequences: 64,
-  maxSteps: 40,
-}
-/** Nats per byte the held-out loss of the new text must fall by: three runs here gave 0.038–0.043. */
-const FINE_TUNE_GAIN = 0.02
 
 const trainStatus = async (validator: { status(): Promise<unknown> }) =>
   ((await validator.status()) as { sources: { train: TrainStatus } }).sources.train
@@ -84,7 +50,7 @@ const until = (ok: () => Promise<boolean>) =>
 describe('train work over libp2p', () => {
   it('two contributors train the model: held-out loss falls from ln 256 to below 3.5 nats per byte in 30 steps', async () => {
     const validator = await harness.startValidator({
-      sections: { gemm: false, train: { ...SMALL_RUN, maxSteps: 30 } },
+      sections: { gemm: false, train: { ...SMALL_TRAIN, maxSteps: 30 } },
     })
     const [a, b] = await Promise.all([harness.contributorNode(validator), harness.contributorNode(validator)])
     let finished = false
@@ -109,7 +75,7 @@ describe('train work over libp2p', () => {
 
   it('refuses made-up gradients: the cheat is rejected and the model does not take them', async () => {
     const validator = await harness.startValidator({
-      sections: { gemm: false, train: { ...SMALL_RUN, verifyFraction: 0 } },
+      sections: { gemm: false, train: { ...SMALL_TRAIN, verifyFraction: 0 } },
       strikeLimit: 1,
     })
     const cheat: AnyContributorKind = {
@@ -140,7 +106,7 @@ describe('train work over libp2p', () => {
 
   it('recomputes every gradient whose norm is an outlier: a cheat that inflates gradients is caught without sampling', async () => {
     const validator = await harness.startValidator({
-      sections: { gemm: false, train: { ...SMALL_RUN, verifyFraction: 0, canaryFraction: 0 } },
+      sections: { gemm: false, train: { ...SMALL_TRAIN, verifyFraction: 0, canaryFraction: 0 } },
       strikeLimit: 1,
     })
     let honest = 12
@@ -175,7 +141,7 @@ describe('train work over libp2p', () => {
   it('resumes from its checkpoint after a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tessera-train-'))
     try {
-      const sections = { gemm: false, train: { ...SMALL_RUN, checkpointEvery: 3 } }
+      const sections = { gemm: false, train: { ...SMALL_TRAIN, checkpointEvery: 3 } }
       const first = await harness.startValidator({ dataDir, sections })
       const node = await harness.contributorNode(first)
       let reached = false
@@ -206,7 +172,7 @@ describe('train work over libp2p', () => {
     writeFileSync(tail, text.subarray(splitOf(text.length).heldOut[0]))
     try {
       const validator = await harness.startValidator({
-        sections: { gemm: false, train: { ...FINE_TUNE, corpus: tail } },
+        sections: { gemm: false, train: { ...FINE_TUNE_TRAIN, corpus: tail } },
       })
       const nodes = await Promise.all([
         harness.contributorNode(validator),
@@ -221,8 +187,10 @@ describe('train work over libp2p', () => {
       )
       await until(async () => {
         const s = await trainStatus(validator)
-        finished = s.step >= FINE_TUNE.maxSteps
-        return finished && JSON.parse(s.history).some((h: { step: number }) => h.step === FINE_TUNE.maxSteps)
+        finished = s.step >= FINE_TUNE_TRAIN.maxSteps
+        return (
+          finished && JSON.parse(s.history).some((h: { step: number }) => h.step === FINE_TUNE_TRAIN.maxSteps)
+        )
       })
       await Promise.all(runs)
       const status = await validator.status()

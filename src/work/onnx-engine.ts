@@ -9,9 +9,6 @@ import type { OnnxRunner } from './kind.ts'
 
 const MODEL_KEY = 'tessera.matmul.v1'
 
-/** ONNX Runtime does not take shared memory (a run on a SharedArrayBuffer view never settles): copy it. */
-const owned = (x: Float32Array) => (x.buffer instanceof SharedArrayBuffer ? x.slice() : x)
-
 export function createOnnxEngine(onnx: OnnxRunner, name = 'onnx-cpu'): MatmulEngine {
   const model = matmulModel()
   return {
@@ -19,8 +16,8 @@ export function createOnnxEngine(onnx: OnnxRunner, name = 'onnx-cpu'): MatmulEng
     description: 'ONNX Runtime MatMul (CPU)',
     async matmul(a, b, m, n, k) {
       const [y] = await onnx.run(MODEL_KEY, async () => model, [
-        { name: 'A', dtype: 'float32', shape: [m, k], data: owned(a) },
-        { name: 'B', dtype: 'float32', shape: [k, n], data: owned(b) },
+        { name: 'A', dtype: 'float32', shape: [m, k], data: a },
+        { name: 'B', dtype: 'float32', shape: [k, n], data: b },
       ])
       return y.data as Float32Array
     },

@@ -39,3 +39,12 @@ export function uniformMatrix(
   for (let i = 0; i < length; i++) out[i] = lo + span * random()
   return out
 }
+
+/** Fills `out` with normals N(0, std²) (Box–Muller), e.g. a layer's initial weights. */
+export function fillNormal(random: () => number, out: Float32Array, std: number): Float32Array {
+  for (let i = 0; i < out.length; i++) {
+    const u = 1 - random()
+    out[i] = std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
+  }
+  return out
+}

@@ -10,6 +10,11 @@ export interface NodeOnnx extends OnnxRunner {
   close(): Promise<void>
 }
 
+/** onnxruntime-node never settles a run on a SharedArrayBuffer view: such inputs are copied. */
+function owned<T extends Float32Array | BigInt64Array>(data: T): T {
+  return data.buffer instanceof SharedArrayBuffer ? (data.slice() as T) : data
+}
+
 export function createNodeOnnx(): NodeOnnx {
   const sessions = new Map<string, Promise<ort.InferenceSession>>()
   let queue: Promise<unknown> = Promise.resolve()
@@ -31,7 +36,7 @@ export function createNodeOnnx(): NodeOnnx {
       const job = queue.then(async () => {
         const s = await session(model, load)
         const feeds = Object.fromEntries(
-          inputs.map((t) => [t.name, new ort.Tensor(t.dtype, t.data, t.shape)]),
+          inputs.map((t) => [t.name, new ort.Tensor(t.dtype, owned(t.data), t.shape)]),
         )
         const out = await s.run(feeds)
         return Object.entries(out).map(

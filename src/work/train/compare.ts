@@ -35,7 +35,7 @@ export function compareVectors(a: Float32Array, b: Float32Array): VectorComparis
   }
 }
 
-/** The L2 norm, or NaN when any entry is not finite. */
+/** The L2 norm (NaN when an entry is NaN). */
 export function normOf(a: Float32Array): number {
   let s = 0
   for (const x of a) s += x * x

@@ -35,6 +35,8 @@ function memo<T>(): (sha: string, decode: () => Promise<T>) => Promise<T> {
 }
 const versions = memo<Float32Array>()
 const bases = memo<Float32Array>()
+/** Base + adapters of a fine-tuning version, as the GPU runs it: merged once per version. */
+const merges = memo<Float32Array>()
 
 async function weightsOf(grant: TrainGrant, context: ExecuteContext): Promise<Float32Array> {
   return versions(grant.weights, async () => {
@@ -82,7 +84,10 @@ export const trainContributor: ContributorKind<TrainGrant, TrainResult> = {
     const gpu = await gpuModel(context.gpu, grant.model)
     // Fine-tuning: the GPU runs the merged model; the adapters' gradient is projected on the CPU.
     const lora = grant.lora
-    const merged = lora != null && base != null ? mergeAdapters(grant.model, lora, base, weights) : weights
+    const merged =
+      lora != null && base != null
+        ? await merges(grant.weights, async () => mergeAdapters(grant.model, lora, base, weights))
+        : weights
     gpu.load(grant.weights, merged)
     const batches = microBatches(grant, corpus)
     let loss = 0

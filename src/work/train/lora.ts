@@ -5,7 +5,7 @@
  * gradient of W gives by the chain rule (dA = s·dW·Bᵀ, dB = s·Aᵀ·dW). B starts at zero, so a fresh
  * adapter leaves the base model unchanged.
  */
-import { createPrng } from '../prng.ts'
+import { createPrng, fillNormal } from '../prng.ts'
 import { type ModelConfig, type ParameterSpec, parameterLayout, view } from './model.ts'
 
 export interface LoraConfig {
@@ -57,14 +57,7 @@ export function initialAdapters(c: ModelConfig, lora: LoraConfig, seed: number):
   const layout = loraLayout(c, lora)
   const random = createPrng(seed)
   const out = new Float32Array(layout.size)
-  for (const { a } of layout.adapters) {
-    const v = view(out, a)
-    const std = (a.init as { normal: number }).normal
-    for (let i = 0; i < v.length; i++) {
-      const u = 1 - random()
-      v[i] = std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
-    }
-  }
+  for (const { a } of layout.adapters) fillNormal(random, view(out, a), (a.init as { normal: number }).normal)
   return out
 }
 

@@ -7,7 +7,7 @@
  * Per layer: x += attn(ln1(x)) with qkv = ln1(x)·Wqkv (d × 3d) and out·Wo (d × d); x += mlp(ln2(x))
  * with gelu(ln2(x)·W1) (d × 4d) ·W2 (4d × d). Then lnf and logits = lnf(x)·head (d × vocab).
  */
-import { createPrng } from '../prng.ts'
+import { createPrng, fillNormal } from '../prng.ts'
 
 export interface ModelConfig {
   vocab: number
@@ -86,13 +86,7 @@ export function initialWeights(c: ModelConfig, seed: number): Float32Array {
   for (const p of layout.params) {
     const v = view(w, p)
     if (p.init === 'ones') v.fill(1)
-    else if (p.init !== 'zeros') {
-      // Box–Muller.
-      for (let i = 0; i < v.length; i++) {
-        const u = 1 - random()
-        v[i] = p.init.normal * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
-      }
-    }
+    else if (p.init !== 'zeros') fillNormal(random, v, p.init.normal)
   }
   return w
 }

@@ -5,30 +5,10 @@
  * with it.
  */
 import { geluRef } from '../../gpu/kernels/elementwise.ref.ts'
+import { gemmRef } from '../../gpu/kernels/gemm.ref.ts'
+import { layerNormRef } from '../../gpu/kernels/layernorm.ref.ts'
 import { createPrng } from '../prng.ts'
 import { type ModelConfig, parameterLayout, view } from './model.ts'
-
-function layerNorm(x: Float32Array, g: Float32Array, b: Float32Array): Float32Array {
-  let m = 0
-  for (const v of x) m += v
-  m /= x.length
-  let s = 0
-  for (const v of x) s += (v - m) ** 2
-  const r = 1 / Math.sqrt(s / x.length + 1e-5)
-  return x.map((v, j) => (v - m) * r * g[j] + b[j])
-}
-
-/** y = x · W for one row x (length k) and W (k × n). */
-function rowTimes(x: Float32Array, w: Float32Array, n: number): Float32Array {
-  const y = new Float64Array(n)
-  for (let l = 0; l < x.length; l++) {
-    const a = x[l]
-    if (a === 0) continue
-    const row = l * n
-    for (let j = 0; j < n; j++) y[j] += a * w[row + j]
-  }
-  return Float32Array.from(y)
-}
 
 export interface Decoder {
   /** Feeds one byte at the next position; returns the logits for the byte after it. */
@@ -42,6 +22,10 @@ export function createDecoder(c: ModelConfig, weights: Float32Array): Decoder {
   const p = (name: string) => view(weights, layout.byName.get(name)!)
   const d = c.width
   const hd = d / c.heads
+  // One row: the kernels' references with m = 1.
+  const norm = (x: Float32Array, prefix: string) =>
+    layerNormRef(x, p(`${prefix}.g`), p(`${prefix}.b`), 1, d).y
+  const times = (x: Float32Array, name: string, n: number) => gemmRef(x, p(name), 1, n, x.length)
   const keys = Array.from({ length: c.layers }, () => new Float32Array(c.context * d))
   const values = Array.from({ length: c.layers }, () => new Float32Array(c.context * d))
   let t = 0
@@ -56,7 +40,7 @@ export function createDecoder(c: ModelConfig, weights: Float32Array): Decoder {
         (v, j) => v + p('wpe')[t * d + j],
       )
       for (let l = 0; l < c.layers; l++) {
-        const qkv = rowTimes(layerNorm(x, p(`h${l}.ln1.g`), p(`h${l}.ln1.b`)), p(`h${l}.attn.qkv`), 3 * d)
+        const qkv = times(norm(x, `h${l}.ln1`), `h${l}.attn.qkv`, 3 * d)
         keys[l].set(qkv.subarray(d, 2 * d), t * d)
         values[l].set(qkv.subarray(2 * d), t * d)
         const att = new Float32Array(d)
@@ -75,18 +59,14 @@ export function createDecoder(c: ModelConfig, weights: Float32Array): Decoder {
             for (let i = 0; i < hd; i++) att[h * hd + i] += (scores[u] / sum) * values[l][u * d + h * hd + i]
           }
         }
-        const proj = rowTimes(att, p(`h${l}.attn.proj`), d)
+        const proj = times(att, `h${l}.attn.proj`, d)
         for (let j = 0; j < d; j++) x[j] += proj[j]
-        const hidden = rowTimes(
-          layerNorm(x, p(`h${l}.ln2.g`), p(`h${l}.ln2.b`)),
-          p(`h${l}.mlp.fc`),
-          4 * d,
-        ).map(geluRef)
-        const out = rowTimes(hidden, p(`h${l}.mlp.proj`), d)
+        const hidden = times(norm(x, `h${l}.ln2`), `h${l}.mlp.fc`, 4 * d).map(geluRef)
+        const out = times(hidden, `h${l}.mlp.proj`, d)
         for (let j = 0; j < d; j++) x[j] += out[j]
       }
       t++
-      return rowTimes(layerNorm(x, p('lnf.g'), p('lnf.b')), p('head'), c.vocab)
+      return times(norm(x, 'lnf'), 'head', c.vocab)
     },
   }
 }

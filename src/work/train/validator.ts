@@ -12,7 +12,7 @@ import type { Shard, SourceContext, ValidatorKind, Verdict, WorkSource } from '.
 import { mixSeed } from '../prng.ts'
 import { decodeWeights, encodeWeights, flatWeights, type NamedArray, sha256Hex } from './checkpoint.ts'
 import type { TrainGrant, TrainResult } from './codec.ts'
-import { compareVectors } from './compare.ts'
+import { compareVectors, normOf } from './compare.ts'
 import { decompressInt8 } from './compress.ts'
 import { parseTrainConfig, type TrainConfig } from './config.ts'
 import { drawOffsets, splitOf } from './corpus.ts'
@@ -119,7 +119,7 @@ async function createTrainSource(
   const trainer = createTrainer(config.optimizer, restored?.state ?? freshState(start))
   const history: HistoryPoint[] = restored?.history ?? []
   const versions = new Map<number, Version>()
-  const canaries: Array<{ step: number; seed: number; output: ShardOutput; by: string }> = []
+  const canaries: Array<{ step: number; seed: number; output: ShardOutput }> = []
   const checkedPeers = new Map<string, number>()
   const norms: number[] = []
   const counters = {
@@ -344,7 +344,7 @@ async function createTrainSource(
       }
       const vector = decompressInt8(result.vector)
       const got = { loss: result.loss, vector }
-      const norm = compareVectors(vector, vector).norm
+      const norm = normOf(vector)
       const canaryMark = /\.c\d+$/.test(shard.shardId)
         ? canaries.find((c) => c.step === grant.step && c.seed === grant.seed)
         : undefined
@@ -371,7 +371,7 @@ async function createTrainSource(
       counters.verified++
       const quality = trainer.discount(grant.step)
       if (reference != null && grant.step === trainer.state.step) {
-        canaries.push({ step: grant.step, seed: grant.seed, output: reference, by: peer })
+        canaries.push({ step: grant.step, seed: grant.seed, output: reference })
         if (canaries.length > 8) canaries.shift()
       }
       // A canary repeats data already in this step: credit it, do not count it twice.
