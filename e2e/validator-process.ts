@@ -12,11 +12,25 @@ export interface ValidatorProcess {
   pid: number
   dataDir: string
   output(): string
+  /** SIGTERM, then the data dir is removed unless it was given. */
   stop(): Promise<void>
+  /** SIGKILL: a crash. The data dir stays. */
+  kill(): Promise<void>
 }
 
-export async function startValidatorProcess(args: string[] = []): Promise<ValidatorProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'))
+export interface ValidatorProcessOptions {
+  /** An existing data dir (a restart); a fresh one, removed on stop, when omitted. */
+  dataDir?: string
+  /** libp2p listen address; a free loopback port when omitted. */
+  listen?: string
+  httpPort?: number
+}
+
+export async function startValidatorProcess(
+  args: string[] = [],
+  options: ValidatorProcessOptions = {},
+): Promise<ValidatorProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tessera-e2e-'))
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -24,9 +38,9 @@ export async function startValidatorProcess(args: string[] = []): Promise<Valida
       'tsx',
       'src/validator/cli.ts',
       '--http-port',
-      '0',
+      String(options.httpPort ?? 0),
       '--listen',
-      '/ip4/127.0.0.1/tcp/0/ws',
+      options.listen ?? '/ip4/127.0.0.1/tcp/0/ws',
       '--data-dir',
       dataDir,
       ...args,
@@ -52,18 +66,21 @@ export async function startValidatorProcess(args: string[] = []): Promise<Valida
     child.stdout?.on('data', check)
     child.once('exit', (code) => reject(new Error(`validator exited with ${code}:\n${output}`)))
   })
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode != null || child.signalCode != null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill(signal)
+    await exited
+  }
   return {
     url,
     pid: child.pid!,
     dataDir,
     output: () => output,
     async stop() {
-      if (child.exitCode == null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGTERM')
-        await exited
-      }
-      rmSync(dataDir, { recursive: true, force: true })
+      await end('SIGTERM')
+      if (options.dataDir == null) rmSync(dataDir, { recursive: true, force: true })
     },
+    kill: () => end('SIGKILL'),
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The fuzz benchmark's honest contributor, on a thread of its own so its CPU shards do not hold up
- * the attackers' sends: posts its receipt count after each receipt, and every 5 s what it sees
- * (connections, offers received, leases) for FUZZ_DEBUG; stops when told.
+ * The attack benchmarks' honest contributor (fuzz, sybil), on a thread of its own so its CPU shards
+ * do not hold up the attackers: posts its receipt count after each receipt (and `{flops}` with it),
+ * and every 5 s what it sees (connections, offers received, leases) for FUZZ_DEBUG; stops when told.
+ * `workerData.localAddress` dials from that loopback address; `workerData.dutyCycle` throttles it.
  */
 import '../../src/validator/polyfills.ts'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -11,7 +12,9 @@ import { createCpuEngine } from '../../src/gpu/cpu-engine.ts'
 import { createServerNode } from '../../src/p2p/node-server.ts'
 import { workTopic } from '../../src/protocol/constants.ts'
 import { createNodeOnnx } from '../../src/work/infer/onnx-node.ts'
+import { dialFrom } from '../local-address.ts'
 
+if (workerData.localAddress != null) dialFrom(() => workerData.localAddress)
 const node = await createServerNode({ listen: [] })
 await node.dial(multiaddr(workerData.address as string))
 const onnx = createNodeOnnx()
@@ -20,8 +23,12 @@ const contributor = createContributor({
   node,
   netuid: 1,
   runtimes: { engine: createCpuEngine(), onnx },
+  dutyCycle: workerData.dutyCycle ?? 1,
   onEvent: (e) => {
-    if (e.type === 'accepted') parentPort!.postMessage(++receipts)
+    if (e.type === 'accepted') {
+      parentPort!.postMessage({ flops: e.receipt.body.flops })
+      parentPort!.postMessage(++receipts)
+    }
     if (e.type === 'leased') leased++
     if (e.type === 'error' || e.type === 'refused')
       parentPort!.postMessage({ event: e.type, detail: e.type === 'error' ? e.error.message : e.reason })

@@ -37,7 +37,11 @@ export async function request(
   }
 }
 
-export type RequestHandler = (payload: Uint8Array, remotePeer: PeerId) => Promise<Uint8Array>
+export type RequestHandler = (
+  payload: Uint8Array,
+  remotePeer: PeerId,
+  connection: Connection,
+) => Promise<Uint8Array>
 
 export interface HandleOptions {
   maxRequestBytes: number
@@ -65,7 +69,7 @@ export async function handleRequests(
           const idle = served === 0 ? RPC_TIMEOUT_MS : STREAM_IDLE_MS
           const payload = await readNext(lp, stream, AbortSignal.timeout(idle))
           if (payload == null) break
-          const response = await handler(payload, connection.remotePeer)
+          const response = await handler(payload, connection.remotePeer, connection)
           await lp.write(response, { signal: AbortSignal.timeout(RPC_TIMEOUT_MS) })
           served++
         }

@@ -52,6 +52,10 @@ const TEMPLATE = `
 </section>
 ${REWARDS_TEMPLATE}`
 
+/** Device losses recovered from by themselves within RECOVERY_WINDOW_MS before Tessera stops. */
+const MAX_RECOVERIES = 3
+const RECOVERY_WINDOW_MS = 5 * 60_000
+
 export class TesseraContribute extends HTMLElement {
   #root = this.attachShadow({ mode: 'open' })
   #session: Session | undefined
@@ -62,6 +66,11 @@ export class TesseraContribute extends HTMLElement {
   #live = false
   #bootstrap: Promise<BootstrapInfo> | undefined
   #busy = false
+  /** Counts of the sessions this Start ran before a device loss, and the current one's latest. */
+  #carried = { accepted: 0, rejected: 0, credit: 0 }
+  #last: ContributorStats | undefined
+  /** When device losses were recovered from (see #recover). */
+  #recoveries: number[] = []
   #store = createIndexedDbReceiptStore()
   #rewards: RewardsPanel | undefined
 
@@ -104,39 +113,12 @@ export class TesseraContribute extends HTMLElement {
     if (this.#session || this.#busy) return
     this.#busy = true
     this.#live = true
+    this.#carried = { accepted: 0, rejected: 0, credit: 0 }
+    this.#recoveries = []
     this.#button('start').disabled = true
     this.#status('Starting: asking for the GPU…')
     try {
-      const bootstrap = await this.#bootstrap!
-      // Loaded on Start: the page stays small, and no GPU or libp2p code even loads before consent.
-      const { startSession } = await import('../client/session.ts')
-      this.#session = await startSession({
-        bootstrap,
-        store: this.#store,
-        engine: parseEngineChoice(this.getAttribute('engine')),
-        dutyCycle: Number(this.#el<HTMLInputElement>('[data-testid="throttle"]').value) / 100,
-        onEvent: (event) => this.#onEvent(event),
-        onBlob: (event) => {
-          if (event.type === 'download') {
-            const pct = event.total > 0 ? Math.floor((100 * event.received) / event.total) : 0
-            this.#progress(
-              `Downloading model data ${event.sha256.slice(0, 12)}…: ${pct}% of ${(event.total / 1e6).toFixed(1)} MB`,
-            )
-          } else if (event.evicted.length > 0) {
-            this.#progress(
-              `Browser storage was full: removed ${event.evicted.length} older download(s) to keep this one.`,
-            )
-          }
-        },
-        onDeviceLost: (err) => {
-          this.#live = false
-          this.#session = undefined
-          this.#setRunning(false)
-          this.#status(`${err.message}. Press Start to try again.`)
-        },
-      })
-      this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
-      this.#el('[data-testid="engine"]').title = this.#session.engineReason
+      await this.#open()
       this.#setRunning(true)
       this.#status('Running: waiting for work from the validator…')
     } catch (err) {
@@ -148,11 +130,77 @@ export class TesseraContribute extends HTMLElement {
     }
   }
 
+  /**
+   * The device went away mid-session (driver reset, GPU removed): a session the visitor started is
+   * started again on a new device, up to MAX_RECOVERIES times in RECOVERY_WINDOW_MS; the counters
+   * carry over. Past that, it stays stopped and says so.
+   */
+  async #recover(err: Error): Promise<void> {
+    this.#session = undefined
+    const now = Date.now()
+    this.#recoveries = this.#recoveries.filter((t) => now - t < RECOVERY_WINDOW_MS)
+    if (!this.#live || this.#recoveries.length >= MAX_RECOVERIES) {
+      this.#live = false
+      this.#setRunning(false)
+      this.#status(`${err.message}. It kept happening, so Tessera stopped. Press Start to try again.`)
+      return
+    }
+    this.#recoveries.push(now)
+    if (this.#last != null) {
+      this.#carried.accepted += this.#last.accepted
+      this.#carried.rejected += this.#last.rejected
+      this.#carried.credit += this.#last.credit
+      this.#last = undefined
+    }
+    this.#status(`${err.message}. Starting again on a new device…`)
+    try {
+      await this.#open()
+      if (!this.#live) return void (await this.stop())
+      this.#status('Running again: the GPU was reset and work resumed on a new device.')
+    } catch (again) {
+      this.#live = false
+      this.#setRunning(false)
+      this.#status(
+        `${err.message}, and starting again failed: ${(again as Error).message}. Press Start to try again.`,
+      )
+    }
+  }
+
+  /** A session on a fresh engine; the caller says what it means for the page. */
+  async #open(): Promise<void> {
+    const bootstrap = await this.#bootstrap!
+    // Loaded on Start: the page stays small, and no GPU or libp2p code even loads before consent.
+    const { startSession } = await import('../client/session.ts')
+    this.#session = await startSession({
+      bootstrap,
+      store: this.#store,
+      engine: parseEngineChoice(this.getAttribute('engine')),
+      dutyCycle: Number(this.#el<HTMLInputElement>('[data-testid="throttle"]').value) / 100,
+      onEvent: (event) => this.#onEvent(event),
+      onBlob: (event) => {
+        if (event.type === 'download') {
+          const pct = event.total > 0 ? Math.floor((100 * event.received) / event.total) : 0
+          this.#progress(
+            `Downloading model data ${event.sha256.slice(0, 12)}…: ${pct}% of ${(event.total / 1e6).toFixed(1)} MB`,
+          )
+        } else if (event.evicted.length > 0) {
+          this.#progress(
+            `Browser storage was full: removed ${event.evicted.length} older download(s) to keep this one.`,
+          )
+        }
+      },
+      onDeviceLost: (err) => void this.#recover(err),
+    })
+    this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
+    this.#el('[data-testid="engine"]').title = this.#session.engineReason
+  }
+
   async stop(): Promise<void> {
+    // Also ends a recovery under way: it finds the session no longer live and stops what it opened.
+    this.#live = false
     const session = this.#session
     if (session == null) return
     this.#session = undefined
-    this.#live = false
     this.#button('stop').disabled = true
     await session.stop()
     this.#setRunning(false)
@@ -170,9 +218,11 @@ export class TesseraContribute extends HTMLElement {
   }
 
   #showStats(stats: ContributorStats): void {
-    this.#el('[data-testid="accepted"]').textContent = String(stats.accepted)
-    this.#el('[data-testid="rejected"]').textContent = String(stats.rejected)
-    this.#el('[data-testid="credit"]').textContent = stats.credit.toFixed(6)
+    this.#last = stats
+    const carried = this.#carried
+    this.#el('[data-testid="accepted"]').textContent = String(carried.accepted + stats.accepted)
+    this.#el('[data-testid="rejected"]').textContent = String(carried.rejected + stats.rejected)
+    this.#el('[data-testid="credit"]').textContent = (carried.credit + stats.credit).toFixed(6)
     this.#el('[data-testid="gflops"]').textContent = stats.gflops.toFixed(2)
     // Verified work per second of wall time: what the validator credits, after network and idle time.
     this.#el('[data-testid="delivered"]').textContent = stats.deliveredGflops.toFixed(2)

@@ -29,6 +29,8 @@ Options:
   --http-host <host>    HTTP bind address (default 127.0.0.1)
   --http-port <port>    HTTP port, 0 for any free one (default 8787)
   --data-dir <dir>      ledger and peer key directory (default ./data)
+  --ledger <url>        postgres://… : a ledger shared with the pool's other validator processes
+                        (one per subnet or region); default: SQLite in the data dir
   --site-dir <dir>      built site to serve (default ./dist)
   --subnet <file>       subnet config: a section per work kind (see docs/SUBNET-OWNERS.md);
                         --models is the same option under its old name
@@ -65,6 +67,7 @@ const OPTIONS = {
   'http-host': { type: 'string' },
   'http-port': { type: 'string' },
   'data-dir': { type: 'string' },
+  ledger: { type: 'string' },
   'site-dir': { type: 'string' },
   subnet: { type: 'string' },
   models: { type: 'string' },
@@ -103,6 +106,7 @@ function parse() {
     httpHost: str('http-host') ?? '127.0.0.1',
     httpPort: int('http-port', str('http-port'), 8787),
     dataDir: resolve(str('data-dir') ?? 'data'),
+    ledgerUrl: ledgerUrl(str('ledger')),
     siteDir: resolve(str('site-dir') ?? 'dist'),
     epochLengthMs:
       int('epoch-length', str('epoch-length'), VALIDATOR_DEFAULTS.epochLengthMs / 1000, 1) * 1000,
@@ -118,6 +122,12 @@ function parse() {
     subnetFile: str('subnet') ?? str('models'),
     kindFlags: KIND_FLAGS.flatMap((f) => (str(f.flag) == null ? [] : [{ ...f, value: str(f.flag)! }])),
   }
+}
+
+function ledgerUrl(value: string | undefined): string | undefined {
+  if (value != null && !/^postgres(ql)?:\/\//.test(value))
+    fail(`--ledger must be a postgres:// URL, got "${value}"`)
+  return value
 }
 
 function tao(value: string): bigint {
@@ -167,6 +177,13 @@ async function subnetConfig(config: ReturnType<typeof parse>): Promise<SubnetCon
   return subnet
 }
 
+/** A connection URL fit for a log: its password replaced. */
+function redactPassword(url: string): string {
+  const u = new URL(url)
+  if (u.password !== '') u.password = '***'
+  return u.toString()
+}
+
 async function main(): Promise<void> {
   const config = parse()
   const validator = await createValidator({ ...config, subnet: await subnetConfig(config) })
@@ -183,7 +200,7 @@ async function main(): Promise<void> {
       `Tessera validator for subnet ${config.netuid}`,
       `  peer id  ${validator.peerId}`,
       ...validator.multiaddrs().map((ma) => `  libp2p   ${ma}`),
-      `  ledger   ${config.dataDir}`,
+      `  ledger   ${config.ledgerUrl == null ? config.dataDir : redactPassword(config.ledgerUrl)}`,
       `Open ${http.url} to contribute.`,
       '',
     ].join('\n'),

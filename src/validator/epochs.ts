@@ -1,7 +1,8 @@
 /**
  * Epoch numbering. Epoch 0 starts at the ledger's genesis time (set on first start and kept), so
- * epoch numbers in receipts stay meaningful across restarts. The default length is one Bittensor
- * tempo: 360 blocks x 12 s = 72 min.
+ * epoch numbers in receipts stay meaningful across restarts; a pool's processes sharing one ledger
+ * share its genesis (the first to start sets it). The default length is one Bittensor tempo: 360
+ * blocks x 12 s = 72 min.
  */
 import type { MetaStore } from './ledger/index.ts'
 
@@ -23,8 +24,7 @@ export async function createEpochClock(
     throw new RangeError('epoch length must be at least 1 s')
   let genesis = Number(await meta.get('genesis'))
   if (!Number.isSafeInteger(genesis) || genesis <= 0) {
-    genesis = now()
-    await meta.set('genesis', String(genesis))
+    genesis = Number(await meta.setIfAbsent('genesis', String(now())))
   }
   return {
     lengthMs,

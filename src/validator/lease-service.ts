@@ -2,6 +2,7 @@
 import { decodeLeaseRequest, encodeLeaseResponse } from '../protocol/codec.ts'
 import type { LeaseRequest, LeaseResponse } from '../protocol/types.ts'
 import type { Penalties } from './penalties.ts'
+import type { Requester } from './requester.ts'
 import type { Scheduler } from './scheduler.ts'
 import type { Strikes } from './strikes.ts'
 
@@ -23,16 +24,16 @@ export interface WireStats {
 export interface LeaseService {
   readonly wire: WireStats
   /** The stream handler: bytes in, bytes out; never throws for bad input. */
-  handle(payload: Uint8Array, peer: string): Promise<Uint8Array>
+  handle(payload: Uint8Array, who: Requester): Promise<Uint8Array>
   /** Answers a decoded request (also asked for in the same round trip as a result). */
-  answer(request: LeaseRequest, peer: string): Promise<LeaseResponse>
+  answer(request: LeaseRequest, who: Requester): Promise<LeaseResponse>
 }
 
 export function createLeaseService({ scheduler, strikes, penalties }: LeaseServiceOptions): LeaseService {
   const wire: WireStats = { grantBytes: 0, resultBytes: 0, leases: 0, leaseMs: [] }
-  async function answer(request: LeaseRequest, peer: string): Promise<LeaseResponse> {
+  async function answer(request: LeaseRequest, who: Requester): Promise<LeaseResponse> {
     const started = performance.now()
-    const response = await decide(request, peer)
+    const response = await decide(request, who)
     if (response.type === 'grant') {
       wire.grantBytes += response.payload.byteLength
       wire.leases++
@@ -42,8 +43,8 @@ export function createLeaseService({ scheduler, strikes, penalties }: LeaseServi
     return response
   }
 
-  async function decide(request: LeaseRequest, peer: string): Promise<LeaseResponse> {
-    if (await strikes.banned(peer)) {
+  async function decide(request: LeaseRequest, who: Requester): Promise<LeaseResponse> {
+    if (await strikes.banned(who.peer)) {
       return {
         type: 'refusal',
         offerId: request.offerId,
@@ -52,18 +53,18 @@ export function createLeaseService({ scheduler, strikes, penalties }: LeaseServi
         retryAfterMs: 60_000,
       }
     }
-    return scheduler.lease(peer, request)
+    return scheduler.lease(who, request)
   }
 
   return {
     wire,
     answer,
-    async handle(payload, peer) {
+    async handle(payload, who) {
       let request: LeaseRequest
       try {
         request = decodeLeaseRequest(payload)
       } catch (err) {
-        penalties?.record(peer, 'malformed lease request')
+        penalties?.record(who.peer, 'malformed lease request')
         return encodeLeaseResponse({
           type: 'refusal',
           offerId: 'unknown',
@@ -72,7 +73,7 @@ export function createLeaseService({ scheduler, strikes, penalties }: LeaseServi
           retryAfterMs: 0,
         })
       }
-      return encodeLeaseResponse(await answer(request, peer))
+      return encodeLeaseResponse(await answer(request, who))
     },
   }
 }

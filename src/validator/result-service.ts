@@ -12,6 +12,7 @@ import type { EpochClock } from './epochs.ts'
 import type { LeaseService } from './lease-service.ts'
 import { DuplicateCreditError, type ReceiptStore } from './ledger/index.ts'
 import type { Penalties } from './penalties.ts'
+import type { Requester } from './requester.ts'
 import type { Scheduler } from './scheduler.ts'
 import type { Strikes } from './strikes.ts'
 
@@ -31,7 +32,7 @@ export interface ResultServiceOptions {
 }
 
 export interface ResultService {
-  handle(payload: Uint8Array, peer: string): Promise<Uint8Array>
+  handle(payload: Uint8Array, who: Requester): Promise<Uint8Array>
 }
 
 export function createResultService(options: ResultServiceOptions): ResultService {
@@ -104,7 +105,8 @@ export function createResultService(options: ResultServiceOptions): ResultServic
   }
 
   return {
-    async handle(payload, peer) {
+    async handle(payload, who) {
+      const { peer } = who
       let result: WorkResult
       try {
         result = decodeResult(payload)
@@ -118,7 +120,7 @@ export function createResultService(options: ResultServiceOptions): ResultServic
       if (outcome.type === 'rejection')
         options.log?.(`rejected ${outcome.leaseId} from ${peer}: ${outcome.message}`)
       const response: ResultResponse =
-        result.next != null ? { ...outcome, next: await options.leases.answer(result.next, peer) } : outcome
+        result.next != null ? { ...outcome, next: await options.leases.answer(result.next, who) } : outcome
       return encodeResultResponse(response)
     },
   }

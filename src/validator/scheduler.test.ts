@@ -8,7 +8,8 @@ import { createKindRegistry } from '../work/registry.ts'
 import { createBlobStore } from './blob-store.ts'
 import { createEpochClock } from './epochs.ts'
 import { type Ledger, openLedger } from './ledger/index.ts'
-import { createScheduler } from './scheduler.ts'
+import { type Requester, rangeOf } from './requester.ts'
+import { createScheduler, type SchedulerOptions } from './scheduler.ts'
 import { createWorkerPool } from './worker-pool.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-scheduler-'))
@@ -19,7 +20,14 @@ const LAYER = { batchRows: 64, inFeatures: 64, outFeatures: 128, maxTile: '32x64
 const MIN = 2 * 16 * 16 * 64
 const MAX = 2 * 32 * 64 * 64
 
-async function setup(options: { ledger?: Ledger; verified?: Map<string, number>; clock?: number } = {}) {
+interface SetupOptions {
+  ledger?: Ledger
+  verified?: Map<string, number>
+  clock?: number
+  scheduler?: Partial<SchedulerOptions>
+}
+
+async function setup(options: SetupOptions = {}) {
   let clock = options.clock ?? 1_000_000
   const ledger = options.ledger ?? openLedger(join(dir, `${crypto.randomUUID()}.sqlite`))
   const source = (await gemmValidator.createSource({
@@ -47,6 +55,7 @@ async function setup(options: { ledger?: Ledger; verified?: Map<string, number>;
     initialFlopsPerSecond: MIN,
     baseAllowanceFlops: 2 * MAX,
     now,
+    ...options.scheduler,
   })
   const ask = (flopsPerSecond = 0): LeaseRequest => ({
     offerId: 'gemm',
@@ -55,8 +64,8 @@ async function setup(options: { ledger?: Ledger; verified?: Map<string, number>;
     engine: 'cpu',
     flopsPerSecond,
   })
-  const grant = async (peer: string, fps = 0) => {
-    const response = await scheduler.lease(peer, ask(fps))
+  const grant = async (peer: string, fps = 0, from: Omit<Requester, 'peer'> = {}) => {
+    const response = await scheduler.lease({ peer, ...from }, ask(fps))
     if (response.type !== 'grant') throw new Error(`refused: ${response.reason}`)
     return response
   }
@@ -114,12 +123,61 @@ describe('scheduler', () => {
     for (let i = 0; i < 3; i++) held += (await grant('sybil', MAX)).flops // the first is the smallest
     while (held + MIN <= 2 * MAX) held += (await grant('sybil', MAX)).flops
     expect(held).toBeLessThanOrEqual(2 * MAX)
-    expect(await scheduler.lease('sybil', ask(MAX))).toMatchObject({
+    expect(await scheduler.lease({ peer: 'sybil' }, ask(MAX))).toMatchObject({
       type: 'refusal',
       reason: 'over-allowance',
     })
     verified.set('sybil', 4 * MAX)
-    expect((await scheduler.lease('sybil', ask(MAX))).type).toBe('grant')
+    expect((await scheduler.lease({ peer: 'sybil' }, ask(MAX))).type).toBe('grant')
+    await ledger.close()
+  })
+
+  it('makes fresh identities from one address, and from one range, share a small allowance', async () => {
+    const young = { youngAddressFlops: 4 * MAX, youngRangeFlops: 6 * MAX }
+    const { scheduler, grant, ask, verified, ledger } = await setup({ scheduler: young })
+    const at = (address: string) => ({ address, range: rangeOf(address), connection: crypto.randomUUID() })
+    // A swarm of 50 identities on one address: together they hold no more than the address's pool.
+    let swarm = 0
+    for (let i = 0; i < 50; i++) {
+      const r = await scheduler.lease({ peer: `sybil-${i}`, ...at('198.51.100.7') }, ask(MAX))
+      if (r.type === 'grant') swarm += r.flops
+      else expect(r).toMatchObject({ reason: 'over-allowance', message: /new identities from your network/ })
+    }
+    expect(swarm).toBeGreaterThan(3 * MAX)
+    expect(swarm).toBeLessThanOrEqual(4 * MAX)
+    // Another address of the same /24 takes what is left of the range's pool, and no more.
+    let neighbours = 0
+    for (let i = 0; i < 20; i++) {
+      const r = await scheduler.lease({ peer: `sybil-b${i}`, ...at('198.51.100.8') }, ask(MAX))
+      if (r.type === 'grant') neighbours += r.flops
+    }
+    expect(swarm + neighbours).toBeLessThanOrEqual(6 * MAX)
+    expect(neighbours).toBeGreaterThan(0)
+    // Elsewhere, a newcomer is untouched; and on the swarm's address, an identity with verified work.
+    expect((await grant('honest-new', MAX, at('203.0.113.9'))).flops).toBe(MIN)
+    verified.set('honest-old', 2 * MAX)
+    expect((await grant('honest-old', MAX, at('198.51.100.7'))).flops).toBeGreaterThan(MIN)
+    await ledger.close()
+  })
+
+  it('bounds the leases of one connection and the work of one address range', async () => {
+    const caps = { maxConnectionLeases: 3, maxRangeFlops: 5 * MAX }
+    const { scheduler, ask, verified, ledger } = await setup({ scheduler: caps })
+    const from = { connection: 'c1', address: '192.0.2.1', range: rangeOf('192.0.2.1') }
+    verified.set('a', 100 * MAX)
+    for (let i = 0; i < 3; i++)
+      expect((await scheduler.lease({ peer: 'a', ...from }, ask(MAX))).type).toBe('grant')
+    expect(await scheduler.lease({ peer: 'a', ...from }, ask(MAX))).toMatchObject({
+      reason: 'over-allowance',
+      message: /connection holds too many leases/,
+    })
+    // A second connection of the same peer may go on, until the range holds its cap.
+    let range = 3 * MAX
+    for (let i = 0; i < 10; i++) {
+      const r = await scheduler.lease({ peer: 'a', ...from, connection: `c-${i}` }, ask(MAX))
+      if (r.type === 'grant') range += r.flops
+    }
+    expect(range).toBe(5 * MAX)
     await ledger.close()
   })
 
@@ -189,10 +247,12 @@ describe('scheduler', () => {
 
   it('refuses unknown offers and kinds with their own reasons', async () => {
     const { scheduler, ask, ledger } = await setup()
-    expect(await scheduler.lease('a', { ...ask(), offerId: 'nope' })).toMatchObject({
+    expect(await scheduler.lease({ peer: 'a' }, { ...ask(), offerId: 'nope' })).toMatchObject({
       reason: 'unknown-offer',
     })
-    expect(await scheduler.lease('a', { ...ask(), kindVersion: 9 })).toMatchObject({ reason: 'unknown-kind' })
+    expect(await scheduler.lease({ peer: 'a' }, { ...ask(), kindVersion: 9 })).toMatchObject({
+      reason: 'unknown-kind',
+    })
     await ledger.close()
   })
 })

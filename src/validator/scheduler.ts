@@ -7,13 +7,18 @@
  * shard not yet credited: nothing is skipped and nothing is credited twice.
  *
  * A contributor's outstanding work is capped in FLOPs by an allowance that starts small and grows
- * with the work it has had verified, and in bytes: identities are free, verified work is not.
+ * with the work it has had verified, and in bytes: identities are free, verified work is not. Because
+ * identities are free, young ones (less verified work than the base allowance) from one address,
+ * and from one address range, share a pool as small as a few identities' allowance; every lease also
+ * counts against its connection (a number of leases) and its address range (FLOPs and bytes), so one
+ * place cannot hold the validator's memory whatever it calls itself.
  */
 import type { LeaseRequest, LeaseResponse, RejectionReason, WorkOffer } from '../protocol/types.ts'
 import type { OfferSpec, Shard, ValidatorKind, WorkSource } from '../work/kind.ts'
 import type { KindRegistry } from '../work/registry.ts'
 import type { EpochClock } from './epochs.ts'
 import type { OpenShardRow, ShardStore } from './ledger/index.ts'
+import type { Requester } from './requester.ts'
 import { createShardBook, type Lease, type OpenShard, type ShardBook } from './shard-book.ts'
 
 export interface SchedulerOptions {
@@ -41,6 +46,16 @@ export interface SchedulerOptions {
   maxPeerBytes?: number
   /** Encoded grant bytes all open leases may hold: bounds the validator's memory. */
   maxTotalBytes?: number
+  /** Live leases one connection may hold. */
+  maxConnectionLeases?: number
+  /** FLOPs young identities (verified < baseAllowanceFlops) of one address may hold together. */
+  youngAddressFlops?: number
+  /** FLOPs and grant bytes young identities of one address range (IPv4 /24, IPv6 /48) may hold together. */
+  youngRangeFlops?: number
+  youngRangeBytes?: number
+  /** FLOPs and grant bytes every identity of one address range may hold together. */
+  maxRangeFlops?: number
+  maxRangeBytes?: number
   now?: () => number
 }
 
@@ -64,7 +79,7 @@ export interface SchedulerStats {
 export interface Scheduler {
   /** The offers to gossip, with fresh expiry times. */
   offers(): WorkOffer[]
-  lease(peer: string, request: LeaseRequest): Promise<LeaseResponse>
+  lease(who: Requester, request: LeaseRequest): Promise<LeaseResponse>
   /** Finds the lease a result is for; late results (lease expired, shard not yet done) are allowed. */
   lookup(leaseId: string, peer: string): LeaseLookup
   /** The shard's result was credited: it leaves for good, with every lease on it. */
@@ -89,6 +104,12 @@ export const SCHEDULER_DEFAULTS = {
   maxAllowanceFlops: 1e13,
   maxPeerBytes: 256 * 1024 * 1024,
   maxTotalBytes: 2 * 1024 * 1024 * 1024,
+  maxConnectionLeases: 64,
+  youngAddressFlops: 16e9,
+  youngRangeFlops: 32e9,
+  youngRangeBytes: 64 * 1024 * 1024,
+  maxRangeFlops: 1e14,
+  maxRangeBytes: 512 * 1024 * 1024,
 }
 
 export function createScheduler(init: SchedulerOptions): Scheduler {
@@ -143,7 +164,7 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
       }))
     },
 
-    lease: (peer, request) => lease({ options, book, store, now, offer: entryOf }, peer, request),
+    lease: (who, request) => lease({ options, book, store, now, offer: entryOf }, who, request),
 
     lookup(leaseId, peer) {
       book.sweep(now())
@@ -205,9 +226,64 @@ const refuse = (
   retryAfterMs,
 })
 
+/** The buckets a lease counts against besides its peer; young identities' pools too. */
+function bucketsOf(who: Requester, young: boolean): string[] {
+  const keys: string[] = []
+  if (who.connection != null) keys.push(`conn:${who.connection}`)
+  if (who.range != null) keys.push(`range:${who.range}`)
+  if (young && who.address != null) keys.push(`young-addr:${who.address}`)
+  if (young && who.range != null) keys.push(`young-range:${who.range}`)
+  return keys
+}
+
+/** FLOPs the requester may still take, or a refusal saying which cap it reached. */
+function roomFor(ctx: LeaseContext, who: Requester, verified: number, offerId: string) {
+  const { options, book } = ctx
+  const allowance = Math.min(options.maxAllowanceFlops, options.baseAllowanceFlops + verified)
+  const held = book.held(who.peer)
+  const refusal = (reason: RefusalReason, message: string, retryAfterMs: number) => ({
+    refusal: refuse(offerId, reason, message, retryAfterMs),
+  })
+  if (who.connection != null && book.bucket(`conn:${who.connection}`).count >= options.maxConnectionLeases) {
+    return refusal('over-allowance', 'hand in results first: this connection holds too many leases', 1000)
+  }
+  const young = verified < options.baseAllowanceFlops
+  const range = who.range == null ? undefined : book.bucket(`range:${who.range}`)
+  const youngRange = young && who.range != null ? book.bucket(`young-range:${who.range}`) : undefined
+  if ((youngRange?.bytes ?? 0) >= options.youngRangeBytes) {
+    const message =
+      'new identities from your network hold all the work they may; verified work lifts the limit'
+    return refusal('over-allowance', message, 5000)
+  }
+  if (
+    held.bytes >= options.maxPeerBytes ||
+    (range?.bytes ?? 0) >= options.maxRangeBytes ||
+    book.totals().bytes >= options.maxTotalBytes
+  ) {
+    return refusal('busy', 'too much work is out right now; try again shortly', 1000)
+  }
+  const limits = [allowance - held.flops, options.maxRangeFlops - (range?.flops ?? 0)]
+  if (young && who.address != null) {
+    limits.push(options.youngAddressFlops - book.bucket(`young-addr:${who.address}`).flops)
+  }
+  if (youngRange != null) limits.push(options.youngRangeFlops - youngRange.flops)
+  const room = Math.min(...limits)
+  if (room >= (ctx.offer(offerId)?.spec.minFlops ?? 0)) return { room, held, young }
+  if (room === limits[0]) {
+    const message = `hand in results first: ${(held.flops / 1e9).toFixed(1)} of your ${(allowance / 1e9).toFixed(1)} GFLOP allowance are leased`
+    return refusal('over-allowance', message, 1000)
+  }
+  // New identities from one place wait for each other: a swarm of them shares a few allowances.
+  const message = young
+    ? 'new identities from your network hold all the work they may; verified work lifts the limit'
+    : 'your network holds all the work it may right now'
+  return refusal('over-allowance', message, 5000)
+}
+
 /** A grant sized to the peer's throughput and allowance, or a refusal that says why. */
-async function lease(ctx: LeaseContext, peer: string, request: LeaseRequest): Promise<LeaseResponse> {
+async function lease(ctx: LeaseContext, who: Requester, request: LeaseRequest): Promise<LeaseResponse> {
   const { options, book, store, now } = ctx
+  const { peer } = who
   const entry = ctx.offer(request.offerId)
   if (entry == null) return refuse(request.offerId, 'unknown-offer', 'this validator has no such offer')
   if (entry.kind.name !== request.kind || entry.kind.version !== request.kindVersion) {
@@ -216,16 +292,9 @@ async function lease(ctx: LeaseContext, peer: string, request: LeaseRequest): Pr
   }
   const verified = await options.verifiedFlops(peer)
   book.sweep(now())
-  const allowance = Math.min(options.maxAllowanceFlops, options.baseAllowanceFlops + verified)
-  const held = book.held(peer)
-  const room = allowance - held.flops
-  if (room < entry.spec.minFlops) {
-    const message = `hand in results first: ${(held.flops / 1e9).toFixed(1)} of your ${(allowance / 1e9).toFixed(1)} GFLOP allowance are leased`
-    return refuse(request.offerId, 'over-allowance', message, 1000)
-  }
-  if (held.bytes >= options.maxPeerBytes || book.totals().bytes >= options.maxTotalBytes) {
-    return refuse(request.offerId, 'busy', 'too much work is out right now; try again shortly', 1000)
-  }
+  const space = roomFor(ctx, who, verified, request.offerId)
+  if ('refusal' in space) return space.refusal
+  const { room, held, young } = space
   const fps = request.flopsPerSecond > 0 ? request.flopsPerSecond : options.initialFlopsPerSecond
   // A newcomer's first shard is the smallest: its first receipt comes in a blink (and its inputs, a
   // weights panel, are the least it can wait for), and an unproven identity costs little. Its other
@@ -249,6 +318,7 @@ async function lease(ctx: LeaseContext, peer: string, request: LeaseRequest): Pr
     bytes: payload.byteLength,
     grantedAt: at,
     expiresAt,
+    buckets: bucketsOf(who, young),
   })
   const row = { leaseId, peer, expiresAt }
   if (fresh) await store.cut(rowOf(o, at, row), o.shard.cursor)

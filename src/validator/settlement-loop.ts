@@ -55,25 +55,29 @@ export function startSettlementLoop(options: SettlementLoopOptions): SettlementL
 
   let running: Promise<number[]> | undefined
   const settleDue = () => {
-    running ??= (async () => {
-      const done: number[] = []
-      for (const epoch of await settlements.unsettledEpochs(epochs.current() - options.claimEpochs)) {
-        await settleEpoch({
-          settlements,
-          epoch,
-          pool: options.poolRao,
-          netuid: options.netuid,
-          outDir: join(options.dataDir, 'payouts'),
-          uids: options.hotkeys,
-        })
-        options.log(`settled epoch ${epoch}`)
-        done.push(epoch)
-      }
-      await payUnpaid()
-      return done
-    })().finally(() => {
-      running = undefined
-    })
+    // Another process of the pool settling and paying right now: its work, not ours, this tick.
+    running ??= settlements
+      .exclusively(async () => {
+        const done: number[] = []
+        for (const epoch of await settlements.unsettledEpochs(epochs.current() - options.claimEpochs)) {
+          await settleEpoch({
+            settlements,
+            epoch,
+            pool: options.poolRao,
+            netuid: options.netuid,
+            outDir: join(options.dataDir, 'payouts'),
+            uids: options.hotkeys,
+          })
+          options.log(`settled epoch ${epoch}`)
+          done.push(epoch)
+        }
+        await payUnpaid()
+        return done
+      })
+      .then((done) => done ?? [])
+      .finally(() => {
+        running = undefined
+      })
     return running
   }
   const timer = setInterval(

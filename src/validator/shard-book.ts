@@ -14,6 +14,15 @@ export interface Lease {
   bytes: number
   grantedAt: number
   expiresAt: number
+  /** What else the lease counts against besides its peer: connection, address, range (see scheduler). */
+  buckets?: string[]
+}
+
+/** Work held in live leases by one peer or bucket. */
+export interface Held {
+  flops: number
+  bytes: number
+  count: number
 }
 
 export interface OpenShard {
@@ -32,20 +41,24 @@ export function createShardBook(leaseTtlMs: number) {
   const queues = new Map<string, string[]>()
   // Kept after a group's copies are done (a source may hold copies not cut yet); oldest forgotten first.
   const groupPeers = new Map<string, Set<string>>()
-  const held = new Map<string, { flops: number; bytes: number }>()
+  // Keyed by `peer:<id>` and by each lease's buckets.
+  const held = new Map<string, Held>()
   const totals = { flops: 0, bytes: 0 }
 
-  const account = (peer: string, sign: 1 | -1, lease: Lease) => {
-    const o = held.get(peer) ?? { flops: 0, bytes: 0 }
-    o.flops += sign * lease.flops
-    o.bytes += sign * lease.bytes
+  const account = (sign: 1 | -1, lease: Lease) => {
     totals.flops += sign * lease.flops
     totals.bytes += sign * lease.bytes
-    if (o.flops <= 0 && o.bytes <= 0) held.delete(peer)
-    else held.set(peer, o)
+    for (const key of [`peer:${lease.peer}`, ...(lease.buckets ?? [])]) {
+      const o = held.get(key) ?? { flops: 0, bytes: 0, count: 0 }
+      o.flops += sign * lease.flops
+      o.bytes += sign * lease.bytes
+      o.count += sign
+      if (o.count <= 0) held.delete(key)
+      else held.set(key, o)
+    }
   }
   const dropLease = (lease: Lease) => {
-    if (leases.delete(lease.leaseId)) account(lease.peer, -1, lease)
+    if (leases.delete(lease.leaseId)) account(-1, lease)
   }
   const enqueue = (offerId: string, shardId: string, front = false) => {
     const q = queues.get(offerId) ?? []
@@ -65,7 +78,9 @@ export function createShardBook(leaseTtlMs: number) {
     enqueue,
     holdsGroup,
     /** What a peer holds in live leases. */
-    held: (peer: string) => held.get(peer) ?? { flops: 0, bytes: 0 },
+    held: (peer: string): Held => held.get(`peer:${peer}`) ?? { flops: 0, bytes: 0, count: 0 },
+    /** What all live leases counted against one bucket hold. */
+    bucket: (key: string): Held => held.get(key) ?? { flops: 0, bytes: 0, count: 0 },
     totals: () => totals,
 
     /** Leases past their time move to `expired`; their shards go back in the queue. */
@@ -102,7 +117,7 @@ export function createShardBook(leaseTtlMs: number) {
     grant(o: OpenShard, lease: Lease): void {
       o.leaseId = lease.leaseId
       leases.set(lease.leaseId, lease)
-      account(lease.peer, 1, lease)
+      account(1, lease)
       const group = o.shard.group
       if (group == null) return
       groupPeers.set(group, (groupPeers.get(group) ?? new Set()).add(lease.peer))

@@ -192,3 +192,62 @@ export async function startDelayProxy(
       }),
   }
 }
+
+export interface WsContributor {
+  node: TesseraNode
+  store: ReceiptStore
+  readonly accepted: number
+  /** Resolves once `count` receipts have been accepted in all (rejects after `timeoutMs`). */
+  until(count: number, timeoutMs?: number): Promise<void>
+  /** Stops asking for work (the node stays up, e.g. to claim). */
+  stopWork(): Promise<void>
+  stop(): Promise<void>
+}
+
+/** A Node contributor (CPU engine, ONNX on onnxruntime-node) on WebSockets to a validator process. */
+export async function startWsContributor(address: string, netuid = 1): Promise<WsContributor> {
+  const node = await createServerNode({ listen: [] })
+  await node.dial(multiaddr(address))
+  const onnx = createNodeOnnx()
+  const store = createMemoryReceiptStore()
+  let accepted = 0
+  const contributor = createContributor({
+    node,
+    netuid,
+    runtimes: { engine: createCpuEngine(), onnx },
+    store,
+    onEvent: (e) => {
+      if (e.type === 'accepted') accepted++
+    },
+  })
+  contributor.start()
+  let working = true
+  let stopped = false
+  const stopWork = async () => {
+    if (!working) return
+    working = false
+    await contributor.stop()
+  }
+  return {
+    node,
+    store,
+    get accepted() {
+      return accepted
+    },
+    async until(count, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs
+      while (accepted < count) {
+        if (Date.now() > deadline) throw new Error(`${accepted} of ${count} receipts in ${timeoutMs} ms`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    },
+    stopWork,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await stopWork()
+      await node.stop()
+      await onnx.close()
+    },
+  }
+}

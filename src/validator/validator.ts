@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { type BlobSource, serveBlobs } from '../p2p/blob-protocol.ts'
 import { createServerNode, type ServerNodeOptions, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
@@ -33,10 +33,11 @@ import type { ChainOptions } from './chain.ts'
 import { createClaimService } from './claim-service.ts'
 import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
 import { createLeaseService, type WireStats } from './lease-service.ts'
-import { type Ledger, openLedger } from './ledger/index.ts'
+import { type Ledger, openLedger, openPostgresLedger } from './ledger/index.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { startOfferPublisher } from './offer-publisher.ts'
 import { createPenalties } from './penalties.ts'
+import { type Requester, requesterOf } from './requester.ts'
 import { createResultService } from './result-service.ts'
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts'
 import { RAO_PER_TAO } from './settlement.ts'
@@ -50,6 +51,8 @@ const log = logger('tessera:validator')
 export interface ValidatorOptions {
   netuid: number
   dataDir: string
+  /** A postgres:// URL: the ledger the pool's validator processes share; SQLite in dataDir when omitted. */
+  ledgerUrl?: string
   listen: string[]
   /** Seed of synthetic work (the gemm layer, generated model inputs). */
   seed: number
@@ -138,9 +141,12 @@ async function open(
 ): Promise<Validator> {
   const startedAt = Date.now()
   const privateKey = await loadOrCreatePeerKey(join(options.dataDir, 'peer.key'))
-  const ledger = openLedger(join(options.dataDir, 'ledger.sqlite'))
+  const ledger =
+    options.ledgerUrl == null
+      ? openLedger(join(options.dataDir, 'ledger.sqlite'))
+      : await openPostgresLedger(options.ledgerUrl, peerIdFromPrivateKey(privateKey).toString())
   closers.push(() => ledger.close())
-  const epochs = await createEpochClock(ledger.meta, options.epochLengthMs)
+  const epochs = await createEpochClock(ledger.pool, options.epochLengthMs)
   let node: TesseraNode | undefined
   let metrics: Metrics | undefined
   const penalties = createPenalties({
@@ -206,21 +212,26 @@ async function open(
     blobBytesServed += bytes
     blobBytesByBlob.set(key, (blobBytesByBlob.get(key) ?? 0) + bytes)
   })
-  const protocols: Array<[string[], number, (payload: Uint8Array, peer: string) => Promise<Uint8Array>]> = [
+  const protocols: Array<[string[], number, (payload: Uint8Array, who: Requester) => Promise<Uint8Array>]> = [
     [[LEASE_PROTOCOL, LEGACY_LEASE_PROTOCOL], MESSAGE_LIMITS.leaseRequest, leases.handle],
     [[RESULT_PROTOCOL, LEGACY_RESULT_PROTOCOL], MESSAGE_LIMITS.result, results.handle],
     [
       [CLAIM_PROTOCOL],
       MESSAGE_LIMITS.claimRequest,
-      async (p, peer) => encodeClaimResponse(await claims.handle(p, peer)),
+      async (p, who) => encodeClaimResponse(await claims.handle(p, who.peer)),
     ],
   ]
   for (const [protocol, maxRequestBytes, handle] of protocols) {
-    await handleRequests(node, protocol, (payload, remote) => handle(payload, remote.toString()), {
-      maxRequestBytes,
-      onError,
-      refuse,
-    })
+    await handleRequests(
+      node,
+      protocol,
+      (payload, _, connection) => handle(payload, requesterOf(connection)),
+      {
+        maxRequestBytes,
+        onError,
+        refuse,
+      },
+    )
   }
 
   // Timers last: nothing after them can fail.

@@ -126,6 +126,11 @@ export interface Settlement {
 }
 
 export interface SettlementStore {
+  /**
+   * Runs `fn` (settling, paying) unless another process of the pool is running its own: then returns
+   * undefined at once. One process per ledger (SQLite) always runs it.
+   */
+  exclusively<T>(fn: () => Promise<T>): Promise<T | undefined>
   /** Epochs below `before` that hold receipts and are not settled yet. */
   unsettledEpochs(before: number): Promise<number[]>
   isSettled(epoch: number): Promise<boolean>
@@ -163,6 +168,8 @@ export interface ShardStore {
 export interface MetaStore {
   get(key: string): Promise<string | undefined>
   set(key: string, value: string): Promise<void>
+  /** Stores `value` unless the key has one; returns what is stored (the first writer's, in a race). */
+  setIfAbsent(key: string, value: string): Promise<string>
 }
 
 export interface Ledger {
@@ -170,6 +177,9 @@ export interface Ledger {
   readonly claims: ClaimStore
   readonly settlements: SettlementStore
   readonly shards: ShardStore
+  /** This validator process's values (its sources' cursors). */
   readonly meta: MetaStore
+  /** Values every process of the pool shares (the epoch clock's genesis). */
+  readonly pool: MetaStore
   close(): Promise<void>
 }

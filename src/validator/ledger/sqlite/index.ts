@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Ledger } from '../types.ts'
+import type { Ledger, MetaStore } from '../types.ts'
 import { sqliteClaims } from './claims.ts'
 import { sqliteReceipts } from './receipts.ts'
 import { migrate } from './schema.ts'
@@ -28,17 +28,25 @@ export function openSqliteLedger(path: string): Ledger {
   const setMeta = db.prepare(
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   )
+  const addMeta = db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)')
+  // One process per file: its values and the pool's are the same table.
+  const meta: MetaStore = {
+    get: async (key) => getMeta.get(key) as string | undefined,
+    set: async (key, value) => {
+      setMeta.run(key, value)
+    },
+    setIfAbsent: async (key, value) => {
+      addMeta.run(key, value)
+      return getMeta.get(key) as string
+    },
+  }
   return {
     receipts: sqliteReceipts(db),
     claims: sqliteClaims(db),
     settlements: sqliteSettlements(db),
     shards: sqliteShards(db),
-    meta: {
-      get: async (key) => getMeta.get(key) as string | undefined,
-      set: async (key, value) => {
-        setMeta.run(key, value)
-      },
-    },
+    meta,
+    pool: meta,
     close: async () => {
       db.close()
     },

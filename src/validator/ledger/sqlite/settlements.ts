@@ -61,6 +61,7 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
   })
 
   return {
+    exclusively: (fn) => fn(),
     unsettledEpochs: async (before) => unsettled.all(before) as number[],
     isSettled: async (epoch) => settled.get(epoch) != null,
     epochCredit: async (epoch) => ({

@@ -1,0 +1,117 @@
+/**
+ * Faults a contributing page lives through: its GPU device lost mid-shard (it starts again on a new
+ * device by itself), its tab closed mid-shard (the lease runs out and the shard goes to someone
+ * else), and its validator unreachable for 30 s (it reconnects by itself and goes on).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, type Page, test } from '@playwright/test'
+import Database from 'better-sqlite3'
+import { startWsContributor } from '../src/validator/test-support.ts'
+import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+
+const accepted = async (page: Page) => Number(await page.getByTestId('accepted').textContent())
+
+let validator: ValidatorProcess | undefined
+test.afterEach(async () => {
+  await validator?.stop()
+  validator = undefined
+})
+
+test('a page whose GPU device is lost mid-shard starts again on a new device and goes on', async ({
+  page,
+}) => {
+  validator = await startValidatorProcess()
+  // Keep every device the page gets, so the test can take it away as a driver reset would.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __devices: GPUDevice[] }
+    w.__devices = []
+    const original = GPUAdapter.prototype.requestDevice
+    GPUAdapter.prototype.requestDevice = async function (descriptor) {
+      const device = await original.call(this, descriptor)
+      w.__devices.push(device)
+      return device
+    }
+  })
+  await page.goto(`${validator.url}?engine=webgpu`)
+  await page.getByTestId('start').click()
+  await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(2)
+  const before = await accepted(page)
+  await page.evaluate(() => {
+    for (const d of (window as unknown as { __devices: GPUDevice[] }).__devices) d.destroy()
+  })
+  await expect(page.getByTestId('status')).toContainText(/new device/)
+  await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(before + 2)
+  expect(
+    await page.evaluate(() => (window as unknown as { __devices: GPUDevice[] }).__devices.length),
+  ).toBeGreaterThan(1)
+  await expect(page.getByTestId('stop')).toBeEnabled()
+  await page.getByTestId('stop').click()
+  await expect(page.getByTestId('status')).toContainText('Stopped')
+})
+
+test('a tab closed mid-shard: its lease runs out and the shard is done by another contributor', async ({
+  browser,
+}) => {
+  validator = await startValidatorProcess(['--lease-ttl', '3'])
+  const page = await browser.newPage()
+  await page.goto(validator.url)
+  await page.getByTestId('start').click()
+  await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(1)
+  await page.close()
+  const ledger = new Database(join(validator.dataDir, 'ledger.sqlite'), { readonly: true })
+  try {
+    const held = ledger
+      .prepare('SELECT shard_id FROM open_shards WHERE lease_id IS NOT NULL')
+      .pluck()
+      .all() as string[]
+    expect(held.length).toBeGreaterThan(0) // closed with shards leased
+    const address = (await (await fetch(new URL('api/bootstrap', validator.url))).json())
+      .multiaddrs[0] as string
+    const other = await startWsContributor(address)
+    try {
+      const credited = ledger.prepare('SELECT contributor FROM receipts WHERE shard_id = ?').pluck()
+      await expect
+        .poll(() => held.every((id) => credited.get(id) === other.node.peerId.toString()), {
+          timeout: 60_000,
+        })
+        .toBe(true)
+    } finally {
+      await other.stop()
+    }
+  } finally {
+    ledger.close()
+  }
+})
+
+test('a page whose validator is unreachable for 30 s reconnects by itself and goes on', async ({ page }) => {
+  test.setTimeout(240_000)
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-outage-'))
+  const options = { dataDir, listen: `/ip4/127.0.0.1/tcp/${await freePort()}/ws`, httpPort: await freePort() }
+  validator = await startValidatorProcess([], options)
+  try {
+    await page.goto(validator.url)
+    await page.getByTestId('start').click()
+    await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(2)
+    await validator.kill()
+    await page.waitForTimeout(30_000)
+    const before = await accepted(page)
+    validator = await startValidatorProcess([], options)
+    await expect.poll(() => accepted(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(before + 2)
+    await page.getByTestId('stop').click()
+  } finally {
+    await validator?.stop()
+    validator = undefined
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+})
