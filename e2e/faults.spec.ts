@@ -3,6 +3,7 @@
  * device by itself), its tab closed mid-shard (the lease runs out and the shard goes to someone
  * else), and its validator unreachable for 30 s (it reconnects by itself and goes on).
  */
+import '../src/validator/polyfills.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -104,7 +105,13 @@ test('a page whose validator is unreachable for 30 s reconnects by itself and go
     await page.getByTestId('start').click()
     await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(2)
     await validator.kill()
-    await page.waitForTimeout(30_000)
+    // 30 s without a validator: the page says so (among its other news) while it redials.
+    const said = new Set<string>()
+    for (const end = Date.now() + 30_000; Date.now() < end; ) {
+      said.add((await page.getByTestId('status').textContent()) ?? '')
+      await page.waitForTimeout(250)
+    }
+    expect([...said].some((s) => s.includes('Cannot reach the validator'))).toBe(true)
     const before = await accepted(page)
     validator = await startValidatorProcess([], options)
     await expect.poll(() => accepted(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(before + 2)

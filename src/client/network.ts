@@ -7,6 +7,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createBrowserNode } from '../p2p/node-browser.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { workTopic } from '../protocol/constants.ts'
+import { MULTIADDR_PEER_ID } from '../protocol/ids.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { loadOrCreateBrowserKey } from './identity.ts'
 
@@ -69,5 +70,52 @@ async function dialAll(node: TesseraNode, addrs: string[]): Promise<void> {
     throw new NoValidatorReachableError(
       `could not reach a validator (${errors.join('; ') || 'no addresses'})`,
     )
+  }
+}
+
+export type LinkState = { type: 'unreachable'; retryInMs: number; error: string } | { type: 'reconnected' }
+
+/** Backoff between redials of unreachable validators: doubling from 1 s up to 16 s. */
+const REDIAL_MS = [1000, 2000, 4000, 8000, 16_000]
+
+/**
+ * Keeps the page connected to its validators: when the last connection to them closes (validator
+ * restarted, network gone), redials with backoff until one answers, and says so. Lanes waiting for
+ * offers would never dial by themselves once every offer had expired. Returns a stop function.
+ */
+export function keepConnected(
+  node: TesseraNode,
+  multiaddrs: string[],
+  onChange: (state: LinkState) => void,
+): () => void {
+  const validators = new Set(multiaddrs.flatMap((ma) => MULTIADDR_PEER_ID.exec(ma)?.[1] ?? []))
+  const connected = () =>
+    node.getConnections().some((c) => validators.size === 0 || validators.has(c.remotePeer.toString()))
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let attempt = 0
+  let stopped = false
+
+  const redial = async () => {
+    timer = undefined
+    if (stopped || connected()) return
+    try {
+      await dialAll(node, multiaddrs)
+      attempt = 0
+      if (!stopped) onChange({ type: 'reconnected' })
+    } catch (err) {
+      if (stopped) return
+      const retryInMs = REDIAL_MS[Math.min(attempt++, REDIAL_MS.length - 1)]
+      onChange({ type: 'unreachable', retryInMs, error: (err as Error).message })
+      timer = setTimeout(() => void redial(), retryInMs)
+    }
+  }
+  const onDisconnect = () => {
+    if (!stopped && timer == null && !connected()) timer = setTimeout(() => void redial(), 0)
+  }
+  node.addEventListener('peer:disconnect', onDisconnect)
+  return () => {
+    stopped = true
+    clearTimeout(timer)
+    node.removeEventListener('peer:disconnect', onDisconnect)
   }
 }

@@ -11,7 +11,7 @@ import { type BlobEvent, createCachedBlobFetcher } from './blob-fetcher.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { type Contributor, type ContributorEvent, createContributor } from './contributor.ts'
 import { createModelCache } from './model-cache.ts'
-import { connect } from './network.ts'
+import { connect, keepConnected, type LinkState } from './network.ts'
 import type { ReceiptStore } from './receipt-store.ts'
 
 export interface SessionOptions {
@@ -25,6 +25,8 @@ export interface SessionOptions {
   onBlob?: (event: BlobEvent) => void
   /** The device went away mid-session; the session has stopped itself. */
   onDeviceLost: (error: DeviceLostError) => void
+  /** The validators became unreachable (the session redials with backoff), or reachable again. */
+  onLink?: (state: LinkState) => void
 }
 
 export interface Session {
@@ -38,17 +40,20 @@ export interface Session {
 export async function startSession(options: SessionOptions): Promise<Session> {
   const { engine, reason, gpu } = await selectEngine(options.engine)
   let contributor: Contributor | undefined
+  let stopLink: (() => void) | undefined
   let stopped = false
 
   const stop = async () => {
     if (stopped) return
     stopped = true
+    stopLink?.()
     engine.destroy()
     await contributor?.stop()
   }
 
   try {
     const node = await connect(options.bootstrap)
+    stopLink = keepConnected(node, options.bootstrap.multiaddrs, (state) => options.onLink?.(state))
     contributor = createContributor({
       node,
       netuid: options.bootstrap.netuid,

@@ -190,6 +190,12 @@ export class TesseraContribute extends HTMLElement {
         }
       },
       onDeviceLost: (err) => void this.#recover(err),
+      onLink: (state) =>
+        this.#progress(
+          state.type === 'reconnected'
+            ? 'Reconnected to the validator: work goes on.'
+            : `Cannot reach the validator (${state.error}). Trying again in ${Math.round(state.retryInMs / 1000)} s…`,
+        ),
     })
     this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
     this.#el('[data-testid="engine"]').title = this.#session.engineReason
@@ -214,7 +220,8 @@ export class TesseraContribute extends HTMLElement {
       const { shardId } = event.receipt.body
       this.#progress(`Running: shard ${shardId} accepted (${event.computeMs.toFixed(0)} ms of compute).`)
     } else if (event.type === 'rejected') this.#progress(`A shard was rejected: ${event.rejection.message}`)
-    else if (event.type === 'error') this.#progress(`Problem: ${event.error.message}. Retrying…`)
+    else if (event.type === 'error')
+      this.#progress(`Problem: ${event.error?.message ?? String(event.error)}. Retrying…`)
   }
 
   #showStats(stats: ContributorStats): void {
