@@ -5,6 +5,7 @@
  * `from()` returns when the socket opens.
  */
 import { WebSocket } from 'ws'
+import { quietWebSocket } from '../src/validator/polyfills.ts'
 
 export function dialFrom(from: () => string): void {
   class BoundWebSocket extends WebSocket {
@@ -12,5 +13,5 @@ export function dialFrom(from: () => string): void {
       super(url, protocols, { localAddress: from() })
     }
   }
-  globalThis.WebSocket = BoundWebSocket as unknown as typeof globalThis.WebSocket
+  globalThis.WebSocket = quietWebSocket(BoundWebSocket)
 }

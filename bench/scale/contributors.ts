@@ -1,9 +1,11 @@
 /**
  * Simulated contributors of the scale benchmark: real libp2p nodes and the real contributor client
  * (gemm only, one lane, CPU reference compute on small shards), each dialing from a loopback
- * address of its own (libp2p admits 5 new connections a second per host). Settings in
- * SCALE_CONTRIBUTORS (JSON: count, first (address index), netuid, validators (multiaddrs)). Sends
- * on each 'sample' message: contributors connected, receipts, errors and the gossip they received.
+ * address of its own (libp2p admits 5 new connections a second per host). All connect first, and
+ * start working when told ('start'): a thousand joining while hundreds already work would measure
+ * the ramp, not the steady state. Settings in SCALE_CONTRIBUTORS (JSON: count, first (address
+ * index), netuid, validators (multiaddrs)). Sends on each 'sample' message: contributors connected,
+ * receipts, errors and the gossip they received.
  */
 import '../../src/validator/polyfills.ts'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -27,10 +29,14 @@ const addressOf = (i: number) => `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`
 
 const stats = { connected: 0, receipts: 0, errors: 0 }
 const counters: GossipCounts[] = []
-const running: Array<{ node: TesseraNode; stop: () => Promise<void> }> = []
+const running: Array<{ node: TesseraNode; start: () => void; stop: () => Promise<void> }> = []
 let stopping = false
 
 process.on('message', async (m: string) => {
+  if (m === 'start') {
+    for (const r of running) r.start()
+    return
+  }
   if (m === 'stop') {
     stopping = true
     await Promise.allSettled(
@@ -73,7 +79,6 @@ for (let i = 0; i < count && !stopping; i++) {
       if (e.type === 'error') stats.errors++
     },
   })
-  contributor.start()
-  running.push({ node, stop: () => contributor.stop() })
+  running.push({ node, start: () => contributor.start(), stop: () => contributor.stop() })
   stats.connected++
 }

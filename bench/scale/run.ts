@@ -117,12 +117,13 @@ async function step(layout: string, contributors: number) {
   )
   const total = groups.reduce((s, g) => s + g.count, 0)
   const started = Date.now()
-  while (Date.now() - started < 300_000) {
+  while (Date.now() - started < 600_000) {
     const connected = (await Promise.all(fleets.map((f) => f.sample()))).reduce((s, f) => s + f.connected, 0)
     if (connected >= total) break
     await pause(2)
   }
   const rampSeconds = (Date.now() - started) / 1000
+  for (const f of fleets) f.process.send('start')
   await pause(10) // first shards, allowances
   const before = await Promise.all(validators.map((v) => v.sample()))
   const fleetBefore = await Promise.all(fleets.map((f) => f.sample()))

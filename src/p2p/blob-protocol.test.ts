@@ -67,6 +67,29 @@ describe('blob protocol', () => {
     expect(performance.now() - t).toBeLessThan(performance.now() - started)
   })
 
+  it('slows fresh identities from one address together, whatever their peer ids', async () => {
+    const blob = bytes(2 * MAX_BLOB_CHUNK, 5)
+    const store = createBlobStore()
+    const digest = store.addBytes(blob)
+    const server = await createServerNode({ listen: ['/ip4/127.0.0.1/tcp/0/ws'] })
+    nodes.push(server)
+    const generous = createByteRate({ bytesPerSecond: 1e12, burstBytes: 1e12 })
+    const address = createByteRate({ bytesPerSecond: 2 * MAX_BLOB_CHUNK, burstBytes: MAX_BLOB_CHUNK })
+    await serveBlobs(server, store, undefined, generous, address)
+    const download = async () => {
+      const client = await createServerNode({ listen: [] })
+      nodes.push(client)
+      await client.dial(server.getMultiaddrs()[0])
+      const t = performance.now()
+      expect(hex(sha256(await createBlobDownload(client, server.peerId, digest).run()))).toBe(digest)
+      return performance.now() - t
+    }
+    await download()
+    // A fresh peer id on the same address finds the address's bucket empty: 2 MiB at 2 MiB/s (its
+    // own bucket alone would let it take them at once).
+    expect(await download()).toBeGreaterThan(700)
+  })
+
   it('downloads a multi-chunk blob, reporting progress, and checks its hash', async () => {
     const blob = bytes(2 * MAX_BLOB_CHUNK + 12345, 1)
     writeFileSync(join(dir, 'model.onnx'), blob)

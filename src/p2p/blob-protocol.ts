@@ -16,6 +16,7 @@ import {
 import { BLOB_PROTOCOL, MAX_BLOB_CHUNK, MAX_BLOB_SIZE, MESSAGE_LIMITS } from '../protocol/constants.ts'
 import { type ByteRate, createByteRate } from './byte-rate.ts'
 import type { TesseraNode } from './node-server.ts'
+import { ipOf } from './remote-address.ts'
 import { handleRequests, request } from './rpc.ts'
 
 /** The downloaded bytes do not hash to the address they were requested by. */
@@ -49,17 +50,20 @@ export function hex(bytes: Uint8Array): string {
 
 /** What one peer may download: a whole default layer's weights at once, then 32 MiB/s. */
 export const BLOB_RATE = { bytesPerSecond: 32 * 2 ** 20, burstBytes: 128 * 2 ** 20 }
+/** What all peers of one remote address may download together (peer ids are free; addresses less so). */
+export const BLOB_ADDRESS_RATE = { bytesPerSecond: 128 * 2 ** 20, burstBytes: 512 * 2 ** 20 }
 
 export async function serveBlobs(
   node: TesseraNode,
   source: BlobSource,
   onServe?: (sha256Hex: string, bytes: number) => void,
   rate: ByteRate = createByteRate(BLOB_RATE),
+  addressRate: ByteRate = createByteRate(BLOB_ADDRESS_RATE),
 ): Promise<void> {
   await handleRequests(
     node,
     BLOB_PROTOCOL,
-    async (payload, remotePeer) => {
+    async (payload, remotePeer, connection) => {
       try {
         const { sha256: digest, offset, length } = decodeBlobRequest(payload)
         const key = hex(digest)
@@ -68,7 +72,11 @@ export async function serveBlobs(
         if (offset > total)
           return encodeBlobResponse({ type: 'error', message: `offset ${offset} is past the end (${total})` })
         const data = await source.read(key, offset, Math.min(length, total - offset))
-        const wait = rate.take(remotePeer.toString(), data.byteLength)
+        const ip = ipOf(connection.remoteAddr)
+        const wait = Math.max(
+          rate.take(remotePeer.toString(), data.byteLength),
+          ip == null ? 0 : addressRate.take(ip, data.byteLength),
+        )
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
         onServe?.(key, data.byteLength)
         return encodeBlobResponse({ type: 'chunk', total, data })

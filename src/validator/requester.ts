@@ -4,7 +4,9 @@
  * are counted against each, so fresh identities from one place share one small allowance.
  */
 import type { Connection } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { ipOf } from '../p2p/remote-address.ts'
+
+export { ipOf }
 
 export interface Requester {
   peer: string
@@ -24,14 +26,6 @@ export function requesterOf(connection: Connection): Requester {
     address,
     range: address == null ? undefined : rangeOf(address),
   }
-}
-
-/** The first IP address in a multiaddr (a relayed address starts with the relay's). */
-export function ipOf(ma: Multiaddr): string | undefined {
-  for (const c of ma.getComponents()) {
-    if (c.name === 'ip4' || c.name === 'ip6') return c.value
-  }
-  return undefined
 }
 
 /** IPv4 /24 or IPv6 /48, as a string prefix: the unit a host or small network usually owns. */

@@ -84,7 +84,8 @@ describe('verification worker pool', () => {
   })
 
   it('gives up on a task that never answers, and replaces its worker', async () => {
-    pool = createWorkerPool({ size: 1, taskTimeoutMs: 300 })
+    // Long enough for a fresh worker's first task (it imports its module) on a loaded machine.
+    pool = createWorkerPool({ size: 1, taskTimeoutMs: 3000 })
     const hanging = pool.run({
       module: 'data:text/javascript,export function hang() { return new Promise(() => {}) }',
       fn: 'hang',
