@@ -90,7 +90,8 @@ type ChannelOf = (validator: string, protocol: string) => Channel
 
 interface Job {
   offer: WorkOffer
-  grant: LeaseGrant
+  /** Absent: the offer to lease next (another validator's turn, no grant asked for yet). */
+  grant?: LeaseGrant
 }
 
 /** Back-off after an error, so a broken link is not hammered. */
@@ -174,10 +175,11 @@ export function createContributor(options: ContributorOptions): Contributor {
       signal,
     )
     rates.computed(kind.name, grant.flops, ms)
-    // The next shard, asked for with this result: from the next offer in turn of the same validator.
-    const following = signal.aborted
-      ? undefined
-      : book?.pick((o) => o.validator === offer.validator && runnable(o))
+    // The next offer in turn among every validator's: asked for with this result when it is the same
+    // validator's, else leased next on its own. Always taking the same validator's would keep a lane
+    // on the validator it happened to start with, however many validators offer work.
+    const upNext = signal.aborted ? undefined : book?.pick(runnable)
+    const following = upNext?.validator === offer.validator ? upNext : undefined
     // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
     // so the contributor's receipts and the validator's ledger never disagree. The RPC timeout bounds it.
     const bytes = await channel(offer.validator, RESULT_PROTOCOL).request(
@@ -208,6 +210,7 @@ export function createContributor(options: ContributorOptions): Contributor {
       emit({ type: 'accepted', receipt, computeMs: ms })
     }
     emit({ type: 'stats', stats: stats() })
+    if (upNext != null && following == null) return { offer: upNext }
     const next = response.next == null ? undefined : await granted(response.next, signal)
     return next == null || following == null ? undefined : { offer: following, grant: next }
   }
@@ -248,8 +251,8 @@ export function createContributor(options: ContributorOptions): Contributor {
       try {
         let job = carried
         carried = undefined
-        if (job == null) {
-          const offer = await book!.next(signal, runnable)
+        if (job?.grant == null) {
+          const offer = job?.offer ?? (await book!.next(signal, runnable))
           const bytes = await channel(offer.validator, LEASE_PROTOCOL).request(
             encodeLeaseRequest(leaseRequest(offer)),
             signal,
@@ -258,7 +261,7 @@ export function createContributor(options: ContributorOptions): Contributor {
           if (grant == null) continue
           job = { offer, grant }
         }
-        carried = await runShard(job.offer, job.grant, signal, channel)
+        carried = await runShard(job.offer, job.grant!, signal, channel)
         // A lane that never waits on I/O (in-memory transport, cached blobs) would otherwise run as one
         // endless chain of promise callbacks and starve timers, rendering and everything else.
         await yieldToEventLoop()

@@ -29,7 +29,9 @@ export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.no
   const offers = new Map<string, WorkOffer>()
   const waiters = new Set<() => void>()
   const keyOf = (o: Pick<WorkOffer, 'validator' | 'offerId'>) => `${o.validator}/${o.offerId}`
-  let turn = 0
+  // Each book starts its rotation somewhere else: contributors that start together do not all begin
+  // with the same validator's offer.
+  let turn = Math.floor(Math.random() * 1024)
 
   pubsub.topicValidators.set(topic, offerTopicValidator(netuid, now))
   const onMessage = (evt: CustomEvent<Message>) => {

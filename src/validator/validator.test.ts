@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import type { MatmulEngine } from '../gpu/engine.ts'
@@ -14,6 +15,16 @@ const harness = createHarness()
 afterEach(() => harness.cleanup())
 
 describe('validator and a Node contributor over libp2p', () => {
+  it('a contributor with one lane works for every validator of its subnet, not the first it heard', async () => {
+    const validators = [await harness.startValidator(), await harness.startValidator({ seed: 2 })]
+    const node = await harness.contributorNode(validators[0])
+    await node.dial(multiaddr(validators[1].multiaddrs()[0]))
+    const { events } = await harness.contribute(node, { type: 'accepted', count: 12 }, { lanes: 1 })
+    const by = new Map<string, number>()
+    for (const body of acceptedBodies(events)) by.set(body.validator, (by.get(body.validator) ?? 0) + 1)
+    for (const v of validators) expect(by.get(v.peerId.toString()) ?? 0).toBeGreaterThanOrEqual(3)
+  })
+
   it('an honest contributor leases, computes and gets valid signed receipts that the ledger credits', async () => {
     const validator = await harness.startValidator()
     const node = await harness.contributorNode(validator)
