@@ -93,9 +93,13 @@ describe('validator crash', () => {
     // The ledger is what it was at the crash, plus what came after.
     const kept = new Map(after.receipts.map((r) => [r.receipt_id, r]))
     for (const r of atCrash.receipts) expect(kept.get(r.receipt_id)).toEqual(r)
-    // Every receipt a contributor holds is in the ledger, and no shard was credited twice.
+    // Every receipt a contributor holds is in the ledger, and no shard was credited twice. The ledger
+    // may hold a few more: results credited as the validator was killed (or as the contributors
+    // stopped) whose answers never reached them, at most one per lane (3 each) each time.
     const held = (await Promise.all(contributors.map((c) => c.store.list()))).flat()
-    expect(held.map((r) => r.receiptId).sort()).toEqual(after.receipts.map((r) => r.receipt_id).sort())
+    const inLedger = new Set(after.receipts.map((r) => r.receipt_id))
+    for (const r of held) expect(inLedger.has(r.receiptId), r.receiptId).toBe(true)
+    expect(after.receipts.length - held.length).toBeLessThanOrEqual(2 * 3 * 2)
     expect(new Set(after.receipts.map((r) => r.shard_id)).size).toBe(after.receipts.length)
     // The shards open at the crash were credited after it or are open still: none was dropped.
     const credited = new Set(after.receipts.map((r) => r.shard_id))

@@ -101,7 +101,11 @@ describe('PostgreSQL ledger', () => {
     expect(claims.find((c) => c.status === 'rejected')).toMatchObject({
       reason: { name: 'AlreadyClaimedError' },
     })
-    await expect(b.claims.record(claim('c3', 'n1'), [])).rejects.toMatchObject({ name: 'ReplayedClaimError' })
+    // The winner's nonce is spent (the loser's was rolled back with its claim).
+    const spent = claims[0].status === 'fulfilled' ? 'n1' : 'n2'
+    await expect(b.claims.record(claim('c3', spent), [])).rejects.toMatchObject({
+      name: 'ReplayedClaimError',
+    })
     expect(await a.settlements.epochCredit(0)).toEqual({
       byAddress: [{ address: '5Alice', credit: 5 }],
       total: 5,
@@ -112,7 +116,8 @@ describe('PostgreSQL ledger', () => {
     let most = 0
     const work = async () => {
       most = Math.max(most, ++inside)
-      await new Promise((resolve) => setTimeout(resolve, 200))
+      // Held long enough that the other process asks while it runs, even on a loaded machine.
+      await new Promise((resolve) => setTimeout(resolve, 1000))
       inside--
       return 'settled'
     }
