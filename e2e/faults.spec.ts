@@ -5,21 +5,12 @@
  */
 import '../src/validator/polyfills.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, type Page, test } from '@playwright/test'
 import Database from 'better-sqlite3'
-import { startWsContributor } from '../src/validator/test-support.ts'
+import { freePort, startWsContributor } from '../src/validator/test-support.ts'
 import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 
 const accepted = async (page: Page) => Number(await page.getByTestId('accepted').textContent())
 

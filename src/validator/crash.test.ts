@@ -6,13 +6,12 @@
  * exactly once.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startValidatorProcess, type ValidatorProcess } from '../../e2e/validator-process.ts'
-import { startWsContributor, type WsContributor } from './test-support.ts'
+import { freePort, startWsContributor, type WsContributor } from './test-support.ts'
 
 const LAYER = { batchRows: 64, outFeatures: 128 }
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-crash-'))
@@ -21,14 +20,6 @@ afterAll(async () => {
   for (const r of running) await r.stop()
   rmSync(dataDir, { recursive: true, force: true })
 })
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 
 interface LedgerView {
   receipts: Array<{ receipt_id: string; shard_id: string; credit: number; contributor: string }>

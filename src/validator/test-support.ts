@@ -251,3 +251,15 @@ export async function startWsContributor(address: string, netuid = 1): Promise<W
     },
   }
 }
+
+/** A loopback TCP port nobody listens on right now (for a process that must keep its port across a restart). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}

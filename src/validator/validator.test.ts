@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -9,7 +8,7 @@ import type { MatmulEngine } from '../gpu/engine.ts'
 import { verifyReceipt } from '../protocol/receipt.ts'
 import { gemmValidator } from '../work/gemm/validator.ts'
 import type { ValidatorKind } from '../work/kind.ts'
-import { acceptedBodies, createHarness } from './test-support.ts'
+import { acceptedBodies, createHarness, freePort } from './test-support.ts'
 
 const harness = createHarness()
 afterEach(() => harness.cleanup())
@@ -119,13 +118,3 @@ describe('validator startup', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}

@@ -156,6 +156,26 @@ export interface OpenShardRow {
   lease: { leaseId: string; peer: string; expiresAt: number } | null
 }
 
+/** An open shard as both ledgers store it (one row, its lease spread over nullable columns). */
+export interface OpenShardColumns {
+  shardId: string
+  offerId: string
+  kind: string
+  cutAt: number | string
+  leaseId: string | null
+  peer: string | null
+  expiresAt: number | string | null
+}
+
+/** A stored row as the scheduler reads it (PostgreSQL hands BIGINTs over as strings). */
+export function openShardRow(r: OpenShardColumns): OpenShardRow {
+  const lease =
+    r.leaseId == null || r.peer == null || r.expiresAt == null
+      ? null
+      : { leaseId: r.leaseId, peer: r.peer, expiresAt: Number(r.expiresAt) }
+  return { shardId: r.shardId, offerId: r.offerId, kind: r.kind, cutAt: Number(r.cutAt), lease }
+}
+
 export interface ShardStore {
   /** Records a new shard, its first lease and its source's cursor, in one transaction. */
   cut(shard: OpenShardRow, cursor?: { key: string; value: string }): Promise<void>

@@ -1,7 +1,7 @@
 /** This process's shards cut and not yet credited, with their leases; its cursors are its own meta. */
 import type { Pool } from 'pg'
-import type { ShardStore } from '../types.ts'
-import { num, transaction } from './tx.ts'
+import { type OpenShardColumns, openShardRow, type ShardStore } from '../types.ts'
+import { transaction } from './tx.ts'
 
 export function pgShards(pool: Pool, validator: string): ShardStore {
   return {
@@ -40,21 +40,12 @@ export function pgShards(pool: Pool, validator: string): ShardStore {
     },
 
     async open() {
-      const { rows } = await pool.query(
-        `SELECT shard_id, offer_id, kind, cut_at, lease_id, peer, expires_at FROM open_shards
-          WHERE validator = $1 ORDER BY cut_at`,
+      const { rows } = await pool.query<OpenShardColumns>(
+        `SELECT shard_id AS "shardId", offer_id AS "offerId", kind, cut_at AS "cutAt", lease_id AS "leaseId",
+          peer, expires_at AS "expiresAt" FROM open_shards WHERE validator = $1 ORDER BY cut_at`,
         [validator],
       )
-      return rows.map((r) => ({
-        shardId: r.shard_id,
-        offerId: r.offer_id,
-        kind: r.kind,
-        cutAt: num(r.cut_at),
-        lease:
-          r.lease_id == null || r.peer == null || r.expires_at == null
-            ? null
-            : { leaseId: r.lease_id, peer: r.peer, expiresAt: num(r.expires_at) },
-      }))
+      return rows.map(openShardRow)
     },
   }
 }

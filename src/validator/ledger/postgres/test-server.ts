@@ -5,9 +5,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '../../test-support.ts'
 
 export interface TestPostgres {
   /** postgres:// URL of a fresh database on the server. */
@@ -24,17 +24,6 @@ function binDir(): string {
   if (found == null)
     throw new Error('PostgreSQL is not installed: apt-get install -y postgresql (see .ci/run)')
   return found
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {

@@ -1,16 +1,6 @@
 /** Shards cut and not yet credited, with their leases, in SQLite; crediting one deletes its row. */
 import type Database from 'better-sqlite3'
-import type { OpenShardRow, ShardStore } from '../types.ts'
-
-interface Row {
-  shardId: string
-  offerId: string
-  kind: string
-  cutAt: number
-  leaseId: string | null
-  peer: string | null
-  expiresAt: number | null
-}
+import { type OpenShardColumns, type OpenShardRow, openShardRow, type ShardStore } from '../types.ts'
 
 export function sqliteShards(db: Database.Database): ShardStore {
   const insert =
@@ -44,16 +34,6 @@ export function sqliteShards(db: Database.Database): ShardStore {
     lease: async (shardId, lease) => {
       setLease.run(lease?.leaseId ?? null, lease?.peer ?? null, lease?.expiresAt ?? null, shardId)
     },
-    open: async () =>
-      (all.all() as Row[]).map((r) => ({
-        shardId: r.shardId,
-        offerId: r.offerId,
-        kind: r.kind,
-        cutAt: r.cutAt,
-        lease:
-          r.leaseId == null || r.peer == null || r.expiresAt == null
-            ? null
-            : { leaseId: r.leaseId, peer: r.peer, expiresAt: r.expiresAt },
-      })),
+    open: async () => (all.all() as OpenShardColumns[]).map(openShardRow),
   }
 }
