@@ -7,8 +7,10 @@ import { DeviceLostError } from '../gpu/errors.ts'
 import { createOrtRunner } from '../gpu/ort/ort-runtime.ts'
 import { createRuntime } from '../gpu/runtime.ts'
 import { type EngineChoice, selectEngine } from '../gpu/select-engine.ts'
+import { workTopic } from '../protocol/constants.ts'
 import { type BlobEvent, createCachedBlobFetcher } from './blob-fetcher.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
+import { type MeshState, startBrowserMesh } from './browser-mesh.ts'
 import { type Contributor, type ContributorEvent, createContributor } from './contributor.ts'
 import { createModelCache } from './model-cache.ts'
 import { connect, keepConnected, type LinkState } from './network.ts'
@@ -27,6 +29,8 @@ export interface SessionOptions {
   onDeviceLost: (error: DeviceLostError) => void
   /** The validators became unreachable (the session redials with backoff), or reachable again. */
   onLink?: (state: LinkState) => void
+  /** Connections to validators and other pages, and offers other pages relayed. */
+  onNetwork?: (state: MeshState) => void
 }
 
 export interface Session {
@@ -41,12 +45,14 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const { engine, reason, gpu } = await selectEngine(options.engine)
   let contributor: Contributor | undefined
   let stopLink: (() => void) | undefined
+  let stopMesh: (() => void) | undefined
   let stopped = false
 
   const stop = async () => {
     if (stopped) return
     stopped = true
     stopLink?.()
+    stopMesh?.()
     engine.destroy()
     await contributor?.stop()
   }
@@ -54,6 +60,12 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   try {
     const node = await connect(options.bootstrap)
     stopLink = keepConnected(node, options.bootstrap.multiaddrs, (state) => options.onLink?.(state))
+    stopMesh = startBrowserMesh({
+      node,
+      validators: options.bootstrap.multiaddrs,
+      topic: workTopic(options.bootstrap.netuid),
+      onChange: (state) => options.onNetwork?.(state),
+    }).stop
     contributor = createContributor({
       node,
       netuid: options.bootstrap.netuid,

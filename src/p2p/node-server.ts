@@ -1,4 +1,5 @@
 /** The validator's libp2p node (and Node contributors'): WebSocket listener on loopback by default. */
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
@@ -15,6 +16,11 @@ export interface ServerNodeOptions {
   transports?: Libp2pOptions<TesseraServices>['transports']
   /** Peers refused a connection (the validator's banned senders). */
   denyPeer?: (peer: string) => boolean
+  /**
+   * Act as circuit relay for contributors, so browsers can signal WebRTC connections to each other
+   * through this node (a validator; not Node contributors).
+   */
+  relay?: boolean
 }
 
 export type TesseraNode = Libp2p<TesseraServices>
@@ -31,7 +37,16 @@ export const CONNECTION_LIMITS = {
   maxConnections: 4096,
 }
 
+/**
+ * A reservation only lets browsers exchange WebRTC offers and answers through the relay: each relayed
+ * connection is held to libp2p's defaults of 2 minutes and 128 KiB, a few kB of SDP. Reservations
+ * are per peer id, which is free, so their number is capped well below the connection limit; a full
+ * relay costs pages their direct links, never their work.
+ */
+export const RELAY_LIMITS = { maxReservations: 1024, reservationTtl: 30 * 60_000 }
+
 export async function createServerNode(options: ServerNodeOptions): Promise<TesseraNode> {
+  const shared = sharedOptions(options.scoredTopics)
   return createLibp2p<TesseraServices>({
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
@@ -44,6 +59,10 @@ export async function createServerNode(options: ServerNodeOptions): Promise<Tess
           },
         }
       : {}),
-    ...sharedOptions(options.scoredTopics),
+    ...shared,
+    services: {
+      ...shared.services,
+      ...(options.relay ? { relay: circuitRelayServer({ reservations: RELAY_LIMITS }) } : {}),
+    },
   })
 }

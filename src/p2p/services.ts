@@ -4,6 +4,7 @@
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { type Identify, identify } from '@libp2p/identify'
@@ -13,6 +14,8 @@ import type { Libp2pOptions } from 'libp2p'
 export type TesseraServices = {
   identify: Identify
   pubsub: GossipSub
+  /** Validators only: the circuit relay browsers signal WebRTC connections through. */
+  relay?: CircuitRelayService
 }
 
 /**
@@ -33,7 +36,7 @@ export function topicScoreParams() {
 
 export function sharedOptions(
   scoredTopics: string[] = [],
-): Pick<Libp2pOptions<TesseraServices>, 'connectionEncrypters' | 'streamMuxers' | 'services'> {
+): Required<Pick<Libp2pOptions<TesseraServices>, 'connectionEncrypters' | 'streamMuxers' | 'services'>> {
   return {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

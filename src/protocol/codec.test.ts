@@ -3,17 +3,21 @@ import {
   decodeLeaseRequest,
   decodeLeaseResponse,
   decodeOffer,
+  decodePeersRequest,
+  decodePeersResponse,
   decodeReceiptBody,
   decodeResult,
   decodeResultResponse,
   encodeLeaseRequest,
   encodeLeaseResponse,
   encodeOffer,
+  encodePeersRequest,
+  encodePeersResponse,
   encodeReceiptBody,
   encodeResult,
   encodeResultResponse,
 } from './codec.ts'
-import { MAX_PAYLOAD_BYTES, MESSAGE_LIMITS, WORK_VERSION } from './constants.ts'
+import { MAX_PAYLOAD_BYTES, MAX_PEERS_LISTED, MESSAGE_LIMITS, WORK_VERSION } from './constants.ts'
 import * as pb from './messages.ts'
 import type { LeaseGrant, LeaseRequest, ReceiptBody, WorkOffer, WorkResult } from './types.ts'
 
@@ -201,5 +205,24 @@ describe('protocol codec (work messages, version 2)', () => {
       refusal: { offerId: 'gemm', reason: 'whatever', message: '', retryAfterMs: 0 },
     })
     expect(() => decodeLeaseResponse(refusal)).toThrow(expect.objectContaining({ field: 'refusal.reason' }))
+  })
+})
+
+describe('peer exchange (version 1)', () => {
+  const peer = PEER
+
+  it('round-trips a request and an answer naming peers', () => {
+    expect(decodePeersRequest(encodePeersRequest({ max: 2 }))).toEqual({ max: 2 })
+    expect(decodePeersResponse(encodePeersResponse({ peers: [peer] }))).toEqual({ peers: [peer] })
+  })
+
+  it('refuses answers naming too many peers or something that is not a peer id', () => {
+    const many = encodePeersResponse({ peers: Array.from({ length: MAX_PEERS_LISTED + 1 }, () => peer) })
+    expect(() => decodePeersResponse(many)).toThrow(expect.objectContaining({ field: 'peers' }))
+    const addr = encodePeersResponse({ peers: [`/ip4/1.2.3.4/tcp/1/ws/p2p/${peer}`] })
+    expect(() => decodePeersResponse(addr)).toThrow(expect.objectContaining({ field: 'peers[0]' }))
+    expect(() => decodePeersRequest(encodePeersRequest({ max: 1000 }))).toThrow(
+      expect.objectContaining({ field: 'max' }),
+    )
   })
 })

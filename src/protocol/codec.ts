@@ -14,8 +14,10 @@ import {
   MAX_CLAIM_RECEIPTS,
   MAX_OFFER_BLOBS,
   MAX_PAYLOAD_BYTES,
+  MAX_PEERS_LISTED,
   MESSAGE_LIMITS,
   type MessageName,
+  PEERS_VERSION,
   WORK_VERSION,
 } from './constants.ts'
 import { UnsupportedVersionError } from './errors.ts'
@@ -408,4 +410,39 @@ export function decodeBlobResponse(bytes: Uint8Array): BlobResponse {
   if (raw.error !== '') return { type: 'error', message: c.text('error', raw.error) }
   if (raw.data.byteLength > MAX_BLOB_CHUNK) c.fail('data', `is over the ${MAX_BLOB_CHUNK}-byte chunk limit`)
   return { type: 'chunk', total: c.int('total', raw.total, 0, MAX_BLOB_SIZE), data: raw.data }
+}
+
+// --- peer exchange ---
+
+export interface PeersRequest {
+  /** Most peers wanted; the validator answers at most MAX_PEERS_LISTED whatever is asked. */
+  max: number
+}
+
+export interface PeersResponse {
+  /** Peer ids of contributors reachable through the answering validator as circuit relay. */
+  peers: string[]
+}
+
+export function encodePeersRequest(request: PeersRequest): Uint8Array {
+  return pb.PeersRequest.encode({ version: PEERS_VERSION, ...request })
+}
+
+export function decodePeersRequest(bytes: Uint8Array): PeersRequest {
+  const raw = parse('peersRequest', bytes, (b) => pb.PeersRequest.decode(b))
+  const c = new Check('PeersRequest')
+  version(c, raw.version, PEERS_VERSION)
+  return { max: c.int('max', raw.max, 1, MAX_PEERS_LISTED) }
+}
+
+export function encodePeersResponse(response: PeersResponse): Uint8Array {
+  return pb.PeersResponse.encode({ version: PEERS_VERSION, ...response })
+}
+
+export function decodePeersResponse(bytes: Uint8Array): PeersResponse {
+  const raw = parse('peersResponse', bytes, (b) => pb.PeersResponse.decode(b))
+  const c = new Check('PeersResponse')
+  version(c, raw.version, PEERS_VERSION)
+  if (raw.peers.length > MAX_PEERS_LISTED) c.fail('peers', `lists over ${MAX_PEERS_LISTED}`)
+  return { peers: raw.peers.map((peer, i) => c.peerId(`peers[${i}]`, peer)) }
 }

@@ -14,6 +14,9 @@ export const WORK_VERSION = 2
 export const CLAIM_VERSION = 1
 export const BLOB_VERSION = 1
 
+/** Version of the peer exchange (added in version 1 of it: nothing older to answer). */
+export const PEERS_VERSION = 1
+
 /**
  * Version of the lease and result streams. Version 3 keeps a stream open for any number of
  * request/response pairs in turn, so a shard costs one round trip instead of two (opening a stream
@@ -42,6 +45,15 @@ export const CLAIM_PROTOCOL = `/tessera/claim/${CLAIM_VERSION}`
 
 /** Stream protocol for content-addressed blobs (ONNX models, weights, corpora), fetched in chunks. */
 export const BLOB_PROTOCOL = `/tessera/blob/${BLOB_VERSION}`
+
+/**
+ * Stream protocol a contributor opens to learn other contributors it can reach directly (WebRTC,
+ * signalled through the validator as circuit relay), so offers reach it through them as well.
+ */
+export const PEERS_PROTOCOL = `/tessera/peers/${PEERS_VERSION}`
+
+/** Contributors one peer-exchange answer names: enough to pick two, too few to map the pool. */
+export const MAX_PEERS_LISTED = 8
 
 /** Largest chunk one blob request returns: small enough to show progress and resume cheaply. */
 export const MAX_BLOB_CHUNK = 1024 * 1024
@@ -94,6 +106,8 @@ export const MESSAGE_LIMITS = {
   claimResponse: ENVELOPE_BYTES,
   blobRequest: ENVELOPE_BYTES,
   blobResponse: MAX_BLOB_CHUNK + ENVELOPE_BYTES,
+  peersRequest: ENVELOPE_BYTES,
+  peersResponse: ENVELOPE_BYTES,
 } as const
 
 export type MessageName = keyof typeof MESSAGE_LIMITS

@@ -28,6 +28,8 @@ const decoders: Array<[string, (bytes: Uint8Array) => unknown]> = [
   ['claim response', codec.decodeClaimResponse],
   ['blob request', codec.decodeBlobRequest],
   ['blob response', codec.decodeBlobResponse],
+  ['peers request', codec.decodePeersRequest],
+  ['peers response', codec.decodePeersResponse],
   ...CONTRIBUTOR_KINDS.flatMap(
     (k): Array<[string, (b: Uint8Array) => unknown]> => [
       [`${k.name} grant`, (b) => k.grant.decode(b)],

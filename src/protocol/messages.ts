@@ -3658,3 +3658,246 @@ export namespace BlobResponse {
     return streamMessage(buf, BlobResponse.codec(), opts)
   }
 }
+
+export interface PeersRequest {
+  version: number
+  max: number
+}
+
+export namespace PeersRequest {
+  let _codec: Codec<PeersRequest>
+
+  export const codec = (): Codec<PeersRequest> => {
+    if (_codec == null) {
+      _codec = message<PeersRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.max != null && obj.max !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.max)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          max: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.max = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.max`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PeersRequestVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PeersRequestMaxFieldEvent {
+    field: '$.max'
+    value: number
+  }
+
+  export function encode (obj: Partial<PeersRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PeersRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeersRequest>): PeersRequest {
+    return decodeMessage(buf, PeersRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeersRequest>): Generator<PeersRequestVersionFieldEvent | PeersRequestMaxFieldEvent> {
+    return streamMessage(buf, PeersRequest.codec(), opts)
+  }
+}
+
+export interface PeersResponse {
+  version: number
+  peers: string[]
+}
+
+export namespace PeersResponse {
+  let _codec: Codec<PeersResponse>
+
+  export const codec = (): Codec<PeersResponse> => {
+    if (_codec == null) {
+      _codec = message<PeersResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.peers != null && obj.peers.length > 0) {
+          for (const value of obj.peers) {
+            w.uint32(18)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          peers: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              if (opts.limits?.peers != null && obj.peers.length === opts.limits.peers) {
+                throw new MaxLengthError('Decode error - repeated field "peers" had too many elements')
+              }
+
+              obj.peers.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          peers: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.peers != null && obj.peers === opts.limits.peers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "peers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.peers[]`,
+                index: obj.peers,
+                value: reader.string()
+              }
+
+              obj.peers++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PeersResponseVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PeersResponsePeersFieldEvent {
+    field: '$.peers[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<PeersResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PeersResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeersResponse>): PeersResponse {
+    return decodeMessage(buf, PeersResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeersResponse>): Generator<PeersResponseVersionFieldEvent | PeersResponsePeersFieldEvent> {
+    return streamMessage(buf, PeersResponse.codec(), opts)
+  }
+}

@@ -49,6 +49,7 @@ const TEMPLATE = `
   </dl>
   <p class="engine">Engine: <span data-testid="engine">not started</span></p>
   <p class="validator">Validator: <code data-field="validator">…</code></p>
+  <p class="network">Network: <span data-testid="network">not connected</span></p>
 </section>
 ${REWARDS_TEMPLATE}`
 
@@ -89,19 +90,34 @@ export class TesseraContribute extends HTMLElement {
       'gpu' in navigator
         ? 'This browser offers WebGPU. The GPU is asked for only when you press Start.'
         : 'This browser does not offer WebGPU: Start runs the work on your CPU instead (slower, but it counts the same).'
-    this.#bootstrap = this.#resolveBootstrap()
     this.#rewards = new RewardsPanel({
       root: this.#root,
       store: this.#store,
       bootstrap: () => this.#bootstrap!,
       freshBootstrap: () => this.#resolveBootstrap(),
     })
-    this.#bootstrap.then(
+    this.#loadBootstrap()
+  }
+
+  static observedAttributes = ['api', 'bootstrap', 'netuid']
+
+  /** Attributes set after the element was upgraded (by the host page's script) still count. */
+  attributeChangedCallback(): void {
+    if (this.#root.childElementCount > 0 && this.#session == null && !this.#busy) this.#loadBootstrap()
+  }
+
+  #loadBootstrap(): void {
+    const bootstrap = this.#resolveBootstrap()
+    this.#bootstrap = bootstrap
+    bootstrap.then(
       (info) => {
+        if (this.#bootstrap !== bootstrap) return
         this.#field('netuid').textContent = String(info.netuid)
         this.#field('validator').textContent = info.peerId ?? info.multiaddrs[0]
       },
-      (err) => this.#status(`Cannot find a validator: ${(err as Error).message}`),
+      (err) => {
+        if (this.#bootstrap === bootstrap) this.#status(`Cannot find a validator: ${(err as Error).message}`)
+      },
     )
   }
 
@@ -196,6 +212,12 @@ export class TesseraContribute extends HTMLElement {
             ? 'Reconnected to the validator: work goes on.'
             : `Cannot reach the validator (${state.error}). Trying again in ${Math.round(state.retryInMs / 1000)} s…`,
         ),
+      onNetwork: (state) => {
+        const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
+        this.#el('[data-testid="network"]').textContent =
+          `${plural(state.validators, 'validator')}, ${plural(state.browsers, 'other browser')} (WebRTC); ` +
+          `${plural(state.offersViaBrowsers, 'offer')} relayed by other browsers`
+      },
     })
     this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
     this.#el('[data-testid="engine"]').title = this.#session.engineReason

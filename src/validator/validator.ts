@@ -21,6 +21,7 @@ import {
   LEGACY_LEASE_PROTOCOL,
   LEGACY_RESULT_PROTOCOL,
   MESSAGE_LIMITS,
+  PEERS_PROTOCOL,
   RESULT_PROTOCOL,
   workTopic,
 } from '../protocol/constants.ts'
@@ -36,6 +37,7 @@ import { createLeaseService, type WireStats } from './lease-service.ts'
 import { type Ledger, openLedger, openPostgresLedger } from './ledger/index.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { startOfferPublisher } from './offer-publisher.ts'
+import { createPeerExchange } from './peer-exchange.ts'
 import { createPenalties } from './penalties.ts'
 import { type Requester, requesterOf } from './requester.ts'
 import { createResultService } from './result-service.ts'
@@ -162,6 +164,7 @@ async function open(
     transports: options.transports,
     scoredTopics: [workTopic(options.netuid)],
     denyPeer: (peer) => penalties.banned(peer),
+    relay: true,
   })
   closers.push(() => node.stop())
   const validator = node.peerId.toString()
@@ -200,6 +203,7 @@ async function open(
     log,
   })
   const claims = createClaimService({ ...options, validator, privateKey, ledger, epochs })
+  const peerExchange = createPeerExchange(node)
   const onError = (err: unknown, remote: PeerId) => {
     log.error('stream from %p failed: %e', remote, err)
     penalties.record(remote.toString(), (err as Error).name ?? 'stream error')
@@ -220,6 +224,7 @@ async function open(
       MESSAGE_LIMITS.claimRequest,
       async (p, who) => encodeClaimResponse(await claims.handle(p, who.peer)),
     ],
+    [[PEERS_PROTOCOL], MESSAGE_LIMITS.peersRequest, peerExchange.handle],
   ]
   for (const [protocol, maxRequestBytes, handle] of protocols) {
     await handleRequests(
