@@ -4,6 +4,10 @@ import { precompress } from './scripts/precompress.ts'
 
 export default defineConfig({
   plugins: [ortAssets(), precompress()],
+  // Every chunk and asset URL relative to the module that loads it (import.meta.url): the widget
+  // embedded on another site loads its code, ONNX Runtime and models from the validator's origin,
+  // not from the host page's.
+  base: './',
   resolve: {
     alias: [
       // The page never signs (the wallet extension does), and util-crypto's address helpers are pure JS:

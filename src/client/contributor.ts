@@ -78,6 +78,11 @@ export interface Contributor {
   stop(): Promise<void>
   stats(): ContributorStats
   setDutyCycle(dutyCycle: number): void
+  /**
+   * Paused: no new lease is taken (a shard already granted is finished and handed in) until resumed.
+   * For a hidden tab or a laptop on battery.
+   */
+  setPaused(paused: boolean): void
 }
 
 /** A grant that does not match its offer, or whose declared cost is not its kind's cost of the payload. */
@@ -109,6 +114,8 @@ export function createContributor(options: ContributorOptions): Contributor {
   const blobs = options.blobs ?? memoryBlobs(node)
   const rates = createThroughput()
   let dutyCycle = clampDuty(options.dutyCycle ?? 1)
+  let paused = false
+  const resumers = new Set<() => void>()
   let controller: AbortController | undefined
   let running: Promise<void>[] = []
   let book: OfferBook | undefined
@@ -178,7 +185,7 @@ export function createContributor(options: ContributorOptions): Contributor {
     // The next offer in turn among every validator's: asked for with this result when it is the same
     // validator's, else leased next on its own. Always taking the same validator's would keep a lane
     // on the validator it happened to start with, however many validators offer work.
-    const upNext = signal.aborted ? undefined : book?.pick(runnable)
+    const upNext = signal.aborted || paused ? undefined : book?.pick(runnable)
     const following = upNext?.validator === offer.validator ? upNext : undefined
     // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
     // so the contributor's receipts and the validator's ledger never disagree. The RPC timeout bounds it.
@@ -245,6 +252,15 @@ export function createContributor(options: ContributorOptions): Contributor {
     }
   }
 
+  async function unpaused(signal: AbortSignal): Promise<void> {
+    while (paused && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        resumers.add(resolve)
+        signal.addEventListener('abort', () => resolve(), { once: true })
+      })
+    }
+  }
+
   async function laneLoop(signal: AbortSignal, channel: ChannelOf): Promise<void> {
     let carried: Job | undefined
     while (!signal.aborted) {
@@ -252,6 +268,8 @@ export function createContributor(options: ContributorOptions): Contributor {
         let job = carried
         carried = undefined
         if (job?.grant == null) {
+          await unpaused(signal)
+          if (signal.aborted) return
           const offer = job?.offer ?? (await book!.next(signal, runnable))
           const bytes = await channel(offer.validator, LEASE_PROTOCOL).request(
             encodeLeaseRequest(leaseRequest(offer)),
@@ -298,6 +316,12 @@ export function createContributor(options: ContributorOptions): Contributor {
     stats,
     setDutyCycle(value) {
       dutyCycle = clampDuty(value)
+    },
+    setPaused(value) {
+      paused = value
+      if (paused) return
+      for (const resume of resumers) resume()
+      resumers.clear()
     },
   }
 }

@@ -38,6 +38,8 @@ export interface Session {
   /** Why this engine was chosen, for the UI. */
   readonly engineReason: string
   setDutyCycle(value: number): void
+  /** No new shards while paused (hidden tab, on battery); the one in hand is finished. */
+  setPaused(value: boolean): void
   stop(): Promise<void>
 }
 
@@ -96,6 +98,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     engine,
     engineReason: reason,
     setDutyCycle: (value) => contributor?.setDutyCycle(value),
+    setPaused: (value) => contributor?.setPaused(value),
     stop,
   }
 }

@@ -3,10 +3,16 @@
  * owner's site with one script tag. Nothing touches the GPU or the network until Start is pressed.
  *
  * Attributes:
- *   api        base URL of the validator that serves /api/bootstrap (default: this page's origin)
+ *   validator  the validator's site, which serves /api/bootstrap and this script (default: the
+ *              origin this script was loaded from; `api` is the older name, still read)
  *   bootstrap  validator multiaddrs, space-separated (skips /api/bootstrap)
  *   netuid     subnet id when `bootstrap` is given (default 1)
  *   engine     `auto` (default: WebGPU on a real GPU, wasm on a software adapter), `webgpu` or `wasm`
+ *
+ * Events (bubbling, composed CustomEvents, for the host page): `tessera:started`, `tessera:stopped`,
+ * `tessera:shard-accepted` (detail: kind, shardId, flops, validator), `tessera:error` (detail:
+ * message). Every asset the element loads after Start (code chunks, ONNX Runtime, models over
+ * libp2p) comes from the validator, never from the host page's origin.
  */
 import { type BootstrapInfo, fetchBootstrap, parseMultiaddrList, peerIdOf } from '../client/bootstrap.ts'
 import type { ContributorEvent, ContributorStats } from '../client/contributor.ts'
@@ -14,6 +20,7 @@ import { createIndexedDbReceiptStore } from '../client/receipt-store-idb.ts'
 import type { Session } from '../client/session.ts'
 import { parseEngineChoice } from '../gpu/select-engine.ts'
 import { REWARDS_TEMPLATE, RewardsPanel } from './rewards-panel.ts'
+import { loadSettings, type Settings, saveSettings, watchBattery } from './settings.ts'
 import { WIDGET_CSS } from './widget-styles.ts'
 
 const TEMPLATE = `
@@ -38,6 +45,10 @@ const TEMPLATE = `
       <input type="range" min="10" max="100" step="10" value="100" data-testid="throttle" />
       <output data-field="throttle">100%</output>
     </label>
+  </div>
+  <div class="options">
+    <label><input type="checkbox" data-testid="pause-hidden" /> Pause while this tab is hidden</label>
+    <label><input type="checkbox" data-testid="pause-battery" /> Pause on battery power</label>
   </div>
   <p class="status" data-testid="status" role="status">Ready.</p>
   <dl class="stats">
@@ -74,6 +85,12 @@ export class TesseraContribute extends HTMLElement {
   #recoveries: number[] = []
   #store = createIndexedDbReceiptStore()
   #rewards: RewardsPanel | undefined
+  #settings: Settings = loadSettings()
+  #onBattery = false
+  #unwatchBattery: (() => void) | undefined
+  /** Why work is paused now, if it is. */
+  #pausedFor: string | undefined
+  #onVisibility = () => this.#applyPause()
 
   connectedCallback(): void {
     if (this.#root.childElementCount > 0) return
@@ -81,25 +98,45 @@ export class TesseraContribute extends HTMLElement {
     this.#button('start').addEventListener('click', () => void this.start())
     this.#button('stop').addEventListener('click', () => void this.stop())
     const throttle = this.#el<HTMLInputElement>('[data-testid="throttle"]')
+    throttle.value = String(Math.round(this.#settings.dutyCycle * 100))
+    this.#field('throttle').textContent = `${throttle.value}%`
     throttle.addEventListener('input', () => {
       this.#field('throttle').textContent = `${throttle.value}%`
-      this.#session?.setDutyCycle(Number(throttle.value) / 100)
+      this.#remember({ dutyCycle: Number(throttle.value) / 100 })
+      this.#session?.setDutyCycle(this.#settings.dutyCycle)
     })
+    for (const [id, key] of [
+      ['pause-hidden', 'pauseHidden'],
+      ['pause-battery', 'pauseOnBattery'],
+    ] as const) {
+      const box = this.#el<HTMLInputElement>(`[data-testid="${id}"]`)
+      box.checked = this.#settings[key]
+      box.addEventListener('change', () => {
+        this.#remember({ [key]: box.checked })
+        this.#applyPause()
+      })
+    }
+    document.addEventListener('visibilitychange', this.#onVisibility)
     // Without WebGPU the CPU engine (ONNX Runtime's wasm) still runs every kind, as the consent says.
     this.#el('[data-testid="support"]').textContent =
       'gpu' in navigator
         ? 'This browser offers WebGPU. The GPU is asked for only when you press Start.'
         : 'This browser does not offer WebGPU: Start runs the work on your CPU instead (slower, but it counts the same).'
+    this.#loadBootstrap()
     this.#rewards = new RewardsPanel({
       root: this.#root,
       store: this.#store,
       bootstrap: () => this.#bootstrap!,
       freshBootstrap: () => this.#resolveBootstrap(),
     })
-    this.#loadBootstrap()
   }
 
-  static observedAttributes = ['api', 'bootstrap', 'netuid']
+  static observedAttributes = ['api', 'bootstrap', 'netuid', 'validator']
+
+  /** The validator's site: the attribute, else where this script came from (Tessera's page: itself). */
+  get validatorUrl(): string {
+    return this.getAttribute('validator') ?? this.getAttribute('api') ?? new URL('/', import.meta.url).href
+  }
 
   /** Attributes set after the element was upgraded (by the host page's script) still count. */
   attributeChangedCallback(): void {
@@ -122,6 +159,7 @@ export class TesseraContribute extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    document.removeEventListener('visibilitychange', this.#onVisibility)
     void this.stop()
   }
 
@@ -137,10 +175,17 @@ export class TesseraContribute extends HTMLElement {
       await this.#open()
       this.#setRunning(true)
       this.#status('Running: waiting for work from the validator…')
+      this.#unwatchBattery ??= await watchBattery((onBattery) => {
+        this.#onBattery = onBattery
+        this.#applyPause()
+      })
+      this.#applyPause()
+      this.#emit('started', { engine: (this.#session as Session | undefined)?.engine.description })
     } catch (err) {
       this.#live = false
       this.#setRunning(false)
       this.#status(`Could not start: ${(err as Error).message}`)
+      this.#emit('error', { message: (err as Error).message })
     } finally {
       this.#busy = false
     }
@@ -173,6 +218,7 @@ export class TesseraContribute extends HTMLElement {
       await this.#open()
       if (!this.#live) return void (await this.stop())
       this.#status('Running again: the GPU was reset and work resumed on a new device.')
+      this.#applyPause()
     } catch (again) {
       this.#live = false
       this.#setRunning(false)
@@ -191,7 +237,7 @@ export class TesseraContribute extends HTMLElement {
       bootstrap,
       store: this.#store,
       engine: parseEngineChoice(this.getAttribute('engine')),
-      dutyCycle: Number(this.#el<HTMLInputElement>('[data-testid="throttle"]').value) / 100,
+      dutyCycle: this.#settings.dutyCycle,
       onEvent: (event) => this.#onEvent(event),
       onBlob: (event) => {
         if (event.type === 'download') {
@@ -221,6 +267,32 @@ export class TesseraContribute extends HTMLElement {
     })
     this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
     this.#el('[data-testid="engine"]').title = this.#session.engineReason
+    this.#pausedFor = undefined
+  }
+
+  #remember(change: Partial<Settings>): void {
+    this.#settings = { ...this.#settings, ...change }
+    saveSettings(this.#settings)
+  }
+
+  /** Pauses or resumes the running session for the conditions the visitor chose, and says so. */
+  #applyPause(): void {
+    const session = this.#session
+    if (session == null) return
+    const reason =
+      this.#settings.pauseHidden && document.visibilityState === 'hidden'
+        ? 'this tab is hidden'
+        : this.#settings.pauseOnBattery && this.#onBattery
+          ? 'this device is running on battery'
+          : undefined
+    if (reason === this.#pausedFor) return
+    this.#pausedFor = reason
+    session.setPaused(reason != null)
+    this.#progress(
+      reason != null
+        ? `Paused: ${reason}. Work goes on by itself when that changes (or untick the option).`
+        : 'Running again.',
+    )
   }
 
   async stop(): Promise<void> {
@@ -230,20 +302,28 @@ export class TesseraContribute extends HTMLElement {
     if (session == null) return
     this.#session = undefined
     this.#button('stop').disabled = true
+    this.#unwatchBattery?.()
+    this.#unwatchBattery = undefined
+    this.#pausedFor = undefined
     await session.stop()
     this.#setRunning(false)
     this.#status('Stopped. Nothing runs on your GPU.')
+    this.#emit('stopped', {})
   }
 
   #onEvent(event: ContributorEvent): void {
     if (event.type === 'stats') this.#showStats(event.stats)
     else if (event.type === 'accepted') {
       void this.#rewards?.refresh()
-      const { shardId } = event.receipt.body
-      this.#progress(`Running: shard ${shardId} accepted (${event.computeMs.toFixed(0)} ms of compute).`)
+      const { shardId, kind, flops, validator } = event.receipt.body
+      this.#emit('shard-accepted', { kind, shardId, flops, validator })
+      if (this.#pausedFor == null)
+        this.#progress(`Running: shard ${shardId} accepted (${event.computeMs.toFixed(0)} ms of compute).`)
     } else if (event.type === 'rejected') this.#progress(`A shard was rejected: ${event.rejection.message}`)
-    else if (event.type === 'error')
+    else if (event.type === 'error') {
       this.#progress(`Problem: ${event.error?.message ?? String(event.error)}. Retrying…`)
+      this.#emit('error', { message: event.error?.message ?? String(event.error) })
+    }
   }
 
   #showStats(stats: ContributorStats): void {
@@ -283,11 +363,16 @@ export class TesseraContribute extends HTMLElement {
         peerId: peerIdOf(configured),
       }
     }
-    return fetchBootstrap(this.getAttribute('api') ?? location.href)
+    return fetchBootstrap(this.validatorUrl)
   }
 
   #el<T extends HTMLElement = HTMLElement>(selector: string): T {
     return this.#root.querySelector<T>(selector)!
+  }
+
+  /** Tells the host page: `tessera:<name>`, out of the shadow root. */
+  #emit(name: 'started' | 'stopped' | 'shard-accepted' | 'error', detail: object): void {
+    this.dispatchEvent(new CustomEvent(`tessera:${name}`, { detail, bubbles: true, composed: true }))
   }
 
   #button(name: 'start' | 'stop'): HTMLButtonElement {

@@ -1,0 +1,53 @@
+/** The visitor's choices for this widget, remembered in this browser (localStorage). */
+
+export interface Settings {
+  /** Fraction of time the device may be busy, 0.1 to 1. */
+  dutyCycle: number
+  /** Take no new work while the tab is hidden. */
+  pauseHidden: boolean
+  /** Take no new work while the device runs on battery (where the browser says). */
+  pauseOnBattery: boolean
+}
+
+const KEY = 'tessera.settings'
+export const DEFAULT_SETTINGS: Settings = { dutyCycle: 1, pauseHidden: true, pauseOnBattery: true }
+
+export function loadSettings(): Settings {
+  try {
+    const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Settings>
+    const duty = Number(raw.dutyCycle)
+    return {
+      dutyCycle: Number.isFinite(duty) ? Math.min(1, Math.max(0.1, duty)) : DEFAULT_SETTINGS.dutyCycle,
+      pauseHidden: typeof raw.pauseHidden === 'boolean' ? raw.pauseHidden : DEFAULT_SETTINGS.pauseHidden,
+      pauseOnBattery:
+        typeof raw.pauseOnBattery === 'boolean' ? raw.pauseOnBattery : DEFAULT_SETTINGS.pauseOnBattery,
+    }
+  } catch {
+    return { ...DEFAULT_SETTINGS }
+  }
+}
+
+export function saveSettings(settings: Settings): void {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(settings))
+  } catch {
+    // Storage refused (private mode, quota): the choice holds for this visit only.
+  }
+}
+
+/** The Battery Status API, where the browser has it (Chromium; not Firefox or Safari). */
+interface BatteryManager extends EventTarget {
+  readonly charging: boolean
+}
+
+/** Calls `onChange(onBattery)` now and whenever the charger is plugged or unplugged. */
+export async function watchBattery(onChange: (onBattery: boolean) => void): Promise<() => void> {
+  const getBattery = (navigator as Navigator & { getBattery?: () => Promise<BatteryManager> }).getBattery
+  if (getBattery == null) return () => {}
+  const battery = await getBattery.call(navigator).catch(() => undefined)
+  if (battery == null) return () => {}
+  const update = () => onChange(!battery.charging)
+  battery.addEventListener('chargingchange', update)
+  update()
+  return () => battery.removeEventListener('chargingchange', update)
+}
