@@ -19,9 +19,15 @@ import type { ContributorEvent, ContributorStats } from '../client/contributor.t
 import { createIndexedDbReceiptStore } from '../client/receipt-store-idb.ts'
 import type { Session } from '../client/session.ts'
 import { parseEngineChoice } from '../gpu/select-engine.ts'
+import { estimateText, fetchEpochStatus, latestReceipts, lifetimeOf } from './earnings.ts'
 import { REWARDS_TEMPLATE, RewardsPanel } from './rewards-panel.ts'
 import { loadSettings, type Settings, saveSettings, watchBattery } from './settings.ts'
 import { WIDGET_CSS } from './widget-styles.ts'
+
+/** Receipts listed in the widget; all of them stay in IndexedDB for claims. */
+const RECEIPTS_SHOWN = 20
+/** How often a running widget refreshes the epoch estimate. */
+const ESTIMATE_EVERY_MS = 15_000
 
 const TEMPLATE = `
 <section class="card">
@@ -52,12 +58,17 @@ const TEMPLATE = `
   </div>
   <p class="status" data-testid="status" role="status">Ready.</p>
   <dl class="stats">
-    <div><dt>Accepted shards</dt><dd data-testid="accepted">0</dd></div>
-    <div><dt>Rejected</dt><dd data-testid="rejected">0</dd></div>
-    <div><dt>Credit (GFLOP)</dt><dd data-testid="credit">0</dd></div>
+    <div><dt>Accepted shards (all time)</dt><dd data-testid="accepted">0</dd></div>
+    <div><dt>Rejected (this run)</dt><dd data-testid="rejected">0</dd></div>
+    <div><dt>Credit (GFLOP, all time)</dt><dd data-testid="credit">0</dd></div>
     <div><dt>Device GFLOP/s</dt><dd data-testid="gflops">0</dd></div>
     <div><dt>Delivered GFLOP/s</dt><dd data-testid="delivered">0</dd></div>
   </dl>
+  <p class="estimate" data-testid="estimate" hidden></p>
+  <details class="receipts">
+    <summary>Your receipts (latest ${RECEIPTS_SHOWN})</summary>
+    <ol data-testid="receipts"></ol>
+  </details>
   <p class="engine">Engine: <span data-testid="engine">not started</span></p>
   <p class="validator">Validator: <code data-field="validator">…</code></p>
   <p class="network">Network: <span data-testid="network">not connected</span></p>
@@ -91,6 +102,8 @@ export class TesseraContribute extends HTMLElement {
   /** Why work is paused now, if it is. */
   #pausedFor: string | undefined
   #onVisibility = () => this.#applyPause()
+  #estimateTimer: ReturnType<typeof setInterval> | undefined
+  #earningsAt = 0
 
   connectedCallback(): void {
     if (this.#root.childElementCount > 0) return
@@ -129,6 +142,42 @@ export class TesseraContribute extends HTMLElement {
       bootstrap: () => this.#bootstrap!,
       freshBootstrap: () => this.#resolveBootstrap(),
     })
+    this.#el('details.receipts').addEventListener('toggle', () => void this.#refreshEarnings())
+    void this.#refreshEarnings()
+  }
+
+  /** Lifetime totals (when idle), the epoch estimate and, when open, the receipts list. */
+  async #refreshEarnings(): Promise<void> {
+    this.#earningsAt = Date.now()
+    const receipts = await this.#store.list()
+    if (this.#session == null && !this.#busy) {
+      const lifetime = lifetimeOf(receipts)
+      this.#el('[data-testid="accepted"]').textContent = String(lifetime.accepted)
+      this.#el('[data-testid="credit"]').textContent = lifetime.credit.toFixed(6)
+    }
+    if (this.#el<HTMLDetailsElement>('details.receipts').open) {
+      const list = this.#el('[data-testid="receipts"]')
+      const rows = await latestReceipts(this.#store, RECEIPTS_SHOWN)
+      list.replaceChildren(
+        ...rows.map((r) => {
+          const item = document.createElement('li')
+          item.textContent =
+            `${new Date(r.issuedAt).toLocaleTimeString()} ${r.kind} shard ${r.shardId}: ` +
+            `${(r.flops / 1e9).toFixed(3)} GFLOP, credit ${r.credit.toFixed(3)}${r.claimed ? ' (claimed)' : ''}`
+          return item
+        }),
+      )
+      if (rows.length === 0) list.textContent = 'None yet: press Start to earn some.'
+    }
+    if (receipts.length === 0) return
+    try {
+      const status = await fetchEpochStatus(this.validatorUrl)
+      const estimate = this.#el('[data-testid="estimate"]')
+      estimate.textContent = estimateText(status, receipts)
+      estimate.hidden = false
+    } catch {
+      // A validator without the estimate's fields (older) or unreachable: keep the last one shown.
+    }
   }
 
   static observedAttributes = ['api', 'bootstrap', 'netuid', 'validator']
@@ -167,14 +216,16 @@ export class TesseraContribute extends HTMLElement {
     if (this.#session || this.#busy) return
     this.#busy = true
     this.#live = true
-    this.#carried = { accepted: 0, rejected: 0, credit: 0 }
     this.#recoveries = []
     this.#button('start').disabled = true
     this.#status('Starting: asking for the GPU…')
     try {
+      // The counters go on from every receipt this browser holds, not from zero.
+      this.#carried = { ...lifetimeOf(await this.#store.list()), rejected: 0 }
       await this.#open()
       this.#setRunning(true)
       this.#status('Running: waiting for work from the validator…')
+      this.#estimateTimer ??= setInterval(() => void this.#refreshEarnings(), ESTIMATE_EVERY_MS)
       this.#unwatchBattery ??= await watchBattery((onBattery) => {
         this.#onBattery = onBattery
         this.#applyPause()
@@ -304,10 +355,13 @@ export class TesseraContribute extends HTMLElement {
     this.#button('stop').disabled = true
     this.#unwatchBattery?.()
     this.#unwatchBattery = undefined
+    clearInterval(this.#estimateTimer)
+    this.#estimateTimer = undefined
     this.#pausedFor = undefined
     await session.stop()
     this.#setRunning(false)
     this.#status('Stopped. Nothing runs on your GPU.')
+    void this.#refreshEarnings()
     this.#emit('stopped', {})
   }
 
@@ -315,6 +369,7 @@ export class TesseraContribute extends HTMLElement {
     if (event.type === 'stats') this.#showStats(event.stats)
     else if (event.type === 'accepted') {
       void this.#rewards?.refresh()
+      if (Date.now() - this.#earningsAt > ESTIMATE_EVERY_MS / 3) void this.#refreshEarnings()
       const { shardId, kind, flops, validator } = event.receipt.body
       this.#emit('shard-accepted', { kind, shardId, flops, validator })
       if (this.#pausedFor == null)

@@ -7,6 +7,8 @@ h2 { margin: 0 0 .5rem; font-size: 1.25rem; }
 .consent { background: #f4f7fb; border-radius: 8px; padding: .75rem 1rem; }
 .support { color: #5a6675; font-size: .9rem; }
 .controls { display: flex; align-items: center; gap: .75rem; flex-wrap: wrap; }
+.estimate { color: #5a6675; }
+.receipts ol { max-height: 12rem; overflow: auto; overflow-wrap: anywhere; font-size: .85rem; padding-left: 1.25rem; }
 .options { display: flex; gap: .25rem 1rem; flex-wrap: wrap; margin-top: .5rem; color: #5a6675; font-size: .9rem; }
 button { font: inherit; padding: .5rem 1.25rem; border-radius: 8px; border: 1px solid #1f6feb; cursor: pointer; }
 button.start { background: #1f6feb; color: #fff; }

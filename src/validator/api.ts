@@ -26,6 +26,11 @@ export interface ValidatorStatus {
   /** Kind payload bytes on the wire since start, and the validator's time to answer lease requests. */
   wire: { grantBytes: number; resultBytes: number; leases: number; leaseMsP50: number; leaseMsP99: number }
   ledger: LedgerTotals
+  /**
+   * What the current epoch pays: `tao` split pro rata of verified credit; `epochCredit` is the
+   * epoch's unforfeited credit so far, so a contributor estimates its share as its own credit over it.
+   */
+  pool: { tao: string; epochCredit: number }
   peers: number
   /** Blob bytes (models, weight panels) sent over /tessera/blob/1 since start, and by blob (sha256). */
   blobBytesServed: number

@@ -42,7 +42,7 @@ import { createPenalties } from './penalties.ts'
 import { type Requester, requesterOf } from './requester.ts'
 import { createResultService } from './result-service.ts'
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts'
-import { RAO_PER_TAO } from './settlement.ts'
+import { formatTao, RAO_PER_TAO } from './settlement.ts'
 import { startSettlementLoop } from './settlement-loop.ts'
 import { createStrikes } from './strikes.ts'
 import type { SubnetConfig } from './subnet-config.ts'
@@ -274,6 +274,10 @@ async function open(
       sources: Object.fromEntries([...sources].flatMap(([name, s]) => (s.stats ? [[name, s.stats()]] : []))),
       wire: wireOf(leases.wire),
       ledger: await ledger.receipts.totals(),
+      pool: {
+        tao: formatTao(options.poolRao),
+        epochCredit: (await ledger.settlements.epochCredit(epochs.current())).total,
+      },
       peers: node.getPeers().length,
       blobBytesServed,
       blobBytesByBlob: Object.fromEntries(blobBytesByBlob),

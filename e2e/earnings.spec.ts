@@ -1,0 +1,45 @@
+/**
+ * What a contributor sees of its earnings: lifetime counts that survive a reload and go on from
+ * there at the next Start, the receipts it holds, and the current epoch's estimated payout from the
+ * validator's pool.
+ */
+import { expect, type Page, test } from '@playwright/test'
+import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
+
+let validator: ValidatorProcess
+test.beforeAll(async () => {
+  validator = await startValidatorProcess(['--pool', '2'])
+})
+test.afterAll(async () => {
+  await validator?.stop()
+})
+
+const accepted = async (page: Page) => Number(await page.getByTestId('accepted').textContent())
+
+test('lifetime counts survive a reload and Start, receipts are listed, and the epoch payout is estimated', async ({
+  page,
+}) => {
+  await page.goto(validator.url)
+  await page.getByTestId('start').click()
+  await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(3)
+  await page.getByTestId('stop').click()
+  await expect(page.getByTestId('status')).toContainText('Stopped')
+  const earned = await accepted(page)
+  const credit = Number(await page.getByTestId('credit').textContent())
+
+  // This page is the validator's only contributor: the whole pool of 2 TAO is its estimate.
+  await expect(page.getByTestId('estimate')).toContainText(/about 2\.00 of the pool's 2 TAO \(100\.0%\)/, {
+    timeout: 30_000,
+  })
+
+  await page.reload()
+  await expect(page.getByTestId('accepted')).toHaveText(String(earned))
+  expect(Number(await page.getByTestId('credit').textContent())).toBeCloseTo(credit, 5)
+  await page.getByText('Your receipts').click()
+  await expect(page.getByTestId('receipts').locator('li')).toHaveCount(Math.min(earned, 20))
+  await expect(page.getByTestId('receipts').locator('li').first()).toContainText('gemm shard')
+
+  await page.getByTestId('start').click()
+  await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(earned + 1)
+  await page.getByTestId('stop').click()
+})
