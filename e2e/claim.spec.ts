@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test'
+import { checkState } from './accessibility.ts'
 import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
 import { ALICE, launchWithWallet } from './wallet.ts'
 
@@ -42,6 +43,7 @@ test('contribute, connect a wallet, review and sign a claim; the validator recor
     await expect(preview).toBeVisible()
     await expect(preview).toBeFocused()
     await expect(preview.locator('[data-claim-field="Payout address"]')).toContainText(ALICE)
+    await checkState(page, 'claim-review')
 
     await page.getByTestId('sign-claim').click()
     await expect(page.getByTestId('claim-ack')).toContainText('Claim recorded by the validator')

@@ -97,6 +97,24 @@ test('a browser without the WebGPU API can still press Start and contributes on 
   expect(errors).toEqual([])
 })
 
+test('a browser with WebGPU but no adapter is told so and contributes on the CPU engine', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    // As with a blocklisted or disabled GPU: the API is there, the adapter is not.
+    GPU.prototype.requestAdapter = async () => null
+  })
+  await page.goto(validator.url)
+  await page.getByTestId('start').click()
+  await expect(page.getByTestId('support')).toContainText('no GPU adapter is available')
+  await expect(page.getByTestId('support')).toContainText('CPU (wasm) engine')
+  await expect(page.getByTestId('status')).toContainText(/Running on ONNX Runtime wasm|accepted/)
+  await expect
+    .poll(async () => Number(await page.getByTestId('accepted').textContent()), { timeout: 120_000 })
+    .toBeGreaterThanOrEqual(2)
+  await page.getByTestId('stop').click()
+})
+
 test('at 360 px wide nothing in the widget overflows sideways', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 })
   await page.goto(validator.url)

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
+import { checkState } from './accessibility.ts'
 import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
 
 const HOST_PAGE = join(import.meta.dirname, '..', 'examples', 'host-page.html')
@@ -47,6 +48,7 @@ test('embedded on another origin, the widget loads everything from the validator
   await page.goto(hostUrl)
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false)
   await expect(page.getByTestId('subnet')).toHaveText('Subnet 1')
+  await checkState(page, 'embedded')
   await page.getByTestId('start').click()
   await expect(page.locator('#tessera-log [data-event="started"]')).toHaveCount(1)
 

@@ -218,20 +218,25 @@ export class TesseraContribute extends HTMLElement {
     this.#live = true
     this.#recoveries = []
     this.#button('start').disabled = true
-    this.#status('Starting: asking for the GPU…')
+    this.#status('Starting: choosing the GPU or the CPU engine…')
     try {
       // The counters go on from every receipt this browser holds, not from zero.
       this.#carried = { ...lifetimeOf(await this.#store.list()), rejected: 0 }
       await this.#open()
       this.#setRunning(true)
-      this.#status('Running: waiting for work from the validator…')
+      const session = this.#session as Session | undefined
+      this.#status(
+        `Running on ${session?.engine.description ?? 'this device'}: waiting for work from the validator…`,
+      )
+      // Say why this engine runs (no WebGPU API, no adapter, a software adapter), not what Start promised.
+      if (session != null) this.#el('[data-testid="support"]').textContent = `Engine: ${session.engineReason}`
       this.#estimateTimer ??= setInterval(() => void this.#refreshEarnings(), ESTIMATE_EVERY_MS)
       this.#unwatchBattery ??= await watchBattery((onBattery) => {
         this.#onBattery = onBattery
         this.#applyPause()
       })
       this.#applyPause()
-      this.#emit('started', { engine: (this.#session as Session | undefined)?.engine.description })
+      this.#emit('started', { engine: session?.engine.description })
     } catch (err) {
       this.#live = false
       this.#setRunning(false)
@@ -360,7 +365,7 @@ export class TesseraContribute extends HTMLElement {
     this.#pausedFor = undefined
     await session.stop()
     this.#setRunning(false)
-    this.#status('Stopped. Nothing runs on your GPU.')
+    this.#status('Stopped. Nothing runs on your GPU or CPU for Tessera now.')
     void this.#refreshEarnings()
     this.#emit('stopped', {})
   }

@@ -29,6 +29,8 @@ const POLL_MS = 3000
 
 const CSS = `
 :host { display: block; font: 15px/1.45 system-ui, sans-serif; color: #1d232b; max-width: 40rem; margin-top: 1rem; }
+/* The host's display rule would otherwise override the hidden attribute (no training run). */
+:host([hidden]) { display: none; }
 .card { border: 1px solid #d4dae2; border-radius: 12px; padding: 1rem 1.5rem; background: #fff; }
 h2 { margin: 0 0 .25rem; font-size: 1.15rem; }
 .meta { color: #5a6675; font-size: .9rem; margin: 0 0 .5rem; word-break: break-all; }

@@ -1,5 +1,6 @@
 export const WIDGET_CSS = `
 :host { display: block; font: 15px/1.45 system-ui, sans-serif; color: #1d232b; max-width: 40rem; }
+:host([hidden]) { display: none; }
 .card { border: 1px solid #d4dae2; border-radius: 12px; padding: 1.25rem 1.5rem; background: #fff; }
 header { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; }
 h2 { margin: 0 0 .5rem; font-size: 1.25rem; }
