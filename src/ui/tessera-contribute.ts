@@ -344,11 +344,12 @@ export class TesseraContribute extends HTMLElement {
     if (reason === this.#pausedFor) return
     this.#pausedFor = reason
     session.setPaused(reason != null)
-    this.#progress(
-      reason != null
-        ? `Paused: ${reason}. Work goes on by itself when that changes (or untick the option).`
-        : 'Running again.',
-    )
+    if (this.#live)
+      this.#status(
+        reason != null
+          ? `Paused: ${reason}. Work goes on by itself when that changes (or untick the option).`
+          : 'Running again.',
+      )
   }
 
   async stop(): Promise<void> {
@@ -377,8 +378,7 @@ export class TesseraContribute extends HTMLElement {
       if (Date.now() - this.#earningsAt > ESTIMATE_EVERY_MS / 3) void this.#refreshEarnings()
       const { shardId, kind, flops, validator } = event.receipt.body
       this.#emit('shard-accepted', { kind, shardId, flops, validator })
-      if (this.#pausedFor == null)
-        this.#progress(`Running: shard ${shardId} accepted (${event.computeMs.toFixed(0)} ms of compute).`)
+      this.#progress(`Running: shard ${shardId} accepted (${event.computeMs.toFixed(0)} ms of compute).`)
     } else if (event.type === 'rejected') this.#progress(`A shard was rejected: ${event.rejection.message}`)
     else if (event.type === 'error') {
       this.#progress(`Problem: ${event.error?.message ?? String(event.error)}. Retrying…`)
@@ -409,9 +409,12 @@ export class TesseraContribute extends HTMLElement {
     this.#el('[data-testid="status"]').textContent = text
   }
 
-  /** A running session's news: dropped once Stop was pressed. */
+  /**
+   * A running session's news: dropped once Stop was pressed, and while paused (the shard in hand
+   * still downloads and finishes; the line keeps saying why nothing new starts).
+   */
   #progress(text: string): void {
-    if (this.#live) this.#status(text)
+    if (this.#live && this.#pausedFor == null) this.#status(text)
   }
 
   async #resolveBootstrap(): Promise<BootstrapInfo> {
