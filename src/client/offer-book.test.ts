@@ -75,4 +75,23 @@ describe('offer book (gossip)', () => {
     expect(book.size()).toBe(1)
     book.close()
   })
+
+  it('keeps the newest publication of an offer when an older copy arrives late (relayed by another page)', async () => {
+    const [contributor, validator] = [await node(), await node()]
+    const book = createOfferBook(contributor.services.pubsub, 1)
+    validator.services.pubsub.subscribe(topic)
+    await contributor.dial(multiaddr(validator.getMultiaddrs()[0]))
+    await waitFor(() =>
+      validator.services.pubsub.getSubscribers(topic).some((p) => p.equals(contributor.peerId)),
+    )
+    const id = validator.peerId.toString()
+    const newer = { ...offerFrom(id, 'train'), notes: { weights: 'v6' } }
+    const older = { ...offerFrom(id, 'train'), expiresAt: newer.expiresAt - 1000, notes: { weights: 'v5' } }
+    await validator.services.pubsub.publish(topic, encodeOffer(newer))
+    await waitFor(() => book.size() === 1)
+    await validator.services.pubsub.publish(topic, encodeOffer(older))
+    await new Promise((r) => setTimeout(r, 300))
+    expect(book.pick()?.notes).toEqual({ weights: 'v6' })
+    book.close()
+  })
 })

@@ -39,6 +39,10 @@ export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.no
     if (msg.topic !== topic) return
     const offer = offerOf(msg, netuid)
     if (offer == null) return
+    // A copy relayed late by another page may be older than the publication already heard (a
+    // training offer names the weights of its time): a later expiry is a later publication.
+    const known = offers.get(keyOf(offer))
+    if (known != null && known.expiresAt > offer.expiresAt) return
     offers.delete(keyOf(offer))
     offers.set(keyOf(offer), offer)
     if (offers.size > MAX_OFFERS) offers.delete(offers.keys().next().value!)
