@@ -104,6 +104,8 @@ export class TesseraContribute extends HTMLElement {
   #onVisibility = () => this.#applyPause()
   #estimateTimer: ReturnType<typeof setInterval> | undefined
   #earningsAt = 0
+  /** The validators are unreachable (the session redials): the status line says so until they answer. */
+  #linkDown = false
 
   connectedCallback(): void {
     if (this.#root.childElementCount > 0) return
@@ -308,12 +310,16 @@ export class TesseraContribute extends HTMLElement {
         }
       },
       onDeviceLost: (err) => void this.#recover(err),
-      onLink: (state) =>
-        this.#progress(
-          state.type === 'reconnected'
-            ? 'Reconnected to the validator: work goes on.'
-            : `Cannot reach the validator (${state.error}). Trying again in ${Math.round(state.retryInMs / 1000)} s…`,
-        ),
+      onLink: (state) => {
+        // While the validator is unreachable, that is the news: lanes' own retries do not replace it.
+        this.#linkDown = state.type === 'unreachable'
+        if (this.#live && this.#pausedFor == null)
+          this.#status(
+            state.type === 'reconnected'
+              ? 'Reconnected to the validator: work goes on.'
+              : `Cannot reach the validator (${state.error}). Trying again in ${Math.round(state.retryInMs / 1000)} s…`,
+          )
+      },
       onNetwork: (state) => {
         const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
         this.#el('[data-testid="network"]').textContent =
@@ -324,6 +330,7 @@ export class TesseraContribute extends HTMLElement {
     this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
     this.#el('[data-testid="engine"]').title = this.#session.engineReason
     this.#pausedFor = undefined
+    this.#linkDown = false
   }
 
   #remember(change: Partial<Settings>): void {
@@ -414,7 +421,7 @@ export class TesseraContribute extends HTMLElement {
    * still downloads and finishes; the line keeps saying why nothing new starts).
    */
   #progress(text: string): void {
-    if (this.#live && this.#pausedFor == null) this.#status(text)
+    if (this.#live && this.#pausedFor == null && !this.#linkDown) this.#status(text)
   }
 
   async #resolveBootstrap(): Promise<BootstrapInfo> {
