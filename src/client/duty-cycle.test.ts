@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import type { MatmulEngine } from '../gpu/engine.ts'
-import { createHarness } from '../validator/test-support.ts'
+import { createHarness, waitFor } from '../validator/test-support.ts'
 import { createContributor } from './contributor.ts'
 
 const harness = createHarness()
@@ -76,7 +76,7 @@ describe('pause', () => {
     })
     contributor.start()
     try {
-      await until(() => accepted >= 3)
+      await waitFor(() => accepted >= 3, 20_000)
       contributor.setPaused(true)
       await new Promise((r) => setTimeout(r, 500)) // shards in hand finish
       const spansAtPause = spans.length
@@ -86,17 +86,9 @@ describe('pause', () => {
       expect(accepted).toBe(acceptedAtPause)
 
       contributor.setPaused(false)
-      await until(() => accepted >= acceptedAtPause + 3)
+      await waitFor(() => accepted >= acceptedAtPause + 3, 20_000)
     } finally {
       await contributor.stop()
     }
   })
 })
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}

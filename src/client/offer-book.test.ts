@@ -5,6 +5,7 @@ import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
 import { encodeOffer } from '../protocol/codec.ts'
 import { workTopic } from '../protocol/constants.ts'
 import type { WorkOffer } from '../protocol/types.ts'
+import { waitFor } from '../validator/test-support.ts'
 import { createOfferBook } from './offer-book.ts'
 
 const topic = workTopic(1)
@@ -36,14 +37,6 @@ function offerFrom(validator: string, offerId: string): WorkOffer {
     epoch: 0,
     blobs: [],
     notes: {},
-  }
-}
-
-async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 25))
   }
 }
 

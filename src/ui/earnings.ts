@@ -3,7 +3,7 @@
  * survive reloads and restarts, the latest receipts, and an estimate of the current epoch's payout
  * from the validator's pool and the epoch's credit so far (GET /api/status).
  */
-import type { ReceiptStore, StoredReceipt } from '../client/receipt-store.ts'
+import type { StoredReceipt } from '../client/receipt-store.ts'
 
 export interface Lifetime {
   accepted: number
@@ -61,9 +61,9 @@ export interface ReceiptRow {
 }
 
 /** The latest receipts, newest first (their bodies decoded only when the list is shown). */
-export async function latestReceipts(store: ReceiptStore, limit: number): Promise<ReceiptRow[]> {
+export async function latestReceipts(receipts: StoredReceipt[], limit: number): Promise<ReceiptRow[]> {
   const { decodeReceiptBody } = await import('../protocol/codec.ts')
-  const rows = (await store.list()).map((r) => {
+  const rows = receipts.map((r) => {
     const body = decodeReceiptBody(r.bodyBytes)
     return {
       issuedAt: body.issuedAt,

@@ -159,7 +159,7 @@ export class TesseraContribute extends HTMLElement {
     }
     if (this.#el<HTMLDetailsElement>('details.receipts').open) {
       const list = this.#el('[data-testid="receipts"]')
-      const rows = await latestReceipts(this.#store, RECEIPTS_SHOWN)
+      const rows = await latestReceipts(receipts, RECEIPTS_SHOWN)
       list.replaceChildren(
         ...rows.map((r) => {
           const item = document.createElement('li')

@@ -7,7 +7,7 @@ import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
 import { request } from '../p2p/rpc.ts'
 import { decodePeersResponse, encodePeersRequest } from '../protocol/codec.ts'
 import { MESSAGE_LIMITS, PEERS_PROTOCOL } from '../protocol/constants.ts'
-import { createHarness } from './test-support.ts'
+import { createHarness, waitFor } from './test-support.ts'
 import type { Validator } from './validator.ts'
 
 const harness = createHarness()
@@ -38,14 +38,6 @@ async function askPeers(node: TesseraNode, validator: Validator, max = 8): Promi
     maxResponseBytes: MESSAGE_LIMITS.peersResponse,
   })
   return decodePeersResponse(answer).peers.sort()
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 describe('peer exchange (/tessera/peers/1)', () => {

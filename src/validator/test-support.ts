@@ -263,3 +263,12 @@ export function freePort(): Promise<number> {
     })
   })
 }
+
+/** Resolves once `condition()` holds, checking every 25 ms; throws after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
