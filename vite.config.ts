@@ -16,6 +16,8 @@ export default defineConfig({
       { find: /^@polkadot\/wasm-crypto-init$/, replacement: '@polkadot/wasm-crypto-init/none' },
     ],
   },
+  // The compute worker splits into chunks (ONNX Runtime, the kinds) like the page: ES module workers.
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     outDir: 'dist',

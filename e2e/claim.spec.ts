@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test'
 import { checkState } from './accessibility.ts'
+import { expectSameCredit } from './credit.ts'
 import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
 import { ALICE, launchWithWallet } from './wallet.ts'
 
@@ -63,7 +64,7 @@ test('contribute, connect a wallet, review and sign a claim; the validator recor
     expect(recorded.claims).toHaveLength(1)
     const accepted = Number(await page.getByTestId('accepted').textContent())
     expect(text).toContain(`Receipts: ${accepted}`)
-    expect(recorded.claims[0].credit).toBeCloseTo(Number(await page.getByTestId('credit').textContent()), 5)
+    expectSameCredit(Number(await page.getByTestId('credit').textContent()), recorded.claims[0].credit)
 
     // Another tab still believes these receipts are unclaimed: its claim is refused.
     await page.evaluate(async () => {

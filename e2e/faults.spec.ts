@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { expect, type Page, test } from '@playwright/test'
 import Database from 'better-sqlite3'
 import { freePort, startWsContributor } from '../src/validator/test-support.ts'
+import { computeWorker } from './compute-worker.ts'
 import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
 
 const accepted = async (page: Page) => Number(await page.getByTestId('accepted').textContent())
@@ -24,17 +25,6 @@ test('a page whose GPU device is lost mid-shard starts again on a new device and
   page,
 }) => {
   validator = await startValidatorProcess()
-  // Keep every device the page gets, so the test can take it away as a driver reset would.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __devices: GPUDevice[] }
-    w.__devices = []
-    const original = GPUAdapter.prototype.requestDevice
-    GPUAdapter.prototype.requestDevice = async function (descriptor) {
-      const device = await original.call(this, descriptor)
-      w.__devices.push(device)
-      return device
-    }
-  })
   await page.goto(`${validator.url}?engine=webgpu`)
   await page.evaluate(() => {
     const w = window as unknown as { __statusLog: string[] }
@@ -51,8 +41,23 @@ test('a page whose GPU device is lost mid-shard starts again on a new device and
   await page.getByTestId('start').click()
   await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(2)
   const before = await accepted(page)
-  await page.evaluate(() => {
-    for (const d of (window as unknown as { __devices: GPUDevice[] }).__devices) d.destroy()
+  // The device lives in the compute worker: note each device that records GPU work there, and take
+  // them away as a driver reset would.
+  const worker = await computeWorker(page)
+  await worker.evaluate(() => {
+    const w = self as unknown as { __devices: Set<GPUDevice> }
+    w.__devices = new Set()
+    const original = GPUDevice.prototype.createCommandEncoder
+    GPUDevice.prototype.createCommandEncoder = function (descriptor) {
+      w.__devices.add(this)
+      return original.call(this, descriptor)
+    }
+  })
+  await expect
+    .poll(() => worker.evaluate(() => (self as unknown as { __devices: Set<GPUDevice> }).__devices.size))
+    .toBeGreaterThan(0)
+  await worker.evaluate(() => {
+    for (const d of (self as unknown as { __devices: Set<GPUDevice> }).__devices) d.destroy()
   })
   // Every status line shown, not only the latest: progress lines from the new session (downloads,
   // accepted shards) replace the recovery notice quickly on a loaded machine.
@@ -60,9 +65,8 @@ test('a page whose GPU device is lost mid-shard starts again on a new device and
     .poll(() => page.evaluate(() => (window as unknown as { __statusLog: string[] }).__statusLog.join('\n')))
     .toMatch(/new device/)
   await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(before + 2)
-  expect(
-    await page.evaluate(() => (window as unknown as { __devices: GPUDevice[] }).__devices.length),
-  ).toBeGreaterThan(1)
+  // The session started again in a new worker, on a new device.
+  expect(await computeWorker(page)).not.toBe(worker)
   await expect(page.getByTestId('stop')).toBeEnabled()
   await page.getByTestId('stop').click()
   await expect(page.getByTestId('status')).toContainText('Stopped')

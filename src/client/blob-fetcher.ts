@@ -18,9 +18,11 @@ export function createCachedBlobFetcher(options: {
   node: TesseraNode
   cache: ModelCache
   onBlob?: (event: BlobEvent) => void
+  /** Bytes kept in memory here; 0 when whoever runs the shards keeps them (the compute worker). */
+  memoBytes?: number
 }): BlobFetcher {
   const { node, cache } = options
-  const memo = createBlobMemo()
+  const memo = createBlobMemo(options.memoBytes)
   const load = async (sha256: string, from: PeerId, persist: boolean) => {
     const cached = persist ? await cache.get(sha256) : undefined
     if (cached != null) return cached

@@ -31,6 +31,7 @@ import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
 import type { AnyContributorKind, BlobOptions, Runtimes } from '../work/kind.ts'
 import { createKindRegistry } from '../work/registry.ts'
 import { createBlobMemo } from './blob-memo.ts'
+import { localExecutor, type ShardExecutor } from './executor.ts'
 import { createOfferBook, type OfferBook } from './offer-book.ts'
 import type { ReceiptStore } from './receipt-store.ts'
 import { createThroughput } from './throughput.ts'
@@ -43,6 +44,8 @@ export interface ContributorStats {
   gflops: number
   /** Verified GFLOP/s over the last 20 s of wall time: what the validator credits. */
   deliveredGflops: number
+  /** Round trip of a lease request to a validator (smoothed), in ms; absent before the first. */
+  latencyMs?: number
   running: boolean
 }
 
@@ -60,7 +63,10 @@ export type BlobFetcher = (sha256: string, from: PeerId, options?: BlobOptions) 
 export interface ContributorOptions {
   node: TesseraNode
   netuid: number
-  runtimes: Runtimes
+  /** Runs shards on these runtimes in this thread (Node, tests) … */
+  runtimes?: Runtimes
+  /** … or on this executor (the page's compute worker). One of the two is required. */
+  executor?: ShardExecutor
   /** The kinds this contributor runs; CONTRIBUTOR_KINDS unless a test adds its own. */
   kinds?: readonly AnyContributorKind[]
   blobs?: BlobFetcher
@@ -108,7 +114,9 @@ const BACKOFF_MS = 1000
 const STOP_GRACE_MS = 5000
 
 export function createContributor(options: ContributorOptions): Contributor {
-  const { node, netuid, runtimes, store } = options
+  const { node, netuid, store } = options
+  const executor = options.executor ?? localExecutor(required(options.runtimes, 'runtimes or executor'))
+  const { engine } = executor
   const kinds = createKindRegistry(options.kinds ?? CONTRIBUTOR_KINDS)
   const lanes = options.lanes ?? 3
   const blobs = options.blobs ?? memoryBlobs(node)
@@ -123,24 +131,26 @@ export function createContributor(options: ContributorOptions): Contributor {
   const totals = { accepted: 0, rejected: 0, credit: 0 }
   const self = node.peerId.toString()
 
+  let latencyMs: number | undefined
   const stats = (): ContributorStats => ({
     ...totals,
     gflops: rates.devicePerSecond() / 1e9,
     deliveredGflops: rates.deliveredPerSecond() / 1e9,
+    ...(latencyMs != null ? { latencyMs } : {}),
     running: controller != null,
   })
   const emit = (event: ContributorEvent) => options.onEvent?.(event)
   const runnable = (offer: WorkOffer) =>
     kinds.has(offer.kind) &&
     kinds.get(offer.kind).version === offer.kindVersion &&
-    kinds.get(offer.kind).canRun(runtimes)
+    executor.canRun(kinds.get(offer.kind))
 
   const leaseRequest = (offer: WorkOffer): LeaseRequest => ({
     offerId: offer.offerId,
     kind: offer.kind,
     kindVersion: offer.kindVersion,
-    engine: runtimes.engine.name,
-    flopsPerSecond: rates.flopsPerSecond(offer.kind, runtimes.engine.flopsPerSecond ?? 0),
+    engine: engine.name,
+    flopsPerSecond: rates.flopsPerSecond(offer.kind, engine.flopsPerSecond ?? 0),
   })
 
   /** Runs `work` alone on the device, then idles so the device is busy `dutyCycle` of the time. */
@@ -149,7 +159,8 @@ export function createContributor(options: ContributorOptions): Contributor {
       const started = performance.now()
       const value = await work()
       const ms = performance.now() - started
-      if (dutyCycle < 1 && !signal.aborted) await sleep(ms * (1 / dutyCycle - 1), signal).catch(() => {})
+      if (dutyCycle < 1 && !signal.aborted)
+        await executor.sleep(ms * (1 / dutyCycle - 1), signal).catch(() => {})
       return { value, ms }
     })
     device = turn.then(
@@ -177,8 +188,8 @@ export function createContributor(options: ContributorOptions): Contributor {
     const validator = peerIdFromString(offer.validator)
     const blob = (sha256: string, o?: BlobOptions) => blobs(sha256, validator, o)
     await Promise.all(offer.blobs.map((sha) => blob(sha)))
-    const { value: output, ms } = await onDevice(
-      () => kind.execute(input, { ...runtimes, blob, signal }),
+    const { value: payload, ms } = await onDevice(
+      () => executor.run(kind, input, grant.payload, { blob, signal }),
       signal,
     )
     rates.computed(kind.name, grant.flops, ms)
@@ -194,9 +205,9 @@ export function createContributor(options: ContributorOptions): Contributor {
         leaseId: grant.leaseId,
         kind: kind.name,
         kindVersion: kind.version,
-        engine: runtimes.engine.name,
+        engine: engine.name,
         elapsedMs: Math.round(ms),
-        payload: kind.result.encode(output),
+        payload,
         ...(following != null ? { next: leaseRequest(following) } : {}),
       }),
     )
@@ -226,7 +237,7 @@ export function createContributor(options: ContributorOptions): Contributor {
   async function granted(response: LeaseResponse, signal: AbortSignal): Promise<LeaseGrant | undefined> {
     if (response.type === 'grant') return response
     emit({ type: 'refused', offerId: response.offerId, reason: response.reason })
-    await sleep(Math.max(response.retryAfterMs, 200), signal)
+    await executor.sleep(Math.max(response.retryAfterMs, 200), signal)
     return undefined
   }
 
@@ -271,10 +282,13 @@ export function createContributor(options: ContributorOptions): Contributor {
           await unpaused(signal)
           if (signal.aborted) return
           const offer = job?.offer ?? (await book!.next(signal, runnable))
+          const sent = performance.now()
           const bytes = await channel(offer.validator, LEASE_PROTOCOL).request(
             encodeLeaseRequest(leaseRequest(offer)),
             signal,
           )
+          const rtt = performance.now() - sent
+          latencyMs = latencyMs == null ? rtt : 0.7 * latencyMs + 0.3 * rtt
           const grant = await granted(decodeLeaseResponse(bytes), signal)
           if (grant == null) continue
           job = { offer, grant }
@@ -286,7 +300,7 @@ export function createContributor(options: ContributorOptions): Contributor {
       } catch (err) {
         if (signal.aborted) return
         emit({ type: 'error', error: err as Error })
-        await sleep(BACKOFF_MS, signal).catch(() => {})
+        await executor.sleep(BACKOFF_MS, signal).catch(() => {})
       }
     }
   }
@@ -331,6 +345,11 @@ export function memoryBlobs(node: TesseraNode, memo = createBlobMemo()): BlobFet
   return (sha256, from) => memo.get(sha256, () => createBlobDownload(node, from, sha256).run())
 }
 
+function required<T>(value: T | undefined, what: string): T {
+  if (value == null) throw new TypeError(`createContributor needs ${what}`)
+  return value
+}
+
 function yieldToEventLoop(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve))
   // Browsers: a message round trip is a macrotask without setTimeout's 4 ms clamp.
@@ -346,19 +365,4 @@ function yieldToEventLoop(): Promise<void> {
 
 function clampDuty(value: number): number {
   return Number.isFinite(value) ? Math.min(1, Math.max(0.05, value)) : 1
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }

@@ -5,6 +5,7 @@
  */
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { toString as bytesToString, fromString } from 'uint8arrays'
 
 const STORAGE_KEY = 'tessera.peerKey'
@@ -21,4 +22,9 @@ export async function loadOrCreateBrowserKey(storage: Storage = localStorage): P
   const key = await generateKeyPair('Ed25519')
   storage.setItem(STORAGE_KEY, bytesToString(privateKeyToProtobuf(key), 'base64'))
   return key
+}
+
+/** This browser's peer id, without starting a node. */
+export async function contributorPeerId(): Promise<string> {
+  return peerIdFromPrivateKey(await loadOrCreateBrowserKey()).toString()
 }

@@ -2,7 +2,6 @@
  * The page's one libp2p node: created on first use (Start or a claim, never on page load), connected
  * to the configured validators, and kept for the page's lifetime with this browser's identity.
  */
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createBrowserNode } from '../p2p/node-browser.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
@@ -35,11 +34,6 @@ export function connect(bootstrap: BootstrapInfo): Promise<TesseraNode> {
     if (node.getConnections().length === 0) await dialAll(node, bootstrap.multiaddrs)
     return node
   })
-}
-
-/** This browser's peer id, without starting a node. */
-export async function contributorPeerId(): Promise<string> {
-  return peerIdFromPrivateKey(await loadOrCreateBrowserKey()).toString()
 }
 
 async function open(bootstrap: BootstrapInfo): Promise<TesseraNode> {

@@ -1,12 +1,10 @@
 /**
- * One contribution session in the browser, from Start to Stop: the engine and the contributor lanes,
- * over the page's libp2p node. Stop destroys the device first, so GPU work ends at once.
+ * One contribution session in the browser, from Start to Stop: the contributor lanes over the page's
+ * libp2p node, with the shards run by a dedicated compute worker that owns the engine. Stop ends the
+ * worker first, so GPU work ends at once.
  */
-import type { MatmulEngine } from '../gpu/engine.ts'
 import { DeviceLostError } from '../gpu/errors.ts'
-import { createOrtRunner } from '../gpu/ort/ort-runtime.ts'
-import { createRuntime } from '../gpu/runtime.ts'
-import { type EngineChoice, selectEngine } from '../gpu/select-engine.ts'
+import type { EngineChoice } from '../gpu/select-engine.ts'
 import { workTopic } from '../protocol/constants.ts'
 import { type BlobEvent, createCachedBlobFetcher } from './blob-fetcher.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
@@ -15,6 +13,7 @@ import { type Contributor, type ContributorEvent, createContributor } from './co
 import { createModelCache } from './model-cache.ts'
 import { connect, keepConnected, type LinkState } from './network.ts'
 import type { ReceiptStore } from './receipt-store.ts'
+import { startComputeWorker } from './worker-executor.ts'
 
 export interface SessionOptions {
   bootstrap: BootstrapInfo
@@ -25,16 +24,22 @@ export interface SessionOptions {
   onEvent: (event: ContributorEvent) => void
   /** Blob (model, weights) downloads and cache evictions. */
   onBlob?: (event: BlobEvent) => void
-  /** The device went away mid-session; the session has stopped itself. */
-  onDeviceLost: (error: DeviceLostError) => void
+  /** The device (or the compute worker) went away mid-session; the session has stopped itself. */
+  onDeviceLost: (error: Error) => void
   /** The validators became unreachable (the session redials with backoff), or reachable again. */
   onLink?: (state: LinkState) => void
   /** Connections to validators and other pages, and offers other pages relayed. */
   onNetwork?: (state: MeshState) => void
 }
 
+/** What the UI shows of the engine; the automatic engine's description changes when it switches. */
+export interface EngineInfo {
+  readonly name: string
+  readonly description: string
+}
+
 export interface Session {
-  readonly engine: MatmulEngine
+  readonly engine: EngineInfo
   /** Why this engine was chosen, for the UI. */
   readonly engineReason: string
   setDutyCycle(value: number): void
@@ -44,7 +49,11 @@ export interface Session {
 }
 
 export async function startSession(options: SessionOptions): Promise<Session> {
-  const { engine, reason, gpu } = await selectEngine(options.engine)
+  const compute = await startComputeWorker({
+    engine: options.engine,
+    // A page without the WebGPU API told its visitor the CPU runs the work: so the worker does.
+    webgpu: 'gpu' in navigator,
+  })
   let contributor: Contributor | undefined
   let stopLink: (() => void) | undefined
   let stopMesh: (() => void) | undefined
@@ -55,9 +64,13 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     stopped = true
     stopLink?.()
     stopMesh?.()
-    engine.destroy()
+    compute.terminate()
     await contributor?.stop()
   }
+  const deviceLost = (error: Error) => {
+    if (!stopped) void stop().then(() => options.onDeviceLost(error))
+  }
+  void compute.lost.then(deviceLost)
 
   try {
     const node = await connect(options.bootstrap)
@@ -71,20 +84,18 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     contributor = createContributor({
       node,
       netuid: options.bootstrap.netuid,
-      // Models run on ORT's WebGPU EP when shards run on WebGPU, else on its wasm EP.
-      // Training runs its WGSL model where the engine is WebGPU, else the CPU reference.
-      runtimes: {
-        engine,
-        onnx: createOrtRunner(engine.name === 'webgpu' ? 'webgpu' : 'wasm'),
-        gpu: gpu != null ? createRuntime(gpu) : undefined,
-      },
-      blobs: createCachedBlobFetcher({ node, cache: createModelCache(), onBlob: options.onBlob }),
+      executor: compute,
+      // The worker keeps the blobs its shards use; the page only fetches them (cache or validator).
+      blobs: createCachedBlobFetcher({
+        node,
+        cache: createModelCache(),
+        onBlob: options.onBlob,
+        memoBytes: 0,
+      }),
       store: options.store,
       dutyCycle: options.dutyCycle,
       onEvent: (event) => {
-        if (event.type === 'error' && event.error instanceof DeviceLostError && !stopped) {
-          void stop().then(() => options.onDeviceLost(event.error as DeviceLostError))
-        }
+        if (event.type === 'error' && event.error instanceof DeviceLostError) deviceLost(event.error)
         options.onEvent(event)
       },
     })
@@ -95,8 +106,10 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   }
 
   return {
-    engine,
-    engineReason: reason,
+    get engine() {
+      return compute.engine
+    },
+    engineReason: compute.reason,
     setDutyCycle: (value) => contributor?.setDutyCycle(value),
     setPaused: (value) => contributor?.setPaused(value),
     stop,

@@ -28,11 +28,15 @@ export function parseEngineChoice(value: string | null | undefined): EngineChoic
   return value === 'webgpu' || value === 'wasm' ? value : 'auto'
 }
 
-export async function selectEngine(choice: EngineChoice = 'auto'): Promise<SelectedEngine> {
+/** `from`: where the WebGPU API is (the compute worker passes none when its page has none). */
+export async function selectEngine(
+  choice: EngineChoice = 'auto',
+  from: { gpu?: GPU } = globalThis.navigator,
+): Promise<SelectedEngine> {
   if (choice === 'wasm') return { engine: createWasmEngine(), reason: 'wasm engine requested' }
   let gpu: Awaited<ReturnType<typeof acquireGpu>>
   try {
-    gpu = await acquireGpu()
+    gpu = await acquireGpu(from)
   } catch (err) {
     if (choice === 'auto' && (err instanceof WebGpuUnavailableError || err instanceof NoAdapterError)) {
       return { engine: createWasmEngine(), reason: `${err.message} Using the CPU (wasm) engine instead.` }

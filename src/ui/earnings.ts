@@ -10,6 +10,12 @@ export interface Lifetime {
   credit: number
 }
 
+/** Credit as people read it: four significant digits of verified GFLOP, not six decimals. */
+export function formatCredit(gflop: number): string {
+  if (gflop >= 1000) return Math.round(gflop).toString()
+  return Number(gflop.toPrecision(4)).toString()
+}
+
 export function lifetimeOf(receipts: StoredReceipt[]): Lifetime {
   return { accepted: receipts.length, credit: receipts.reduce((sum, r) => sum + r.credit, 0) }
 }

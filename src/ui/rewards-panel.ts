@@ -8,6 +8,7 @@ import type { PreparedClaim } from '../client/claims.ts'
 import type { ReceiptStore } from '../client/receipt-store.ts'
 import type { ClaimRejectionReason } from '../protocol/types.ts'
 import type { WalletAccount } from '../wallet/extension.ts'
+import { formatCredit } from './earnings.ts'
 
 export const REWARDS_TEMPLATE = `
 <section class="rewards">
@@ -87,13 +88,13 @@ export class RewardsPanel {
     this.#el('claimable').textContent =
       receipts.length === 0
         ? 'No unclaimed receipts yet: contribute first.'
-        : `Unclaimed: ${receipts.length} receipts, ${credit.toFixed(6)} GFLOP of verified work.`
+        : `Unclaimed: ${receipts.length} receipts, ${formatCredit(credit)} GFLOP of verified work.`
     const claims = (await this.#ctx.store.claims()).sort((a, b) => b.recordedAt - a.recordedAt)
     const list = this.#el('claim-history')
     list.replaceChildren(
       ...claims.map((c) => {
         const li = document.createElement('li')
-        li.textContent = `${new Date(c.recordedAt).toLocaleString()}: ${c.receipts} receipts, ${c.credit.toFixed(6)} GFLOP, epochs ${c.epochs.join(', ')}, to ${c.address} (claim ${c.claimId})`
+        li.textContent = `${new Date(c.recordedAt).toLocaleString()}: ${c.receipts} receipts, ${formatCredit(c.credit)} GFLOP, epochs ${c.epochs.join(', ')}, to ${c.address} (claim ${c.claimId})`
         return li
       }),
     )
@@ -131,7 +132,7 @@ export class RewardsPanel {
       const [{ prepareClaim }, { describeClaim }, { contributorPeerId }] = await Promise.all([
         import('../client/claims.ts'),
         import('../wallet/claim-message.ts'),
-        import('../client/network.ts'),
+        import('../client/identity.ts'),
       ])
       const info = await this.#ctx.bootstrap()
       if (info.peerId == null) throw new Error('the validator did not say its peer id')
@@ -164,7 +165,7 @@ export class RewardsPanel {
       // Keyboard and screen-reader users land on what they are asked to sign.
       this.#el('claim-preview').focus()
       this.#status(
-        `Review the claim: ${this.#prepared.credit.toFixed(6)} GFLOP of verified work to this address.`,
+        `Review the claim: ${formatCredit(this.#prepared.credit)} GFLOP of verified work to this address.`,
       )
     } catch (err) {
       this.#status((err as Error).message)
@@ -194,7 +195,7 @@ export class RewardsPanel {
         )
         const { body } = ack
         const ackEl = this.#el('claim-ack')
-        ackEl.textContent = `Claim recorded by the validator: ${body.receipts} receipts, ${body.credit.toFixed(6)} GFLOP, epochs ${body.epochs.join(', ')}, payable to ${body.address} (claim ${body.claimId}).`
+        ackEl.textContent = `Claim recorded by the validator: ${body.receipts} receipts, ${formatCredit(body.credit)} GFLOP, epochs ${body.epochs.join(', ')}, payable to ${body.address} (claim ${body.claimId}).`
         ackEl.hidden = false
         this.#status('Claim recorded. Payouts are made when each epoch closes.')
         this.#hidePreview()

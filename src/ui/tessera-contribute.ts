@@ -19,7 +19,8 @@ import type { ContributorEvent, ContributorStats } from '../client/contributor.t
 import { createIndexedDbReceiptStore } from '../client/receipt-store-idb.ts'
 import type { Session } from '../client/session.ts'
 import { parseEngineChoice } from '../gpu/select-engine.ts'
-import { estimateText, fetchEpochStatus, latestReceipts, lifetimeOf } from './earnings.ts'
+import { estimateText, fetchEpochStatus, formatCredit, latestReceipts, lifetimeOf } from './earnings.ts'
+import type { LiveCharts } from './live-charts.ts'
 import { REWARDS_TEMPLATE, RewardsPanel } from './rewards-panel.ts'
 import { loadSettings, type Settings, saveSettings, watchBattery } from './settings.ts'
 import { WIDGET_CSS } from './widget-styles.ts'
@@ -28,6 +29,8 @@ import { WIDGET_CSS } from './widget-styles.ts'
 const RECEIPTS_SHOWN = 20
 /** How often a running widget refreshes the epoch estimate. */
 const ESTIMATE_EVERY_MS = 15_000
+/** How often the live charts take a sample. */
+const CHART_EVERY_MS = 2000
 
 const TEMPLATE = `
 <section class="card">
@@ -60,18 +63,28 @@ const TEMPLATE = `
   <dl class="stats">
     <div><dt>Accepted shards (all time)</dt><dd data-testid="accepted">0</dd></div>
     <div><dt>Rejected (this run)</dt><dd data-testid="rejected">0</dd></div>
-    <div><dt>Credit (GFLOP, all time)</dt><dd data-testid="credit">0</dd></div>
+    <div><dt>Credit (verified GFLOP, all time)</dt><dd data-testid="credit">0</dd></div>
     <div><dt>Device GFLOP/s</dt><dd data-testid="gflops">0</dd></div>
     <div><dt>Delivered GFLOP/s</dt><dd data-testid="delivered">0</dd></div>
   </dl>
   <p class="estimate" data-testid="estimate" hidden></p>
+  <div class="charts" data-field="charts" hidden>
+    <figure><figcaption>Delivered rate (GFLOP/s)</figcaption>
+      <div class="chart" role="img" data-testid="chart-rate" aria-label="Delivered rate over time"></div></figure>
+    <figure><figcaption>Accepted and rejected shards, credit</figcaption>
+      <div class="chart" role="img" data-testid="chart-shards" aria-label="Shards and credit over time"></div></figure>
+  </div>
   <details class="receipts">
     <summary>Your receipts (latest ${RECEIPTS_SHOWN})</summary>
     <ol data-testid="receipts"></ol>
   </details>
-  <p class="engine">Engine: <span data-testid="engine">not started</span></p>
-  <p class="validator">Validator: <code data-field="validator">…</code></p>
-  <p class="network">Network: <span data-testid="network">not connected</span></p>
+  <dl class="network-panel" aria-label="Network">
+    <dt>Engine</dt><dd data-testid="engine">not started</dd>
+    <dt>Validator</dt><dd><code data-field="validator">…</code></dd>
+    <dt>Connections</dt><dd data-testid="network">not connected</dd>
+    <dt>Latency</dt><dd data-testid="latency">–</dd>
+    <dt>Model cache</dt><dd data-testid="model-cache">–</dd>
+  </dl>
 </section>
 ${REWARDS_TEMPLATE}`
 
@@ -106,6 +119,8 @@ export class TesseraContribute extends HTMLElement {
   #earningsAt = 0
   /** The validators are unreachable (the session redials): the status line says so until they answer. */
   #linkDown = false
+  #charts: LiveCharts | undefined
+  #chartTimer: ReturnType<typeof setInterval> | undefined
 
   connectedCallback(): void {
     if (this.#root.childElementCount > 0) return
@@ -155,7 +170,7 @@ export class TesseraContribute extends HTMLElement {
     if (this.#session == null && !this.#busy) {
       const lifetime = lifetimeOf(receipts)
       this.#el('[data-testid="accepted"]').textContent = String(lifetime.accepted)
-      this.#el('[data-testid="credit"]').textContent = lifetime.credit.toFixed(6)
+      this.#el('[data-testid="credit"]').textContent = formatCredit(lifetime.credit)
     }
     if (this.#el<HTMLDetailsElement>('details.receipts').open) {
       const list = this.#el('[data-testid="receipts"]')
@@ -233,6 +248,8 @@ export class TesseraContribute extends HTMLElement {
       // Say why this engine runs (no WebGPU API, no adapter, a software adapter), not what Start promised.
       if (session != null) this.#el('[data-testid="support"]').textContent = `Engine: ${session.engineReason}`
       this.#estimateTimer ??= setInterval(() => void this.#refreshEarnings(), ESTIMATE_EVERY_MS)
+      await this.#startCharts()
+      void this.#refreshModelCache()
       this.#unwatchBattery ??= await watchBattery((onBattery) => {
         this.#onBattery = onBattery
         this.#applyPause()
@@ -303,7 +320,8 @@ export class TesseraContribute extends HTMLElement {
           this.#progress(
             `Downloading model data ${event.sha256.slice(0, 12)}…: ${pct}% of ${(event.total / 1e6).toFixed(1)} MB`,
           )
-        } else if (event.evicted.length > 0) {
+        } else if (event.type === 'cached') void this.#refreshModelCache()
+        if (event.type === 'cached' && event.evicted.length > 0) {
           this.#progress(
             `Browser storage was full: removed ${event.evicted.length} older download(s) to keep this one.`,
           )
@@ -370,10 +388,13 @@ export class TesseraContribute extends HTMLElement {
     this.#unwatchBattery = undefined
     clearInterval(this.#estimateTimer)
     this.#estimateTimer = undefined
+    clearInterval(this.#chartTimer)
+    this.#chartTimer = undefined
     this.#pausedFor = undefined
     await session.stop()
     this.#setRunning(false)
     this.#status('Stopped. Nothing runs on your GPU or CPU for Tessera now.')
+    this.#sampleCharts()
     void this.#refreshEarnings()
     this.#emit('stopped', {})
   }
@@ -398,13 +419,49 @@ export class TesseraContribute extends HTMLElement {
     const carried = this.#carried
     this.#el('[data-testid="accepted"]').textContent = String(carried.accepted + stats.accepted)
     this.#el('[data-testid="rejected"]').textContent = String(carried.rejected + stats.rejected)
-    this.#el('[data-testid="credit"]').textContent = (carried.credit + stats.credit).toFixed(6)
+    this.#el('[data-testid="credit"]').textContent = formatCredit(carried.credit + stats.credit)
     this.#el('[data-testid="gflops"]').textContent = stats.gflops.toFixed(2)
     // Verified work per second of wall time: what the validator credits, after network and idle time.
     this.#el('[data-testid="delivered"]').textContent = stats.deliveredGflops.toFixed(2)
+    if (stats.latencyMs != null)
+      this.#el('[data-testid="latency"]').textContent = `${Math.round(stats.latencyMs)} ms (lease round trip)`
     // The automatic engine may switch after comparing engines on real shards.
     if (this.#session != null)
       this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
+  }
+
+  /** Live charts from Start on (uPlot loads then), sampled every 2 s; they stay after Stop. */
+  async #startCharts(): Promise<void> {
+    if (this.#charts == null) {
+      const { createLiveCharts } = await import('./live-charts.ts')
+      this.#field('charts').hidden = false
+      this.#charts = createLiveCharts({
+        rate: this.#el('[data-testid="chart-rate"]'),
+        shards: this.#el('[data-testid="chart-shards"]'),
+      })
+    }
+    this.#sampleCharts()
+    this.#chartTimer ??= setInterval(() => this.#sampleCharts(), CHART_EVERY_MS)
+  }
+
+  #sampleCharts(): void {
+    const last = this.#last
+    this.#charts?.push({
+      at: Date.now(),
+      deliveredGflops: this.#session != null ? (last?.deliveredGflops ?? 0) : 0,
+      accepted: this.#carried.accepted + (last?.accepted ?? 0),
+      rejected: this.#carried.rejected + (last?.rejected ?? 0),
+      credit: this.#carried.credit + (last?.credit ?? 0),
+    })
+  }
+
+  /** What this browser keeps of the validator's models and data (Cache Storage). */
+  async #refreshModelCache(): Promise<void> {
+    const { createModelCache } = await import('../client/model-cache.ts')
+    const models = await createModelCache().list()
+    const bytes = models.reduce((sum, m) => sum + m.size, 0)
+    this.#el('[data-testid="model-cache"]').textContent =
+      `${models.length} item${models.length === 1 ? '' : 's'}, ${(bytes / 1e6).toFixed(1)} MB kept in this browser`
   }
 
   #setRunning(running: boolean): void {

@@ -36,5 +36,11 @@ dd { margin: 0; font-size: 1.25rem; font-variant-numeric: tabular-nums; }
 select { max-width: 100%; }
 .account { display: flex; align-items: center; gap: .5rem; min-width: 0; max-width: 100%; }
 .account select { min-width: 0; flex: 1; text-overflow: ellipsis; }
-.engine, .validator { color: #5a6675; font-size: .85rem; word-break: break-all; }
+.network-panel { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .15rem .75rem; margin: .75rem 0 0; }
+.network-panel dt { font-size: .85rem; }
+.network-panel dd { font-size: .85rem; color: #1d232b; overflow-wrap: anywhere; }
+.charts { display: grid; gap: .5rem; margin-top: .75rem; }
+.charts figure { margin: 0; min-width: 0; }
+.charts figcaption { font-size: .8rem; color: #5a6675; }
+.chart { width: 100%; overflow: hidden; }
 `
