@@ -31,10 +31,17 @@ const status = async () => (await fetch(new URL('api/status', validator.url))).j
 // The automatic engine here is wasm (the only adapter is SwiftShader). ORT's WebGPU EP is covered by
 // `npm run bench -- infer`, not here: on SwiftShader it intermittently fails its buffer downloads.
 for (const query of ['']) {
-  test('the page runs shards of both models, they are accepted, and a reload reuses the cached models', async ({
+  test('the page runs shards of both models, they are accepted, and a second visit downloads no wasm or model', async ({
     page,
   }) => {
     const before = (await status()).ledger
+    // Bytes of ONNX Runtime's wasm on the wire (compressed as served), the compute worker's fetches
+    // included: the second visit must fetch none.
+    let wasmBytes = 0
+    page.on('requestfinished', async (req) => {
+      if (!/\.wasm(\?|$)/.test(req.url())) return
+      wasmBytes += (await req.sizes().catch(() => undefined))?.responseBodySize ?? 0
+    })
     await page.goto(validator.url + query)
     await page.getByTestId('start').click()
     await expect
@@ -62,6 +69,8 @@ for (const query of ['']) {
     const served = await modelBytes()
     expect(served).toBeGreaterThan(0)
     const accepted = (await status()).ledger.byKind.infer
+    expect(wasmBytes).toBeGreaterThan(1e6)
+    wasmBytes = 0
     await page.reload()
     await page.getByTestId('start').click()
     await expect
@@ -69,6 +78,7 @@ for (const query of ['']) {
       .toBeGreaterThan(accepted + 2)
     await page.getByTestId('stop').click()
     expect(await modelBytes()).toBe(served)
+    expect(wasmBytes).toBe(0)
   })
 }
 
