@@ -31,10 +31,12 @@ import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
 import type { AnyContributorKind, BlobOptions, Runtimes } from '../work/kind.ts'
 import { createKindRegistry } from '../work/registry.ts'
 import { createBlobMemo } from './blob-memo.ts'
+import { createChoice } from './choice.ts'
 import { localExecutor, type ShardExecutor } from './executor.ts'
 import { createOfferBook, type OfferBook } from './offer-book.ts'
 import type { ReceiptStore } from './receipt-store.ts'
 import { createThroughput } from './throughput.ts'
+import { createTrust, type Trust } from './trust.ts'
 
 export interface ContributorStats {
   accepted: number
@@ -76,6 +78,16 @@ export interface ContributorOptions {
   /** Shards in flight at once: one computes while the others fetch and upload. */
   lanes?: number
   onEvent?: (event: ContributorEvent) => void
+  /**
+   * The open market: each validator's reward rate (TAO per GFLOP, from the directory). Given, the
+   * contributor works where its expected reward per second is highest (choice.ts); absent, it takes
+   * offers in turn.
+   */
+  rate?: (validator: string) => number | undefined
+  /** Which offers the visitor allows (a pinned subnet or validator, excluded ones). */
+  allow?: (offer: WorkOffer) => boolean
+  /** Subnets to hear offers from besides `netuid`. */
+  subnets?: number[]
 }
 
 export interface Contributor {
@@ -84,6 +96,14 @@ export interface Contributor {
   stop(): Promise<void>
   stats(): ContributorStats
   setDutyCycle(dutyCycle: number): void
+  /** Hears offers of another subnet too (the directory found a validator there). */
+  watchSubnet(netuid: number): void
+  /** Trust in each validator, from how it treated this contributor's work (trust.ts). */
+  readonly trust: Trust
+  /** The market's choice, when `rate` was given: expected TAO/s of an offer here. */
+  value(offer: WorkOffer): number | undefined
+  /** Offers heard now, all subnets (empty when stopped). */
+  offers(): WorkOffer[]
   /**
    * Paused: no new lease is taken (a shard already granted is finished and handed in) until resumed.
    * For a hidden tab or a laptop on battery.
@@ -121,6 +141,17 @@ export function createContributor(options: ContributorOptions): Contributor {
   const lanes = options.lanes ?? 3
   const blobs = options.blobs ?? memoryBlobs(node)
   const rates = createThroughput()
+  const trust = createTrust()
+  const subnets = new Set([netuid, ...(options.subnets ?? [])])
+  const choice =
+    options.rate == null
+      ? undefined
+      : createChoice({
+          throughput: (kind) => rates.flopsPerSecond(kind, engine.flopsPerSecond ?? 0),
+          rate: options.rate,
+          trust,
+        })
+  const choose = choice == null ? undefined : (offers: WorkOffer[]) => choice.choose(offers)
   let dutyCycle = clampDuty(options.dutyCycle ?? 1)
   let paused = false
   const resumers = new Set<() => void>()
@@ -141,6 +172,7 @@ export function createContributor(options: ContributorOptions): Contributor {
   })
   const emit = (event: ContributorEvent) => options.onEvent?.(event)
   const runnable = (offer: WorkOffer) =>
+    (options.allow?.(offer) ?? true) &&
     kinds.has(offer.kind) &&
     kinds.get(offer.kind).version === offer.kindVersion &&
     executor.canRun(kinds.get(offer.kind))
@@ -196,7 +228,7 @@ export function createContributor(options: ContributorOptions): Contributor {
     // The next offer in turn among every validator's: asked for with this result when it is the same
     // validator's, else leased next on its own. Always taking the same validator's would keep a lane
     // on the validator it happened to start with, however many validators offer work.
-    const upNext = signal.aborted || paused ? undefined : book?.pick(runnable)
+    const upNext = signal.aborted || paused ? undefined : book?.pick(runnable, choose)
     const following = upNext?.validator === offer.validator ? upNext : undefined
     // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
     // so the contributor's receipts and the validator's ledger never disagree. The RPC timeout bounds it.
@@ -214,6 +246,7 @@ export function createContributor(options: ContributorOptions): Contributor {
     const response = decodeResultResponse(bytes)
     if (response.type === 'rejection') {
       totals.rejected++
+      trust.rejected(offer.validator)
       emit({ type: 'rejected', rejection: response })
     } else {
       const receipt = await verifyReceipt(response.bodyBytes, response.signature, {
@@ -223,19 +256,25 @@ export function createContributor(options: ContributorOptions): Contributor {
       })
       await store?.put(receipt)
       totals.accepted++
+      trust.accepted(offer.validator)
       totals.credit += receipt.body.credit
       rates.delivered(receipt.body.flops)
       emit({ type: 'accepted', receipt, computeMs: ms })
     }
     emit({ type: 'stats', stats: stats() })
     if (upNext != null && following == null) return { offer: upNext }
-    const next = response.next == null ? undefined : await granted(response.next, signal)
+    const next = response.next == null ? undefined : await granted(response.next, signal, offer.validator)
     return next == null || following == null ? undefined : { offer: following, grant: next }
   }
 
   /** The grant in a lease response; refusals are reported and waited out. */
-  async function granted(response: LeaseResponse, signal: AbortSignal): Promise<LeaseGrant | undefined> {
+  async function granted(
+    response: LeaseResponse,
+    signal: AbortSignal,
+    validator: string,
+  ): Promise<LeaseGrant | undefined> {
     if (response.type === 'grant') return response
+    trust.refused(validator)
     emit({ type: 'refused', offerId: response.offerId, reason: response.reason })
     await executor.sleep(Math.max(response.retryAfterMs, 200), signal)
     return undefined
@@ -275,13 +314,16 @@ export function createContributor(options: ContributorOptions): Contributor {
   async function laneLoop(signal: AbortSignal, channel: ChannelOf): Promise<void> {
     let carried: Job | undefined
     while (!signal.aborted) {
+      // Whose request failed, if one does: it costs that validator some trust.
+      let talkingTo: string | undefined
       try {
         let job = carried
         carried = undefined
         if (job?.grant == null) {
           await unpaused(signal)
           if (signal.aborted) return
-          const offer = job?.offer ?? (await book!.next(signal, runnable))
+          const offer = job?.offer ?? (await book!.next(signal, runnable, choose))
+          talkingTo = offer.validator
           const sent = performance.now()
           const bytes = await channel(offer.validator, LEASE_PROTOCOL).request(
             encodeLeaseRequest(leaseRequest(offer)),
@@ -289,16 +331,18 @@ export function createContributor(options: ContributorOptions): Contributor {
           )
           const rtt = performance.now() - sent
           latencyMs = latencyMs == null ? rtt : 0.7 * latencyMs + 0.3 * rtt
-          const grant = await granted(decodeLeaseResponse(bytes), signal)
+          const grant = await granted(decodeLeaseResponse(bytes), signal, offer.validator)
           if (grant == null) continue
           job = { offer, grant }
         }
+        talkingTo = job.offer.validator
         carried = await runShard(job.offer, job.grant!, signal, channel)
         // A lane that never waits on I/O (in-memory transport, cached blobs) would otherwise run as one
         // endless chain of promise callbacks and starve timers, rendering and everything else.
         await yieldToEventLoop()
       } catch (err) {
         if (signal.aborted) return
+        if (talkingTo != null) trust.failed(talkingTo)
         emit({ type: 'error', error: err as Error })
         await executor.sleep(BACKOFF_MS, signal).catch(() => {})
       }
@@ -310,6 +354,7 @@ export function createContributor(options: ContributorOptions): Contributor {
       if (controller != null) return
       controller = new AbortController()
       book = createOfferBook(node.services.pubsub, netuid)
+      for (const subnet of subnets) book.watch(subnet)
       const signal = controller.signal
       running = Array.from({ length: lanes }, () => lane(signal))
       emit({ type: 'stats', stats: stats() })
@@ -328,6 +373,13 @@ export function createContributor(options: ContributorOptions): Contributor {
       emit({ type: 'stats', stats: stats() })
     },
     stats,
+    trust,
+    value: (offer) => choice?.value(offer),
+    offers: () => book?.offers() ?? [],
+    watchSubnet(subnet) {
+      subnets.add(subnet)
+      book?.watch(subnet)
+    },
     setDutyCycle(value) {
       dutyCycle = clampDuty(value)
     },

@@ -17,15 +17,25 @@ export interface OfferBook {
    * An unexpired offer that `accept` takes, taking turns between them so every kind and validator
    * gets work; waits for one if there is none.
    */
-  next(signal: AbortSignal, accept?: (offer: WorkOffer) => boolean): Promise<WorkOffer>
-  /** The next offer in turn that `accept` takes, without waiting. */
-  pick(accept?: (offer: WorkOffer) => boolean): WorkOffer | undefined
+  next(signal: AbortSignal, accept?: (offer: WorkOffer) => boolean, choose?: Chooser): Promise<WorkOffer>
+  /** The next offer in turn that `accept` takes (or the one `choose` picks), without waiting. */
+  pick(accept?: (offer: WorkOffer) => boolean, choose?: Chooser): WorkOffer | undefined
+  /** Also hears another subnet's offers (one the directory revealed). */
+  watch(netuid: number): void
+  /** Unexpired offers, all subnets. */
+  offers(): WorkOffer[]
   size(): number
   close(): void
 }
 
+/** Picks one of the candidates (the market's choice: choice.ts); they are never empty. */
+export type Chooser = (candidates: WorkOffer[]) => WorkOffer | undefined
+
+/** Subnets one book follows at most: a page is not made to subscribe to every topic it hears of. */
+const MAX_SUBNETS = 16
+
 export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.now): OfferBook {
-  const topic = workTopic(netuid)
+  const topics = new Map<string, number>()
   const offers = new Map<string, WorkOffer>()
   const waiters = new Set<() => void>()
   const keyOf = (o: Pick<WorkOffer, 'validator' | 'offerId'>) => `${o.validator}/${o.offerId}`
@@ -33,11 +43,18 @@ export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.no
   // with the same validator's offer.
   let turn = Math.floor(Math.random() * 1024)
 
-  pubsub.topicValidators.set(topic, offerTopicValidator(netuid, now))
+  const watch = (subnet: number) => {
+    const topic = workTopic(subnet)
+    if (topics.has(topic) || topics.size >= MAX_SUBNETS) return
+    topics.set(topic, subnet)
+    pubsub.topicValidators.set(topic, offerTopicValidator(subnet, now))
+    pubsub.subscribe(topic)
+  }
   const onMessage = (evt: CustomEvent<Message>) => {
     const msg = evt.detail
-    if (msg.topic !== topic) return
-    const offer = offerOf(msg, netuid)
+    const subnet = topics.get(msg.topic)
+    if (subnet == null) return
+    const offer = offerOf(msg, subnet)
     if (offer == null) return
     // A copy relayed late by another page may be older than the publication already heard (a
     // training offer names the weights of its time): a later expiry is a later publication.
@@ -49,7 +66,7 @@ export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.no
     for (const wake of waiters) wake()
   }
   pubsub.addEventListener('message', onMessage)
-  pubsub.subscribe(topic)
+  watch(netuid)
 
   const live = (): WorkOffer[] => {
     const at = now()
@@ -57,17 +74,20 @@ export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.no
     return [...offers.values()]
   }
 
-  const pick = (accept: (offer: WorkOffer) => boolean = () => true) => {
+  const pick = (accept: (offer: WorkOffer) => boolean = () => true, choose?: Chooser) => {
     const candidates = live().filter(accept)
-    return candidates.length === 0 ? undefined : candidates[turn++ % candidates.length]
+    if (candidates.length === 0) return undefined
+    return choose != null ? choose(candidates) : candidates[turn++ % candidates.length]
   }
 
   return {
     pick,
-    async next(signal, accept) {
+    watch,
+    offers: live,
+    async next(signal, accept, choose) {
       for (;;) {
         signal.throwIfAborted()
-        const offer = pick(accept)
+        const offer = pick(accept, choose)
         if (offer != null) return offer
         await new Promise<void>((resolve) => {
           const done = () => {
@@ -83,8 +103,10 @@ export function createOfferBook(pubsub: GossipSub, netuid: number, now = Date.no
     size: () => live().length,
     close() {
       pubsub.removeEventListener('message', onMessage)
-      pubsub.topicValidators.delete(topic)
-      pubsub.unsubscribe(topic)
+      for (const topic of topics.keys()) {
+        pubsub.topicValidators.delete(topic)
+        pubsub.unsubscribe(topic)
+      }
       for (const wake of waiters) wake()
     },
   }

@@ -8,6 +8,10 @@ import { bytesOf, Check, decodeWithin } from './check.ts'
 import {
   BLOB_VERSION,
   CLAIM_VERSION,
+  DIRECTORY_DOMAIN,
+  DIRECTORY_VERSION,
+  MAX_ANNOUNCED_ADDRS,
+  MAX_ANNOUNCED_OFFERINGS,
   MAX_BLOB_CHUNK,
   MAX_BLOB_SIZE,
   MAX_CLAIM_MESSAGE_BYTES,
@@ -23,6 +27,7 @@ import {
 import { UnsupportedVersionError } from './errors.ts'
 import * as pb from './messages.ts'
 import {
+  type Announcement,
   CLAIM_REJECTION_REASONS,
   type ClaimAckBody,
   type ClaimRequest,
@@ -445,4 +450,77 @@ export function decodePeersResponse(bytes: Uint8Array): PeersResponse {
   version(c, raw.version, PEERS_VERSION)
   if (raw.peers.length > MAX_PEERS_LISTED) c.fail('peers', `lists over ${MAX_PEERS_LISTED}`)
   return { peers: raw.peers.map((peer, i) => c.peerId(`peers[${i}]`, peer)) }
+}
+
+// --- directory (gossip) ---
+
+/** Longest multiaddr accepted in an announcement: ours are under 120 characters. */
+const MAX_MULTIADDR_LENGTH = 256
+/** TAO as validators write it: digits with at most 9 decimals (rao). */
+const TAO_PATTERN = /^\d{1,12}(\.\d{1,9})?$/
+
+export function encodeAnnouncementBody(body: Announcement): Uint8Array {
+  return pb.DirectoryAnnouncement.encode({ version: DIRECTORY_VERSION, domain: DIRECTORY_DOMAIN, ...body })
+}
+
+export function decodeAnnouncementBody(bytes: Uint8Array): Announcement {
+  const raw = parse('announcement', bytes, (b) =>
+    pb.DirectoryAnnouncement.decode(b, {
+      limits: {
+        multiaddrs: MAX_ANNOUNCED_ADDRS,
+        offerings: MAX_ANNOUNCED_OFFERINGS,
+        offerings$: { models: MAX_OFFER_BLOBS },
+      },
+    }),
+  )
+  const c = new Check('DirectoryAnnouncement')
+  version(c, raw.version, DIRECTORY_VERSION)
+  if (raw.domain !== DIRECTORY_DOMAIN) c.fail('domain', `must be "${DIRECTORY_DOMAIN}"`)
+  const validator = c.peerId('validator', raw.validator)
+  if (raw.multiaddrs.length === 0) c.fail('multiaddrs', 'is empty')
+  const multiaddrs = raw.multiaddrs.map((ma, i) => {
+    if (ma.length > MAX_MULTIADDR_LENGTH || !/^\/[\x21-\x7e]+$/.test(ma) || !ma.endsWith(`/p2p/${validator}`))
+      c.fail(`multiaddrs[${i}]`, `must be a multiaddr ending in /p2p/${validator}`)
+    return ma
+  })
+  if (!TAO_PATTERN.test(raw.poolTao)) c.fail('poolTao', 'must be TAO as a decimal with at most 9 decimals')
+  if (!Number.isFinite(raw.epochCredit) || raw.epochCredit < 0)
+    c.fail('epochCredit', 'must be a finite number ≥ 0')
+  const issuedAt = c.int('issuedAt', raw.issuedAt, 1, Number.MAX_SAFE_INTEGER)
+  return {
+    netuid: c.int('netuid', raw.netuid, 0, MAX_NETUID),
+    validator,
+    multiaddrs,
+    offerings: raw.offerings.map((o, i) => ({
+      kind: c.kind(`offerings[${i}].kind`, o.kind),
+      kindVersion: c.int(`offerings[${i}].kindVersion`, o.kindVersion, 1, MAX_U32),
+      models: o.models.map((m, j) => c.sha256Hex(`offerings[${i}].models[${j}]`, m)),
+    })),
+    poolTao: raw.poolTao,
+    epochCredit: raw.epochCredit,
+    epoch: c.int('epoch', raw.epoch, 0, MAX_U32),
+    epochEndsAt: c.int('epochEndsAt', raw.epochEndsAt, 1, Number.MAX_SAFE_INTEGER),
+    issuedAt,
+    expiresAt: c.int('expiresAt', raw.expiresAt, issuedAt, Number.MAX_SAFE_INTEGER),
+  }
+}
+
+export function encodeSignedAnnouncement(bodyBytes: Uint8Array, signature: Uint8Array): Uint8Array {
+  return pb.SignedAnnouncement.encode({
+    version: DIRECTORY_VERSION,
+    body: bodyBytes as Uint8Array<ArrayBuffer>,
+    signature: signature as Uint8Array<ArrayBuffer>,
+  })
+}
+
+export function decodeSignedAnnouncement(bytes: Uint8Array): {
+  bodyBytes: Uint8Array
+  signature: Uint8Array
+} {
+  const raw = parse('announcement', bytes, (b) => pb.SignedAnnouncement.decode(b))
+  const c = new Check('SignedAnnouncement')
+  version(c, raw.version, DIRECTORY_VERSION)
+  if (raw.signature.byteLength === 0 || raw.signature.byteLength > 128)
+    c.fail('signature', 'is not a signature')
+  return { bodyBytes: raw.body, signature: raw.signature }
 }

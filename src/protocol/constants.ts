@@ -52,6 +52,22 @@ export const BLOB_PROTOCOL = `/tessera/blob/${BLOB_VERSION}`
  */
 export const PEERS_PROTOCOL = `/tessera/peers/${PEERS_VERSION}`
 
+/** Version of the directory announcements (added in version 1: nothing older to read). */
+export const DIRECTORY_VERSION = 1
+
+/** Gossip topic where validators of every subnet announce themselves and what their work pays. */
+export const DIRECTORY_TOPIC = `/tessera/directory/${DIRECTORY_VERSION}`
+
+/** Domain tag inside every signed announcement body. */
+export const DIRECTORY_DOMAIN = 'tessera-directory/1'
+
+/** Addresses and offerings one announcement may list: a validator's, not a catalogue. */
+export const MAX_ANNOUNCED_ADDRS = 8
+export const MAX_ANNOUNCED_OFFERINGS = 16
+
+/** Longest an announcement is believed, whatever it says: a validator re-announces well within it. */
+export const MAX_ANNOUNCEMENT_TTL_MS = 5 * 60_000
+
 /** Contributors one peer-exchange answer names: enough to pick two, too few to map the pool. */
 export const MAX_PEERS_LISTED = 8
 
@@ -108,6 +124,8 @@ export const MESSAGE_LIMITS = {
   blobResponse: MAX_BLOB_CHUNK + ENVELOPE_BYTES,
   peersRequest: ENVELOPE_BYTES,
   peersResponse: ENVELOPE_BYTES,
+  // Eight addresses and sixteen offerings of a few models each, with room to spare.
+  announcement: 4 * ENVELOPE_BYTES,
 } as const
 
 export type MessageName = keyof typeof MESSAGE_LIMITS

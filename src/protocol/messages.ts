@@ -3901,3 +3901,686 @@ export namespace PeersResponse {
     return streamMessage(buf, PeersResponse.codec(), opts)
   }
 }
+
+export interface DirectoryAnnouncement {
+  version: number
+  domain: string
+  netuid: number
+  validator: string
+  multiaddrs: string[]
+  offerings: DirectoryOffering[]
+  poolTao: string
+  epochCredit: number
+  epoch: number
+  epochEndsAt: number
+  issuedAt: number
+  expiresAt: number
+}
+
+export namespace DirectoryAnnouncement {
+  let _codec: Codec<DirectoryAnnouncement>
+
+  export const codec = (): Codec<DirectoryAnnouncement> => {
+    if (_codec == null) {
+      _codec = message<DirectoryAnnouncement>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.domain != null && obj.domain !== '')) {
+          w.uint32(18)
+          w.string(obj.domain)
+        }
+
+        if ((obj.netuid != null && obj.netuid !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.netuid)
+        }
+
+        if ((obj.validator != null && obj.validator !== '')) {
+          w.uint32(34)
+          w.string(obj.validator)
+        }
+
+        if (obj.multiaddrs != null && obj.multiaddrs.length > 0) {
+          for (const value of obj.multiaddrs) {
+            w.uint32(42)
+            w.string(value)
+          }
+        }
+
+        if (obj.offerings != null && obj.offerings.length > 0) {
+          for (const value of obj.offerings) {
+            w.uint32(50)
+            DirectoryOffering.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.poolTao != null && obj.poolTao !== '')) {
+          w.uint32(58)
+          w.string(obj.poolTao)
+        }
+
+        if ((obj.epochCredit != null && obj.epochCredit !== 0)) {
+          w.uint32(65)
+          w.double(obj.epochCredit)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.epochEndsAt != null && obj.epochEndsAt !== 0)) {
+          w.uint32(80)
+          w.uint64Number(obj.epochEndsAt)
+        }
+
+        if ((obj.issuedAt != null && obj.issuedAt !== 0)) {
+          w.uint32(88)
+          w.uint64Number(obj.issuedAt)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
+          w.uint32(96)
+          w.uint64Number(obj.expiresAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          domain: '',
+          netuid: 0,
+          validator: '',
+          multiaddrs: [],
+          offerings: [],
+          poolTao: '',
+          epochCredit: 0,
+          epoch: 0,
+          epochEndsAt: 0,
+          issuedAt: 0,
+          expiresAt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.domain = reader.string()
+              break
+            }
+            case 3: {
+              obj.netuid = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.validator = reader.string()
+              break
+            }
+            case 5: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs.length === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              obj.multiaddrs.push(reader.string())
+              break
+            }
+            case 6: {
+              if (opts.limits?.offerings != null && obj.offerings.length === opts.limits.offerings) {
+                throw new MaxLengthError('Decode error - repeated field "offerings" had too many elements')
+              }
+
+              obj.offerings.push(DirectoryOffering.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.offerings$
+              }))
+              break
+            }
+            case 7: {
+              obj.poolTao = reader.string()
+              break
+            }
+            case 8: {
+              obj.epochCredit = reader.double()
+              break
+            }
+            case 9: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 10: {
+              obj.epochEndsAt = reader.uint64Number()
+              break
+            }
+            case 11: {
+              obj.issuedAt = reader.uint64Number()
+              break
+            }
+            case 12: {
+              obj.expiresAt = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          multiaddrs: 0,
+          offerings: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.domain`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.netuid`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.validator`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.multiaddrs[]`,
+                index: obj.multiaddrs,
+                value: reader.string()
+              }
+
+              obj.multiaddrs++
+
+              break
+            }
+            case 6: {
+              if (opts.limits?.offerings != null && obj.offerings === opts.limits.offerings) {
+                throw new MaxLengthError('Streaming decode error - repeated field "offerings" had too many elements')
+              }
+
+              for (const evt of DirectoryOffering.codec().stream(reader, reader.uint32(), `${prefix}.offerings[]`, {
+                limits: opts.limits?.offerings$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.offerings
+                }
+              }
+
+              obj.offerings++
+
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.poolTao`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.epochCredit`,
+                value: reader.double()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.epochEndsAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.issuedAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DirectoryAnnouncementVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface DirectoryAnnouncementDomainFieldEvent {
+    field: '$.domain'
+    value: string
+  }
+
+  export interface DirectoryAnnouncementNetuidFieldEvent {
+    field: '$.netuid'
+    value: number
+  }
+
+  export interface DirectoryAnnouncementValidatorFieldEvent {
+    field: '$.validator'
+    value: string
+  }
+
+  export interface DirectoryAnnouncementMultiaddrsFieldEvent {
+    field: '$.multiaddrs[]'
+    index: number
+    value: string
+  }
+
+  export interface DirectoryAnnouncementOfferingsKindFieldEvent {
+    field: '$.offerings[].kind'
+    value: string
+    index: number
+  }
+
+  export interface DirectoryAnnouncementOfferingsKindVersionFieldEvent {
+    field: '$.offerings[].kindVersion'
+    value: number
+    index: number
+  }
+
+  export interface DirectoryAnnouncementOfferingsModelsFieldEvent {
+    field: '$.offerings[].models[]'
+    index: number
+    value: string
+  }
+
+  export interface DirectoryAnnouncementPoolTaoFieldEvent {
+    field: '$.poolTao'
+    value: string
+  }
+
+  export interface DirectoryAnnouncementEpochCreditFieldEvent {
+    field: '$.epochCredit'
+    value: number
+  }
+
+  export interface DirectoryAnnouncementEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface DirectoryAnnouncementEpochEndsAtFieldEvent {
+    field: '$.epochEndsAt'
+    value: number
+  }
+
+  export interface DirectoryAnnouncementIssuedAtFieldEvent {
+    field: '$.issuedAt'
+    value: number
+  }
+
+  export interface DirectoryAnnouncementExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: number
+  }
+
+  export function encode (obj: Partial<DirectoryAnnouncement>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DirectoryAnnouncement.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryAnnouncement>): DirectoryAnnouncement {
+    return decodeMessage(buf, DirectoryAnnouncement.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryAnnouncement>): Generator<DirectoryAnnouncementVersionFieldEvent | DirectoryAnnouncementDomainFieldEvent | DirectoryAnnouncementNetuidFieldEvent | DirectoryAnnouncementValidatorFieldEvent | DirectoryAnnouncementMultiaddrsFieldEvent | DirectoryAnnouncementOfferingsKindFieldEvent | DirectoryAnnouncementOfferingsKindVersionFieldEvent | DirectoryAnnouncementOfferingsModelsFieldEvent | DirectoryAnnouncementPoolTaoFieldEvent | DirectoryAnnouncementEpochCreditFieldEvent | DirectoryAnnouncementEpochFieldEvent | DirectoryAnnouncementEpochEndsAtFieldEvent | DirectoryAnnouncementIssuedAtFieldEvent | DirectoryAnnouncementExpiresAtFieldEvent> {
+    return streamMessage(buf, DirectoryAnnouncement.codec(), opts)
+  }
+}
+
+export interface DirectoryOffering {
+  kind: string
+  kindVersion: number
+  models: string[]
+}
+
+export namespace DirectoryOffering {
+  let _codec: Codec<DirectoryOffering>
+
+  export const codec = (): Codec<DirectoryOffering> => {
+    if (_codec == null) {
+      _codec = message<DirectoryOffering>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.kind != null && obj.kind !== '')) {
+          w.uint32(10)
+          w.string(obj.kind)
+        }
+
+        if ((obj.kindVersion != null && obj.kindVersion !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.kindVersion)
+        }
+
+        if (obj.models != null && obj.models.length > 0) {
+          for (const value of obj.models) {
+            w.uint32(26)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          kind: '',
+          kindVersion: 0,
+          models: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.kind = reader.string()
+              break
+            }
+            case 2: {
+              obj.kindVersion = reader.uint32()
+              break
+            }
+            case 3: {
+              if (opts.limits?.models != null && obj.models.length === opts.limits.models) {
+                throw new MaxLengthError('Decode error - repeated field "models" had too many elements')
+              }
+
+              obj.models.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          models: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.kind`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.kindVersion`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.models != null && obj.models === opts.limits.models) {
+                throw new MaxLengthError('Streaming decode error - repeated field "models" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.models[]`,
+                index: obj.models,
+                value: reader.string()
+              }
+
+              obj.models++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DirectoryOfferingKindFieldEvent {
+    field: '$.kind'
+    value: string
+  }
+
+  export interface DirectoryOfferingKindVersionFieldEvent {
+    field: '$.kindVersion'
+    value: number
+  }
+
+  export interface DirectoryOfferingModelsFieldEvent {
+    field: '$.models[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<DirectoryOffering>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DirectoryOffering.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryOffering>): DirectoryOffering {
+    return decodeMessage(buf, DirectoryOffering.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryOffering>): Generator<DirectoryOfferingKindFieldEvent | DirectoryOfferingKindVersionFieldEvent | DirectoryOfferingModelsFieldEvent> {
+    return streamMessage(buf, DirectoryOffering.codec(), opts)
+  }
+}
+
+export interface SignedAnnouncement {
+  version: number
+  body: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedAnnouncement {
+  let _codec: Codec<SignedAnnouncement>
+
+  export const codec = (): Codec<SignedAnnouncement> => {
+    if (_codec == null) {
+      _codec = message<SignedAnnouncement>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.body)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          body: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.body = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedAnnouncementVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface SignedAnnouncementBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedAnnouncementSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedAnnouncement>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedAnnouncement.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedAnnouncement>): SignedAnnouncement {
+    return decodeMessage(buf, SignedAnnouncement.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedAnnouncement>): Generator<SignedAnnouncementVersionFieldEvent | SignedAnnouncementBodyFieldEvent | SignedAnnouncementSignatureFieldEvent> {
+    return streamMessage(buf, SignedAnnouncement.codec(), opts)
+  }
+}

@@ -179,3 +179,33 @@ export interface SignedClaimAck {
 export type ClaimResponse =
   | ({ type: 'ack' } & SignedClaimAck)
   | { type: 'rejection'; reason: ClaimRejectionReason; message: string }
+
+/** A kind a validator offers, with the models and data its shards use. */
+export interface DirectoryOffering {
+  kind: string
+  kindVersion: number
+  models: string[]
+}
+
+/** A validator's announcement on the directory topic (signed by it; see announcement.ts). */
+export interface Announcement {
+  netuid: number
+  validator: string
+  multiaddrs: string[]
+  offerings: DirectoryOffering[]
+  /** What the epoch pays in all, TAO as a decimal string. */
+  poolTao: string
+  /** Credit (GFLOP) verified so far this epoch. */
+  epochCredit: number
+  epoch: number
+  epochEndsAt: number
+  issuedAt: number
+  expiresAt: number
+}
+
+export interface SignedAnnouncement {
+  body: Announcement
+  /** The body exactly as signed, and the validator's signature over it. */
+  bodyBytes: Uint8Array
+  signature: Uint8Array
+}

@@ -65,6 +65,8 @@ export interface ApiParts {
   epochs: EpochClock
   ledger: Ledger
   status(): Promise<ValidatorStatus>
+  /** Validators known from the directory topic (signed announcements, best paying first). */
+  directory?: () => unknown[]
 }
 
 /** Longest path segment an API route decodes: an SS58 address or a peer id is well under it. */
@@ -82,6 +84,7 @@ export function createApi(parts: ApiParts): ApiRoutes {
       claimEpochs: parts.claimEpochs,
     }),
     status: () => parts.status(),
+    directory: async () => ({ validators: parts.directory?.() ?? [] }),
     claims: (address) => claimsFor(parts.ledger, address),
     contributors: async (peer) =>
       peer.length <= MAX_SEGMENT && isPeerId(peer) ? parts.ledger.receipts.contributor(peer) : undefined,

@@ -41,6 +41,8 @@ Options:
   --verify-threads <n>  threads that verify results (default ${DEFAULT_WORKERS}: one per core but one; 0: on the event loop)
   --strike-limit <n>    strikes per epoch before a contributor forfeits it (default ${VALIDATOR_DEFAULTS.strikeLimit})
   --pool <tao>          what the pool pays out per epoch, split pro rata of verified credit (default 1)
+  --peer <multiaddr>    another validator to connect to (repeatable): directory announcements
+                        reach across validators, and pages learn every one from any one
   --claim-epochs <n>    epochs after its own during which a receipt can be claimed (default ${VALIDATOR_DEFAULTS.claimEpochs})
   --hotkeys <file>      JSON {"<ss58 address>": <uid>} for the Bittensor weights export
   --chain-endpoint <url>   pay settled epochs on chain through this node's RPC (off by default)
@@ -64,6 +66,7 @@ function int(name: string, value: string | undefined, fallback: number, min = 0)
 const OPTIONS = {
   netuid: { type: 'string' },
   listen: { type: 'string', multiple: true },
+  peer: { type: 'string', multiple: true },
   'http-host': { type: 'string' },
   'http-port': { type: 'string' },
   'data-dir': { type: 'string' },
@@ -103,6 +106,7 @@ function parse() {
   return {
     netuid: int('netuid', str('netuid'), 1),
     listen: (values.listen as string[] | undefined) ?? ['/ip4/127.0.0.1/tcp/9797/ws'],
+    peers: (values.peer as string[] | undefined) ?? [],
     httpHost: str('http-host') ?? '127.0.0.1',
     httpPort: int('http-port', str('http-port'), 8787),
     dataDir: resolve(str('data-dir') ?? 'data'),

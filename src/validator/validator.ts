@@ -10,16 +10,20 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { type BlobSource, serveBlobs } from '../p2p/blob-protocol.ts'
+import type { Directory } from '../p2p/directory.ts'
 import { createServerNode, type ServerNodeOptions, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
 import { handleRequests } from '../p2p/rpc.ts'
 import { encodeClaimResponse } from '../protocol/codec.ts'
 import {
   CLAIM_PROTOCOL,
+  DIRECTORY_TOPIC,
   LEASE_PROTOCOL,
   LEGACY_LEASE_PROTOCOL,
   LEGACY_RESULT_PROTOCOL,
+  MAX_ANNOUNCED_OFFERINGS,
   MESSAGE_LIMITS,
   PEERS_PROTOCOL,
   RESULT_PROTOCOL,
@@ -32,6 +36,7 @@ import { type ApiRoutes, createApi, type ValidatorStatus } from './api.ts'
 import { type BlobStore, createBlobStore } from './blob-store.ts'
 import type { ChainOptions } from './chain.ts'
 import { createClaimService } from './claim-service.ts'
+import { startDirectoryPublisher } from './directory-publisher.ts'
 import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
 import { createLeaseService, type WireStats } from './lease-service.ts'
 import { type Ledger, openLedger, openPostgresLedger } from './ledger/index.ts'
@@ -86,7 +91,14 @@ export interface ValidatorOptions {
   transports?: ServerNodeOptions['transports']
   /** Threads that verify results; one per core but one when omitted, 0 verifies on the event loop. */
   verifyThreads?: number
+  /** How often the validator announces itself on the directory topic (DIRECTORY_INTERVAL_MS). */
+  directoryIntervalMs?: number
+  /** Other validators (multiaddrs) dialed at start, so directory announcements reach across them. */
+  peers?: string[]
 }
+
+/** Announcements every 10 s: a page learns a new validator within seconds, gossip stays small. */
+export const DIRECTORY_INTERVAL_MS = 10_000
 
 export interface Validator {
   readonly peerId: PeerId
@@ -96,6 +108,8 @@ export interface Validator {
   readonly scheduler: Scheduler
   /** Routes for the HTTP server's /api/. */
   readonly api: ApiRoutes
+  /** Every validator this one has heard announce itself (itself included). */
+  readonly directory: Directory
   /** What GET /metrics serves. */
   readonly metrics: Metrics
   /** The blobs it serves over libp2p, also served over HTTP (GET /blobs/<sha256>). */
@@ -162,7 +176,7 @@ async function open(
     privateKey,
     listen: options.listen,
     transports: options.transports,
-    scoredTopics: [workTopic(options.netuid)],
+    scoredTopics: [workTopic(options.netuid), DIRECTORY_TOPIC],
     denyPeer: (peer) => penalties.banned(peer),
     relay: true,
   })
@@ -259,6 +273,31 @@ async function open(
   closers.push(() => settlement.stop())
 
   const multiaddrs = () => node.getMultiaddrs().map((ma) => ma.toString())
+  const announcer = startDirectoryPublisher({
+    node,
+    privateKey,
+    intervalMs: options.directoryIntervalMs ?? DIRECTORY_INTERVAL_MS,
+    announcement: async () => ({
+      netuid: options.netuid,
+      validator,
+      multiaddrs: multiaddrs().filter((ma) => ma.endsWith(`/p2p/${validator}`)),
+      offerings: scheduler
+        .offers()
+        .slice(0, MAX_ANNOUNCED_OFFERINGS)
+        .map((o) => ({ kind: o.kind, kindVersion: o.kindVersion, models: o.blobs })),
+      poolTao: formatTao(options.poolRao),
+      epochCredit: (await ledger.settlements.epochCredit(epochs.current())).total,
+      epoch: epochs.current(),
+      epochEndsAt: epochs.startOf(epochs.current() + 1),
+    }),
+    onInvalid: (peer) => penalties.record(peer, 'invalid gossip'),
+    onError: (err) => log.error('announce failed: %e', err),
+  })
+  closers.push(() => announcer.stop())
+  // Other validators (`--peer`): announcements travel between validators, and pages learn them all.
+  for (const peer of options.peers ?? []) {
+    node.dial(multiaddr(peer)).catch((err) => log.error('cannot reach peer %s: %e', peer, err))
+  }
   const status = async (): Promise<ValidatorStatus> => {
     const offers = scheduler.offers()
     return {
@@ -293,7 +332,16 @@ async function open(
     blobs,
     epochs,
     scheduler,
-    api: createApi({ ...options, peerId: validator, multiaddrs, epochs, ledger, status }),
+    api: createApi({
+      ...options,
+      peerId: validator,
+      multiaddrs,
+      epochs,
+      ledger,
+      status,
+      directory: () => announcer.list(),
+    }),
+    directory: announcer.directory,
     multiaddrs,
     status,
     settleDue: () => settlement.settleDue(),

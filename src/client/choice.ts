@@ -1,0 +1,64 @@
+/**
+ * Where the next shard goes: the offer whose expected reward per second on this contributor's
+ * hardware is highest, i.e. its measured throughput for the kind (FLOP/s) × the validator's reward
+ * rate (TAO per GFLOP of credit, from its directory announcement) × its recent acceptance of this
+ * contributor's work × the trust it has kept. A fraction of picks explores the others (so every kind
+ * gets measured and a validator's changed rate is noticed); validators below LEFT_BELOW get nothing.
+ */
+import type { WorkOffer } from '../protocol/types.ts'
+import { LEFT_BELOW, type Trust } from './trust.ts'
+
+export interface ChoiceOptions {
+  /** This contributor's FLOP/s for a kind (0 when never measured). */
+  throughput(kind: string): number
+  /** TAO per GFLOP of the validator's work this epoch; undefined when it never announced one. */
+  rate(validator: string): number | undefined
+  trust: Trust
+  /** Fraction of picks that explore; 0.2 unless a test sets it. */
+  explore?: number
+  random?: () => number
+}
+
+export interface Choice {
+  choose(offers: WorkOffer[]): WorkOffer | undefined
+  /** Expected TAO per second of each offer, as `choose` ranks them (for the page's market panel). */
+  value(offer: WorkOffer): number
+}
+
+export function createChoice(options: ChoiceOptions): Choice {
+  const explore = options.explore ?? 0.2
+  const random = options.random ?? Math.random
+  const rate = (validator: string, known: number[]) =>
+    options.rate(validator) ?? (known.length > 0 ? median(known) : 1)
+  const valueWith = (offer: WorkOffer, known: number[]) =>
+    (options.throughput(offer.kind) / 1e9) *
+    rate(offer.validator, known) *
+    options.trust.acceptance(offer.validator) *
+    options.trust.score(offer.validator)
+  const knownRates = (offers: WorkOffer[]) => offers.flatMap((o) => options.rate(o.validator) ?? [])
+
+  return {
+    value: (offer) => valueWith(offer, []),
+    choose(offers) {
+      if (offers.length === 0) return undefined
+      const trusted = offers.filter((o) => options.trust.score(o.validator) >= LEFT_BELOW)
+      // Every validator left: better to keep working for the least bad than to stop.
+      const pool = trusted.length > 0 ? trusted : offers
+      if (random() < explore) return pool[Math.floor(random() * pool.length)]
+      const known = knownRates(pool)
+      let best: WorkOffer[] = []
+      let bestValue = -1
+      for (const offer of pool) {
+        const value = valueWith(offer, known)
+        if (value > bestValue) [best, bestValue] = [[offer], value]
+        else if (value === bestValue) best.push(offer)
+      }
+      return best[Math.floor(random() * best.length)]
+    },
+  }
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}

@@ -1,0 +1,83 @@
+/**
+ * The contributor's view of the open market: the directory of validators (every subnet) heard from
+ * whichever validator it started with, the reward rate each announces, and connections to the ones
+ * it does not know yet (so their offers reach it), up to `maxValidators`. The contributor's choice
+ * (choice.ts) then sends each shard where it earns most.
+ */
+import { multiaddr } from '@multiformats/multiaddr'
+import { createDirectory, type Directory, type DirectoryEntry } from '../p2p/directory.ts'
+import type { TesseraNode } from '../p2p/node-server.ts'
+
+export interface MarketOptions {
+  node: TesseraNode
+  /** A validator of another subnet was found: hear that subnet's offers too. */
+  onSubnet(netuid: number): void
+  /** Validators dialed at most besides those already connected: a page is not a crawler. */
+  maxValidators?: number
+  onChange?: (entries: DirectoryEntry[]) => void
+}
+
+export interface Market {
+  readonly directory: Directory
+  /** TAO per GFLOP of this validator's work this epoch, if it announced itself. */
+  rate(validator: string): number | undefined
+  /** Reads another validator's /api/directory (signed announcements, each checked here). */
+  seed(validatorUrl: string): Promise<void>
+  stop(): void
+}
+
+export function startMarket(options: MarketOptions): Market {
+  const { node } = options
+  const max = options.maxValidators ?? 8
+  const dialing = new Set<string>()
+  let dialed = 0
+  let stopped = false
+
+  const connected = (peer: string) => node.getConnections().some((c) => c.remotePeer.toString() === peer)
+  const reach = async (entry: DirectoryEntry) => {
+    const { validator, multiaddrs } = entry.announcement
+    if (validator === node.peerId.toString() || connected(validator) || dialing.has(validator)) return
+    if (dialed >= max) return
+    dialing.add(validator)
+    try {
+      for (const address of multiaddrs) {
+        try {
+          await node.dial(multiaddr(address), { signal: AbortSignal.timeout(10_000) })
+          dialed++
+          return
+        } catch {
+          // the next address, else the next announcement
+        }
+      }
+    } finally {
+      dialing.delete(validator)
+    }
+  }
+
+  const directory = createDirectory(node.services.pubsub, {
+    onChange: (entry) => {
+      if (stopped) return
+      options.onSubnet(entry.announcement.netuid)
+      void reach(entry)
+      options.onChange?.(directory.list())
+    },
+  })
+
+  return {
+    directory,
+    rate: (validator) => directory.get(validator)?.rewardRate,
+    async seed(validatorUrl) {
+      const res = await fetch(new URL('api/directory', validatorUrl))
+      if (!res.ok) return
+      const body = (await res.json()) as { validators?: Array<{ signed?: unknown }> }
+      for (const v of (body.validators ?? []).slice(0, 64)) {
+        if (typeof v.signed !== 'string' || v.signed.length > 16_384) continue
+        await directory.add(Uint8Array.from(atob(v.signed), (ch) => ch.charCodeAt(0)))
+      }
+    },
+    stop() {
+      stopped = true
+      directory.close()
+    },
+  }
+}
