@@ -46,8 +46,12 @@ export function createTrust(options: { halfLifeMs?: number; now?: () => number }
       s.score *= 0.5
       s.acceptance *= 0.8
     },
-    refused: (v) => void (get(v).score *= 0.9),
-    failed: (v) => void (get(v).score *= 0.7),
+    refused(v) {
+      get(v).score *= 0.9
+    },
+    failed(v) {
+      get(v).score *= 0.7
+    },
     score: (v) => get(v).score,
     acceptance: (v) => get(v).acceptance,
     snapshot: () =>
