@@ -4,6 +4,7 @@
  * acknowledgment.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { equals } from 'uint8arrays/equals'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { request } from '../p2p/rpc.ts'
@@ -86,8 +87,19 @@ export async function submitClaim(
   claim: PreparedClaim,
   signature: Uint8Array,
   store?: ReceiptStore,
+  /** Where to reach the validator when the node is not connected to it (another subnet's, say). */
+  addresses: string[] = [],
 ): Promise<SignedClaimAck> {
   const validator = claim.message.validator
+  if (!node.getConnections().some((c) => c.remotePeer.toString() === validator)) {
+    for (const address of addresses) {
+      const reached = await node.dial(multiaddr(address), { signal: AbortSignal.timeout(10_000) }).then(
+        () => true,
+        () => false,
+      )
+      if (reached) break
+    }
+  }
   const bytes = await request(
     node,
     peerIdFromString(validator),

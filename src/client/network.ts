@@ -5,7 +5,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { createBrowserNode } from '../p2p/node-browser.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
-import { workTopic } from '../protocol/constants.ts'
+import { DIRECTORY_TOPIC, workTopic } from '../protocol/constants.ts'
 import { MULTIADDR_PEER_ID } from '../protocol/ids.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { loadOrCreateBrowserKey } from './identity.ts'
@@ -40,7 +40,7 @@ async function open(bootstrap: BootstrapInfo): Promise<TesseraNode> {
   const node = await createBrowserNode({
     privateKey: await loadOrCreateBrowserKey(),
     allowPrivateAddresses: isLocal(bootstrap.multiaddrs),
-    scoredTopics: [workTopic(bootstrap.netuid)],
+    scoredTopics: [workTopic(bootstrap.netuid), DIRECTORY_TOPIC],
   })
   try {
     await dialAll(node, bootstrap.multiaddrs)

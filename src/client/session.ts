@@ -6,10 +6,12 @@
 import { DeviceLostError } from '../gpu/errors.ts'
 import type { EngineChoice } from '../gpu/select-engine.ts'
 import { workTopic } from '../protocol/constants.ts'
+import type { WorkOffer } from '../protocol/types.ts'
 import { type BlobEvent, createCachedBlobFetcher } from './blob-fetcher.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { type MeshState, startBrowserMesh } from './browser-mesh.ts'
 import { type Contributor, type ContributorEvent, createContributor } from './contributor.ts'
+import { type Market, startMarket } from './market.ts'
 import { createModelCache } from './model-cache.ts'
 import { connect, keepConnected, type LinkState } from './network.ts'
 import type { ReceiptStore } from './receipt-store.ts'
@@ -30,6 +32,29 @@ export interface SessionOptions {
   onLink?: (state: LinkState) => void
   /** Connections to validators and other pages, and offers other pages relayed. */
   onNetwork?: (state: MeshState) => void
+  /** The validator's site, whose /api/directory seeds the market (every validator it knows). */
+  validatorUrl?: string
+  /** Which offers the visitor allows (a pinned subnet or validator, excluded ones); all when absent. */
+  allow?: (offer: WorkOffer) => boolean
+}
+
+/** What the page shows of the open market (market.ts, choice.ts, trust.ts). */
+export interface MarketView {
+  validators: Array<{
+    validator: string
+    netuid: number
+    /** TAO per GFLOP of verified credit this epoch. */
+    rewardRate: number
+    poolTao: string
+    epochEndsAt: number
+    kinds: string[]
+    trust: number
+    acceptance: number
+    /** Expected TAO per second here for the best of its offers on this device (0: not measured yet). */
+    taoPerSecond: number
+  }>
+  /** The validator the latest shard was leased from, and that offer's expected TAO per second. */
+  working?: { validator: string; netuid: number; kind: string; taoPerSecond: number }
 }
 
 /** What the UI shows of the engine; the automatic engine's description changes when it switches. */
@@ -45,6 +70,8 @@ export interface Session {
   setDutyCycle(value: number): void
   /** No new shards while paused (hidden tab, on battery); the one in hand is finished. */
   setPaused(value: boolean): void
+  /** The market as this session sees it now. */
+  market(): MarketView
   stop(): Promise<void>
 }
 
@@ -57,6 +84,8 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   let contributor: Contributor | undefined
   let stopLink: (() => void) | undefined
   let stopMesh: (() => void) | undefined
+  let market: Market | undefined
+  let working: MarketView['working']
   let stopped = false
 
   const stop = async () => {
@@ -64,6 +93,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     stopped = true
     stopLink?.()
     stopMesh?.()
+    market?.stop()
     compute.terminate()
     await contributor?.stop()
   }
@@ -81,9 +111,13 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       topic: workTopic(options.bootstrap.netuid),
       onChange: (state) => options.onNetwork?.(state),
     }).stop
+    market = startMarket({ node, onSubnet: (netuid) => contributor?.watchSubnet(netuid) })
+    if (options.validatorUrl != null) void market.seed(options.validatorUrl).catch(() => {})
     contributor = createContributor({
       node,
       netuid: options.bootstrap.netuid,
+      rate: market.rate,
+      allow: options.allow,
       executor: compute,
       // The worker keeps the blobs its shards use; the page only fetches them (cache or validator).
       blobs: createCachedBlobFetcher({
@@ -96,6 +130,10 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       dutyCycle: options.dutyCycle,
       onEvent: (event) => {
         if (event.type === 'error' && event.error instanceof DeviceLostError) deviceLost(event.error)
+        if (event.type === 'leased') {
+          const { validator, netuid, kind } = event.offer
+          working = { validator, netuid, kind, taoPerSecond: contributor?.value(event.offer) ?? 0 }
+        }
         options.onEvent(event)
       },
     })
@@ -112,6 +150,28 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     engineReason: compute.reason,
     setDutyCycle: (value) => contributor?.setDutyCycle(value),
     setPaused: (value) => contributor?.setPaused(value),
+    market: () => marketView(market, contributor, working),
     stop,
+  }
+}
+
+function marketView(market?: Market, contributor?: Contributor, working?: MarketView['working']): MarketView {
+  const offers = contributor?.offers() ?? []
+  return {
+    validators: (market?.directory.list() ?? []).map(({ announcement: a, rewardRate }) => ({
+      validator: a.validator,
+      netuid: a.netuid,
+      rewardRate,
+      poolTao: a.poolTao,
+      epochEndsAt: a.epochEndsAt,
+      kinds: [...new Set(a.offerings.map((o) => o.kind))],
+      trust: contributor?.trust.score(a.validator) ?? 1,
+      acceptance: contributor?.trust.acceptance(a.validator) ?? 1,
+      taoPerSecond: Math.max(
+        0,
+        ...offers.filter((o) => o.validator === a.validator).map((o) => contributor?.value(o) ?? 0),
+      ),
+    })),
+    ...(working != null ? { working } : {}),
   }
 }

@@ -30,6 +30,8 @@ const decoders: Array<[string, (bytes: Uint8Array) => unknown]> = [
   ['blob response', codec.decodeBlobResponse],
   ['peers request', codec.decodePeersRequest],
   ['peers response', codec.decodePeersResponse],
+  ['announcement body', codec.decodeAnnouncementBody],
+  ['signed announcement', codec.decodeSignedAnnouncement],
   ...CONTRIBUTOR_KINDS.flatMap(
     (k): Array<[string, (b: Uint8Array) => unknown]> => [
       [`${k.name} grant`, (b) => k.grant.decode(b)],

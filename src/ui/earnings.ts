@@ -82,3 +82,43 @@ export async function latestReceipts(receipts: StoredReceipt[], limit: number): 
   })
   return rows.sort((a, b) => b.issuedAt - a.issuedAt).slice(0, limit)
 }
+
+/** A validator the directory knows: what a claim to it needs. */
+export interface KnownValidator {
+  validator: string
+  netuid: number
+  epoch: number
+  multiaddrs: string[]
+}
+
+/**
+ * The validators the widget's validator knows (GET /api/directory), checked as another origin's JSON.
+ * Their announcements are signed, but a claim needs no more trust than this: the claim names the
+ * validator, whose libp2p identity the connection proves, and it refuses a claim of another subnet.
+ */
+export async function knownValidators(validatorUrl: string): Promise<KnownValidator[]> {
+  const res = await fetch(new URL('api/directory', validatorUrl))
+  if (!res.ok) return []
+  const body = await res.json()
+  const list: unknown[] = Array.isArray(body?.validators) ? body.validators.slice(0, 64) : []
+  return list.flatMap((v) => {
+    const x = v as Partial<KnownValidator>
+    const ok =
+      typeof x.validator === 'string' &&
+      x.validator.length <= 64 &&
+      Number.isInteger(x.netuid) &&
+      Number.isInteger(x.epoch) &&
+      Array.isArray(x.multiaddrs) &&
+      x.multiaddrs.every((m) => typeof m === 'string' && m.length <= 256)
+    return ok
+      ? [
+          {
+            validator: x.validator!,
+            netuid: x.netuid!,
+            epoch: x.epoch!,
+            multiaddrs: x.multiaddrs!.slice(0, 8),
+          },
+        ]
+      : []
+  })
+}

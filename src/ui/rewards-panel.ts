@@ -58,12 +58,15 @@ export interface RewardsContext {
   bootstrap(): Promise<BootstrapInfo>
   /** The same, asked again now: for the validator's current epoch. */
   freshBootstrap(): Promise<BootstrapInfo>
+  /** The validator's site (its /api/directory lists the other validators). */
+  validatorUrl(): string
 }
 
 export class RewardsPanel {
   #ctx: RewardsContext
   #accounts: WalletAccount[] = []
-  #prepared: PreparedClaim | undefined
+  /** One claim per validator this browser has unclaimed receipts from, reviewed and signed together. */
+  #prepared: Array<{ claim: PreparedClaim; multiaddrs: string[] }> | undefined
 
   constructor(ctx: RewardsContext) {
     this.#ctx = ctx
@@ -81,14 +84,16 @@ export class RewardsPanel {
   /** Re-reads unclaimed receipts and the claim history from the browser's store. */
   async refresh(): Promise<void> {
     const info = await this.#ctx.bootstrap().catch(() => undefined)
-    const receipts = (await this.#ctx.store.list()).filter(
-      (r) => r.claimId == null && r.validator === info?.peerId,
-    )
+    const receipts = (await this.#ctx.store.list()).filter((r) => r.claimId == null)
     const credit = receipts.reduce((s, r) => s + r.credit, 0)
+    const validators = new Set(receipts.map((r) => r.validator))
     this.#el('claimable').textContent =
       receipts.length === 0
         ? 'No unclaimed receipts yet: contribute first.'
-        : `Unclaimed: ${receipts.length} receipts, ${formatCredit(credit)} GFLOP of verified work.`
+        : `Unclaimed: ${receipts.length} receipts, ${formatCredit(credit)} GFLOP of verified work` +
+          (validators.size > 1 || !validators.has(info?.peerId ?? '')
+            ? `, from ${validators.size} validator${validators.size === 1 ? '' : 's'}.`
+            : '.')
     const claims = (await this.#ctx.store.claims()).sort((a, b) => b.recordedAt - a.recordedAt)
     const list = this.#el('claim-history')
     list.replaceChildren(
@@ -129,43 +134,84 @@ export class RewardsPanel {
   async review(): Promise<void> {
     this.#el('claim-ack').hidden = true
     try {
-      const [{ prepareClaim }, { describeClaim }, { contributorPeerId }] = await Promise.all([
+      const [
+        { prepareClaim, NothingToClaimError },
+        { describeClaim },
+        { contributorPeerId },
+        { knownValidators },
+      ] = await Promise.all([
         import('../client/claims.ts'),
         import('../wallet/claim-message.ts'),
         import('../client/identity.ts'),
+        import('./earnings.ts'),
       ])
       const info = await this.#ctx.bootstrap()
       if (info.peerId == null) throw new Error('the validator did not say its peer id')
       // A fresh epoch reading, so receipts whose claim window closed are left out.
       const live = await this.#ctx.freshBootstrap().catch(() => info)
-      const fromEpoch = live.epoch != null && live.claimEpochs != null ? live.epoch - live.claimEpochs : 0
-      this.#prepared = prepareClaim({
-        receipts: await this.#ctx.store.list(),
-        netuid: info.netuid,
-        validator: info.peerId,
-        contributor: await contributorPeerId(),
-        payoutAddress: this.#el<HTMLSelectElement>('account').value,
-        fromEpoch,
-      })
+      const window = live.claimEpochs
+      const receipts = await this.#ctx.store.list()
+      const contributor = await contributorPeerId()
+      // Every validator this browser earned receipts from: this widget's own, and those the market
+      // found (their subnet and addresses from the directory this validator keeps).
+      const others = await knownValidators(this.#ctx.validatorUrl()).catch(() => [])
+      const targets = [
+        { validator: info.peerId, netuid: info.netuid, epoch: live.epoch, multiaddrs: info.multiaddrs },
+        ...others.filter((v) => v.validator !== info.peerId),
+      ]
+      const prepared: Array<{ claim: PreparedClaim; multiaddrs: string[] }> = []
+      for (const target of targets) {
+        try {
+          const claim = prepareClaim({
+            receipts,
+            netuid: target.netuid,
+            validator: target.validator,
+            contributor,
+            payoutAddress: this.#el<HTMLSelectElement>('account').value,
+            fromEpoch: target.epoch != null && window != null ? target.epoch - window : 0,
+          })
+          prepared.push({ claim, multiaddrs: target.multiaddrs })
+        } catch (err) {
+          if (!(err instanceof NothingToClaimError)) throw err
+        }
+      }
+      if (prepared.length === 0) throw new NothingToClaimError('no unclaimed receipts yet')
+      this.#prepared = prepared
       const fields = this.#el('claim-fields', 'data-field')
       fields.replaceChildren(
-        ...describeClaim(this.#prepared.message).flatMap(({ label, value, meaning }) => {
-          const dt = document.createElement('dt')
-          dt.textContent = label
-          const dd = document.createElement('dd')
-          dd.textContent = value
-          dd.dataset.claimField = label
-          const small = document.createElement('small')
-          small.textContent = meaning
-          dd.append(document.createElement('br'), small)
-          return [dt, dd]
-        }),
+        ...prepared.flatMap(({ claim }, n) => [
+          ...(prepared.length > 1
+            ? [
+                Object.assign(document.createElement('dt'), {
+                  className: 'claim-heading',
+                  textContent: `Claim ${n + 1} of ${prepared.length}`,
+                }),
+                Object.assign(document.createElement('dd'), {
+                  textContent: `${formatCredit(claim.credit)} GFLOP with validator ${claim.message.validator}`,
+                }),
+              ]
+            : []),
+          ...describeClaim(claim.message).flatMap(({ label, value, meaning }) => {
+            const dt = document.createElement('dt')
+            dt.textContent = label
+            const dd = document.createElement('dd')
+            dd.textContent = value
+            dd.dataset.claimField = label
+            const small = document.createElement('small')
+            small.textContent = meaning
+            dd.append(document.createElement('br'), small)
+            return [dt, dd]
+          }),
+        ]),
       )
       this.#el('claim-preview').hidden = false
       // Keyboard and screen-reader users land on what they are asked to sign.
       this.#el('claim-preview').focus()
+      const total = prepared.reduce((sum, p) => sum + p.claim.credit, 0)
       this.#status(
-        `Review the claim: ${formatCredit(this.#prepared.credit)} GFLOP of verified work to this address.`,
+        prepared.length === 1
+          ? `Review the claim: ${formatCredit(total)} GFLOP of verified work to this address.`
+          : `Review the ${prepared.length} claims, one per validator: ${formatCredit(total)} GFLOP of verified work to this address. Your wallet signs each.`,
       )
     } catch (err) {
       this.#status((err as Error).message)
@@ -184,28 +230,38 @@ export class RewardsPanel {
         import('../client/claims.ts'),
         import('../client/network.ts'),
       ])
-      const signature = await signClaimBytes(account, prepared.bytes)
-      this.#status('Signed. Sending the claim to the validator…')
-      try {
-        const ack = await submitClaim(
-          await connect(await this.#ctx.bootstrap()),
-          prepared,
-          signature,
-          this.#ctx.store,
-        )
-        const { body } = ack
+      const signatures: Uint8Array[] = []
+      for (const { claim } of prepared) signatures.push(await signClaimBytes(account, claim.bytes))
+      this.#status(`Signed. Sending ${prepared.length === 1 ? 'the claim' : 'each claim'} to its validator…`)
+      const node = await connect(await this.#ctx.bootstrap())
+      const acks: string[] = []
+      const refused: string[] = []
+      for (const [n, { claim, multiaddrs }] of prepared.entries()) {
+        try {
+          const { body } = await submitClaim(node, claim, signatures[n], this.#ctx.store, multiaddrs)
+          acks.push(
+            `${body.receipts} receipts, ${formatCredit(body.credit)} GFLOP, epochs ${body.epochs.join(', ')} (claim ${body.claimId}, validator ${claim.message.validator.slice(0, 8)}…)`,
+          )
+        } catch (err) {
+          if (!(err instanceof ClaimRejectedError)) throw err
+          refused.push(`${REJECTION_TEXT[err.reason]} (${err.message})`)
+        }
+      }
+      // Refused or recorded, a signed claim cannot be signed again as it is: review builds fresh ones.
+      this.#hidePreview()
+      if (acks.length > 0) {
         const ackEl = this.#el('claim-ack')
-        ackEl.textContent = `Claim recorded by the validator: ${body.receipts} receipts, ${formatCredit(body.credit)} GFLOP, epochs ${body.epochs.join(', ')}, payable to ${body.address} (claim ${body.claimId}).`
+        ackEl.textContent = `Claim recorded by the validator${acks.length > 1 ? 's' : ''}: ${acks.join('; ')}, payable to ${account.address}.`
         ackEl.hidden = false
-        this.#status('Claim recorded. Payouts are made when each epoch closes.')
-        this.#hidePreview()
+        this.#status(
+          refused.length === 0
+            ? 'Claim recorded. Payouts are made when each epoch closes.'
+            : `Claim refused by a validator: ${refused.join(' ')} The others were recorded.`,
+        )
         // The preview that had focus is gone: keep it on the outcome.
         ackEl.focus()
-      } catch (err) {
-        if (!(err instanceof ClaimRejectedError)) throw err
-        this.#status(`Claim refused: ${REJECTION_TEXT[err.reason]} (${err.message})`)
-        // The refused claim cannot be signed again as it is: review builds a fresh one.
-        this.#hidePreview()
+      } else {
+        this.#status(`Claim refused: ${refused.join(' ')}`)
         this.#el<HTMLButtonElement>('review-claim').focus()
       }
     } catch (err) {

@@ -7,10 +7,23 @@ export interface Settings {
   pauseHidden: boolean
   /** Take no new work while the device runs on battery (where the browser says). */
   pauseOnBattery: boolean
+  /** Work only for this validator (peer id); anywhere it pays most when absent. */
+  pin?: string
+  /** Validators (peer ids) this browser never works for. */
+  exclude: string[]
 }
 
+/** Validators one visitor may exclude: a page's worth, not a blocklist service. */
+const MAX_EXCLUDED = 64
+const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{32,64}$/
+
 const KEY = 'tessera.settings'
-export const DEFAULT_SETTINGS: Settings = { dutyCycle: 1, pauseHidden: true, pauseOnBattery: true }
+export const DEFAULT_SETTINGS: Settings = {
+  dutyCycle: 1,
+  pauseHidden: true,
+  pauseOnBattery: true,
+  exclude: [],
+}
 
 export function loadSettings(): Settings {
   try {
@@ -21,6 +34,12 @@ export function loadSettings(): Settings {
       pauseHidden: typeof raw.pauseHidden === 'boolean' ? raw.pauseHidden : DEFAULT_SETTINGS.pauseHidden,
       pauseOnBattery:
         typeof raw.pauseOnBattery === 'boolean' ? raw.pauseOnBattery : DEFAULT_SETTINGS.pauseOnBattery,
+      ...(typeof raw.pin === 'string' && PEER_ID.test(raw.pin) ? { pin: raw.pin } : {}),
+      exclude: Array.isArray(raw.exclude)
+        ? raw.exclude
+            .filter((v): v is string => typeof v === 'string' && PEER_ID.test(v))
+            .slice(0, MAX_EXCLUDED)
+        : [],
     }
   } catch {
     return { ...DEFAULT_SETTINGS }
@@ -33,6 +52,11 @@ export function saveSettings(settings: Settings): void {
   } catch {
     // Storage refused (private mode, quota): the choice holds for this visit only.
   }
+}
+
+/** Whether the visitor's market choices let this browser work for `validator`. */
+export function allows(settings: Settings, validator: string): boolean {
+  return (settings.pin == null || settings.pin === validator) && !settings.exclude.includes(validator)
 }
 
 /** The Battery Status API, where the browser has it (Chromium; not Firefox or Safari). */

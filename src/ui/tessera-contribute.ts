@@ -22,7 +22,7 @@ import { parseEngineChoice } from '../gpu/select-engine.ts'
 import { estimateText, fetchEpochStatus, formatCredit, latestReceipts, lifetimeOf } from './earnings.ts'
 import type { LiveCharts } from './live-charts.ts'
 import { REWARDS_TEMPLATE, RewardsPanel } from './rewards-panel.ts'
-import { loadSettings, type Settings, saveSettings, watchBattery } from './settings.ts'
+import { allows, loadSettings, type Settings, saveSettings, watchBattery } from './settings.ts'
 import { WIDGET_CSS } from './widget-styles.ts'
 
 /** Receipts listed in the widget; all of them stay in IndexedDB for claims. */
@@ -78,6 +78,14 @@ const TEMPLATE = `
     <summary>Your receipts (latest ${RECEIPTS_SHOWN})</summary>
     <ol data-testid="receipts"></ol>
   </details>
+  <section class="market" data-field="market" hidden aria-labelledby="market-title">
+    <h3 id="market-title">Market</h3>
+    <p class="market-why" data-testid="market-why" aria-live="polite"></p>
+    <label class="market-pin">Work for
+      <select data-testid="market-pin"><option value="">whichever validator pays most (automatic)</option></select>
+    </label>
+    <ul class="market-list" data-testid="market"></ul>
+  </section>
   <dl class="network-panel" aria-label="Network">
     <dt>Engine</dt><dd data-testid="engine">not started</dd>
     <dt>Validator</dt><dd><code data-field="validator">…</code></dd>
@@ -146,6 +154,10 @@ export class TesseraContribute extends HTMLElement {
         this.#applyPause()
       })
     }
+    this.#el<HTMLSelectElement>('[data-testid="market-pin"]').addEventListener('change', (event) => {
+      const value = (event.target as HTMLSelectElement).value
+      this.#remember({ pin: value === '' ? undefined : value })
+    })
     document.addEventListener('visibilitychange', this.#onVisibility)
     // Without WebGPU the CPU engine (ONNX Runtime's wasm) still runs every kind, as the consent says.
     this.#el('[data-testid="support"]').textContent =
@@ -158,6 +170,7 @@ export class TesseraContribute extends HTMLElement {
       store: this.#store,
       bootstrap: () => this.#bootstrap!,
       freshBootstrap: () => this.#resolveBootstrap(),
+      validatorUrl: () => this.validatorUrl,
     })
     this.#el('details.receipts').addEventListener('toggle', () => void this.#refreshEarnings())
     void this.#refreshEarnings()
@@ -312,6 +325,9 @@ export class TesseraContribute extends HTMLElement {
       bootstrap,
       store: this.#store,
       engine: parseEngineChoice(this.getAttribute('engine')),
+      validatorUrl: this.validatorUrl,
+      // Read at each choice: pinning or excluding takes effect on the next shard.
+      allow: (offer) => allows(this.#settings, offer.validator),
       dutyCycle: this.#settings.dutyCycle,
       onEvent: (event) => this.#onEvent(event),
       onBlob: (event) => {
@@ -441,7 +457,72 @@ export class TesseraContribute extends HTMLElement {
       })
     }
     this.#sampleCharts()
-    this.#chartTimer ??= setInterval(() => this.#sampleCharts(), CHART_EVERY_MS)
+    this.#chartTimer ??= setInterval(() => {
+      this.#sampleCharts()
+      void this.#renderMarket()
+    }, CHART_EVERY_MS)
+  }
+
+  /** The market panel: every validator found, what it pays, its trust, your credit there, and why here. */
+  async #renderMarket(): Promise<void> {
+    const view = this.#session?.market()
+    if (view == null || view.validators.length === 0) return
+    this.#field('market').hidden = false
+    const creditBy = new Map<string, number>()
+    for (const r of await this.#store.list())
+      creditBy.set(r.validator, (creditBy.get(r.validator) ?? 0) + r.credit)
+    const short = (peer: string) => `${peer.slice(0, 6)}…${peer.slice(-4)}`
+    const pin = this.#el<HTMLSelectElement>('[data-testid="market-pin"]')
+    for (const v of view.validators) {
+      if (pin.querySelector(`option[value="${v.validator}"]`) != null) continue
+      const option = document.createElement('option')
+      option.value = v.validator
+      option.textContent = `only ${short(v.validator)} (subnet ${v.netuid})`
+      pin.append(option)
+    }
+    pin.value = this.#settings.pin ?? ''
+    const list = this.#el('[data-testid="market"]')
+    list.replaceChildren(
+      ...view.validators.map((v) => {
+        const item = document.createElement('li')
+        item.dataset.validator = v.validator
+        const left = v.trust < 0.2
+        const excluded = this.#settings.exclude.includes(v.validator)
+        const state = excluded
+          ? 'excluded by you'
+          : left
+            ? 'left: it refused or rejected work'
+            : view.working?.validator === v.validator
+              ? 'working here'
+              : 'available'
+        const text = document.createElement('span')
+        text.textContent =
+          `Subnet ${v.netuid}, ${short(v.validator)} (${v.kinds.join(', ')}): ` +
+          `${v.rewardRate.toPrecision(3)} TAO per GFLOP this epoch (pool ${v.poolTao} TAO, ends ` +
+          `${new Date(v.epochEndsAt).toLocaleTimeString()}); trust ${Math.round(v.trust * 100)}%; ` +
+          `your credit ${formatCredit(creditBy.get(v.validator) ?? 0)}; ${state}.`
+        const box = document.createElement('input')
+        box.type = 'checkbox'
+        box.checked = excluded
+        box.setAttribute('aria-label', `Exclude validator ${short(v.validator)}`)
+        box.addEventListener('change', () => {
+          const rest = this.#settings.exclude.filter((x) => x !== v.validator)
+          this.#remember({ exclude: box.checked ? [...rest, v.validator] : rest })
+        })
+        const label = document.createElement('label')
+        label.append(box, ' exclude')
+        item.append(text, ' ', label)
+        return item
+      }),
+    )
+    const w = view.working
+    this.#el('[data-testid="market-why"]').textContent =
+      w == null
+        ? 'Choosing where to work…'
+        : `Working for ${short(w.validator)} (subnet ${w.netuid}, ${w.kind}): of the offers this browser can run, ` +
+          (w.taoPerSecond > 0
+            ? `it pays most on this device, about ${(w.taoPerSecond * 3600).toPrecision(3)} TAO per hour at the current rates.`
+            : 'it is being measured (a share of shards tries each offer, so rates and speeds stay current).')
   }
 
   #sampleCharts(): void {

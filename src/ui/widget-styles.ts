@@ -36,6 +36,12 @@ dd { margin: 0; font-size: 1.25rem; font-variant-numeric: tabular-nums; }
 select { max-width: 100%; }
 .account { display: flex; align-items: center; gap: .5rem; min-width: 0; max-width: 100%; }
 .account select { min-width: 0; flex: 1; text-overflow: ellipsis; }
+.market { margin-top: .75rem; }
+.market h3 { margin: 0 0 .25rem; font-size: 1rem; }
+.market-why { color: #1d232b; font-size: .9rem; }
+.market-pin { display: flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: center; font-size: .9rem; color: #5a6675; }
+.market-pin select { min-width: 0; max-width: 100%; }
+.market-list { padding-left: 1.25rem; font-size: .85rem; overflow-wrap: anywhere; }
 .network-panel { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .15rem .75rem; margin: .75rem 0 0; }
 .network-panel dt { font-size: .85rem; }
 .network-panel dd { font-size: .85rem; color: #1d232b; overflow-wrap: anywhere; }
