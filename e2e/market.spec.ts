@@ -1,8 +1,8 @@
 /**
  * The open market in the page: three validator processes (two on subnet 1, one on subnet 2, pools
  * of 1, 4 and 2 TAO) that know each other (--peer). A page opened from the first learns the others
- * from the directory, earns receipts from at least two of them, shows the market, and one wallet
- * claims from each validator in one review.
+ * from the directory, earns receipts from at least two of them, shows the market, pins a subnet, and one
+ * wallet claims from each validator in one review.
  */
 import { expect, type Page, test } from '@playwright/test'
 import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
@@ -51,6 +51,17 @@ test('a page opened from one validator finds the others, earns from two or more,
     await expect
       .poll(async () => (await acceptedBy(vs)).filter((n) => n > 0).length, { timeout: 120_000 })
       .toBeGreaterThanOrEqual(2)
+
+    // The visitor pins subnet 2: new work goes to its validator only (shards already leased elsewhere,
+    // one per lane at most, are still handed in).
+    await page.getByTestId('market-pin').selectOption('subnet:2')
+    const pinnedAt = await acceptedBy(vs)
+    await expect
+      .poll(async () => (await acceptedBy(vs))[2] - pinnedAt[2], { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(5)
+    const afterPin = await acceptedBy(vs)
+    expect(afterPin[0] - pinnedAt[0] + afterPin[1] - pinnedAt[1]).toBeLessThanOrEqual(3)
+    await page.getByTestId('market-pin').selectOption('')
     await page.getByTestId('stop').click()
     await expect(page.getByTestId('status')).toContainText('Stopped')
 

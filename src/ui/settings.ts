@@ -7,7 +7,7 @@ export interface Settings {
   pauseHidden: boolean
   /** Take no new work while the device runs on battery (where the browser says). */
   pauseOnBattery: boolean
-  /** Work only for this validator (peer id); anywhere it pays most when absent. */
+  /** Work only for this validator (a peer id) or subnet (`subnet:<netuid>`); where it pays most when absent. */
   pin?: string
   /** Validators (peer ids) this browser never works for. */
   exclude: string[]
@@ -16,6 +16,7 @@ export interface Settings {
 /** Validators one visitor may exclude: a page's worth, not a blocklist service. */
 const MAX_EXCLUDED = 64
 const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{32,64}$/
+const SUBNET_PIN = /^subnet:\d{1,5}$/
 
 const KEY = 'tessera.settings'
 export const DEFAULT_SETTINGS: Settings = {
@@ -34,7 +35,9 @@ export function loadSettings(): Settings {
       pauseHidden: typeof raw.pauseHidden === 'boolean' ? raw.pauseHidden : DEFAULT_SETTINGS.pauseHidden,
       pauseOnBattery:
         typeof raw.pauseOnBattery === 'boolean' ? raw.pauseOnBattery : DEFAULT_SETTINGS.pauseOnBattery,
-      ...(typeof raw.pin === 'string' && PEER_ID.test(raw.pin) ? { pin: raw.pin } : {}),
+      ...(typeof raw.pin === 'string' && (PEER_ID.test(raw.pin) || SUBNET_PIN.test(raw.pin))
+        ? { pin: raw.pin }
+        : {}),
       exclude: Array.isArray(raw.exclude)
         ? raw.exclude
             .filter((v): v is string => typeof v === 'string' && PEER_ID.test(v))
@@ -54,9 +57,11 @@ export function saveSettings(settings: Settings): void {
   }
 }
 
-/** Whether the visitor's market choices let this browser work for `validator`. */
-export function allows(settings: Settings, validator: string): boolean {
-  return (settings.pin == null || settings.pin === validator) && !settings.exclude.includes(validator)
+/** Whether the visitor's market choices let this browser work on an offer of `validator` in `netuid`. */
+export function allows(settings: Settings, offer: { validator: string; netuid: number }): boolean {
+  const pinned =
+    settings.pin == null || settings.pin === offer.validator || settings.pin === `subnet:${offer.netuid}`
+  return pinned && !settings.exclude.includes(offer.validator)
 }
 
 /** The Battery Status API, where the browser has it (Chromium; not Firefox or Safari). */

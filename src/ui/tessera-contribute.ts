@@ -327,7 +327,7 @@ export class TesseraContribute extends HTMLElement {
       engine: parseEngineChoice(this.getAttribute('engine')),
       validatorUrl: this.validatorUrl,
       // Read at each choice: pinning or excluding takes effect on the next shard.
-      allow: (offer) => allows(this.#settings, offer.validator),
+      allow: (offer) => allows(this.#settings, offer),
       dutyCycle: this.#settings.dutyCycle,
       onEvent: (event) => this.#onEvent(event),
       onBlob: (event) => {
@@ -473,11 +473,15 @@ export class TesseraContribute extends HTMLElement {
       creditBy.set(r.validator, (creditBy.get(r.validator) ?? 0) + r.credit)
     const short = (peer: string) => `${peer.slice(0, 6)}…${peer.slice(-4)}`
     const pin = this.#el<HTMLSelectElement>('[data-testid="market-pin"]')
-    for (const v of view.validators) {
-      if (pin.querySelector(`option[value="${v.validator}"]`) != null) continue
+    const choices = [
+      ...[...new Set(view.validators.map((v) => v.netuid))].map((n) => [`subnet:${n}`, `only subnet ${n}`]),
+      ...view.validators.map((v) => [v.validator, `only ${short(v.validator)} (subnet ${v.netuid})`]),
+    ]
+    for (const [value, text] of choices) {
+      if ([...pin.options].some((o) => o.value === value)) continue
       const option = document.createElement('option')
-      option.value = v.validator
-      option.textContent = `only ${short(v.validator)} (subnet ${v.netuid})`
+      option.value = value
+      option.textContent = text
       pin.append(option)
     }
     pin.value = this.#settings.pin ?? ''
