@@ -135,8 +135,10 @@ export async function startComputeWorker(options: ComputeWorkerOptions): Promise
       const { promise, resolve, reject } = Promise.withResolvers<Uint8Array>()
       runs.set(id, { resolve, reject, context })
       send({ type: 'run', id, kind: kind.name, kindVersion: kind.version, payload })
-      context.signal.addEventListener('abort', () => send({ type: 'abort', id }), { once: true })
-      return promise
+      // One listener per shard on the session's signal: removed when the shard ends, or they pile up.
+      const onAbort = () => send({ type: 'abort', id })
+      context.signal.addEventListener('abort', onAbort, { once: true })
+      return promise.finally(() => context.signal.removeEventListener('abort', onAbort))
     },
     sleep(ms, signal) {
       if (dead != null) return sleep(ms, signal)
