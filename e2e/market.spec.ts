@@ -52,15 +52,16 @@ test('a page opened from one validator finds the others, earns from two or more,
       .poll(async () => (await acceptedBy(vs)).filter((n) => n > 0).length, { timeout: 120_000 })
       .toBeGreaterThanOrEqual(2)
 
-    // The visitor pins subnet 2: new work goes to its validator only (shards already leased elsewhere,
-    // one per lane at most, are still handed in).
+    // The visitor pins subnet 2: new work goes to its validator only. Shards already leased elsewhere
+    // are still handed in: per lane, the one in hand and one granted with its last result (≤ 6 in
+    // all, however long the pin holds; unpinned, the best paid validator would take most of them).
     await page.getByTestId('market-pin').selectOption('subnet:2')
     const pinnedAt = await acceptedBy(vs)
     await expect
-      .poll(async () => (await acceptedBy(vs))[2] - pinnedAt[2], { timeout: 60_000 })
-      .toBeGreaterThanOrEqual(5)
+      .poll(async () => (await acceptedBy(vs))[2] - pinnedAt[2], { timeout: 90_000 })
+      .toBeGreaterThanOrEqual(15)
     const afterPin = await acceptedBy(vs)
-    expect(afterPin[0] - pinnedAt[0] + afterPin[1] - pinnedAt[1]).toBeLessThanOrEqual(3)
+    expect(afterPin[0] - pinnedAt[0] + afterPin[1] - pinnedAt[1]).toBeLessThanOrEqual(6)
     await page.getByTestId('market-pin').selectOption('')
     await page.getByTestId('stop').click()
     await expect(page.getByTestId('status')).toContainText('Stopped')
