@@ -69,6 +69,13 @@ for (const { engine, query, shows } of [
     // The delivered rate is verified work over wall time: never above what the device computes.
     expect(Number(await page.getByTestId('delivered').textContent())).toBeGreaterThan(0)
     expect(Number(await page.getByTestId('rejected').textContent())).toBe(0)
+    // WebGPU's GEMM was tuned in the worker; the page keeps the choice for the next session.
+    if (query.includes('webgpu')) {
+      const tuned = await page.evaluate(() =>
+        Object.keys(localStorage).filter((key) => key.startsWith('tessera.gemm-variant.')),
+      )
+      expect(tuned).toHaveLength(1)
+    }
     // The shards ran in the compute worker, which Stop ends: the page asked for no GPU and compiled
     // no wasm (ONNX Runtime, the GEMM kernels) itself, so shards never held up its rendering.
     expect(computeWorkers(page)).toHaveLength(1)

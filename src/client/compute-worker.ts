@@ -4,9 +4,11 @@
  * (worker-executor.ts) sends grants and answers blob requests; the worker sends results back. Shards
  * then never block the page's rendering, and its timers keep time in a background tab.
  */
+
 import { createOrtRunner } from '../gpu/ort/ort-runtime.ts'
 import { createRuntime } from '../gpu/runtime.ts'
 import { selectEngine } from '../gpu/select-engine.ts'
+import { useTuningStorage } from '../gpu/tuning-cache.ts'
 import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
 import type { BlobOptions, Runtimes } from '../work/kind.ts'
 import { createKindRegistry } from '../work/registry.ts'
@@ -53,6 +55,14 @@ scope.onmessage = ({ data: message }) => {
 }
 
 async function init(options: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  const tuning = new Map(Object.entries(options.tuning))
+  useTuningStorage({
+    getItem: (key) => tuning.get(key) ?? null,
+    setItem: (key, value) => {
+      tuning.set(key, value)
+      post({ type: 'remember', key, value })
+    },
+  })
   try {
     const { engine, reason, gpu, lost } = await selectEngine(
       options.engine,

@@ -6,6 +6,7 @@
 
 import { DeviceLostError } from '../gpu/errors.ts'
 import type { EngineChoice } from '../gpu/select-engine.ts'
+import { CACHE_PREFIX } from '../gpu/tuning-cache.ts'
 import workerUrl from './compute-worker.ts?worker&url'
 import { type ExecutorEngine, type RunContext, type ShardExecutor, sleep } from './executor.ts'
 import {
@@ -109,10 +110,14 @@ export async function startComputeWorker(options: ComputeWorkerOptions): Promise
       }
       case 'lost':
         return lost.resolve(fromWorker(message.error))
+      case 'remember':
+        if (message.key.startsWith(CACHE_PREFIX) && message.key.length < 512 && message.value.length < 256)
+          return void safely(() => localStorage.setItem(message.key, message.value))
+        return
     }
   }
 
-  send({ type: 'init', engine: options.engine, webgpu: options.webgpu })
+  send({ type: 'init', engine: options.engine, webgpu: options.webgpu, tuning: tuningEntries() })
   try {
     await ready.promise
   } catch (err) {
@@ -188,4 +193,26 @@ function fromWorker(error: WorkerError): Error {
     return lost
   }
   return Object.assign(new Error(error.message), { name: error.name })
+}
+
+/** The autotuner's cached choices (one per adapter this browser has had). */
+function tuningEntries(): Record<string, string> {
+  const entries: Record<string, string> = {}
+  safely(() => {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)
+      const value = key?.startsWith(CACHE_PREFIX) ? localStorage.getItem(key) : null
+      if (key != null && value != null) entries[key] = value
+    }
+  })
+  return entries
+}
+
+/** localStorage may be refused (private mode, quota): tuning is then redone next time. */
+function safely(work: () => void): void {
+  try {
+    work()
+  } catch {
+    // nothing kept
+  }
 }

@@ -14,8 +14,11 @@ export interface WorkerError {
 }
 
 export type ToWorker =
-  /** Choose the engine. `webgpu: false`: act as a browser without the WebGPU API (the page has none). */
-  | { type: 'init'; engine: EngineChoice; webgpu: boolean }
+  /**
+   * Choose the engine. `webgpu: false`: act as a browser without the WebGPU API (the page has none).
+   * `tuning`: the autotuner's cached choices from the page's localStorage.
+   */
+  | { type: 'init'; engine: EngineChoice; webgpu: boolean; tuning: Record<string, string> }
   /** Run one shard: the grant's payload, decoded by the kind in the worker. */
   | { type: 'run'; id: number; kind: string; kindVersion: number; payload: Uint8Array }
   | { type: 'abort'; id: number }
@@ -35,6 +38,8 @@ export type FromWorker =
   | { type: 'woke'; id: number }
   /** The GPU device went away (driver reset, GPU removed). */
   | { type: 'lost'; error: WorkerError }
+  /** The GEMM autotuner's choice for this adapter: the page keeps it (localStorage) for next time. */
+  | { type: 'remember'; key: string; value: string }
 
 /** How a kind is named in `ready`'s list. */
 export const kindKey = (name: string, version: number) => `${name}@${version}`

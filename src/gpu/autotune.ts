@@ -7,8 +7,7 @@
 import type { AdapterSummary } from './device.ts'
 import { fitsDevice, GEMM_VARIANTS, type GemmVariant, gemm, variantKey } from './kernels/gemm.ts'
 import type { GpuRuntime } from './runtime.ts'
-
-const CACHE_PREFIX = 'tessera.gemm-variant.'
+import { CACHE_PREFIX, tuningStorage as storage } from './tuning-cache.ts'
 
 export interface TuneResult {
   variant: GemmVariant
@@ -19,10 +18,6 @@ export interface TuneResult {
 
 export function adapterKey(summary: AdapterSummary): string {
   return [summary.vendor, summary.architecture, summary.device, summary.description].join('|')
-}
-
-function storage(): Storage | undefined {
-  return typeof localStorage === 'undefined' ? undefined : localStorage
 }
 
 export async function tuneGemm(
