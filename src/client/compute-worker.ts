@@ -14,7 +14,7 @@ import type { BlobOptions, Runtimes } from '../work/kind.ts'
 import { createKindRegistry } from '../work/registry.ts'
 import { createBlobMemo } from './blob-memo.ts'
 import type { ExecutorEngine } from './executor.ts'
-import { type FromWorker, kindKey, type ToWorker, toWorkerError } from './worker-messages.ts'
+import { type FromWorker, fromWorkerError, kindKey, type ToWorker, toWorkerError } from './worker-messages.ts'
 
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null
@@ -46,7 +46,7 @@ scope.onmessage = ({ data: message }) => {
       const waiting = blobs.get(message.id)
       blobs.delete(message.id)
       if (message.bytes != null) waiting?.resolve(message.bytes)
-      else waiting?.reject(Object.assign(new Error(message.error?.message), { name: message.error?.name }))
+      else waiting?.reject(fromWorkerError(message.error ?? { name: 'Error', message: 'no blob' }))
       return
     }
     case 'sleep':

@@ -5,6 +5,7 @@
  * (choice.ts) then sends each shard where it earns most.
  */
 import { multiaddr } from '@multiformats/multiaddr'
+import { fromString } from 'uint8arrays'
 import { createDirectory, type Directory, type DirectoryEntry } from '../p2p/directory.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
 
@@ -14,7 +15,6 @@ export interface MarketOptions {
   onSubnet(netuid: number): void
   /** Validators dialed at most besides those already connected: a page is not a crawler. */
   maxValidators?: number
-  onChange?: (entries: DirectoryEntry[]) => void
 }
 
 export interface Market {
@@ -59,7 +59,6 @@ export function startMarket(options: MarketOptions): Market {
       if (stopped) return
       options.onSubnet(entry.announcement.netuid)
       void reach(entry)
-      options.onChange?.(directory.list())
     },
   })
 
@@ -72,7 +71,7 @@ export function startMarket(options: MarketOptions): Market {
       const body = (await res.json()) as { validators?: Array<{ signed?: unknown }> }
       for (const v of (body.validators ?? []).slice(0, 64)) {
         if (typeof v.signed !== 'string' || v.signed.length > 16_384) continue
-        await directory.add(Uint8Array.from(atob(v.signed), (ch) => ch.charCodeAt(0)))
+        await directory.add(fromString(v.signed, 'base64'))
       }
     },
     stop() {

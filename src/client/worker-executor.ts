@@ -11,6 +11,7 @@ import workerUrl from './compute-worker.ts?worker&url'
 import { type ExecutorEngine, type RunContext, type ShardExecutor, sleep } from './executor.ts'
 import {
   type FromWorker,
+  fromWorkerError,
   kindKey,
   type ToWorker,
   toWorkerError,
@@ -192,7 +193,7 @@ function fromWorker(error: WorkerError): Error {
     lost.message = error.message
     return lost
   }
-  return Object.assign(new Error(error.message), { name: error.name })
+  return fromWorkerError(error)
 }
 
 /** The autotuner's cached choices (one per adapter this browser has had). */

@@ -49,3 +49,7 @@ export function toWorkerError(err: unknown): WorkerError {
     ? { name: err.name, message: err.message }
     : { name: 'Error', message: String(err) }
 }
+
+export function fromWorkerError(error: WorkerError): Error {
+  return Object.assign(new Error(error.message), { name: error.name })
+}

@@ -87,7 +87,10 @@ export function createDirectory(pubsub: GossipSub, options: DirectoryOptions = {
 
   return {
     list: () => live().sort((a, b) => b.rewardRate - a.rewardRate),
-    get: (validator) => live().find((e) => e.announcement.validator === validator),
+    get(validator) {
+      const entry = entries.get(validator)
+      return entry != null && entry.announcement.expiresAt > now() ? entry : undefined
+    },
     async add(signed) {
       try {
         keep((await verifyAnnouncement(signed, now())).body, signed)

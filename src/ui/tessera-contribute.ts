@@ -128,6 +128,8 @@ export class TesseraContribute extends HTMLElement {
   /** The validators are unreachable (the session redials): the status line says so until they answer. */
   #linkDown = false
   #charts: LiveCharts | undefined
+  /** Credit per validator from the receipts held, as of the last earnings refresh. */
+  #creditBy = new Map<string, number>()
   #chartTimer: ReturnType<typeof setInterval> | undefined
 
   connectedCallback(): void {
@@ -180,6 +182,10 @@ export class TesseraContribute extends HTMLElement {
   async #refreshEarnings(): Promise<void> {
     this.#earningsAt = Date.now()
     const receipts = await this.#store.list()
+    // The market panel's credit per validator comes from this read, not one of its own every 2 s.
+    this.#creditBy = new Map()
+    for (const r of receipts)
+      this.#creditBy.set(r.validator, (this.#creditBy.get(r.validator) ?? 0) + r.credit)
     if (this.#session == null && !this.#busy) {
       const lifetime = lifetimeOf(receipts)
       this.#el('[data-testid="accepted"]').textContent = String(lifetime.accepted)
@@ -459,18 +465,16 @@ export class TesseraContribute extends HTMLElement {
     this.#sampleCharts()
     this.#chartTimer ??= setInterval(() => {
       this.#sampleCharts()
-      void this.#renderMarket()
+      this.#renderMarket()
     }, CHART_EVERY_MS)
   }
 
   /** The market panel: every validator found, what it pays, its trust, your credit there, and why here. */
-  async #renderMarket(): Promise<void> {
+  #renderMarket(): void {
     const view = this.#session?.market()
     if (view == null || view.validators.length === 0) return
     this.#field('market').hidden = false
-    const creditBy = new Map<string, number>()
-    for (const r of await this.#store.list())
-      creditBy.set(r.validator, (creditBy.get(r.validator) ?? 0) + r.credit)
+    const creditBy = this.#creditBy
     const short = (peer: string) => `${peer.slice(0, 6)}…${peer.slice(-4)}`
     const pin = this.#el<HTMLSelectElement>('[data-testid="market-pin"]')
     const choices = [

@@ -5,6 +5,7 @@
  * shows. Pages start from any one validator and learn the rest from it.
  */
 import type { PrivateKey } from '@libp2p/interface'
+import { toString as bytesToString } from 'uint8arrays'
 import { createDirectory, type Directory, type DirectoryEntry } from '../p2p/directory.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { signAnnouncement } from '../protocol/announcement.ts'
@@ -68,7 +69,7 @@ export function startDirectoryPublisher(options: DirectoryPublisherOptions): Dir
       directory.list().map((entry: DirectoryEntry) => ({
         ...entry.announcement,
         rewardRate: entry.rewardRate,
-        signed: Buffer.from(entry.signed).toString('base64'),
+        signed: bytesToString(entry.signed, 'base64'),
       })),
     async stop() {
       stopped = true
