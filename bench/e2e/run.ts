@@ -157,6 +157,7 @@ async function validatorCore(rows = 256) {
     const verdict = await source.verify(shard, gemmValidator.result.decode(result), {
       peer: 'p',
       suspect: false,
+      audit: false,
     })
     if (!verdict.ok) throw new Error(`correct result refused: ${verdict.message}`)
     const used = process.cpuUsage(cpu)

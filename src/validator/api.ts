@@ -5,6 +5,7 @@
 import { u8aToHex } from '@polkadot/util'
 import { isPeerId } from '../protocol/ids.ts'
 import { canonicalAddress } from '../wallet/claim-message.ts'
+import type { AuditStats } from './audit.ts'
 import type { EpochClock } from './epochs.ts'
 import type { Ledger, LedgerTotals } from './ledger/index.ts'
 import type { SchedulerStats } from './scheduler.ts'
@@ -21,6 +22,8 @@ export interface ValidatorStatus {
   kinds: string[]
   offers: Array<{ offerId: string; kind: string; minFlops: number; maxFlops: number }>
   shards: SchedulerStats
+  /** Results the audit saw since start, and how many it recomputed in full (what auditing costs). */
+  audit: AuditStats
   /** Each kind's own counters (gemm: verification FLOPs and time against the FLOPs verified). */
   sources: Record<string, Record<string, number | string | null>>
   /** Kind payload bytes on the wire since start, and the validator's time to answer lease requests. */

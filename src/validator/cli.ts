@@ -39,7 +39,10 @@ Options:
   --lease-ttl <s>       seconds a contributor has to return a shard (default ${VALIDATOR_DEFAULTS.leaseTtlMs / 1000})
   --shard-ms <ms>       wall time a shard should take on its contributor (default ${VALIDATOR_DEFAULTS.targetShardMs})
   --verify-threads <n>  threads that verify results (default ${DEFAULT_WORKERS}: one per core but one; 0: on the event loop)
-  --strike-limit <n>    strikes per epoch before a contributor forfeits it (default ${VALIDATOR_DEFAULTS.strikeLimit})
+  --strike-limit <n>    misshapen or non-finite results per epoch before a contributor forfeits it
+                        (default ${VALIDATOR_DEFAULTS.strikeLimit}); one wrong result forfeits it at once
+  --audit-samples <k>   results of each contributor and epoch always among those recomputed in full
+                        (reservoir sampling, docs/RELIABILITY.md; default ${VALIDATOR_DEFAULTS.auditSamples})
   --pool <tao>          what the pool pays out per epoch, split pro rata of verified credit (default 1)
   --peer <multiaddr>    another validator to connect to (repeatable): directory announcements
                         reach across validators, and pages learn every one from any one
@@ -81,6 +84,7 @@ const OPTIONS = {
   'verify-threads': { type: 'string' },
   pool: { type: 'string' },
   'strike-limit': { type: 'string' },
+  'audit-samples': { type: 'string' },
   'claim-epochs': { type: 'string' },
   hotkeys: { type: 'string' },
   'chain-endpoint': { type: 'string' },
@@ -121,6 +125,7 @@ function parse() {
     claimEpochs: int('claim-epochs', str('claim-epochs'), VALIDATOR_DEFAULTS.claimEpochs),
     poolRao: tao(str('pool') ?? '1'),
     strikeLimit: int('strike-limit', str('strike-limit'), VALIDATOR_DEFAULTS.strikeLimit, 1),
+    auditSamples: int('audit-samples', str('audit-samples'), VALIDATOR_DEFAULTS.auditSamples, 1),
     hotkeys: str('hotkeys') == null ? undefined : readHotkeys(str('hotkeys')!),
     chain: chain(str('chain-endpoint'), str('payout-seed-file')),
     subnetFile: str('subnet') ?? str('models'),

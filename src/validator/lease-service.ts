@@ -4,7 +4,7 @@ import type { LeaseRequest, LeaseResponse } from '../protocol/types.ts'
 import type { Penalties } from './penalties.ts'
 import type { Requester } from './requester.ts'
 import type { Scheduler } from './scheduler.ts'
-import type { Strikes } from './strikes.ts'
+import { REFUSED_MESSAGE, type Strikes } from './strikes.ts'
 
 export interface LeaseServiceOptions {
   scheduler: Scheduler
@@ -49,7 +49,7 @@ export function createLeaseService({ scheduler, strikes, penalties }: LeaseServi
         type: 'refusal',
         offerId: request.offerId,
         reason: 'banned',
-        message: 'too many failed verifications this epoch',
+        message: REFUSED_MESSAGE,
         retryAfterMs: 60_000,
       }
     }

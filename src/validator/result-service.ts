@@ -8,13 +8,14 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { decodeResult, encodeResultResponse } from '../protocol/codec.ts'
 import { signReceipt } from '../protocol/receipt.ts'
 import type { Rejection, ResultOutcome, ResultResponse, WorkResult } from '../protocol/types.ts'
+import type { Audit } from './audit.ts'
 import type { EpochClock } from './epochs.ts'
 import type { LeaseService } from './lease-service.ts'
 import { DuplicateCreditError, type ReceiptStore } from './ledger/index.ts'
 import type { Penalties } from './penalties.ts'
 import type { Requester } from './requester.ts'
 import type { Scheduler } from './scheduler.ts'
-import type { Strikes } from './strikes.ts'
+import { REFUSED_MESSAGE, type Strikes } from './strikes.ts'
 
 export interface ResultServiceOptions {
   netuid: number
@@ -24,6 +25,8 @@ export interface ResultServiceOptions {
   leases: LeaseService
   receipts: ReceiptStore
   strikes: Strikes
+  /** Which results are recomputed in full whatever the kind samples. */
+  audit: Audit
   epochs: EpochClock
   /** Credit factor for a result handed in after its lease expired. */
   lateQuality: number
@@ -36,7 +39,7 @@ export interface ResultService {
 }
 
 export function createResultService(options: ResultServiceOptions): ResultService {
-  const { scheduler, receipts, strikes, epochs } = options
+  const { scheduler, receipts, strikes, audit, epochs } = options
 
   async function judge(result: WorkResult, peer: string): Promise<ResultOutcome> {
     const { leaseId } = result
@@ -46,7 +49,7 @@ export function createResultService(options: ResultServiceOptions): ResultServic
       reason,
       message,
     })
-    if (await strikes.banned(peer)) return rejection('banned', 'too many failed verifications this epoch')
+    if (await strikes.banned(peer)) return rejection('banned', REFUSED_MESSAGE)
     const found = scheduler.lookup(leaseId, peer)
     if (!found.ok) return rejection(found.reason, found.message)
     const { lease, shard, kind, source, late } = found
@@ -64,7 +67,11 @@ export function createResultService(options: ResultServiceOptions): ResultServic
     } catch (err) {
       return strike('bad-request', (err as Error).message.slice(0, 500))
     }
-    const verdict = await source.verify(shard, output, { peer, suspect: await strikes.suspect(peer) })
+    const verdict = await source.verify(shard, output, {
+      peer,
+      suspect: await strikes.suspect(peer),
+      audit: audit.pick(peer, epochs.current()),
+    })
     if (!verdict.ok && verdict.reason === 'stale') {
       // Honest work the source can no longer use: the lease ends, no credit, no strike.
       await scheduler.release(leaseId)
@@ -72,7 +79,7 @@ export function createResultService(options: ResultServiceOptions): ResultServic
     }
     if (!verdict.ok) return strike(verdict.reason, verdict.message)
     // Banned while this result was being verified: no more receipts this epoch.
-    if (await strikes.banned(peer)) return rejection('banned', 'too many failed verifications this epoch')
+    if (await strikes.banned(peer)) return rejection('banned', REFUSED_MESSAGE)
 
     const quality = verdict.quality * (late ? options.lateQuality : 1)
     const receipt = await signReceipt(

@@ -67,6 +67,7 @@ export function startSettlementLoop(options: SettlementLoopOptions): SettlementL
             netuid: options.netuid,
             outDir: join(options.dataDir, 'payouts'),
             uids: options.hotkeys,
+            log: options.log,
           })
           options.log(`settled epoch ${epoch}`)
           done.push(epoch)

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { u8aToHex } from '@polkadot/util'
 import { merkleProof, merkleRoot, payoutLeaf } from '../wallet/merkle.ts'
 import type { PayoutRow, Settlement, SettlementStore } from './ledger/index.ts'
+import { CAUGHT_REASON } from './strikes.ts'
 
 export const RAO_PER_TAO = 1_000_000_000n
 
@@ -102,10 +103,18 @@ export interface SettleOptions {
   outDir: string
   uids?: Map<string, number>
   now?: number
+  log?: (message: string) => void
 }
 
 export async function settleEpoch(options: SettleOptions): Promise<Settlement> {
   const { settlements, epoch, pool } = options
+  // One failure forfeits the whole epoch of every address a caught contributor claimed to.
+  const tainted = await settlements.forfeitTainted(epoch, CAUGHT_REASON)
+  if (tainted.receipts > 0) {
+    options.log?.(
+      `epoch ${epoch}: voided ${tainted.receipts} receipts of caught contributors and of ${tainted.addresses.length} address(es) they claimed to`,
+    )
+  }
   const { byAddress, total } = await settlements.epochCredit(epoch)
   const payouts = computePayouts(epoch, byAddress, total, pool)
   const settlement: Settlement = {

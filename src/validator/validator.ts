@@ -33,6 +33,7 @@ import type { AnyValidatorKind, ValidatorKind, WorkSource } from '../work/kind.t
 import { createKindRegistry, type KindRegistry } from '../work/registry.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { type ApiRoutes, createApi, type ValidatorStatus } from './api.ts'
+import { AUDIT_SAMPLES, createAudit } from './audit.ts'
 import { type BlobStore, createBlobStore } from './blob-store.ts'
 import type { ChainOptions } from './chain.ts'
 import { createClaimService } from './claim-service.ts'
@@ -73,8 +74,10 @@ export interface ValidatorOptions {
   targetShardMs?: number
   /** How often offers are re-published on gossip. */
   offerIntervalMs?: number
-  /** Strikes (failed, misshapen or non-finite results) in one epoch after which a contributor is refused. */
+  /** Strikes (misshapen or non-finite results) in one epoch after which a contributor is refused. */
   strikeLimit?: number
+  /** Results of each contributor and epoch the audit recomputes in full (src/validator/audit.ts). */
+  auditSamples?: number
   /** Credit factor for a result handed in after its lease expired. */
   lateQuality?: number
   /** Receipts of epoch e can be claimed until epoch e + claimEpochs ends; then e is settled. */
@@ -127,6 +130,7 @@ export const VALIDATOR_DEFAULTS = {
   targetShardMs: 1000,
   offerIntervalMs: 1000,
   strikeLimit: 3,
+  auditSamples: AUDIT_SAMPLES,
   lateQuality: 0.5,
   claimEpochs: 1,
   poolRao: RAO_PER_TAO,
@@ -204,6 +208,7 @@ async function open(
   log('restored %d open shards', await scheduler.restore())
 
   const leases = createLeaseService({ scheduler, strikes, penalties })
+  const audit = createAudit({ samples: options.auditSamples })
   const results = createResultService({
     ...options,
     validator,
@@ -212,6 +217,7 @@ async function open(
     leases,
     receipts: ledger.receipts,
     strikes,
+    audit,
     epochs,
     penalties,
     log,
@@ -310,6 +316,7 @@ async function open(
       kinds: [...sources.keys()],
       offers: offers.map(({ offerId, kind, minFlops, maxFlops }) => ({ offerId, kind, minFlops, maxFlops })),
       shards: scheduler.stats(),
+      audit: audit.stats(),
       sources: Object.fromEntries([...sources].flatMap(([name, s]) => (s.stats ? [[name, s.stats()]] : []))),
       wire: wireOf(leases.wire),
       ledger: await ledger.receipts.totals(),

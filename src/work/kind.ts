@@ -98,8 +98,13 @@ export interface OfferSpec {
 
 export interface VerifyContext {
   peer: string
-  /** The peer already failed a verification this epoch: check everything it sends. */
+  /** The peer already handed in a misshapen or non-finite result this epoch: check everything it sends. */
   suspect: boolean
+  /**
+   * The validator's audit picked this result (src/validator/audit.ts): recompute it in full, whatever
+   * the kind's own sampling says. Kinds that always check everything (gemm) may ignore it.
+   */
+  audit: boolean
 }
 
 export type Verdict =

@@ -134,6 +134,13 @@ export interface SettlementStore {
   /** Epochs below `before` that hold receipts and are not settled yet. */
   unsettledEpochs(before: number): Promise<number[]>
   isSettled(epoch: number): Promise<boolean>
+  /**
+   * What cheating taints, voided before an epoch settles: every receipt of the epoch of a contributor
+   * caught in it (a rejection for `caughtReason`, or receipts already voided), and every receipt of
+   * the epoch claimed to a payout address that any caught contributor claimed to, across all the
+   * peer ids that claimed to it. Returns those addresses and how many receipts it voided.
+   */
+  forfeitTainted(epoch: number, caughtReason: string): Promise<{ addresses: string[]; receipts: number }>
   /** Claimed, unforfeited credit per payout address, and all unforfeited credit, of one epoch. */
   epochCredit(
     epoch: number,

@@ -1,7 +1,8 @@
 /**
  * The validator half of `infer`: shards of batches of the subnet owner's models (from the `infer`
  * section of the subnet config), sized to each lease, verified by recomputing a sample on the CPU
- * with onnxruntime-node (every canary, every shard of a suspect, and `sampleRate` of the rest).
+ * with onnxruntime-node (every canary, every shard of a suspect or picked by the validator's audit,
+ * and `sampleRate` of the rest).
  * Every result, sampled or not, must have the model's output names, types and shapes and finite
  * values; results that were not recomputed earn UNVERIFIED_QUALITY.
  *
@@ -270,7 +271,7 @@ async function createInferSource(
       )
     },
 
-    async verify(shard, result, { peer, suspect }) {
+    async verify(shard, result, { peer, suspect, audit }) {
       const entry = byOffer.get(shard.offerId)!
       const { grant } = shard
       const base = shard.group ?? shard.shardId
@@ -294,7 +295,7 @@ async function createInferSource(
       const agrees = (a: Outputs[], b: Outputs[]) =>
         a.every((outputs, i) => compareAll(outputs, b[i]).ok && compareAll(b[i], outputs).ok)
 
-      const everything = recomputeAll.has(base) || suspect || !known
+      const everything = recomputeAll.has(base) || suspect || audit || !known
       if (!everything) {
         if (earlier.some((e) => agrees(claimed, e.outputs))) {
           remember()

@@ -2,7 +2,8 @@
  * The validator half of `train`: one training run per validator, configured by the subnet config's
  * `train` section (docs/TRAINING.md). It cuts shards of the training split on the current model
  * version, verifies results (shape and finiteness always; a recomputation on the CPU reference for a
- * sample, every outlier, every suspect and a newcomer's first shards; known-answer canaries), feeds
+ * sample, every outlier, every suspect and whatever the validator's audit picks (a newcomer's first
+ * shards among them); known-answer canaries), feeds
  * accepted ones to the optimizer (trainer.ts), serves each new version as a blob, measures held-out
  * loss, and checkpoints weights and optimizer state in its state dir so a restart resumes the run.
  */
@@ -32,8 +33,6 @@ export const OFFER_ID = 'train'
  * gradient of other data, a stale version or scaled noise lands far outside (cosine well under 0.9).
  */
 export const TOLERANCE = { relativeL2: 0.05, cosine: 0.995, lossRelative: 1e-3, lossAbsolute: 1e-3 }
-/** A newcomer's first results are always recomputed. */
-const NEWCOMER_CHECKS = 2
 /** Norms compared against the median of this many recent accepted results. */
 const NORM_WINDOW = 32
 const OUTLIER_FACTOR = 4
@@ -120,7 +119,6 @@ async function createTrainSource(
   const history: HistoryPoint[] = restored?.history ?? []
   const versions = new Map<number, Version>()
   const canaries: Array<{ step: number; seed: number; output: ShardOutput }> = []
-  const checkedPeers = new Map<string, number>()
   const norms: number[] = []
   const counters = {
     verified: 0,
@@ -320,7 +318,7 @@ async function createTrainSource(
       if (m == null || m[1] !== fingerprint) return undefined
       return shardOf(Number(m[2]), Number(m[3]), m[4] != null ? Number(m[4]) : undefined)
     },
-    async verify(shard, result, { peer, suspect }) {
+    async verify(shard, result, { suspect, audit }) {
       const { grant } = shard
       const started = performance.now()
       if (result.vector.length !== trained.size || result.vector.block !== grant.block) {
@@ -350,18 +348,14 @@ async function createTrainSource(
         : undefined
       const median = medianNorm()
       const outlier = median != null && (norm > OUTLIER_FACTOR * median || norm < median / OUTLIER_FACTOR)
-      const seen = checkedPeers.get(peer) ?? 0
       let verdict: Verdict | undefined
       let reference: ShardOutput | undefined
       if (canaryMark != null) {
         counters.canaries++
         verdict = judge(got, canaryMark.output)
-      } else if (suspect || outlier || seen < NEWCOMER_CHECKS || random() < config.verifyFraction) {
+      } else if (suspect || audit || outlier || random() < config.verifyFraction) {
         reference = await recompute(grant)
         verdict = judge(got, reference)
-        // Peer ids are free: remember a bounded number of them.
-        if (checkedPeers.size > 10_000) checkedPeers.delete(checkedPeers.keys().next().value!)
-        checkedPeers.set(peer, seen + 1)
       }
       counters.verifyMs += performance.now() - started
       if (verdict != null) {

@@ -47,6 +47,26 @@ export function pgSettlements(pool: Pool): SettlementStore {
       return (rowCount ?? 0) > 0
     },
 
+    forfeitTainted: (epoch, reason) =>
+      transaction(pool, async (client) => {
+        const caught = `SELECT contributor FROM rejections WHERE epoch = $1 AND reason = $2
+          UNION SELECT contributor FROM receipts WHERE epoch = $1 AND forfeited`
+        const tainted = await client.query(
+          `SELECT DISTINCT c.address FROM claims c JOIN claimed_receipts cr USING (claim_id)
+            JOIN receipts r USING (receipt_id) WHERE r.epoch = $1 AND r.contributor IN (${caught})
+            ORDER BY c.address`,
+          [epoch, reason],
+        )
+        const addresses = tainted.rows.map((r) => r.address as string)
+        const voided = await client.query(
+          `UPDATE receipts SET forfeited = TRUE WHERE epoch = $1 AND NOT forfeited
+            AND (contributor IN (${caught}) OR receipt_id IN (SELECT cr.receipt_id
+              FROM claimed_receipts cr JOIN claims c USING (claim_id) WHERE c.address = ANY($3)))`,
+          [epoch, reason, addresses],
+        )
+        return { addresses, receipts: voided.rowCount ?? 0 }
+      }),
+
     async epochCredit(epoch) {
       const [byAddress, total] = await Promise.all([
         pool.query(

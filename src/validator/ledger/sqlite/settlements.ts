@@ -42,6 +42,24 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
     .prepare('SELECT epoch FROM settlements WHERE chain_paid_at IS NULL ORDER BY epoch')
     .pluck()
   const markPaid = db.prepare('UPDATE settlements SET chain_paid_at = ?, chain_result = ? WHERE epoch = ?')
+  const caught = `SELECT contributor FROM rejections WHERE epoch = @epoch AND reason = @reason
+    UNION SELECT contributor FROM receipts WHERE epoch = @epoch AND forfeited = 1`
+  const taintedAddresses = db
+    .prepare(`SELECT DISTINCT c.address FROM claims c JOIN claimed_receipts cr USING (claim_id)
+      JOIN receipts r USING (receipt_id) WHERE r.epoch = @epoch AND r.contributor IN (${caught})
+      ORDER BY c.address`)
+    .pluck()
+  const voidCaught = db.prepare(`UPDATE receipts SET forfeited = 1
+    WHERE epoch = @epoch AND forfeited = 0 AND contributor IN (${caught})`)
+  const voidAddress = db.prepare(`UPDATE receipts SET forfeited = 1 WHERE epoch = @epoch AND forfeited = 0
+    AND receipt_id IN (SELECT cr.receipt_id FROM claimed_receipts cr JOIN claims c USING (claim_id)
+      WHERE c.address = @address)`)
+  const forfeitTainted = db.transaction((epoch: number, reason: string) => {
+    const addresses = taintedAddresses.all({ epoch, reason }) as string[]
+    let receipts = voidCaught.run({ epoch, reason }).changes
+    for (const address of addresses) receipts += voidAddress.run({ epoch, address }).changes
+    return { addresses, receipts }
+  })
   const toPayout = (row: { epoch: number; address: string; credit: number; amount: string }): PayoutRow => ({
     ...row,
     amount: BigInt(row.amount),
@@ -64,6 +82,7 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
     exclusively: (fn) => fn(),
     unsettledEpochs: async (before) => unsettled.all(before) as number[],
     isSettled: async (epoch) => settled.get(epoch) != null,
+    forfeitTainted: async (epoch, reason) => forfeitTainted.immediate(epoch, reason),
     epochCredit: async (epoch) => ({
       byAddress: creditByAddress.all(epoch) as Array<{ address: string; credit: number }>,
       total: epochTotal.get(epoch) as number,
