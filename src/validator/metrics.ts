@@ -35,7 +35,11 @@ export function createMetrics(status: () => Promise<ValidatorStatus>): Metrics {
   gauge('tessera_outstanding_flops', 'FLOPs under lease', (s) => s.shards.outstandingFlops)
   gauge('tessera_outstanding_bytes', 'grant bytes under lease', (s) => s.shards.outstandingBytes)
   gauge('tessera_audit_results', 'results the audit saw since start', (s) => s.audit.results)
-  gauge('tessera_audit_recomputed', 'results the audit recomputed in full since start', (s) => s.audit.audited)
+  gauge(
+    'tessera_audit_recomputed',
+    'results the audit recomputed in full since start',
+    (s) => s.audit.audited,
+  )
   gauge('tessera_leases_granted', 'leases granted since start', (s) => s.wire.leases)
   gauge('tessera_grant_bytes', 'grant payload bytes sent since start', (s) => s.wire.grantBytes)
   gauge('tessera_result_bytes', 'result payload bytes received since start', (s) => s.wire.resultBytes)

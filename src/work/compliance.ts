@@ -67,7 +67,8 @@ export function describeWorkKind(
       honest = kind.result.decode(contributor.result.encode(output))
     }, 120_000)
 
-    const verify = (result: unknown) => source.verify(shard, result, { peer: 'p', suspect: false, audit: false })
+    const verify = (result: unknown) =>
+      source.verify(shard, result, { peer: 'p', suspect: false, audit: false })
 
     it('declares as cost the work its grants ask for, within its offer bounds', () => {
       const grant = kind.grant.decode(kind.grant.encode(shard.grant))
