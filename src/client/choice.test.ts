@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { WorkOffer } from '../protocol/types.ts'
 import { createChoice } from './choice.ts'
-import { createTrust } from './trust.ts'
+import { createTrust, LEFT_BELOW } from './trust.ts'
 
 const offer = (validator: string, kind = 'gemm'): WorkOffer => ({
   netuid: 1,
@@ -108,5 +108,11 @@ describe('trust', () => {
     // Half of what was missing is forgiven per half-life.
     expect(trust.score('v')).toBeCloseTo(1 - (1 - before) / 2)
     expect(trust.score('never-seen')).toBe(1)
+  })
+
+  it('leaves a validator that refuses this contributor for its epoch at once', () => {
+    const trust = createTrust()
+    trust.banned('v')
+    expect(trust.score('v')).toBeLessThan(LEFT_BELOW)
   })
 })

@@ -246,7 +246,8 @@ export function createContributor(options: ContributorOptions): Contributor {
     const response = decodeResultResponse(bytes)
     if (response.type === 'rejection') {
       totals.rejected++
-      trust.rejected(offer.validator)
+      if (response.reason === 'banned') trust.banned(offer.validator)
+      else trust.rejected(offer.validator)
       emit({ type: 'rejected', rejection: response })
     } else {
       const receipt = await verifyReceipt(response.bodyBytes, response.signature, {
@@ -274,7 +275,8 @@ export function createContributor(options: ContributorOptions): Contributor {
     validator: string,
   ): Promise<LeaseGrant | undefined> {
     if (response.type === 'grant') return response
-    trust.refused(validator)
+    if (response.reason === 'banned') trust.banned(validator)
+    else trust.refused(validator)
     emit({ type: 'refused', offerId: response.offerId, reason: response.reason })
     await executor.sleep(Math.max(response.retryAfterMs, 200), signal)
     return undefined

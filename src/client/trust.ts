@@ -12,6 +12,8 @@ export interface Trust {
   refused(validator: string): void
   /** A request to it failed or timed out. */
   failed(validator: string): void
+  /** It refuses this contributor for the rest of its epoch (it judged a result wrong): left at once. */
+  banned(validator: string): void
   /** In (0, 1]: 1 is full trust. */
   score(validator: string): number
   /** Recent fraction of results it accepted (1 until one was rejected). */
@@ -51,6 +53,10 @@ export function createTrust(options: { halfLifeMs?: number; now?: () => number }
     },
     failed(v) {
       get(v).score *= 0.7
+    },
+    banned(v) {
+      const s = get(v)
+      s.score = Math.min(s.score, LEFT_BELOW / 2)
     },
     score: (v) => get(v).score,
     acceptance: (v) => get(v).acceptance,

@@ -121,7 +121,9 @@ describe('cheating does not pay', () => {
       const tamper = fabricateAfter(3)
       const run = await harness.contribute(
         node,
-        (events) => events.some((e) => e.type === 'rejected' || e.type === 'refused') || events.length > 60,
+        (events) =>
+          events.some((e) => e.type === 'rejected' || (e.type === 'refused' && e.reason === 'banned')) ||
+          events.length > 200,
         {
           tamper: (outputs) => {
             batches++

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { ContributorEvent } from '../client/contributor.ts'
 import type { NamedTensor } from '../work/kind.ts'
 import { acceptedBodies, createHarness, REPO_ROOT } from './test-support.ts'
 
@@ -27,10 +28,14 @@ describe('infer work over libp2p', () => {
     expect(events.some((e) => e.type === 'rejected')).toBe(false)
     // Each model went over the wire once, whatever the number of shards.
     const status = await validator.status()
-    const models = ['models/mlp-16x64x64x10.onnx', 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx']
-    const modelBytes = models.reduce((s, p) => s + readFileSync(join(REPO_ROOT, p)).byteLength, 0)
-    const weightsBytes = 64 * 128 * 4
-    expect(status.blobBytesServed).toBe(modelBytes + weightsBytes)
+    const models = {
+      '1bc90f2701a7da792f2202a6667d7653e22360d49b92d6c3818f351c6f4a79df': 'models/mlp-16x64x64x10.onnx',
+      '2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f':
+        'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx',
+    }
+    for (const [sha, path] of Object.entries(models)) {
+      expect(status.blobBytesByBlob[sha]).toBe(readFileSync(join(REPO_ROOT, path)).byteLength)
+    }
     // A shard holds one or more batches; its declared cost is the model's cost per batch times that.
     for (const body of acceptedBodies(events).filter((b) => b.kind === 'infer')) {
       const perBatch = body.offerId === `infer.${MLP}` ? 737_280 : 2_000_000
@@ -46,7 +51,9 @@ describe('infer work over libp2p', () => {
     const node = await harness.contributorNode(validator)
     const tamper = (outputs: NamedTensor[]) =>
       outputs.map((t) => ({ ...t, data: (t.data as Float32Array).map((v) => v * 1.05 + 0.01) }))
-    const { events } = await harness.contribute(node, { type: 'rejected', count: 2 }, { tamper })
+    const banned = (events: ContributorEvent[]) =>
+      events.some((e) => e.type === 'refused' && e.reason === 'banned')
+    const { events } = await harness.contribute(node, banned, { tamper })
     const rejections = events.flatMap((e) => (e.type === 'rejected' ? [e.rejection] : []))
     expect(rejections.every((r) => r.reason === 'verification-failed' || r.reason === 'banned')).toBe(true)
     expect(acceptedBodies(events)).toHaveLength(0)
@@ -82,7 +89,11 @@ describe('every infer result is checked for its form, sampled or not', () => {
           : { ...t, data: (t.data as Float32Array).map(() => Number.NaN) }
       })
     const liar = await harness.contributorNode(validator)
-    const { events } = await harness.contribute(liar, { type: 'refused', count: 1 }, { tamper: madeUp })
+    const { events } = await harness.contribute(
+      liar,
+      (events) => events.some((e) => e.type === 'refused' && e.reason === 'banned'),
+      { tamper: madeUp },
+    )
     const reasons = new Set(events.flatMap((e) => (e.type === 'rejected' ? [e.rejection.reason] : [])))
     expect(acceptedBodies(events)).toHaveLength(0)
     expect([...reasons].every((r) => ['wrong-shape', 'non-finite', 'banned'].includes(r))).toBe(true)

@@ -34,6 +34,7 @@ export function createMetrics(status: () => Promise<ValidatorStatus>): Metrics {
   gauge('tessera_shards_queued', 'shards waiting to be leased again', (s) => s.shards.queued)
   gauge('tessera_outstanding_flops', 'FLOPs under lease', (s) => s.shards.outstandingFlops)
   gauge('tessera_outstanding_bytes', 'grant bytes under lease', (s) => s.shards.outstandingBytes)
+  gauge('tessera_kept_grant_bytes', 'grant bytes kept in memory', (s) => s.shards.keptGrantBytes)
   gauge('tessera_audit_results', 'results the audit saw since start', (s) => s.audit.results)
   gauge(
     'tessera_audit_recomputed',

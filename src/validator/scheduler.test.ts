@@ -110,17 +110,23 @@ describe('scheduler', () => {
     await ledger.close()
   })
 
-  it("gives a newcomer's first shard the smallest size, and its next ones the size it asks for", async () => {
-    const { grant, ledger } = await setup()
+  it('lets a newcomer hold one smallest shard until its first result is verified, then the size it asks for', async () => {
+    const { scheduler, grant, ask, verified, ledger } = await setup()
     expect((await grant('new', 100 * MAX)).flops).toBe(MIN)
+    expect(await scheduler.lease({ peer: 'new' }, ask(100 * MAX))).toMatchObject({
+      type: 'refusal',
+      reason: 'over-allowance',
+      message: /one shard until its first result is verified/,
+    })
+    verified.set('new', MIN)
     expect((await grant('new', 4 * MIN)).flops).toBe(4 * MIN)
     await ledger.close()
   })
 
   it('caps the work a new identity may hold, and lets it grow with verified work', async () => {
     const { scheduler, grant, ask, verified, ledger } = await setup()
+    verified.set('sybil', 1)
     let held = 0
-    for (let i = 0; i < 3; i++) held += (await grant('sybil', MAX)).flops // the first is the smallest
     while (held + MIN <= 2 * MAX) held += (await grant('sybil', MAX)).flops
     expect(held).toBeLessThanOrEqual(2 * MAX)
     expect(await scheduler.lease({ peer: 'sybil' }, ask(MAX))).toMatchObject({
@@ -157,6 +163,71 @@ describe('scheduler', () => {
     expect((await grant('honest-new', MAX, at('203.0.113.9'))).flops).toBe(MIN)
     verified.set('honest-old', 2 * MAX)
     expect((await grant('honest-old', MAX, at('198.51.100.7'))).flops).toBeGreaterThan(MIN)
+    await ledger.close()
+  })
+
+  /** 200 fresh ids, each on an address range of its own, each asking once; returns the grants. */
+  async function swarmOfRanges(
+    scheduler: Awaited<ReturnType<typeof setup>>['scheduler'],
+    ask: (fps: number) => LeaseRequest,
+  ) {
+    const granted: LeaseGrant[] = []
+    for (let i = 0; i < 200; i++) {
+      const r = await scheduler.lease({ peer: `sybil-${i}`, ...onRange(i) }, ask(MAX))
+      if (r.type === 'grant') granted.push(r)
+      else expect(r).toMatchObject({ reason: 'over-allowance', message: /new identities/ })
+    }
+    return granted
+  }
+  const onRange = (i: number) => {
+    const address = `10.${i >> 8}.${i & 255}.1`
+    return { address, range: rangeOf(address), connection: `c${i}` }
+  }
+
+  it('bounds the leases young identities hold together, on any number of ranges', async () => {
+    const { scheduler, ask, ledger } = await setup({ scheduler: { youngTotalLeases: 40 } })
+    const granted = await swarmOfRanges(scheduler, ask)
+    // Each holds one smallest shard, 40 in all.
+    expect(granted).toHaveLength(40)
+    expect(granted.every((g) => g.flops === MIN)).toBe(true)
+    expect(scheduler.stats().leased).toBe(40)
+    await ledger.close()
+  })
+
+  it('never refuses established contributors because of what young identities hold', async () => {
+    // Young identities may hold 128 KiB of grants (32 smallest tiles of 16 rows × K = 64), and the
+    // validator 160 KiB in all: established contributors have the other 32 KiB to themselves.
+    const caps = { youngTotalBytes: 128 * 1024, maxTotalBytes: 160 * 1024 }
+    const { scheduler, ask, verified, ledger } = await setup({ scheduler: caps })
+    expect(await swarmOfRanges(scheduler, ask)).toHaveLength(32)
+    verified.set('old', 1000 * MAX)
+    const at = onRange
+    let bytes = 0
+    for (let i = 0; ; i++) {
+      const r = await scheduler.lease({ peer: 'old', ...at(1000 + i) }, ask(MAX))
+      if (r.type !== 'grant') {
+        expect(r).toMatchObject({ reason: 'busy' })
+        break
+      }
+      bytes += r.payload.byteLength
+    }
+    expect(bytes).toBeGreaterThanOrEqual(32 * 1024)
+    await ledger.close()
+  })
+
+  it('keeps grants in a bounded cache between lease and result, and rebuilds the others from their ids', async () => {
+    const budget = 3 * 32 * 64 * 4
+    const { scheduler, grant, verified, ledger } = await setup({ scheduler: { grantCacheBytes: budget } })
+    verified.set('a', 1000 * MAX)
+    const grants = []
+    for (let i = 0; i < 8; i++) grants.push(await grant('a', MAX))
+    expect(scheduler.stats().keptGrantBytes).toBeLessThanOrEqual(budget)
+    // The first grants were dropped from memory: their results still find the same inputs.
+    for (const g of grants) {
+      const found = scheduler.lookup(g.leaseId, 'a')
+      if (!found.ok) throw new Error(found.message)
+      expect(gemmValidator.grant.encode(found.shard.grant)).toEqual(g.payload)
+    }
     await ledger.close()
   })
 

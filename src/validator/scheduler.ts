@@ -7,16 +7,20 @@
  * shard not yet credited: nothing is skipped and nothing is credited twice.
  *
  * A contributor's outstanding work is capped in FLOPs by an allowance that starts small and grows
- * with the work it has had verified, and in bytes: identities are free, verified work is not. Because
- * identities are free, young ones (less verified work than the base allowance) from one address,
- * and from one address range, share a pool as small as a few identities' allowance; every lease also
- * counts against its connection (a number of leases) and its address range (FLOPs and bytes), so one
- * place cannot hold the validator's memory whatever it calls itself.
+ * with the work it has had verified, and in bytes: identities are free, verified work is not. A
+ * newcomer (no verified work) holds one smallest shard until its first result is verified. Young
+ * identities (less verified work than the base allowance) from one address, from one address range,
+ * and all of them together share pools as small as a few identities' allowance; established
+ * contributors have the rest of the validator's capacity to themselves, so a swarm of free ids on as
+ * many addresses as it likes never gets them refused. Every lease also counts against its connection
+ * (a number of leases) and its address range (FLOPs and bytes). Grants are not kept for their lease:
+ * recent ones sit in a bounded cache and the rest are rebuilt from their shard id by their source.
  */
 import type { LeaseRequest, LeaseResponse, RejectionReason, WorkOffer } from '../protocol/types.ts'
 import type { OfferSpec, Shard, ValidatorKind, WorkSource } from '../work/kind.ts'
 import type { KindRegistry } from '../work/registry.ts'
 import type { EpochClock } from './epochs.ts'
+import { createGrantCache, type GrantCache } from './grant-cache.ts'
 import type { OpenShardRow, ShardStore } from './ledger/index.ts'
 import type { Requester } from './requester.ts'
 import { createShardBook, type Lease, type OpenShard, type ShardBook } from './shard-book.ts'
@@ -53,9 +57,15 @@ export interface SchedulerOptions {
   /** FLOPs and grant bytes young identities of one address range (IPv4 /24, IPv6 /48) may hold together. */
   youngRangeFlops?: number
   youngRangeBytes?: number
+  /** FLOPs, grant bytes and leases all young identities may hold together, wherever they come from. */
+  youngTotalFlops?: number
+  youngTotalBytes?: number
+  youngTotalLeases?: number
   /** FLOPs and grant bytes every identity of one address range may hold together. */
   maxRangeFlops?: number
   maxRangeBytes?: number
+  /** Bytes of grants kept in memory between lease and result; older ones are rebuilt from their id. */
+  grantCacheBytes?: number
   now?: () => number
 }
 
@@ -74,6 +84,8 @@ export interface SchedulerStats {
   queued: number
   outstandingFlops: number
   outstandingBytes: number
+  /** Grant bytes kept in memory (the rest are rebuilt from their ids when their results come). */
+  keptGrantBytes: number
 }
 
 export interface Scheduler {
@@ -108,15 +120,29 @@ export const SCHEDULER_DEFAULTS = {
   youngAddressFlops: 16e9,
   youngRangeFlops: 32e9,
   youngRangeBytes: 64 * 1024 * 1024,
+  youngTotalFlops: 1e12,
+  youngTotalBytes: 256 * 1024 * 1024,
+  youngTotalLeases: 4096,
   maxRangeFlops: 1e14,
   maxRangeBytes: 512 * 1024 * 1024,
+  grantCacheBytes: 128 * 1024 * 1024,
 }
+
+/** How long a refused contributor is asked to wait: a held shard's answer, or others' leases to run out. */
+const RETRY_SOON_MS = 1000
+const RETRY_LATER_MS = 5000
+const YOUNG_FULL =
+  'new identities from your network hold all the work they may; verified work lifts the limit'
 
 export function createScheduler(init: SchedulerOptions): Scheduler {
   const options = { ...SCHEDULER_DEFAULTS, ...init }
   const { netuid, validator, kinds, sources, shards: store, epochs } = options
   const now = options.now ?? Date.now
   const book = createShardBook(options.leaseTtlMs)
+  const grants = createGrantCache(options.grantCacheBytes)
+  /** The shard's grant: kept since its lease, or rebuilt from its id; undefined if its inputs are gone. */
+  const grantOf = (o: OpenShard): unknown =>
+    grants.get(o.shard.shardId) ?? sources.get(o.kind)?.restore(o.shard.shardId, o.shard.offerId)?.grant
 
   const offerIndex = () => {
     const index = new Map<string, OfferEntry>()
@@ -164,7 +190,8 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
       }))
     },
 
-    lease: (who, request) => lease({ options, book, store, now, offer: entryOf }, who, request),
+    lease: (who, request) =>
+      lease({ options, book, grants, grantOf, store, now, offer: entryOf }, who, request),
 
     lookup(leaseId, peer) {
       book.sweep(now())
@@ -178,11 +205,22 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
         const message = `shard ${found.lease.shardId} was completed by someone else`
         return { ok: false, reason: 'already-completed', message }
       }
+      const grant = grantOf(o)
+      if (grant == null) {
+        book.drop(o.shard.shardId)
+        const message = `the inputs of shard ${o.shard.shardId} are gone (a model version no longer kept)`
+        return { ok: false, reason: 'stale', message }
+      }
       const { lease, late } = found
-      return { ok: true, lease, shard: o.shard, kind: kinds.get(o.kind), source: sources.get(o.kind)!, late }
+      const shard = { ...o.shard, grant }
+      return { ok: true, lease, shard, kind: kinds.get(o.kind), source: sources.get(o.kind)!, late }
     },
 
-    complete: (leaseId) => book.complete(leaseId),
+    complete(leaseId) {
+      const shardId = book.find(leaseId)?.lease.shardId
+      book.complete(leaseId)
+      if (shardId != null) grants.delete(shardId)
+    },
 
     async release(leaseId) {
       const requeued = book.release(leaseId)
@@ -195,7 +233,7 @@ export function createScheduler(init: SchedulerOptions): Scheduler {
       return restored
     },
 
-    stats: () => book.stats(),
+    stats: () => ({ ...book.stats(), keptGrantBytes: grants.bytes }),
   }
 }
 
@@ -208,6 +246,8 @@ interface OfferEntry {
 interface LeaseContext {
   options: typeof SCHEDULER_DEFAULTS & SchedulerOptions
   book: ShardBook
+  grants: GrantCache
+  grantOf: (o: OpenShard) => unknown
   store: ShardStore
   now: () => number
   offer: (offerId: string) => OfferEntry | undefined
@@ -226,11 +266,15 @@ const refuse = (
   retryAfterMs,
 })
 
+/** The bucket every young identity's lease counts against. */
+const YOUNG = 'young'
+
 /** The buckets a lease counts against besides its peer; young identities' pools too. */
 function bucketsOf(who: Requester, young: boolean): string[] {
   const keys: string[] = []
   if (who.connection != null) keys.push(`conn:${who.connection}`)
   if (who.range != null) keys.push(`range:${who.range}`)
+  if (young) keys.push(YOUNG)
   if (young && who.address != null) keys.push(`young-addr:${who.address}`)
   if (young && who.range != null) keys.push(`young-range:${who.range}`)
   return keys
@@ -245,39 +289,55 @@ function roomFor(ctx: LeaseContext, who: Requester, verified: number, offerId: s
     refusal: refuse(offerId, reason, message, retryAfterMs),
   })
   if (who.connection != null && book.bucket(`conn:${who.connection}`).count >= options.maxConnectionLeases) {
-    return refusal('over-allowance', 'hand in results first: this connection holds too many leases', 1000)
+    return refusal(
+      'over-allowance',
+      'hand in results first: this connection holds too many leases',
+      RETRY_SOON_MS,
+    )
+  }
+  // An unproven identity costs one small shard until it has shown it returns verified work.
+  if (verified === 0 && held.count > 0) {
+    const message = 'a new identity holds one shard until its first result is verified'
+    return refusal('over-allowance', message, RETRY_SOON_MS)
   }
   const young = verified < options.baseAllowanceFlops
   const range = who.range == null ? undefined : book.bucket(`range:${who.range}`)
   const youngRange = young && who.range != null ? book.bucket(`young-range:${who.range}`) : undefined
-  if ((youngRange?.bytes ?? 0) >= options.youngRangeBytes) {
-    const message =
-      'new identities from your network hold all the work they may; verified work lifts the limit'
-    return refusal('over-allowance', message, 5000)
+  const youngAll = book.bucket(YOUNG)
+  if (
+    young &&
+    (youngAll.count >= options.youngTotalLeases ||
+      youngAll.bytes >= options.youngTotalBytes ||
+      (youngRange?.bytes ?? 0) >= options.youngRangeBytes)
+  ) {
+    return refusal('over-allowance', YOUNG_FULL, RETRY_LATER_MS)
   }
+  // Established contributors have all but the young identities' share to themselves.
+  const established = book.totals().bytes - youngAll.bytes
   if (
     held.bytes >= options.maxPeerBytes ||
     (range?.bytes ?? 0) >= options.maxRangeBytes ||
-    book.totals().bytes >= options.maxTotalBytes
+    (!young && established >= options.maxTotalBytes - options.youngTotalBytes)
   ) {
-    return refusal('busy', 'too much work is out right now; try again shortly', 1000)
+    return refusal('busy', 'too much work is out right now; try again shortly', RETRY_SOON_MS)
   }
   const limits = [allowance - held.flops, options.maxRangeFlops - (range?.flops ?? 0)]
-  if (young && who.address != null) {
-    limits.push(options.youngAddressFlops - book.bucket(`young-addr:${who.address}`).flops)
+  if (young) {
+    limits.push(options.youngTotalFlops - youngAll.flops)
+    if (who.address != null) {
+      limits.push(options.youngAddressFlops - book.bucket(`young-addr:${who.address}`).flops)
+    }
   }
   if (youngRange != null) limits.push(options.youngRangeFlops - youngRange.flops)
   const room = Math.min(...limits)
   if (room >= (ctx.offer(offerId)?.spec.minFlops ?? 0)) return { room, held, young }
   if (room === limits[0]) {
     const message = `hand in results first: ${(held.flops / 1e9).toFixed(1)} of your ${(allowance / 1e9).toFixed(1)} GFLOP allowance are leased`
-    return refusal('over-allowance', message, 1000)
+    return refusal('over-allowance', message, RETRY_SOON_MS)
   }
   // New identities from one place wait for each other: a swarm of them shares a few allowances.
-  const message = young
-    ? 'new identities from your network hold all the work they may; verified work lifts the limit'
-    : 'your network holds all the work it may right now'
-  return refusal('over-allowance', message, 5000)
+  const message = young ? YOUNG_FULL : 'your network holds all the work it may right now'
+  return refusal('over-allowance', message, RETRY_LATER_MS)
 }
 
 /** A grant sized to the peer's throughput and allowance, or a refusal that says why. */
@@ -294,20 +354,19 @@ async function lease(ctx: LeaseContext, who: Requester, request: LeaseRequest): 
   book.sweep(now())
   const space = roomFor(ctx, who, verified, request.offerId)
   if ('refusal' in space) return space.refusal
-  const { room, held, young } = space
+  const { room, young } = space
   const fps = request.flopsPerSecond > 0 ? request.flopsPerSecond : options.initialFlopsPerSecond
-  // A newcomer's first shard is the smallest: its first receipt comes in a blink (and its inputs, a
-  // weights panel, are the least it can wait for), and an unproven identity costs little. Its other
-  // lanes, asking meanwhile, get shards of the full size.
-  const first = verified === 0 && held.flops === 0
-  const wanted = first ? entry.spec.minFlops : (fps * options.targetShardMs) / 1000
+  // A newcomer's shard is the smallest: its first receipt comes in a blink (and its inputs, a weights
+  // panel, are the least it can wait for), and an unproven identity costs little.
+  const wanted = verified === 0 ? entry.spec.minFlops : (fps * options.targetShardMs) / 1000
   const target = Math.max(entry.spec.minFlops, Math.min(entry.spec.maxFlops, room, wanted))
   const picked = await pick(ctx, entry, peer, room, target)
-  if (picked == null) return refuse(request.offerId, 'busy', 'no work on this offer right now', 5000)
+  if (picked == null)
+    return refuse(request.offerId, 'busy', 'no work on this offer right now', RETRY_LATER_MS)
 
-  const { o, fresh } = picked
+  const { o, grant, fresh } = picked
   const at = now()
-  const payload = entry.kind.grant.encode(o.shard.grant)
+  const payload = entry.kind.grant.encode(grant)
   const leaseId = crypto.randomUUID()
   const expiresAt = at + options.leaseTtlMs
   book.grant(o, {
@@ -320,8 +379,9 @@ async function lease(ctx: LeaseContext, who: Requester, request: LeaseRequest): 
     expiresAt,
     buckets: bucketsOf(who, young),
   })
+  ctx.grants.put(o.shard.shardId, grant, payload.byteLength)
   const row = { leaseId, peer, expiresAt }
-  if (fresh) await store.cut(rowOf(o, at, row), o.shard.cursor)
+  if (fresh != null) await store.cut(rowOf(o, at, row), fresh.cursor)
   else await store.lease(o.shard.shardId, row)
   const { shardId, offerId, flops } = o.shard
   return {
@@ -337,15 +397,20 @@ async function lease(ctx: LeaseContext, who: Requester, request: LeaseRequest): 
   }
 }
 
-/** A queued shard the peer may take, or a new one cut to `target`; and whether it is new. */
+/** A queued shard the peer may take, or a new one cut to `target`; with its grant, and the shard if new. */
 async function pick(ctx: LeaseContext, entry: OfferEntry, peer: string, room: number, target: number) {
-  const queued = ctx.book.takeQueued(entry.spec.offerId, peer, room)
-  if (queued != null) return { o: queued, fresh: false }
+  for (let queued = ctx.book.takeQueued(entry.spec.offerId, peer, room); queued != null; ) {
+    const grant = ctx.grantOf(queued)
+    if (grant != null) return { o: queued, grant, fresh: undefined }
+    // Its inputs are gone (a training version no longer kept): nobody can compute it any more.
+    ctx.book.drop(queued.shard.shardId)
+    queued = ctx.book.takeQueued(entry.spec.offerId, peer, room)
+  }
   for (let tries = 0; tries < 4; tries++) {
     const shard = entry.source.next(entry.spec.offerId, target)
     if (shard == null) return undefined
     const o = ctx.book.add(shard, entry.kind.name)
-    if (!ctx.book.holdsGroup(shard.group, peer)) return { o, fresh: true }
+    if (!ctx.book.holdsGroup(shard.group, peer)) return { o, grant: shard.grant, fresh: shard }
     // A copy of a batch this peer already computed goes to someone else.
     await ctx.store.cut(rowOf(o, ctx.now(), null), shard.cursor)
     ctx.book.enqueue(entry.spec.offerId, shard.shardId, true)

@@ -25,8 +25,14 @@ export interface Held {
   count: number
 }
 
+/**
+ * What the book keeps of a shard: not its grant, whose inputs can be large and which its source
+ * rebuilds from the id (the scheduler's grant cache keeps recent ones).
+ */
+export type ShardRef = Omit<Shard, 'grant' | 'cursor'>
+
 export interface OpenShard {
-  shard: Shard
+  shard: ShardRef
   kind: string
   leaseId?: string
 }
@@ -70,10 +76,14 @@ export function createShardBook(leaseTtlMs: number) {
     group != null && (groupPeers.get(group)?.has(peer) ?? false)
 
   return {
-    add(shard: Shard, kind: string): OpenShard {
+    add({ grant: _, cursor: __, ...shard }: Shard, kind: string): OpenShard {
       const o = { shard, kind }
       open.set(shard.shardId, o)
       return o
+    },
+    /** Forgets a shard its source can no longer rebuild (its inputs are gone). */
+    drop(shardId: string): void {
+      open.delete(shardId)
     },
     enqueue,
     holdsGroup,

@@ -11,7 +11,10 @@
  * agreement; a copy that disagrees is settled by recomputation, and whichever side was wrong gets a
  * strike, even if its receipt was already issued.
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { concat } from 'uint8arrays/concat'
 import type { NamedTensor, Shard, SourceContext, ValidatorKind, Verdict, WorkSource } from '../kind.ts'
 import { createPrng, mixSeed } from '../prng.ts'
 import { type InferGrant, type InferResult, MAX_ELEMENTS } from './codec.ts'
@@ -135,6 +138,27 @@ export const inferValidator: ValidatorKind<InferGrant, InferResult> = {
   },
 }
 
+/**
+ * Which batches are canaries (recomputed in full, never announced): a keyed hash of the batch's id
+ * under a secret kept in the kind's state dir, so the mark survives a restart and needs no memory
+ * per shard, and no contributor can tell a canary from its id.
+ */
+async function canaries(stateDir: string, rate: number): Promise<(base: string) => boolean> {
+  const path = join(stateDir, 'canary.key')
+  let key: Uint8Array
+  try {
+    key = new Uint8Array(await readFile(path))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    key = crypto.getRandomValues(new Uint8Array(32))
+    await writeFile(path, key, { mode: 0o600 })
+  }
+  return (base) => {
+    const digest = sha256(concat([key, new TextEncoder().encode(base)]))
+    return new DataView(digest.buffer, digest.byteOffset).getUint32(0) / 2 ** 32 < rate
+  }
+}
+
 async function createInferSource(
   config: InferConfig,
   context: SourceContext,
@@ -175,9 +199,7 @@ async function createInferSource(
   const byOffer = new Map(models.map((m) => [m.offerId, m]))
   const byShort = new Map(models.map((m) => [m.short, m]))
   const signatures = new Map<string, Signature>()
-  // Shards whose outputs are recomputed whatever the sample says: canaries (decided when cut, never
-  // announced) and shards rebuilt after a restart (their canary mark was in memory).
-  const recomputeAll = new Set<string>()
+  const isCanary = await canaries(context.stateDir, config.canaryRate)
   const pending = new Map<string, Shard<InferGrant>[]>()
   const copies = new Map<string, Array<{ shardId: string; peer: string; outputs: Outputs[] }>>()
 
@@ -246,7 +268,6 @@ async function createInferSource(
       const first = entry.next
       entry.next += count
       const base = `m${entry.short}.${first}.${count}`
-      if (random() < config.canaryRate) recomputeAll.add(base)
       const grant = grantOf(entry, first, count)
       const cursor = { key: entry.cursorKey, value: String(entry.next) }
       if (config.redundancy <= 1) return { ...shardOf(entry, base, grant), cursor }
@@ -262,7 +283,6 @@ async function createInferSource(
       const [first, count] = [Number(match[2]), Number(match[3])]
       if (!Number.isSafeInteger(first) || count < 1 || count > entry.maxBatches) return undefined
       const base = `m${entry.short}.${first}.${count}`
-      recomputeAll.add(base)
       return shardOf(
         entry,
         base,
@@ -282,20 +302,15 @@ async function createInferSource(
       const claimed = result.batches.map(floats)
       const earlier = shard.group == null ? [] : (copies.get(base) ?? [])
       const remember = () => {
-        if (shard.group == null) {
-          recomputeAll.delete(base)
-          return
-        }
+        if (shard.group == null) return
         earlier.push({ shardId: shard.shardId, peer, outputs: claimed })
-        if (earlier.length >= config.redundancy) {
-          copies.delete(base)
-          recomputeAll.delete(base)
-        } else copies.set(base, earlier)
+        if (earlier.length >= config.redundancy) copies.delete(base)
+        else copies.set(base, earlier)
       }
       const agrees = (a: Outputs[], b: Outputs[]) =>
         a.every((outputs, i) => compareAll(outputs, b[i]).ok && compareAll(b[i], outputs).ok)
 
-      const everything = recomputeAll.has(base) || suspect || audit || !known
+      const everything = isCanary(base) || suspect || audit || !known
       if (!everything) {
         if (earlier.some((e) => agrees(claimed, e.outputs))) {
           remember()
