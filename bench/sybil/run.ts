@@ -1,16 +1,19 @@
 /**
- * `npm run bench -- sybil [--identities 200] [--addresses 8] [--honest 2] [--seconds 60] [--caps off]`:
+ * `npm run bench -- sybil [--identities 200] [--addresses 8 | --ranges 200] [--honest 2] [--seconds 60] [--caps off]`:
  * honest throughput under a swarm of free identities. A validator (small gemm layer) on loopback
  * WebSockets; honest Node contributors on threads of their own, each dialing from its own loopback
- * address range; then a swarm of fresh identities on `--addresses` addresses of two other ranges,
- * each hoarding the largest leases it can get and never handing a result in. Measures the honest
+ * address range; then a swarm of fresh identities on `--addresses` addresses of two other ranges, or
+ * spread over `--ranges` address ranges (one loopback address in each 127.x.y.0/24: a botnet, or
+ * IPv6 users), each hoarding the largest leases it can get and never handing a result in. Measures the honest
  * contributors' verified FLOPs and receipts per minute with no attack and under the swarm, what the
  * swarm holds, and the validator's memory. The honest contributors run at a duty cycle (`--duty`,
- * 0.4) so that, on a machine of two cores, they are limited by their own throttle and not by the
- * attacker's CPU, which a real attacker would not share with them: what falls is what the validator
- * fails to give them. `--caps off` lifts the per-address and per-range caps (per-identity
+ * 0.4), or as devices of a fixed speed (`--device <GFLOP/s>`: each product computed here, then held
+ * until it has taken as long as such a device would), which stand for browsers elsewhere: what falls
+ * is what the validator fails to give them, not this machine's two cores shared with the attacker
+ * (a duty cycle is measured in wall time, so on shared cores it slows with them). The swarm runs at
+ * the lowest CPU priority for the same reason. `--caps off` lifts the per-address and per-range caps (per-identity
  * allowances only) to show what they do; `--hoard off` connects the swarm without asking for work
- * (what 200 more peers cost by themselves). Writes bench/results/sybil[-nocaps][-idle].json.
+ * (what 200 more peers cost by themselves). Writes bench/results/sybil[-<n>ranges][-nocaps][-idle].json.
  */
 import '../../src/validator/polyfills.ts'
 import { spawn } from 'node:child_process'
@@ -27,10 +30,12 @@ const { values } = parseArgs({
   options: {
     identities: { type: 'string', default: '200' },
     addresses: { type: 'string', default: '8' },
+    ranges: { type: 'string' },
     honest: { type: 'string', default: '2' },
     seconds: { type: 'string', default: '60' },
     caps: { type: 'string', default: 'on' },
     duty: { type: 'string', default: '0.4' },
+    device: { type: 'string' },
     hoard: { type: 'string', default: 'on' },
   },
 })
@@ -75,7 +80,8 @@ const honestWorkers = Array.from({ length: Number(values.honest) }, (_, i) => {
   const w = thread('../fuzz/honest.ts', {
     address,
     localAddress: `127.0.${i + 1}.2`,
-    dutyCycle: Number(values.duty),
+    dutyCycle: values.device == null ? Number(values.duty) : 1,
+    deviceFlops: values.device == null ? undefined : Number(values.device) * 1e9,
   })
   w.on('message', (m: number | { flops?: number; event?: string; detail?: string }) => {
     if (typeof m === 'number') honest.receipts++
@@ -119,31 +125,39 @@ await pause(15) // connect, first shards, allowances grow past the newcomer's
 const quiet = await measure()
 console.log('no attack', JSON.stringify(quiet))
 
-// The swarm: two ranges the honest contributors are not in.
-const addresses = Array.from(
-  { length: Number(values.addresses) },
-  (_, i) => `127.0.${100 + (i % 2)}.${10 + i}`,
-)
+// The swarm: two ranges the honest contributors are not in, or one address in each of `ranges`.
+const ranges = values.ranges == null ? undefined : Number(values.ranges)
+const addresses =
+  ranges != null
+    ? Array.from({ length: ranges }, (_, i) => `127.${100 + (i >> 8)}.${i & 255}.10`)
+    : Array.from({ length: Number(values.addresses) }, (_, i) => `127.0.${100 + (i % 2)}.${10 + i}`)
 let swarmStats: Record<string, unknown> = {}
-const swarm = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'swarm.ts')], {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  env: {
-    ...process.env,
-    SWARM: JSON.stringify({
-      address,
-      identities,
-      addresses,
-      kindVersion: gemmValidator.version,
-      hoard: values.hoard !== 'off',
-    }),
+// At the lowest CPU priority: a real attacker runs on its own machines, and on this one of two cores
+// the swarm's own libp2p work would otherwise take the honest contributors' and the validator's CPU.
+const swarm = spawn(
+  'nice',
+  ['-n', '19', process.execPath, '--import', 'tsx', join(import.meta.dirname, 'swarm.ts')],
+  {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      SWARM: JSON.stringify({
+        address,
+        identities,
+        addresses,
+        kindVersion: gemmValidator.version,
+        hoard: values.hoard !== 'off',
+      }),
+    },
   },
-})
+)
+// `nice` execs node in place: the pid is the swarm's own.
 swarmStat = `/proc/${swarm.pid}/stat`
 swarm.on('message', (m: Record<string, unknown>) => {
   swarmStats = m
 })
 const rampStarted = Date.now()
-while ((swarmStats.connected as number | undefined) !== identities && Date.now() - rampStarted < 120_000) {
+while ((swarmStats.connected as number | undefined) !== identities && Date.now() - rampStarted < 900_000) {
   await pause(1)
 }
 const rampSeconds = (Date.now() - rampStarted) / 1000
@@ -157,9 +171,11 @@ const result = {
   caps,
   hoard: values.hoard !== 'off',
   identities,
-  attackerAddresses: addresses,
+  attackerRanges: new Set(addresses.map((a) => a.split('.').slice(0, 3).join('.'))).size,
+  attackerAddresses: addresses.length > 16 ? [...addresses.slice(0, 8), '…'] : addresses,
   honestContributors: honestWorkers.length,
-  honestDutyCycle: Number(values.duty),
+  honestDutyCycle: values.device == null ? Number(values.duty) : 1,
+  honestDeviceGflops: values.device == null ? null : Number(values.device),
   secondsPerPhase: seconds,
   swarmRampSeconds: +rampSeconds.toFixed(1),
   noAttack: quiet,
@@ -170,7 +186,11 @@ const result = {
     flops: +(attacked.gflopPerMinute / quiet.gflopPerMinute).toFixed(3),
   },
 }
-const variant = [caps ? '' : '-nocaps', values.hoard === 'off' ? '-idle' : ''].join('')
+const variant = [
+  ranges != null ? `-${ranges}ranges` : '',
+  caps ? '' : '-nocaps',
+  values.hoard === 'off' ? '-idle' : '',
+].join('')
 const out = join(root, 'bench', 'results', `sybil${variant}.json`)
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
 console.table({ 'no attack': quiet, 'under attack': attacked })

@@ -11,7 +11,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createServerNode, type TesseraNode } from '../../src/p2p/node-server.ts'
 import { request } from '../../src/p2p/rpc.ts'
 import { decodeLeaseResponse, encodeLeaseRequest } from '../../src/protocol/codec.ts'
-import { LEASE_PROTOCOL, MESSAGE_LIMITS, workTopic } from '../../src/protocol/constants.ts'
+import { DIRECTORY_TOPIC, LEASE_PROTOCOL, MESSAGE_LIMITS, workTopic } from '../../src/protocol/constants.ts'
 import { dialFrom } from '../local-address.ts'
 
 const { address, identities, addresses, kindVersion, hoard } = JSON.parse(process.env.SWARM!) as {
@@ -69,7 +69,9 @@ for (let i = 0; i < identities && running; i++) {
   nodes.push(node)
   try {
     await node.dial(multiaddr(address), { signal: AbortSignal.timeout(5000) })
+    // As a page does: the subnet's offers and the directory.
     node.services.pubsub.subscribe(workTopic(1))
+    node.services.pubsub.subscribe(DIRECTORY_TOPIC)
     stats.connected++
     if (hoard) hoarders.push(hoardWith(node))
   } catch {

@@ -11,6 +11,7 @@ import type { TesseraNode } from '../p2p/node-server.ts'
 import { signAnnouncement } from '../protocol/announcement.ts'
 import { DIRECTORY_TOPIC, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCEMENT_TTL_MS } from '../protocol/constants.ts'
 import type { Announcement } from '../protocol/types.ts'
+import { throttle } from './throttle.ts'
 
 export interface DirectoryPublisherOptions {
   node: TesseraNode
@@ -29,6 +30,8 @@ export interface DirectoryPublisher {
   stop(): Promise<void>
 }
 
+/** Rounds for new subscribers at most this often: a swarm subscribing costs one round a second. */
+const SUBSCRIBER_GAP_MS = 1000
 /** Each announcement lasts three rounds: one lost publication does not drop a validator. */
 const ROUNDS_PER_TTL = 3
 
@@ -54,11 +57,13 @@ export function startDirectoryPublisher(options: DirectoryPublisherOptions): Dir
     await pubsub.publish(DIRECTORY_TOPIC, signed)
   }
   const round = () => void publish().catch((err) => options.onError?.(err))
+  // A new subscriber hears of this validator within a second, however many subscribe at once.
+  const soon = throttle(round, Math.min(SUBSCRIBER_GAP_MS, options.intervalMs))
   const timer = setInterval(round, options.intervalMs)
   const onSubscription = (
     evt: CustomEvent<{ subscriptions: Array<{ topic: string; subscribe: boolean }> }>,
   ) => {
-    if (evt.detail.subscriptions.some((s) => s.topic === DIRECTORY_TOPIC && s.subscribe)) round()
+    if (evt.detail.subscriptions.some((s) => s.topic === DIRECTORY_TOPIC && s.subscribe)) soon.call()
   }
   pubsub.addEventListener('subscription-change', onSubscription)
   round()
@@ -74,6 +79,7 @@ export function startDirectoryPublisher(options: DirectoryPublisherOptions): Dir
     async stop() {
       stopped = true
       clearInterval(timer)
+      soon.cancel()
       pubsub.removeEventListener('subscription-change', onSubscription)
       directory.close()
     },

@@ -10,6 +10,7 @@ import { offerTopicValidator } from '../p2p/offer-validator.ts'
 import { encodeOffer } from '../protocol/codec.ts'
 import { workTopic } from '../protocol/constants.ts'
 import type { WorkOffer } from '../protocol/types.ts'
+import { throttle } from './throttle.ts'
 
 export interface OfferPublisherOptions {
   node: TesseraNode
@@ -26,8 +27,11 @@ export interface OfferPublisher {
   stop(): Promise<void>
 }
 
-/** Rounds at most this often, however many peers subscribe at once. */
-const MIN_GAP_MS = 100
+/**
+ * Rounds at most this often, however many peers subscribe at once: every round goes to every peer,
+ * so a swarm of subscriptions must not multiply them.
+ */
+const MIN_GAP_MS = 1000
 
 export function startOfferPublisher(options: OfferPublisherOptions): OfferPublisher {
   const { node, netuid } = options
@@ -41,25 +45,17 @@ export function startOfferPublisher(options: OfferPublisherOptions): OfferPublis
   })
   pubsub.subscribe(topic)
 
-  let last = 0
-  let pending: ReturnType<typeof setTimeout> | undefined
   // Not awaited: a publish to a peer whose connection is closing can take long or never settle, and
   // a round that waited for it would hold back every later one (contributors saw no offers at all).
-  const round = () => {
-    last = Date.now()
-    for (const offer of options.offers()) {
-      pubsub.publish(topic, encodeOffer(offer)).catch((err) => options.onError?.(err))
-    }
-  }
-  const publishNow = () => {
-    const wait = last + MIN_GAP_MS - Date.now()
-    if (wait <= 0) return round()
-    // A peer that subscribed just after a round gets the next one.
-    pending ??= setTimeout(() => {
-      pending = undefined
-      round()
-    }, wait)
-  }
+  const rounds = throttle(
+    () => {
+      for (const offer of options.offers()) {
+        pubsub.publish(topic, encodeOffer(offer)).catch((err) => options.onError?.(err))
+      }
+    },
+    Math.min(MIN_GAP_MS, options.intervalMs),
+  )
+  const publishNow = rounds.call
   const timer = setInterval(publishNow, options.intervalMs)
   const onSubscription = (
     evt: CustomEvent<{ subscriptions: Array<{ topic: string; subscribe: boolean }> }>,
@@ -72,7 +68,7 @@ export function startOfferPublisher(options: OfferPublisherOptions): OfferPublis
     publishNow,
     async stop() {
       clearInterval(timer)
-      clearTimeout(pending)
+      rounds.cancel()
       pubsub.removeEventListener('subscription-change', onSubscription)
     },
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { LeaseGrant, LeaseRequest } from '../protocol/types.ts'
+import type { GemmGrant } from '../work/gemm/codec.ts'
 import { gemmValidator } from '../work/gemm/validator.ts'
 import { createKindRegistry } from '../work/registry.ts'
 import { createBlobStore } from './blob-store.ts'
@@ -226,7 +227,7 @@ describe('scheduler', () => {
     for (const g of grants) {
       const found = scheduler.lookup(g.leaseId, 'a')
       if (!found.ok) throw new Error(found.message)
-      expect(gemmValidator.grant.encode(found.shard.grant)).toEqual(g.payload)
+      expect(gemmValidator.grant.encode(found.shard.grant as GemmGrant)).toEqual(g.payload)
     }
     await ledger.close()
   })

@@ -298,7 +298,7 @@ function roomFor(ctx: LeaseContext, who: Requester, verified: number, offerId: s
   // An unproven identity costs one small shard until it has shown it returns verified work.
   if (verified === 0 && held.count > 0) {
     const message = 'a new identity holds one shard until its first result is verified'
-    return refusal('over-allowance', message, RETRY_SOON_MS)
+    return refusal('over-allowance', message, RETRY_LATER_MS)
   }
   const young = verified < options.baseAllowanceFlops
   const range = who.range == null ? undefined : book.bucket(`range:${who.range}`)
