@@ -30,7 +30,7 @@ async function pair(source: BlobSource, rate?: ByteRate): Promise<[TesseraNode, 
     transports: [memory()],
   })
   nodes.push(server, client)
-  await serveBlobs(server, source, undefined, rate)
+  await serveBlobs(server, source, { rate })
   await client.dial(multiaddr(server.getMultiaddrs()[0]))
   return [server, client]
 }
@@ -75,7 +75,7 @@ describe('blob protocol', () => {
     nodes.push(server)
     const generous = createByteRate({ bytesPerSecond: 1e12, burstBytes: 1e12 })
     const address = createByteRate({ bytesPerSecond: 2 * MAX_BLOB_CHUNK, burstBytes: MAX_BLOB_CHUNK })
-    await serveBlobs(server, store, undefined, generous, address)
+    await serveBlobs(server, store, { rate: generous, addressRate: address })
     const download = async () => {
       const client = await createServerNode({ listen: [] })
       nodes.push(client)

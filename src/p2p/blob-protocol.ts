@@ -17,7 +17,7 @@ import { BLOB_PROTOCOL, MAX_BLOB_CHUNK, MAX_BLOB_SIZE, MESSAGE_LIMITS } from '..
 import { type ByteRate, createByteRate } from './byte-rate.ts'
 import type { TesseraNode } from './node-server.ts'
 import { ipOf } from './remote-address.ts'
-import { handleRequests, request } from './rpc.ts'
+import { type Accountability, handleRequests, Offence, request } from './rpc.ts'
 
 /** The downloaded bytes do not hash to the address they were requested by. */
 export class BlobHashMismatchError extends Error {
@@ -53,24 +53,44 @@ export const BLOB_RATE = { bytesPerSecond: 32 * 2 ** 20, burstBytes: 128 * 2 ** 
 /** What all peers of one remote address may download together (peer ids are free; addresses less so). */
 export const BLOB_ADDRESS_RATE = { bytesPerSecond: 128 * 2 ** 20, burstBytes: 512 * 2 ** 20 }
 
+export interface ServeBlobsOptions extends Accountability {
+  onServe?: (sha256Hex: string, bytes: number) => void
+  rate?: ByteRate
+  addressRate?: ByteRate
+}
+
+const refusal = (message: string, reason: string) =>
+  new Offence(encodeBlobResponse({ type: 'error', message }), reason)
+
 export async function serveBlobs(
   node: TesseraNode,
   source: BlobSource,
-  onServe?: (sha256Hex: string, bytes: number) => void,
-  rate: ByteRate = createByteRate(BLOB_RATE),
-  addressRate: ByteRate = createByteRate(BLOB_ADDRESS_RATE),
+  options: ServeBlobsOptions = {},
 ): Promise<void> {
+  const {
+    onServe,
+    rate = createByteRate(BLOB_RATE),
+    addressRate = createByteRate(BLOB_ADDRESS_RATE),
+  } = options
   await handleRequests(
     node,
     BLOB_PROTOCOL,
     async (payload, remotePeer, connection) => {
+      let request: ReturnType<typeof decodeBlobRequest>
       try {
-        const { sha256: digest, offset, length } = decodeBlobRequest(payload)
+        request = decodeBlobRequest(payload)
+      } catch (err) {
+        return refusal((err as Error).message, 'malformed blob request')
+      }
+      try {
+        const { sha256: digest, offset, length } = request
         const key = hex(digest)
         const total = source.size(key)
-        if (total == null) return encodeBlobResponse({ type: 'error', message: `no blob ${key}` })
+        // Blobs are named by offers and grants: a page asks for one it was not told of rarely (a
+        // training version just retired), a prober all the time.
+        if (total == null) return refusal(`no blob ${key}`, 'unknown blob')
         if (offset > total)
-          return encodeBlobResponse({ type: 'error', message: `offset ${offset} is past the end (${total})` })
+          return refusal(`offset ${offset} is past the end (${total})`, 'blob offset past its end')
         const data = await source.read(key, offset, Math.min(length, total - offset))
         const ip = ipOf(connection.remoteAddr)
         const wait = Math.max(
@@ -84,7 +104,7 @@ export async function serveBlobs(
         return encodeBlobResponse({ type: 'error', message: (err as Error).message })
       }
     },
-    { maxRequestBytes: MESSAGE_LIMITS.blobRequest },
+    { maxRequestBytes: MESSAGE_LIMITS.blobRequest, ...options },
   )
 }
 

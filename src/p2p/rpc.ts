@@ -37,19 +37,35 @@ export async function request(
   }
 }
 
+/**
+ * The answer to a request the peer got wrong (it does not decode, names nothing that exists, was
+ * signed by someone else): it is sent like any answer, and counts against the peer (`onOffence`).
+ */
+export class Offence {
+  constructor(
+    readonly response: Uint8Array,
+    readonly reason: string,
+  ) {}
+}
+
 export type RequestHandler = (
   payload: Uint8Array,
   remotePeer: PeerId,
   connection: Connection,
-) => Promise<Uint8Array>
+) => Promise<Uint8Array | Offence>
 
 export interface HandleOptions {
   maxRequestBytes: number
   /** A request that could not be read (oversized, malformed frame, stalled): the peer's fault. */
   onError?: (err: unknown, remotePeer: PeerId) => void
+  /** A request the handler answered as an Offence. */
+  onOffence?: (remotePeer: PeerId, reason: string) => void
   /** Peers whose streams are reset unread (see the validator's penalties). */
   refuse?: (remotePeer: PeerId) => boolean
 }
+
+/** What every protocol of one server does with a peer's faults: the same counting for all. */
+export type Accountability = Pick<HandleOptions, 'onError' | 'onOffence' | 'refuse'>
 
 export async function handleRequests(
   node: TesseraNode,
@@ -69,7 +85,9 @@ export async function handleRequests(
           const idle = served === 0 ? RPC_TIMEOUT_MS : STREAM_IDLE_MS
           const payload = await readNext(lp, stream, AbortSignal.timeout(idle))
           if (payload == null) break
-          const response = await handler(payload, connection.remotePeer, connection)
+          const answer = await handler(payload, connection.remotePeer, connection)
+          if (answer instanceof Offence) options.onOffence?.(connection.remotePeer, answer.reason)
+          const response = answer instanceof Offence ? answer.response : answer
           await lp.write(response, { signal: AbortSignal.timeout(RPC_TIMEOUT_MS) })
           served++
         }

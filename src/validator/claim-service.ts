@@ -6,8 +6,9 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { u8aToHex } from '@polkadot/util'
 import { equals } from 'uint8arrays/equals'
+import { Offence } from '../p2p/rpc.ts'
 import { signClaimAck } from '../protocol/claim-ack.ts'
-import { decodeClaimRequest } from '../protocol/codec.ts'
+import { decodeClaimRequest, encodeClaimResponse } from '../protocol/codec.ts'
 import type { ClaimRejectionReason, ClaimResponse } from '../protocol/types.ts'
 import { type ClaimMessage, parseClaimMessage } from '../wallet/claim-message.ts'
 import { verifyClaimSignature } from '../wallet/claim-signature.ts'
@@ -31,7 +32,22 @@ export interface ClaimServiceOptions {
 
 export interface ClaimService {
   handle(payload: Uint8Array, remotePeer: string): Promise<ClaimResponse>
+  /** The stream handler: the encoded response, an Offence when no honest wallet would have sent it. */
+  answer(payload: Uint8Array, remotePeer: string): Promise<Uint8Array | Offence>
 }
+
+/**
+ * Rejections an honest page never causes: what does not parse, a signature by someone else, a claim
+ * for another peer's receipts or one whose receipts do not match what was signed. They count against
+ * the sender like malformed messages on any protocol. (Expired, replayed or late claims can be an
+ * honest page's clock or a second tab: they do not.)
+ */
+export const CLAIM_OFFENCES: ReadonlySet<ClaimRejectionReason> = new Set([
+  'bad-request',
+  'bad-signature',
+  'wrong-peer',
+  'root-mismatch',
+])
 
 export function createClaimService(options: ClaimServiceOptions): ClaimService {
   const { ledger, epochs, validator, netuid } = options
@@ -145,5 +161,15 @@ export function createClaimService(options: ClaimServiceOptions): ClaimService {
     return { type: 'ack', ...ack }
   }
 
-  return { handle }
+  return {
+    handle,
+    async answer(payload, remotePeer) {
+      const response = await handle(payload, remotePeer)
+      const bytes = encodeClaimResponse(response)
+      if (response.type === 'rejection' && CLAIM_OFFENCES.has(response.reason)) {
+        return new Offence(bytes, `claim ${response.reason}`)
+      }
+      return bytes
+    },
+  }
 }

@@ -1,7 +1,8 @@
 /** /tessera/lease/3 (and /2): a contributor asks for a shard of an offer; banned contributors are refused. */
+
+import { Offence } from '../p2p/rpc.ts'
 import { decodeLeaseRequest, encodeLeaseResponse } from '../protocol/codec.ts'
 import type { LeaseRequest, LeaseResponse } from '../protocol/types.ts'
-import type { Penalties } from './penalties.ts'
 import type { Requester } from './requester.ts'
 import type { Scheduler } from './scheduler.ts'
 import { REFUSED_MESSAGE, type Strikes } from './strikes.ts'
@@ -9,7 +10,6 @@ import { REFUSED_MESSAGE, type Strikes } from './strikes.ts'
 export interface LeaseServiceOptions {
   scheduler: Scheduler
   strikes: Strikes
-  penalties?: Penalties
 }
 
 /** What went over the lease and result streams, for /api/status. */
@@ -23,13 +23,13 @@ export interface WireStats {
 
 export interface LeaseService {
   readonly wire: WireStats
-  /** The stream handler: bytes in, bytes out; never throws for bad input. */
-  handle(payload: Uint8Array, who: Requester): Promise<Uint8Array>
+  /** The stream handler: bytes in, bytes out (a malformed request is an Offence); never throws for bad input. */
+  handle(payload: Uint8Array, who: Requester): Promise<Uint8Array | Offence>
   /** Answers a decoded request (also asked for in the same round trip as a result). */
   answer(request: LeaseRequest, who: Requester): Promise<LeaseResponse>
 }
 
-export function createLeaseService({ scheduler, strikes, penalties }: LeaseServiceOptions): LeaseService {
+export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions): LeaseService {
   const wire: WireStats = { grantBytes: 0, resultBytes: 0, leases: 0, leaseMs: [] }
   async function answer(request: LeaseRequest, who: Requester): Promise<LeaseResponse> {
     const started = performance.now()
@@ -64,14 +64,14 @@ export function createLeaseService({ scheduler, strikes, penalties }: LeaseServi
       try {
         request = decodeLeaseRequest(payload)
       } catch (err) {
-        penalties?.record(who.peer, 'malformed lease request')
-        return encodeLeaseResponse({
+        const response = encodeLeaseResponse({
           type: 'refusal',
           offerId: 'unknown',
           reason: 'bad-request',
           message: (err as Error).message.slice(0, 500),
           retryAfterMs: 0,
         })
+        return new Offence(response, 'malformed lease request')
       }
       return encodeLeaseResponse(await answer(request, who))
     },

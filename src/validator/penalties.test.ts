@@ -2,7 +2,14 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { afterAll, describe, expect, it } from 'vitest'
 import { request } from '../p2p/rpc.ts'
 import { decodeLeaseResponse } from '../protocol/codec.ts'
-import { LEASE_PROTOCOL, MESSAGE_LIMITS } from '../protocol/constants.ts'
+import {
+  BLOB_PROTOCOL,
+  CLAIM_PROTOCOL,
+  LEASE_PROTOCOL,
+  MESSAGE_LIMITS,
+  PEERS_PROTOCOL,
+  RESULT_PROTOCOL,
+} from '../protocol/constants.ts'
 import { createPenalties } from './penalties.ts'
 import { acceptedBodies, createHarness } from './test-support.ts'
 
@@ -65,6 +72,26 @@ describe('penalties for malformed messages', () => {
       expect(body).toContain('tessera_peers_cut_off_total{reason="malformed lease request"} 1')
       expect(body).toMatch(new RegExp(`^tessera_ledger_accepted ${accepted}$`, 'm'))
       expect(body).toMatch(/^tessera_validator_process_cpu_seconds_total \d/m)
+    })
+
+    it('cuts off a sender of junk after the same count on every protocol it serves', async () => {
+      const validator = await harness.startValidator()
+      const protocols = [LEASE_PROTOCOL, RESULT_PROTOCOL, CLAIM_PROTOCOL, BLOB_PROTOCOL, PEERS_PROTOCOL]
+      for (const protocol of protocols) {
+        const attacker = await harness.contributorNode(validator)
+        let sent = 0
+        while (attacker.getConnections(validator.peerId).length > 0 && sent < 200) {
+          sent++
+          const junk = crypto.getRandomValues(new Uint8Array(48))
+          await request(attacker, validator.peerId, protocol, junk, { maxResponseBytes: 1 << 20 }).catch(
+            () => {},
+          )
+        }
+        // 20 offences in a minute cut a peer off; a request or two may be in flight as it happens.
+        expect(sent, protocol).toBeLessThanOrEqual(22)
+        expect(sent, protocol).toBeGreaterThanOrEqual(20)
+        await expect(attacker.dial(multiaddr(validator.multiaddrs()[0]))).rejects.toThrow()
+      }
     })
   })
 })

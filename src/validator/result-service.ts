@@ -5,6 +5,7 @@
  */
 import type { PrivateKey } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { Offence } from '../p2p/rpc.ts'
 import { decodeResult, encodeResultResponse } from '../protocol/codec.ts'
 import { signReceipt } from '../protocol/receipt.ts'
 import type { Rejection, ResultOutcome, ResultResponse, WorkResult } from '../protocol/types.ts'
@@ -12,7 +13,6 @@ import type { Audit } from './audit.ts'
 import type { EpochClock } from './epochs.ts'
 import type { LeaseService } from './lease-service.ts'
 import { DuplicateCreditError, type ReceiptStore } from './ledger/index.ts'
-import type { Penalties } from './penalties.ts'
 import type { Requester } from './requester.ts'
 import type { Scheduler } from './scheduler.ts'
 import { REFUSED_MESSAGE, type Strikes } from './strikes.ts'
@@ -30,12 +30,12 @@ export interface ResultServiceOptions {
   epochs: EpochClock
   /** Credit factor for a result handed in after its lease expired. */
   lateQuality: number
-  penalties?: Penalties
   log?: (message: string) => void
 }
 
 export interface ResultService {
-  handle(payload: Uint8Array, who: Requester): Promise<Uint8Array>
+  /** A malformed result is an Offence. */
+  handle(payload: Uint8Array, who: Requester): Promise<Uint8Array | Offence>
 }
 
 export function createResultService(options: ResultServiceOptions): ResultService {
@@ -118,9 +118,14 @@ export function createResultService(options: ResultServiceOptions): ResultServic
       try {
         result = decodeResult(payload)
       } catch (err) {
-        options.penalties?.record(peer, 'malformed result')
         const message = (err as Error).message.slice(0, 500)
-        return encodeResultResponse({ type: 'rejection', leaseId: 'unknown', reason: 'bad-request', message })
+        const response = encodeResultResponse({
+          type: 'rejection',
+          leaseId: 'unknown',
+          reason: 'bad-request',
+          message,
+        })
+        return new Offence(response, 'malformed result')
       }
       options.leases.wire.resultBytes += result.payload.byteLength
       const outcome = await judge(result, peer)

@@ -7,7 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { PeerId } from '@libp2p/interface'
+import type { Connection, PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -15,8 +15,7 @@ import { type BlobSource, serveBlobs } from '../p2p/blob-protocol.ts'
 import type { Directory } from '../p2p/directory.ts'
 import { createServerNode, type ServerNodeOptions, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
-import { handleRequests } from '../p2p/rpc.ts'
-import { encodeClaimResponse } from '../protocol/codec.ts'
+import { type Accountability, handleRequests, type Offence } from '../p2p/rpc.ts'
 import {
   CLAIM_PROTOCOL,
   DIRECTORY_TOPIC,
@@ -207,7 +206,7 @@ async function open(
   })
   log('restored %d open shards', await scheduler.restore())
 
-  const leases = createLeaseService({ scheduler, strikes, penalties })
+  const leases = createLeaseService({ scheduler, strikes })
   const audit = createAudit({ samples: options.auditSamples })
   const results = createResultService({
     ...options,
@@ -219,44 +218,40 @@ async function open(
     strikes,
     audit,
     epochs,
-    penalties,
     log,
   })
   const claims = createClaimService({ ...options, validator, privateKey, ledger, epochs })
   const peerExchange = createPeerExchange(node)
-  const onError = (err: unknown, remote: PeerId) => {
-    log.error('stream from %p failed: %e', remote, err)
-    penalties.record(remote.toString(), (err as Error).name ?? 'stream error')
+  // Every protocol counts a peer's faults alike: frames that cannot be read, and answers to requests
+  // no honest peer sends.
+  const accountability: Accountability = {
+    onError(err, remote) {
+      log.error('stream from %p failed: %e', remote, err)
+      penalties.record(remote.toString(), (err as Error).name ?? 'stream error')
+    },
+    onOffence: (remote, reason) => penalties.record(remote.toString(), reason),
+    refuse: (remote) => penalties.banned(remote.toString()),
   }
-  const refuse = (remote: PeerId) => penalties.banned(remote.toString())
   let blobBytesServed = 0
   // One entry per blob the validator serves: bounded by its blob store.
   const blobBytesByBlob = new Map<string, number>()
-  await serveBlobs(node, blobs, (key, bytes) => {
+  const onServe = (key: string, bytes: number) => {
     blobBytesServed += bytes
     blobBytesByBlob.set(key, (blobBytesByBlob.get(key) ?? 0) + bytes)
-  })
-  const protocols: Array<[string[], number, (payload: Uint8Array, who: Requester) => Promise<Uint8Array>]> = [
+  }
+  await serveBlobs(node, blobs, { onServe, ...accountability })
+  const protocols: Array<
+    [string[], number, (payload: Uint8Array, who: Requester) => Promise<Uint8Array | Offence>]
+  > = [
     [[LEASE_PROTOCOL, LEGACY_LEASE_PROTOCOL], MESSAGE_LIMITS.leaseRequest, leases.handle],
     [[RESULT_PROTOCOL, LEGACY_RESULT_PROTOCOL], MESSAGE_LIMITS.result, results.handle],
-    [
-      [CLAIM_PROTOCOL],
-      MESSAGE_LIMITS.claimRequest,
-      async (p, who) => encodeClaimResponse(await claims.handle(p, who.peer)),
-    ],
+    [[CLAIM_PROTOCOL], MESSAGE_LIMITS.claimRequest, (p, who) => claims.answer(p, who.peer)],
     [[PEERS_PROTOCOL], MESSAGE_LIMITS.peersRequest, peerExchange.handle],
   ]
   for (const [protocol, maxRequestBytes, handle] of protocols) {
-    await handleRequests(
-      node,
-      protocol,
-      (payload, _, connection) => handle(payload, requesterOf(connection)),
-      {
-        maxRequestBytes,
-        onError,
-        refuse,
-      },
-    )
+    const handler = (payload: Uint8Array, _: PeerId, connection: Connection) =>
+      handle(payload, requesterOf(connection))
+    await handleRequests(node, protocol, handler, { maxRequestBytes, ...accountability })
   }
 
   // Timers last: nothing after them can fail.
