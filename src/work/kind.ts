@@ -142,6 +142,11 @@ export interface SourceContext {
   stateDir: string
   /** The validator's seed: sources derive synthetic work from it reproducibly. */
   seed: number
+  /**
+   * Uniform numbers in [0, 1) for what a source draws that need not be secret, such as which data a
+   * shard holds (never which results are checked); crypto when omitted, seeded by tests.
+   */
+  draw?: () => number
   /** The last persisted value of a source cursor (see Shard.cursor). */
   cursor(key: string): Promise<string | undefined>
   /** Serves bytes or a file over /tessera/blob/1; returns its sha256 (hex). */

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path'
 import { readConfig } from '../config.ts'
+import { AGGREGATES, type Aggregate } from './aggregate.ts'
 import { LIMITS, type LocalOptimizer } from './codec.ts'
 import { DEFAULT_BLOCK } from './compress.ts'
 import type { LoraConfig } from './lora.ts'
@@ -77,6 +78,7 @@ export function parseTrainConfig(section: unknown, configDir: string): TrainConf
       clipNorm: c.number('clipNorm', 1, 1e-6, 1e6),
       outerLr: c.number('outerLr', 0.7, 0, 10),
       outerMomentum: c.number('outerMomentum', 0.9, 0, 0.999),
+      aggregate: aggregateOf(c),
     },
     local: {
       steps: sequences / microBatch,
@@ -97,6 +99,14 @@ export function parseTrainConfig(section: unknown, configDir: string): TrainConf
     lora: parseLora(c, model.width, mode, text('init')),
     block: c.int('block', DEFAULT_BLOCK, 16, LIMITS.block),
   }
+}
+
+function aggregateOf(c: ReturnType<typeof readConfig>): Aggregate {
+  const value = c.raw.aggregate ?? 'mean'
+  if (!(AGGREGATES as readonly unknown[]).includes(value)) {
+    return c.fail('aggregate', `must be one of ${AGGREGATES.map((a) => `"${a}"`).join(', ')}`)
+  }
+  return value as Aggregate
 }
 
 function parseLora(

@@ -1,7 +1,7 @@
 /**
- * The validator's optimizer: accepted shard results accumulate, and every `shardsPerStep` of them
- * become one step of the model. Plain data in, plain data out; validator.ts owns the versions,
- * blobs and checkpoints around it.
+ * The validator's optimizer: a step's accepted results become one step of the model (their
+ * aggregate: aggregate.ts). Plain data in, plain data out; validator.ts owns what a step is made of
+ * (and guards it), the versions, blobs and checkpoints around it.
  *
  * - Data parallel (`gradient`): the weighted mean gradient, clipped to a global norm, is one AdamW
  *   step (linear warm-up, then constant learning rate).
@@ -13,6 +13,7 @@
  * is refused before it gets here.
  */
 import { adamwRef } from '../../gpu/kernels/adamw.ref.ts'
+import { type Aggregate, aggregate } from './aggregate.ts'
 
 export interface OptimizerConfig {
   mode: 'gradient' | 'local'
@@ -27,6 +28,8 @@ export interface OptimizerConfig {
   clipNorm: number
   outerLr: number
   outerMomentum: number
+  /** How a step's results become one vector (aggregate.ts). */
+  aggregate: Aggregate
 }
 
 export interface TrainerState {
@@ -41,10 +44,8 @@ export interface Trainer {
   readonly state: TrainerState
   /** Weight of a result computed on `fromStep`: 1 / (1 + staleness). */
   discount(fromStep: number): number
-  /** Adds a verified result; returns true when it completed a step (the weights changed). */
-  add(vector: Float32Array, fromStep: number): boolean
-  /** Results waiting for the next step. */
-  pending(): number
+  /** One optimizer step from a step's accepted results; the weights change. */
+  step(results: ReadonlyArray<{ vector: Float32Array; fromStep: number }>): void
 }
 
 export function freshState(weights: Float32Array): TrainerState {
@@ -52,16 +53,13 @@ export function freshState(weights: Float32Array): TrainerState {
 }
 
 export function createTrainer(config: OptimizerConfig, state: TrainerState): Trainer {
-  const sum = new Float64Array(state.weights.length)
-  let total = 0
-  let count = 0
+  const discount = (fromStep: number) => 1 / (1 + Math.max(0, state.step - fromStep))
 
-  function step() {
-    const mean = new Float32Array(sum.length)
-    for (let i = 0; i < sum.length; i++) mean[i] = sum[i] / total
-    sum.fill(0)
-    total = 0
-    count = 0
+  function step(results: ReadonlyArray<{ vector: Float32Array; fromStep: number }>) {
+    const mean = aggregate(
+      config.aggregate,
+      results.map((r) => ({ vector: r.vector, weight: discount(r.fromStep) })),
+    )
     state.step++
     if (config.mode === 'gradient') {
       let norm = 0
@@ -89,18 +87,5 @@ export function createTrainer(config: OptimizerConfig, state: TrainerState): Tra
     }
   }
 
-  return {
-    state,
-    discount: (fromStep) => 1 / (1 + Math.max(0, state.step - fromStep)),
-    add(vector, fromStep) {
-      const weight = 1 / (1 + Math.max(0, state.step - fromStep))
-      for (let i = 0; i < sum.length; i++) sum[i] += weight * vector[i]
-      total += weight
-      count++
-      if (count < config.shardsPerStep) return false
-      step()
-      return true
-    },
-    pending: () => count,
-  }
+  return { state, discount, step }
 }

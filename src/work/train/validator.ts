@@ -3,12 +3,14 @@
  * `train` section (docs/TRAINING.md). It cuts shards of the training split on the current model
  * version, verifies results (shape and finiteness always; a recomputation on the CPU reference for a
  * sample, every outlier, every suspect and whatever the validator's audit picks (a newcomer's first
- * shards among them); known-answer canaries), feeds
+ * shards among them); known-answer canaries), guards each step (step-guard.ts: a result pointing away
+ * from its step is recomputed before the step is taken), feeds
  * accepted ones to the optimizer (trainer.ts), serves each new version as a blob, measures held-out
  * loss, and checkpoints weights and optimizer state in its state dir so a restart resumes the run.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { logger } from '@libp2p/logger'
 import type { Shard, SourceContext, ValidatorKind, Verdict, WorkSource } from '../kind.ts'
 import { mixSeed } from '../prng.ts'
 import { decodeWeights, encodeWeights, flatWeights, type NamedArray, sha256Hex } from './checkpoint.ts'
@@ -21,7 +23,10 @@ import { train } from './index.ts'
 import { initialAdapters, loraLayout, mergeAdapters } from './lora.ts'
 import { initialWeights, parameterLayout, trainFlops, view } from './model.ts'
 import type { ShardOutput } from './shard-ref.ts'
+import { createStepGuard, type StepEntry } from './step-guard.ts'
 import { createTrainer, freshState, type TrainerState } from './trainer.ts'
+
+const log = logger('tessera:train')
 
 const CHECK = new URL('./check.ts', import.meta.url).href
 export const OFFER_ID = 'train'
@@ -36,6 +41,12 @@ export const TOLERANCE = { relativeL2: 0.05, cosine: 0.995, lossRelative: 1e-3, 
 /** Norms compared against the median of this many recent accepted results. */
 const NORM_WINDOW = 32
 const OUTLIER_FACTOR = 4
+/**
+ * A result enters its step with its norm held to this multiple of the median: one batch (or a
+ * contributor scaling its honest gradient within the outlier bound) moves the model no more than
+ * two typical results would.
+ */
+const CLIP_FACTOR = 2
 
 export const trainValidator: ValidatorKind<TrainGrant, TrainResult> = {
   ...train,
@@ -134,6 +145,7 @@ async function createTrainSource(
   let evaluating: Promise<void> | undefined
   let canaryCount = 0
   const random = () => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32
+  const draw = context.draw ?? random
   const local = config.mode === 'local' ? config.local : undefined
   const shardFlops = trainFlops(model, config.sequences * model.context)
   const heldOutOffsets = drawOffsets(
@@ -278,6 +290,39 @@ async function createTrainSource(
     return undefined
   }
 
+  type Tag = { peer: string; shardId: string; grant: TrainGrant; loss: number }
+  const guard = createStepGuard<Tag>({
+    shardsPerStep: config.optimizer.shardsPerStep,
+    async check({ vector, tag }) {
+      if (!versions.has(tag.grant.step)) return undefined
+      const verdict = judge({ loss: tag.loss, vector }, await recompute(tag.grant))
+      return verdict?.ok === false ? verdict.message : undefined
+    },
+    reject({ tag }, message) {
+      counters.rejected++
+      context.strike(tag.peer, tag.shardId, `pointed away from its step, and ${message}`)
+    },
+    apply: takeStep,
+    onError: (err) => log.error('recomputing a result of the step failed: %e', err),
+  })
+
+  /** A step from its guarded results, each held to CLIP_FACTOR times the median norm. */
+  function takeStep(entries: StepEntry<Tag>[]) {
+    if (done()) return
+    const bound = CLIP_FACTOR * (medianNorm() ?? Number.POSITIVE_INFINITY)
+    trainer.step(
+      entries.map(({ vector, fromStep }) => {
+        const norm = normOf(vector)
+        return { vector: norm > bound ? vector.map((x) => (x * bound) / norm) : vector, fromStep }
+      }),
+    )
+    counters.steps++
+    publish(trainer.state)
+    const step = trainer.state.step
+    if (step % config.evalEvery === 0 || done()) evaluate(versions.get(step)!)
+    if (step % config.checkpointEvery === 0 || done()) void save()
+  }
+
   function medianNorm(): number | undefined {
     if (norms.length < 8) return undefined
     const sorted = [...norms].sort((a, b) => a - b)
@@ -311,14 +356,14 @@ async function createTrainSource(
       if (canary != null && random() < config.canaryFraction) {
         return shardOf(canary.step, canary.seed, ++canaryCount)
       }
-      return shardOf(trainer.state.step, crypto.getRandomValues(new Uint32Array(1))[0])
+      return shardOf(trainer.state.step, Math.floor(draw() * 2 ** 32) >>> 0)
     },
     restore(id) {
       const m = /^train\.([0-9a-f]{8})\.(\d+)\.(\d+)(?:\.c(\d+))?$/.exec(id)
       if (m == null || m[1] !== fingerprint) return undefined
       return shardOf(Number(m[2]), Number(m[3]), m[4] != null ? Number(m[4]) : undefined)
     },
-    async verify(shard, result, { suspect, audit }) {
+    async verify(shard, result, { peer, suspect, audit }) {
       const { grant } = shard
       const started = performance.now()
       if (result.vector.length !== trained.size || result.vector.block !== grant.block) {
@@ -372,28 +417,22 @@ async function createTrainSource(
       if (canaryMark != null) return { ok: true, quality, detail: 'canary matched' }
       // Shards still in flight when the run reached maxSteps: honest work, credited, not applied.
       if (done()) return { ok: true, quality, detail: 'the run has finished' }
-      // An outlier that survived recomputation is honest work (credited) but stays out of the step:
-      // one unusual batch must not move the model more than its peers do.
-      if (outlier) {
-        counters.outliers++
-        return { ok: true, quality, detail: 'norm outlier: recomputed and credited, kept out of the step' }
-      }
+      // An outlier that survived recomputation is honest work: it enters the step (held to a bound of
+      // its peers' norms when applied), and the window of verified norms follows the run however its
+      // gradients grow or shrink.
+      if (outlier) counters.outliers++
       norms.push(norm)
       if (norms.length > NORM_WINDOW) norms.shift()
       trainLoss = trainLoss == null ? result.loss : 0.9 * trainLoss + 0.1 * result.loss
-      if (trainer.add(vector, grant.step)) {
-        counters.steps++
-        publish(trainer.state)
-        const step = trainer.state.step
-        if (step % config.evalEvery === 0 || done()) evaluate(versions.get(step)!)
-        if (step % config.checkpointEvery === 0 || done()) void save()
-      }
+      const tag = { peer, shardId: shard.shardId, grant, loss: result.loss }
+      guard.add({ vector, fromStep: grant.step, checked: reference != null, tag })
       return { ok: true, quality, detail: reference != null ? 'recomputed' : 'form checked, not sampled' }
     },
     stats: () => ({
       ...counters,
       step: trainer.state.step,
-      pending: trainer.pending(),
+      pending: guard.pending(),
+      astray: guard.astray,
       weights: versions.get(trainer.state.step)!.sha,
       run: fingerprint,
       mode: config.mode,
@@ -405,6 +444,7 @@ async function createTrainSource(
       history: JSON.stringify(history.slice(-200)),
     }),
     async close() {
+      await guard.idle()
       await evaluating
       await save()
     },
