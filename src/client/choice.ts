@@ -5,6 +5,7 @@
  * contributor's work × the trust it has kept. A fraction of picks explores the others (so every kind
  * gets measured and a validator's changed rate is noticed); validators below LEFT_BELOW get nothing.
  */
+import { median } from '../p2p/directory.ts'
 import type { WorkOffer } from '../protocol/types.ts'
 import { LEFT_BELOW, type Trust } from './trust.ts'
 
@@ -56,9 +57,4 @@ export function createChoice(options: ChoiceOptions): Choice {
       return best[Math.floor(random() * best.length)]
     },
   }
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
 }

@@ -15,6 +15,7 @@ import type { AnyValidatorKind } from '../work/kind.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { type Contributor, createContributor } from './contributor.ts'
 import { startMarket } from './market.ts'
+import { createProven } from './proven.ts'
 
 const harness = createHarness()
 afterEach(() => harness.cleanup())
@@ -54,11 +55,21 @@ async function network(pools: number[], netuids: number[], kinds?: Array<AnyVali
   return validators
 }
 
-/** A Node contributor that knows one validator; `slowdown` makes its engine that many times slower. */
-async function contributorOf(first: Validator, slowdown = 1) {
+/** Validators a browser has seen pay (as if it had claimed from each before). */
+function paid(...validators: Validator[]) {
+  const proven = createProven(undefined)
+  for (const v of validators) proven.add(v.peerId.toString())
+  return proven
+}
+
+/**
+ * A Node contributor that knows one validator; `slowdown` makes its engine that many times slower;
+ * `proven` are the validators it has seen pay.
+ */
+async function contributorOf(first: Validator, slowdown = 1, proven = paid()) {
   const node = await harness.contributorNode(first)
   let contributor: Contributor | undefined
-  const market = startMarket({ node, onSubnet: (netuid) => contributor?.watchSubnet(netuid) })
+  const market = startMarket({ node, proven, onSubnet: (netuid) => contributor?.watchSubnet(netuid) })
   const cpu = createCpuEngine()
   const engine = {
     ...cpu,
@@ -100,8 +111,9 @@ describe('the open market', () => {
   it('contributors that know one validator find the others and work mostly where a GFLOP pays most', async () => {
     // Subnet 1: pools 1 and 8 TAO; subnet 2: 2 TAO. Equal work, so the 8 TAO validator pays most.
     const [low, high, other] = await network([1, 8, 2], [1, 1, 2])
-    const fast = await contributorOf(low)
-    const slow = await contributorOf(low, 4)
+    // Seen paying before: what they announce is believed.
+    const fast = await contributorOf(low, 1, paid(low, high, other))
+    const slow = await contributorOf(low, 4, paid(low, high, other))
     try {
       for (const c of [fast, slow]) {
         await waitFor(() => c.market.directory.list().length === 3, 15_000)
@@ -125,6 +137,31 @@ describe('the open market', () => {
     } finally {
       await fast.stop()
       await slow.stop()
+    }
+  }, 120_000)
+
+  it('a made-up pool does not move the work: unproven, it counts as less than what the validators seen paying announce', async () => {
+    const [low, high, liar] = await network([1, 8, 999_999_999_999], [1, 1, 1])
+    const c = await contributorOf(low, 1, paid(low, high))
+    try {
+      await waitFor(() => c.market.directory.list().length === 3, 15_000)
+      // Listed last and marked, by the page's directory and by the validators' /api/directory.
+      const last = c.market.directory.list().at(-1)!
+      expect(last).toMatchObject({ absurd: true, announcement: { validator: liar.peerId.toString() } })
+      const listed = (await high.api.directory('')) as {
+        validators: Array<{ validator: string; absurd: boolean }>
+      }
+      expect(listed.validators.at(-1)).toMatchObject({ validator: liar.peerId.toString(), absurd: true })
+      const rate = (v: Validator) => c.market.rate(v.peerId.toString())!
+      expect(rate(liar)).toBeLessThan(rate(high))
+      await waitFor(() => [...c.byValidator.values()].reduce((a, b) => a + b, 0) >= 60, 60_000)
+      const total = [...c.byValidator.values()].reduce((a, b) => a + b, 0)
+      const share = (v: Validator) => (c.byValidator.get(v.peerId.toString()) ?? 0) / total
+      expect(share(high)).toBeGreaterThan(0.5)
+      // Exploration only (a fifth of picks, spread over three).
+      expect(share(liar)).toBeLessThan(0.2)
+    } finally {
+      await c.stop()
     }
   }, 120_000)
 

@@ -6,11 +6,14 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { fromString } from 'uint8arrays'
-import { createDirectory, type Directory, type DirectoryEntry } from '../p2p/directory.ts'
+import { createDirectory, type Directory, type DirectoryEntry, median } from '../p2p/directory.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
+import type { Proven } from './proven.ts'
 
 export interface MarketOptions {
   node: TesseraNode
+  /** Validators this browser has seen pay (proven.ts); none when absent. */
+  proven?: Proven
   /** A validator of another subnet was found: hear that subnet's offers too. */
   onSubnet(netuid: number): void
   /** Validators dialed at most besides those already connected: a page is not a crawler. */
@@ -19,15 +22,27 @@ export interface MarketOptions {
 
 export interface Market {
   readonly directory: Directory
-  /** TAO per GFLOP of this validator's work this epoch, if it announced itself. */
+  /**
+   * TAO per GFLOP of this validator's work this epoch as far as this browser believes it: what it
+   * announces if it has been seen to pay, else at most the median of those that have (of all, while
+   * none has), discounted; undefined if it never announced itself.
+   */
   rate(validator: string): number | undefined
+  /** Whether this browser has seen the validator pay. */
+  proven(validator: string): boolean
   /** Reads another validator's /api/directory (signed announcements, each checked here). */
   seed(validatorUrl: string): Promise<void>
   stop(): void
 }
 
+/**
+ * What an unproven validator's believed rate is multiplied by: between an announcement and one seen
+ * paid, the page prefers the one that paid.
+ */
+export const UNPROVEN_DISCOUNT = 0.9
+
 export function startMarket(options: MarketOptions): Market {
-  const { node } = options
+  const { node, proven } = options
   const max = options.maxValidators ?? 8
   const dialing = new Set<string>()
   let dialed = 0
@@ -64,7 +79,15 @@ export function startMarket(options: MarketOptions): Market {
 
   return {
     directory,
-    rate: (validator) => directory.get(validator)?.rewardRate,
+    rate(validator) {
+      const entry = directory.get(validator)
+      if (entry == null || proven?.has(validator)) return entry?.rewardRate
+      const all = directory.list()
+      const paid = all.filter((e) => proven?.has(e.announcement.validator)).map((e) => e.rewardRate)
+      const cap = median(paid.length > 0 ? paid : all.map((e) => e.rewardRate))
+      return Math.min(entry.rewardRate, cap) * UNPROVEN_DISCOUNT
+    },
+    proven: (validator) => proven?.has(validator) ?? false,
     async seed(validatorUrl) {
       const res = await fetch(new URL('api/directory', validatorUrl))
       if (!res.ok) return

@@ -3,6 +3,7 @@
  * libp2p node, with the shards run by a dedicated compute worker that owns the engine. Stop ends the
  * worker first, so GPU work ends at once.
  */
+import { logger } from '@libp2p/logger'
 import { DeviceLostError } from '../gpu/errors.ts'
 import type { EngineChoice } from '../gpu/select-engine.ts'
 import { workTopic } from '../protocol/constants.ts'
@@ -14,8 +15,11 @@ import { type Contributor, type ContributorEvent, createContributor } from './co
 import { type Market, startMarket } from './market.ts'
 import { createModelCache } from './model-cache.ts'
 import { connect, keepConnected, type LinkState } from './network.ts'
+import { checkPayments, createProven, type Proven } from './proven.ts'
 import type { ReceiptStore } from './receipt-store.ts'
 import { startComputeWorker } from './worker-executor.ts'
+
+const log = logger('tessera:session')
 
 export interface SessionOptions {
   bootstrap: BootstrapInfo
@@ -43,8 +47,14 @@ export interface MarketView {
   validators: Array<{
     validator: string
     netuid: number
-    /** TAO per GFLOP of verified credit this epoch. */
+    /** TAO per GFLOP of verified credit this epoch, as announced. */
     rewardRate: number
+    /** What this browser believes it pays (market.ts `rate`): less until it has seen it pay. */
+    believedRate: number
+    /** This browser claimed from it and saw the payout in its settlement (proven.ts). */
+    proven: boolean
+    /** Its announced rate is far above the others' (directory.ts `ABSURD_FACTOR`). */
+    absurd: boolean
     poolTao: string
     epochEndsAt: number
     kinds: string[]
@@ -84,6 +94,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   let contributor: Contributor | undefined
   let stopLink: (() => void) | undefined
   let stopMesh: (() => void) | undefined
+  let stopPayments: (() => void) | undefined
   let market: Market | undefined
   let working: MarketView['working']
   let stopped = false
@@ -93,6 +104,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     stopped = true
     stopLink?.()
     stopMesh?.()
+    stopPayments?.()
     market?.stop()
     compute.terminate()
     await contributor?.stop()
@@ -111,8 +123,14 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       topic: workTopic(options.bootstrap.netuid),
       onChange: (state) => options.onNetwork?.(state),
     }).stop
-    market = startMarket({ node, onSubnet: (netuid) => contributor?.watchSubnet(netuid) })
-    if (options.validatorUrl != null) void market.seed(options.validatorUrl).catch(() => {})
+    const proven = createProven()
+    market = startMarket({ node, proven, onSubnet: (netuid) => contributor?.watchSubnet(netuid) })
+    if (options.validatorUrl != null) {
+      void market
+        .seed(options.validatorUrl)
+        .catch((err) => log.error('reading the directory failed: %e', err))
+    }
+    stopPayments = watchPayments(market, proven, options)
     contributor = createContributor({
       node,
       netuid: options.bootstrap.netuid,
@@ -155,13 +173,36 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   }
 }
 
+/** How often a session asks the validators it claimed from whether they paid (they settle per epoch). */
+const PAYMENTS_EVERY_MS = 5 * 60_000
+
+/** Checks, now and then, which validators this browser claimed from have paid (proven.ts). */
+function watchPayments(market: Market, proven: Proven, options: SessionOptions): () => void {
+  const home = options.bootstrap.peerId
+  const check = async () => {
+    if (options.store == null) return
+    await checkPayments({
+      proven,
+      claims: await options.store.claims(),
+      apiOf: (v) => (v === home ? options.validatorUrl : market.directory.get(v)?.announcement.api),
+    })
+  }
+  const run = () => void check().catch((err) => log.error('checking payouts failed: %e', err))
+  const timer = setInterval(run, PAYMENTS_EVERY_MS)
+  run()
+  return () => clearInterval(timer)
+}
+
 function marketView(market?: Market, contributor?: Contributor, working?: MarketView['working']): MarketView {
   const offers = contributor?.offers() ?? []
   return {
-    validators: (market?.directory.list() ?? []).map(({ announcement: a, rewardRate }) => ({
+    validators: (market?.directory.list() ?? []).map(({ announcement: a, rewardRate, absurd }) => ({
       validator: a.validator,
       netuid: a.netuid,
       rewardRate,
+      believedRate: market?.rate(a.validator) ?? 0,
+      proven: market?.proven(a.validator) ?? false,
+      absurd,
       poolTao: a.poolTao,
       epochEndsAt: a.epochEndsAt,
       kinds: [...new Set(a.offerings.map((o) => o.kind))],

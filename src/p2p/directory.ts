@@ -19,7 +19,15 @@ export interface DirectoryEntry {
   signed: Uint8Array
   /** TAO per GFLOP of verified credit this epoch (announcement.ts `rewardRate`). */
   rewardRate: number
+  /**
+   * Its rate is more than ABSURD_FACTOR times the median of the others': a pool nobody should
+   * believe unpaid. Listed last, whatever it announces.
+   */
+  absurd: boolean
 }
+
+/** How far above the median of the other validators' rates an announcement stops being believable. */
+export const ABSURD_FACTOR = 100
 
 export interface Directory {
   /** Unexpired entries, best paying first. */
@@ -37,6 +45,11 @@ export interface DirectoryOptions {
   onInvalid?: (peer: string) => void
 }
 
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
 export function createDirectory(pubsub: GossipSub, options: DirectoryOptions = {}): Directory {
   const now = options.now ?? Date.now
   const entries = new Map<string, DirectoryEntry>()
@@ -46,7 +59,7 @@ export function createDirectory(pubsub: GossipSub, options: DirectoryOptions = {
   const keep = (announcement: Announcement, signed: Uint8Array) => {
     const known = entries.get(announcement.validator)
     if (known != null && known.announcement.issuedAt >= announcement.issuedAt) return
-    const entry = { announcement, signed, rewardRate: rewardRate(announcement) }
+    const entry = { announcement, signed, rewardRate: rewardRate(announcement), absurd: false }
     entries.set(announcement.validator, entry)
     if (entries.size > MAX_VALIDATORS) {
       const first = [...entries.values()].sort(
@@ -82,11 +95,17 @@ export function createDirectory(pubsub: GossipSub, options: DirectoryOptions = {
   const live = () => {
     const at = now()
     for (const [key, entry] of entries) if (entry.announcement.expiresAt <= at) entries.delete(key)
-    return [...entries.values()]
+    const list = [...entries.values()]
+    for (const entry of list) {
+      const others = list.filter((e) => e !== entry).map((e) => e.rewardRate)
+      entry.absurd = others.length >= 2 && entry.rewardRate > ABSURD_FACTOR * median(others)
+    }
+    return list
   }
 
   return {
-    list: () => live().sort((a, b) => b.rewardRate - a.rewardRate),
+    // Best paying first, absurd announcements last: a made-up pool must not top the list.
+    list: () => live().sort((a, b) => Number(a.absurd) - Number(b.absurd) || b.rewardRate - a.rewardRate),
     get(validator) {
       const entry = entries.get(validator)
       return entry != null && entry.announcement.expiresAt > now() ? entry : undefined

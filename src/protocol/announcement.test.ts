@@ -72,4 +72,15 @@ describe('directory announcements', () => {
     ).rejects.toThrow(InvalidMessageError)
     await expect(verifyAnnouncement(new Uint8Array(20_000), NOW)).rejects.toThrow(MessageTooLargeError)
   })
+
+  it('carries the HTTP API a validator announces, and refuses anything but an http(s) URL', async () => {
+    const withApi = body({ api: 'https://validator.example/' })
+    const { body: read } = await verifyAnnouncement(await signAnnouncement(withApi, key), NOW)
+    expect(read.api).toBe('https://validator.example/')
+    for (const api of ['javascript:alert(1)/', 'https://no-slash', `https://${'a'.repeat(300)}/`]) {
+      await expect(verifyAnnouncement(await signAnnouncement(body({ api }), key), NOW)).rejects.toThrow(
+        InvalidMessageError,
+      )
+    }
+  })
 })

@@ -487,7 +487,13 @@ export function decodeAnnouncementBody(bytes: Uint8Array): Announcement {
   if (!Number.isFinite(raw.epochCredit) || raw.epochCredit < 0)
     c.fail('epochCredit', 'must be a finite number ≥ 0')
   const issuedAt = c.int('issuedAt', raw.issuedAt, 1, Number.MAX_SAFE_INTEGER)
+  if (
+    raw.api !== '' &&
+    (raw.api.length > MAX_MULTIADDR_LENGTH || !/^https?:\/\/[\x21-\x7e]+\/$/.test(raw.api))
+  )
+    c.fail('api', 'must be an http(s) URL ending in /')
   return {
+    ...(raw.api !== '' ? { api: raw.api } : {}),
     netuid: c.int('netuid', raw.netuid, 0, MAX_NETUID),
     validator,
     multiaddrs,

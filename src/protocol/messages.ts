@@ -3915,6 +3915,7 @@ export interface DirectoryAnnouncement {
   epochEndsAt: number
   issuedAt: number
   expiresAt: number
+  api: string
 }
 
 export namespace DirectoryAnnouncement {
@@ -3991,6 +3992,11 @@ export namespace DirectoryAnnouncement {
           w.uint64Number(obj.expiresAt)
         }
 
+        if ((obj.api != null && obj.api !== '')) {
+          w.uint32(106)
+          w.string(obj.api)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -4007,7 +4013,8 @@ export namespace DirectoryAnnouncement {
           epoch: 0,
           epochEndsAt: 0,
           issuedAt: 0,
-          expiresAt: 0
+          expiresAt: 0,
+          api: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -4072,6 +4079,10 @@ export namespace DirectoryAnnouncement {
             }
             case 12: {
               obj.expiresAt = reader.uint64Number()
+              break
+            }
+            case 13: {
+              obj.api = reader.string()
               break
             }
             default: {
@@ -4197,6 +4208,13 @@ export namespace DirectoryAnnouncement {
               }
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.api`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -4283,6 +4301,11 @@ export namespace DirectoryAnnouncement {
     value: number
   }
 
+  export interface DirectoryAnnouncementApiFieldEvent {
+    field: '$.api'
+    value: string
+  }
+
   export function encode (obj: Partial<DirectoryAnnouncement>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryAnnouncement.codec())
   }
@@ -4291,7 +4314,7 @@ export namespace DirectoryAnnouncement {
     return decodeMessage(buf, DirectoryAnnouncement.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryAnnouncement>): Generator<DirectoryAnnouncementVersionFieldEvent | DirectoryAnnouncementDomainFieldEvent | DirectoryAnnouncementNetuidFieldEvent | DirectoryAnnouncementValidatorFieldEvent | DirectoryAnnouncementMultiaddrsFieldEvent | DirectoryAnnouncementOfferingsKindFieldEvent | DirectoryAnnouncementOfferingsKindVersionFieldEvent | DirectoryAnnouncementOfferingsModelsFieldEvent | DirectoryAnnouncementPoolTaoFieldEvent | DirectoryAnnouncementEpochCreditFieldEvent | DirectoryAnnouncementEpochFieldEvent | DirectoryAnnouncementEpochEndsAtFieldEvent | DirectoryAnnouncementIssuedAtFieldEvent | DirectoryAnnouncementExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryAnnouncement>): Generator<DirectoryAnnouncementVersionFieldEvent | DirectoryAnnouncementDomainFieldEvent | DirectoryAnnouncementNetuidFieldEvent | DirectoryAnnouncementValidatorFieldEvent | DirectoryAnnouncementMultiaddrsFieldEvent | DirectoryAnnouncementOfferingsKindFieldEvent | DirectoryAnnouncementOfferingsKindVersionFieldEvent | DirectoryAnnouncementOfferingsModelsFieldEvent | DirectoryAnnouncementPoolTaoFieldEvent | DirectoryAnnouncementEpochCreditFieldEvent | DirectoryAnnouncementEpochFieldEvent | DirectoryAnnouncementEpochEndsAtFieldEvent | DirectoryAnnouncementIssuedAtFieldEvent | DirectoryAnnouncementExpiresAtFieldEvent | DirectoryAnnouncementApiFieldEvent> {
     return streamMessage(buf, DirectoryAnnouncement.codec(), opts)
   }
 }

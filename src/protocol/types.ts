@@ -201,6 +201,8 @@ export interface Announcement {
   epochEndsAt: number
   issuedAt: number
   expiresAt: number
+  /** Its HTTP API (`…/`), where a page checks what it paid; absent when not announced. */
+  api?: string
 }
 
 export interface SignedAnnouncement {

@@ -18,6 +18,7 @@ import { type BootstrapInfo, fetchBootstrap, parseMultiaddrList, peerIdOf } from
 import type { ContributorEvent, ContributorStats } from '../client/contributor.ts'
 import { createIndexedDbReceiptStore } from '../client/receipt-store-idb.ts'
 import type { Session } from '../client/session.ts'
+import { LEFT_BELOW } from '../client/trust.ts'
 import { parseEngineChoice } from '../gpu/select-engine.ts'
 import { estimateText, fetchEpochStatus, formatCredit, latestReceipts, lifetimeOf } from './earnings.ts'
 import type { LiveCharts } from './live-charts.ts'
@@ -494,7 +495,7 @@ export class TesseraContribute extends HTMLElement {
       ...view.validators.map((v) => {
         const item = document.createElement('li')
         item.dataset.validator = v.validator
-        const left = v.trust < 0.2
+        const left = v.trust < LEFT_BELOW
         const excluded = this.#settings.exclude.includes(v.validator)
         const state = excluded
           ? 'excluded by you'
@@ -503,11 +504,17 @@ export class TesseraContribute extends HTMLElement {
             : view.working?.validator === v.validator
               ? 'working here'
               : 'available'
+        const belief = v.absurd
+          ? "its announced pool is far above the others', so it is not believed"
+          : v.proven
+            ? 'seen paying this browser'
+            : `unproven: counted as ${v.believedRate.toPrecision(3)} until this browser has seen it pay`
+        item.dataset.belief = v.absurd ? 'absurd' : v.proven ? 'proven' : 'unproven'
         const text = document.createElement('span')
         text.textContent =
           `Subnet ${v.netuid}, ${short(v.validator)} (${v.kinds.join(', ')}): ` +
-          `${v.rewardRate.toPrecision(3)} TAO per GFLOP this epoch (pool ${v.poolTao} TAO, ends ` +
-          `${new Date(v.epochEndsAt).toLocaleTimeString()}); trust ${Math.round(v.trust * 100)}%; ` +
+          `announces ${v.rewardRate.toPrecision(3)} TAO per GFLOP this epoch (pool ${v.poolTao} TAO, ends ` +
+          `${new Date(v.epochEndsAt).toLocaleTimeString()}), ${belief}; trust ${Math.round(v.trust * 100)}%; ` +
           `your credit ${formatCredit(creditBy.get(v.validator) ?? 0)}; ${state}.`
         const box = document.createElement('input')
         box.type = 'checkbox'

@@ -195,7 +195,12 @@ function redactPassword(url: string): string {
 
 async function main(): Promise<void> {
   const config = parse()
-  const validator = await createValidator({ ...config, subnet: await subnetConfig(config) })
+  let api: string | undefined
+  const validator = await createValidator({
+    ...config,
+    subnet: await subnetConfig(config),
+    apiUrl: () => api,
+  })
   const http = await startHttpServer({
     host: config.httpHost,
     port: config.httpPort,
@@ -204,6 +209,7 @@ async function main(): Promise<void> {
     metrics: () => validator.metrics.render(),
     blobs: validator.blobs,
   })
+  api = http.url
   process.stdout.write(
     [
       `Tessera validator for subnet ${config.netuid}`,

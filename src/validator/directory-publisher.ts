@@ -26,7 +26,7 @@ export interface DirectoryPublisherOptions {
 export interface DirectoryPublisher {
   readonly directory: Directory
   /** What /api/directory answers: every validator known, this one included, best paying first. */
-  list(): Array<Announcement & { rewardRate: number; signed: string }>
+  list(): Array<Announcement & { rewardRate: number; absurd: boolean; signed: string }>
   stop(): Promise<void>
 }
 
@@ -74,6 +74,7 @@ export function startDirectoryPublisher(options: DirectoryPublisherOptions): Dir
       directory.list().map((entry: DirectoryEntry) => ({
         ...entry.announcement,
         rewardRate: entry.rewardRate,
+        absurd: entry.absurd,
         signed: bytesToString(entry.signed, 'base64'),
       })),
     async stop() {

@@ -97,6 +97,8 @@ export interface ValidatorOptions {
   directoryIntervalMs?: number
   /** Other validators (multiaddrs) dialed at start, so directory announcements reach across them. */
   peers?: string[]
+  /** Its HTTP API's URL (`…/`), announced so pages can check what it paid; read at each announcement. */
+  apiUrl?: () => string | undefined
 }
 
 /** Announcements every 10 s: a page learns a new validator within seconds, gossip stays small. */
@@ -290,6 +292,7 @@ async function open(
       epochCredit: (await ledger.settlements.epochCredit(epochs.current())).total,
       epoch: epochs.current(),
       epochEndsAt: epochs.startOf(epochs.current() + 1),
+      ...(options.apiUrl?.() != null ? { api: options.apiUrl()! } : {}),
     }),
     onInvalid: (peer) => penalties.record(peer, 'invalid gossip'),
     onError: (err) => log.error('announce failed: %e', err),
