@@ -3,6 +3,8 @@
  * there at the next Start, the receipts it holds, and the current epoch's estimated payout from the
  * validator's pool.
  */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { expect, type Page, test } from '@playwright/test'
 import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
 
@@ -53,4 +55,49 @@ test('lifetime counts survive a reload and Start, receipts are listed, and the e
   await page.getByTestId('start').click()
   await expect.poll(() => accepted(page)).toBeGreaterThanOrEqual(earned + 1)
   await page.getByTestId('stop').click()
+})
+
+test('the market line projects what this epoch will pay this browser, never more than the pool, and the settled epoch agrees', async ({
+  page,
+}) => {
+  // Epochs of 40 s, settled as soon as they end (no claim window after them).
+  const short = await startValidatorProcess(['--pool', '1', '--epoch-length', '40', '--claim-epochs', '0'])
+  try {
+    await page.goto(short.url)
+    await page.getByTestId('start').click()
+    const why = page.getByTestId('market-why')
+    await expect(why).toHaveAttribute('data-projected-tao', /\d/, { timeout: 60_000 })
+    // A figure read in the second half of an epoch, for that epoch.
+    let seen: { epoch: number; tao: number; text: string } | undefined
+    await expect
+      .poll(
+        async () => {
+          const epoch = Number(await why.getAttribute('data-epoch'))
+          const status = await (await page.request.get(new URL('api/status', short.url).href)).json()
+          if (status.epoch !== epoch || status.epochEndsAt - Date.now() > 20_000) return false
+          seen = {
+            epoch,
+            tao: Number(await why.getAttribute('data-projected-tao')),
+            text: (await why.textContent()) ?? '',
+          }
+          return true
+        },
+        { timeout: 90_000, intervals: [1000] },
+      )
+      .toBe(true)
+    expect(seen!.text).toMatch(/about \S+ TAO of its epoch \d+ pool of 1 TAO by the epoch's end/)
+    expect(seen!.text).not.toMatch(/per hour/)
+    expect(seen!.tao).toBeLessThanOrEqual(1)
+    // The epoch settles once it is over: this page was its only contributor, so all of its credit,
+    // and all of the pool once claimed, is this page's.
+    const file = join(short.dataDir, 'payouts', `epoch-${seen!.epoch}.json`)
+    await expect.poll(() => existsSync(file), { timeout: 90_000 }).toBe(true)
+    await page.getByTestId('stop').click()
+    const settled = JSON.parse(readFileSync(file, 'utf8'))
+    const due = (Number(settled.poolRao) / 1e9) * (settled.unclaimedCredit / settled.totalCredit)
+    expect(due).toBeCloseTo(1, 6)
+    expect(Math.abs(seen!.tao - due) / due).toBeLessThan(0.1)
+  } finally {
+    await short.stop()
+  }
 })

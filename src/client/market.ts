@@ -30,6 +30,8 @@ export interface Market {
   rate(validator: string): number | undefined
   /** Whether this browser has seen the validator pay. */
   proven(validator: string): boolean
+  /** How fast its epoch's credit grows (GFLOP/s), from its announcements this epoch; undefined before two. */
+  creditRate(validator: string): number | undefined
   /** Reads another validator's /api/directory (signed announcements, each checked here). */
   seed(validatorUrl: string): Promise<void>
   stop(): void
@@ -40,6 +42,11 @@ export interface Market {
  * paid, the page prefers the one that paid.
  */
 export const UNPROVEN_DISCOUNT = 0.9
+
+interface Sample {
+  credit: number
+  at: number
+}
 
 export function startMarket(options: MarketOptions): Market {
   const { node, proven } = options
@@ -69,8 +76,20 @@ export function startMarket(options: MarketOptions): Market {
     }
   }
 
+  // Per validator: its first and latest announcement of the current epoch (bounded by the directory).
+  const samples = new Map<string, { epoch: number; first: Sample; last: Sample }>()
+  const sample = ({ announcement: a }: DirectoryEntry) => {
+    const now = { credit: a.epochCredit, at: a.issuedAt }
+    const known = samples.get(a.validator)
+    if (known == null || known.epoch !== a.epoch)
+      samples.set(a.validator, { epoch: a.epoch, first: now, last: now })
+    else if (a.issuedAt > known.last.at) known.last = now
+    if (samples.size > 256) samples.delete(samples.keys().next().value!)
+  }
+
   const directory = createDirectory(node.services.pubsub, {
     onChange: (entry) => {
+      sample(entry)
       if (stopped) return
       options.onSubnet(entry.announcement.netuid)
       void reach(entry)
@@ -88,6 +107,11 @@ export function startMarket(options: MarketOptions): Market {
       return Math.min(entry.rewardRate, cap) * UNPROVEN_DISCOUNT
     },
     proven: (validator) => proven?.has(validator) ?? false,
+    creditRate(validator) {
+      const s = samples.get(validator)
+      if (s == null || s.last.at <= s.first.at) return undefined
+      return Math.max(0, s.last.credit - s.first.credit) / ((s.last.at - s.first.at) / 1000)
+    },
     async seed(validatorUrl) {
       const res = await fetch(new URL('api/directory', validatorUrl))
       if (!res.ok) return

@@ -56,6 +56,10 @@ export interface MarketView {
     /** Its announced rate is far above the others' (directory.ts `ABSURD_FACTOR`). */
     absurd: boolean
     poolTao: string
+    epoch: number
+    /** The epoch's credit so far (GFLOP), and how fast it grows (GFLOP/s; undefined: not known yet). */
+    epochCredit: number
+    creditRate?: number
     epochEndsAt: number
     kinds: string[]
     trust: number
@@ -204,6 +208,9 @@ function marketView(market?: Market, contributor?: Contributor, working?: Market
       proven: market?.proven(a.validator) ?? false,
       absurd,
       poolTao: a.poolTao,
+      epoch: a.epoch,
+      epochCredit: a.epochCredit,
+      creditRate: market?.creditRate(a.validator),
       epochEndsAt: a.epochEndsAt,
       kinds: [...new Set(a.offerings.map((o) => o.kind))],
       trust: contributor?.trust.score(a.validator) ?? 1,

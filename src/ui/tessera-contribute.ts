@@ -16,6 +16,7 @@
  */
 import { type BootstrapInfo, fetchBootstrap, parseMultiaddrList, peerIdOf } from '../client/bootstrap.ts'
 import type { ContributorEvent, ContributorStats } from '../client/contributor.ts'
+import { projectEpoch } from '../client/projection.ts'
 import { createIndexedDbReceiptStore } from '../client/receipt-store-idb.ts'
 import type { Session } from '../client/session.ts'
 import { LEFT_BELOW } from '../client/trust.ts'
@@ -131,6 +132,8 @@ export class TesseraContribute extends HTMLElement {
   #charts: LiveCharts | undefined
   /** Credit per validator from the receipts held, as of the last earnings refresh. */
   #creditBy = new Map<string, number>()
+  /** Credit by `<validator>:<epoch>`, from the same read. */
+  #epochCreditBy = new Map<string, number>()
   #chartTimer: ReturnType<typeof setInterval> | undefined
 
   connectedCallback(): void {
@@ -185,8 +188,12 @@ export class TesseraContribute extends HTMLElement {
     const receipts = await this.#store.list()
     // The market panel's credit per validator comes from this read, not one of its own every 2 s.
     this.#creditBy = new Map()
-    for (const r of receipts)
+    this.#epochCreditBy = new Map()
+    for (const r of receipts) {
       this.#creditBy.set(r.validator, (this.#creditBy.get(r.validator) ?? 0) + r.credit)
+      const key = `${r.validator}:${r.epoch}`
+      this.#epochCreditBy.set(key, (this.#epochCreditBy.get(key) ?? 0) + r.credit)
+    }
     if (this.#session == null && !this.#busy) {
       const lifetime = lifetimeOf(receipts)
       this.#el('[data-testid="accepted"]').textContent = String(lifetime.accepted)
@@ -531,13 +538,31 @@ export class TesseraContribute extends HTMLElement {
       }),
     )
     const w = view.working
-    this.#el('[data-testid="market-why"]').textContent =
-      w == null
-        ? 'Choosing where to work…'
-        : `Working for ${short(w.validator)} (subnet ${w.netuid}, ${w.kind}): of the offers this browser can run, ` +
-          (w.taoPerSecond > 0
-            ? `it pays most on this device, about ${(w.taoPerSecond * 3600).toPrecision(3)} TAO per hour at the current rates.`
-            : 'it is being measured (a share of shards tries each offer, so rates and speeds stay current).')
+    const why = this.#el('[data-testid="market-why"]')
+    const v = view.validators.find((x) => x.validator === w?.validator)
+    if (w == null || v == null) {
+      why.textContent = 'Choosing where to work…'
+      return
+    }
+    const { tao } = projectEpoch({
+      pool: Number(v.poolTao),
+      mine: this.#epochCreditBy.get(`${v.validator}:${v.epoch}`) ?? 0,
+      myRate: this.#last?.deliveredGflops ?? 0,
+      epochCredit: v.epochCredit,
+      creditRate: v.creditRate,
+      now: Date.now(),
+      endsAt: v.epochEndsAt,
+    })
+    why.dataset.epoch = String(v.epoch)
+    why.dataset.projectedTao = String(tao)
+    const ends = new Date(v.epochEndsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    why.textContent =
+      `Working for ${short(w.validator)} (subnet ${w.netuid}, ${w.kind}): of the offers this browser can run, ` +
+      (w.taoPerSecond > 0
+        ? 'it pays most on this device. '
+        : 'it is being measured (a share of shards tries each offer, so rates and speeds stay current). ') +
+      `At your current rate you would earn about ${tao.toPrecision(3)} TAO of its epoch ${v.epoch} pool of ` +
+      `${v.poolTao} TAO by the epoch's end at ${ends}, paid once you claim.`
   }
 
   #sampleCharts(): void {
