@@ -159,6 +159,10 @@ swarm.on('message', (m: Record<string, unknown>) => {
 const rampStarted = Date.now()
 while ((swarmStats.connected as number | undefined) !== identities && Date.now() - rampStarted < 900_000) {
   await pause(1)
+  if (Math.round((Date.now() - rampStarted) / 1000) % 30 === 0)
+    console.log(
+      `  ${swarmStats.connected ?? 0} of ${identities} identities connected (${JSON.stringify(swarmStats.refusals ?? {})}, ${swarmStats.errors ?? 0} errors)`,
+    )
 }
 const rampSeconds = (Date.now() - rampStarted) / 1000
 console.log(`swarm of ${swarmStats.connected} identities connected in ${rampSeconds.toFixed(0)} s`)

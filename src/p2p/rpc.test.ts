@@ -56,7 +56,7 @@ describe('request streams', () => {
 
   it('drops the stream after an oversized request, and the channel opens a fresh one', async () => {
     const channel = createChannel(client, server.peerId, PROTOCOL, { maxResponseBytes: 16 })
-    await expect(channel.request(new Uint8Array(17))).rejects.toThrow()
+    await expect(channel.request(new Uint8Array(17))).rejects.toMatchObject({ name: 'StreamResetError' })
     expect([...(await channel.request(new Uint8Array([1, 2])))]).toEqual([2, 1])
     channel.close()
   })

@@ -58,11 +58,11 @@ describe('peer exchange (/tessera/peers/1)', () => {
   it('answers a malformed request with nothing (the stream is reset)', async () => {
     const validator = await startValidator()
     const plain = await contributor(validator, false)
-    await expect(askPeers(plain, validator, 0)).rejects.toThrow()
+    await expect(askPeers(plain, validator, 0)).rejects.toMatchObject({ name: 'StreamResetError' })
     await expect(
       request(plain, validator.peerId, PEERS_PROTOCOL, Uint8Array.of(0xff, 0xff), {
         maxResponseBytes: MESSAGE_LIMITS.peersResponse,
       }),
-    ).rejects.toThrow()
+    ).rejects.toMatchObject({ name: 'StreamResetError' })
   })
 })

@@ -59,7 +59,9 @@ describe('penalties for malformed messages', () => {
         maxResponseBytes: MESSAGE_LIMITS.leaseResponse,
       }).catch(() => {})
       await expect.poll(() => attacker.getConnections(validator.peerId).length, { timeout: 5000 }).toBe(0)
-      await expect(attacker.dial(multiaddr(validator.multiaddrs()[0]))).rejects.toThrow()
+      await expect(attacker.dial(multiaddr(validator.multiaddrs()[0]))).rejects.toMatchObject({
+        name: 'ConnectionClosedError',
+      })
 
       const honest = await harness.contributorNode(validator)
       const { events } = await harness.contribute(honest, { type: 'accepted', count: 2 })
@@ -90,7 +92,9 @@ describe('penalties for malformed messages', () => {
         // 20 offences in a minute cut a peer off; a request or two may be in flight as it happens.
         expect(sent, protocol).toBeLessThanOrEqual(22)
         expect(sent, protocol).toBeGreaterThanOrEqual(20)
-        await expect(attacker.dial(multiaddr(validator.multiaddrs()[0]))).rejects.toThrow()
+        await expect(attacker.dial(multiaddr(validator.multiaddrs()[0]))).rejects.toMatchObject({
+          name: 'ConnectionClosedError',
+        })
       }
     })
   })

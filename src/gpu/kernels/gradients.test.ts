@@ -39,6 +39,9 @@ function numeric(x: Float32Array, loss: (x: Float32Array) => number): Float64Arr
 }
 
 function expectGradient(analytic: ArrayLike<number>, numericGrad: ArrayLike<number>): void {
+  // An empty or short backward would otherwise pass coordinate by coordinate.
+  expect(numericGrad.length).toBeGreaterThan(0)
+  expect(analytic.length).toBe(numericGrad.length)
   const scale = Math.max(1e-3, ...Array.from(numericGrad, Math.abs))
   for (let i = 0; i < analytic.length; i++) {
     expect(Math.abs(analytic[i] - numericGrad[i]) / scale, `coordinate ${i}`).toBeLessThan(2e-3)
