@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test'
 import { checkState } from './accessibility.ts'
-import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
+import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 
 let validator: ValidatorProcess
 test.beforeAll(async () => {

@@ -5,7 +5,7 @@
  * measured in src/client/duty-cycle.test.ts.)
  */
 import { expect, type Page, test } from '@playwright/test'
-import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
+import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 
 let validator: ValidatorProcess
 test.beforeAll(async () => {

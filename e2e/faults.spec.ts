@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, type Page, test } from '@playwright/test'
 import Database from 'better-sqlite3'
-import { freePort, startWsContributor } from '../src/validator/test-support.ts'
+import { freePort, startWsContributor } from '../src/testing/test-support.ts'
 import { computeWorker, computeWorkers } from './compute-worker.ts'
-import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
+import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 
 const accepted = async (page: Page) => Number(await page.getByTestId('accepted').textContent())
 

@@ -5,7 +5,7 @@
  * wallet claims from each validator in one review.
  */
 import { expect, type Page, test } from '@playwright/test'
-import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
+import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 import { ALICE, launchWithWallet } from './wallet.ts'
 
 let validators: ValidatorProcess[] = []

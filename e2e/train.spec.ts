@@ -11,8 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, type Page, test } from '@playwright/test'
-import { FINE_TUNE_GAIN, FINE_TUNE_TRAIN, SMALL_TRAIN } from '../src/validator/test-support.ts'
-import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
+import { FINE_TUNE_GAIN, FINE_TUNE_TRAIN, SMALL_TRAIN } from '../src/testing/test-support.ts'
+import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 
 const STEPS = 30
 const RUN = { ...SMALL_TRAIN, maxSteps: STEPS }

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { checkState } from './accessibility.ts'
-import { startValidatorProcess, type ValidatorProcess } from './validator-process.ts'
+import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 
 const HOST_PAGE = join(import.meta.dirname, '..', 'examples', 'host-page.html')
 

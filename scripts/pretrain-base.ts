@@ -10,7 +10,7 @@ import '../src/validator/polyfills.ts'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createHarness, REPO_ROOT } from '../src/validator/test-support.ts'
+import { createHarness, REPO_ROOT } from '../src/testing/test-support.ts'
 import { createNodeOnnx } from '../src/work/infer/onnx-node.ts'
 import { createOnnxEngine } from '../src/work/onnx-engine.ts'
 

@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type BrowserContext, chromium, type Page } from '@playwright/test'
 import { CHROMIUM_PATH, WEBGPU_ARGS } from '../../e2e/chromium.ts'
-import { startValidatorProcess } from '../../e2e/validator-process.ts'
+import { startValidatorProcess } from '../../src/testing/validator-process.ts'
 
 const { values } = parseArgs({
   args: process.argv.slice(3),

@@ -15,10 +15,10 @@ import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { startValidatorProcess } from '../../e2e/validator-process.ts'
 import { createServerNode, type TesseraNode } from '../../src/p2p/node-server.ts'
 import { request } from '../../src/p2p/rpc.ts'
 import { LEASE_PROTOCOL, RESULT_PROTOCOL, workTopic } from '../../src/protocol/constants.ts'
+import { startValidatorProcess } from '../../src/testing/validator-process.ts'
 
 const { values } = parseArgs({
   args: process.argv.slice(3),

@@ -157,11 +157,11 @@ swarm.on('message', (m: Record<string, unknown>) => {
   swarmStats = m
 })
 const rampStarted = Date.now()
-while ((swarmStats.connected as number | undefined) !== identities && Date.now() - rampStarted < 900_000) {
+while ((swarmStats.connected as number | undefined) !== identities && Date.now() - rampStarted < 1_200_000) {
   await pause(1)
   if (Math.round((Date.now() - rampStarted) / 1000) % 30 === 0)
     console.log(
-      `  ${swarmStats.connected ?? 0} of ${identities} identities connected (${JSON.stringify(swarmStats.refusals ?? {})}, ${swarmStats.errors ?? 0} errors)`,
+      `  ${swarmStats.connected ?? 0} of ${identities} identities connected (${JSON.stringify(swarmStats.refusals ?? {})}, failures ${JSON.stringify(swarmStats.failures ?? {})})`,
     )
 }
 const rampSeconds = (Date.now() - rampStarted) / 1000

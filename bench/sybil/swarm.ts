@@ -25,7 +25,20 @@ const validator = peerIdFromString(address.split('/p2p/')[1])
 let local = addresses[0]
 dialFrom(() => local)
 
-const stats = { connected: 0, grants: 0, heldFlops: 0, refusals: {} as Record<string, number>, errors: 0 }
+const stats = {
+  connected: 0,
+  grants: 0,
+  heldFlops: 0,
+  refusals: {} as Record<string, number>,
+  errors: 0,
+  /** Failures by error name: dials and lease requests. */
+  failures: {} as Record<string, number>,
+}
+const failed = (err: unknown, what: string) => {
+  stats.errors++
+  const key = `${what}: ${(err as Error).name}`
+  stats.failures[key] = (stats.failures[key] ?? 0) + 1
+}
 let running = true
 const nodes: TesseraNode[] = []
 
@@ -53,8 +66,8 @@ async function hoardWith(node: TesseraNode): Promise<void> {
         stats.refusals[response.reason] = (stats.refusals[response.reason] ?? 0) + 1
         wait = Math.max(wait, response.retryAfterMs)
       }
-    } catch {
-      stats.errors++
+    } catch (err) {
+      failed(err, 'lease')
       wait = 1000
     }
     await new Promise((r) => setTimeout(r, wait))
@@ -74,8 +87,8 @@ for (let i = 0; i < identities && running; i++) {
     node.services.pubsub.subscribe(DIRECTORY_TOPIC)
     stats.connected++
     if (hoard) hoarders.push(hoardWith(node))
-  } catch {
-    stats.errors++
+  } catch (err) {
+    failed(err, 'dial')
   }
   // libp2p admits 5 new connections a second from one host: each address dials at about 4 a second.
   await new Promise((r) => setTimeout(r, 250 / addresses.length))

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import type { MatmulEngine } from '../gpu/engine.ts'
-import { createHarness, waitFor } from '../validator/test-support.ts'
+import { createHarness, waitFor } from '../testing/test-support.ts'
 import { createContributor } from './contributor.ts'
 
 const harness = createHarness()

@@ -5,7 +5,7 @@ import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
 import { encodeOffer } from '../protocol/codec.ts'
 import { workTopic } from '../protocol/constants.ts'
 import type { WorkOffer } from '../protocol/types.ts'
-import { waitFor } from '../validator/test-support.ts'
+import { waitFor } from '../testing/test-support.ts'
 import { createOfferBook } from './offer-book.ts'
 
 const topic = workTopic(1)

@@ -6,9 +6,9 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startValidatorProcess } from '../../e2e/validator-process.ts'
 import { createServerNode } from '../p2p/node-server.ts'
-import { createHarness, startDelayProxy } from '../validator/test-support.ts'
+import { createHarness, startDelayProxy } from '../testing/test-support.ts'
+import { startValidatorProcess } from '../testing/validator-process.ts'
 import type { ContributorEvent } from './contributor.ts'
 
 const ONE_WAY_MS = 60

@@ -13,11 +13,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ClaimRejectedError, prepareClaim, submitClaim } from '../client/claims.ts'
 import type { ReceiptStore } from '../client/receipt-store.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
+import { acceptedBodies, createHarness, REPO_ROOT } from '../testing/test-support.ts'
 import type { NamedTensor } from '../work/kind.ts'
 import { createPrng } from '../work/prng.ts'
 import { createAudit } from './audit.ts'
 import { settleEpoch } from './settlement.ts'
-import { acceptedBodies, createHarness, REPO_ROOT } from './test-support.ts'
 import type { Validator } from './validator.ts'
 
 const harness = createHarness()

@@ -9,10 +9,10 @@ import type { TesseraNode } from '../p2p/node-server.ts'
 import { request } from '../p2p/rpc.ts'
 import { decodeClaimResponse, encodeClaimRequest } from '../protocol/codec.ts'
 import { CLAIM_PROTOCOL, MESSAGE_LIMITS } from '../protocol/constants.ts'
+import { createHarness } from '../testing/test-support.ts'
 import { type ClaimMessage, encodeClaimMessage } from '../wallet/claim-message.ts'
 import { payoutLeaf, receiptsRoot, verifyMerkleProof } from '../wallet/merkle.ts'
 import { claimsFor } from './api.ts'
-import { createHarness } from './test-support.ts'
 import type { Validator } from './validator.ts'
 
 const harness = createHarness()

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startValidatorProcess, type ValidatorProcess } from '../../e2e/validator-process.ts'
-import { freePort, startWsContributor, type WsContributor } from './test-support.ts'
+import { freePort, startWsContributor, type WsContributor } from '../testing/test-support.ts'
+import { startValidatorProcess, type ValidatorProcess } from '../testing/validator-process.ts'
 
 const LAYER = { batchRows: 64, outFeatures: 128 }
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-crash-'))

@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createServerNode } from '../p2p/node-server.ts'
-import { acceptedBodies, createHarness } from './test-support.ts'
+import { acceptedBodies, createHarness } from '../testing/test-support.ts'
 
 /** A WebSocket connection (upgrade done) that then says nothing. */
 function idleWebSocket(host: string, port: number): Promise<Socket> {

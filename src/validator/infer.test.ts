@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ContributorEvent } from '../client/contributor.ts'
+import { acceptedBodies, createHarness, REPO_ROOT } from '../testing/test-support.ts'
 import type { NamedTensor } from '../work/kind.ts'
-import { acceptedBodies, createHarness, REPO_ROOT } from './test-support.ts'
 
 const harness = createHarness()
 afterEach(() => harness.cleanup())

@@ -59,6 +59,22 @@ export function createMetrics(status: () => Promise<ValidatorStatus>): Metrics {
   gauge('tessera_ledger_rejected', 'results rejected (ledger)', (s) => s.ledger.rejected)
   gauge('tessera_ledger_flops', 'verified FLOPs credited (ledger)', (s) => s.ledger.flops)
   gauge('tessera_ledger_contributors', 'contributors with credit (ledger)', (s) => s.ledger.contributors)
+  // Each kind's own numeric counters (a training run's steps, recomputations, checkpoint and
+  // evaluation failures, …), by kind and name.
+  new Gauge({
+    name: 'tessera_source',
+    help: "a work kind's own counters, as in /api/status sources",
+    labelNames: ['kind', 'stat'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [kind, stats] of Object.entries(snapshot?.sources ?? {})) {
+        for (const [stat, value] of Object.entries(stats)) {
+          if (typeof value === 'number' && Number.isFinite(value)) this.set({ kind, stat }, value)
+        }
+      }
+    },
+  })
   const cutOff = new Counter({
     name: 'tessera_peers_cut_off_total',
     help: 'peers cut off for malformed messages',

@@ -7,7 +7,7 @@ import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
 import { request } from '../p2p/rpc.ts'
 import { decodePeersResponse, encodePeersRequest } from '../protocol/codec.ts'
 import { MESSAGE_LIMITS, PEERS_PROTOCOL } from '../protocol/constants.ts'
-import { createHarness, waitFor } from './test-support.ts'
+import { createHarness, waitFor } from '../testing/test-support.ts'
 import type { Validator } from './validator.ts'
 
 const harness = createHarness()

@@ -10,8 +10,8 @@ import {
   PEERS_PROTOCOL,
   RESULT_PROTOCOL,
 } from '../protocol/constants.ts'
+import { acceptedBodies, createHarness } from '../testing/test-support.ts'
 import { createPenalties } from './penalties.ts'
-import { acceptedBodies, createHarness } from './test-support.ts'
 
 describe('penalties for malformed messages', () => {
   it('bans a peer after `limit` offences within the window, for `banMs`, once', () => {

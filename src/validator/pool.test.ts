@@ -3,18 +3,18 @@
  * credit Node contributors' shards at once, one wallet claims from both, and the pool settles each
  * epoch once from both processes' receipts. Real processes (the CLI), a real server, real libp2p.
  */
-import '../validator/polyfills.ts'
+import './polyfills.ts'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Keyring } from '@polkadot/keyring'
 import { u8aWrapBytes } from '@polkadot/util'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startValidatorProcess, type ValidatorProcess } from '../../e2e/validator-process.ts'
 import { prepareClaim, submitClaim } from '../client/claims.ts'
+import { startTestPostgres } from '../testing/postgres-server.ts'
+import { startWsContributor } from '../testing/test-support.ts'
+import { startValidatorProcess, type ValidatorProcess } from '../testing/validator-process.ts'
 import { openPostgresLedger } from './ledger/index.ts'
-import { startTestPostgres } from './ledger/postgres/test-server.ts'
-import { startWsContributor } from './test-support.ts'
 
 const cleanups: Array<() => unknown> = []
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createOfferBook } from '../client/offer-book.ts'
 import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
-import { createHarness } from './test-support.ts'
+import { createHarness } from '../testing/test-support.ts'
 
 describe('contributors sharing one address', () => {
   const harness = createHarness()

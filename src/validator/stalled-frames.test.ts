@@ -9,7 +9,7 @@ import type { Stream } from '@libp2p/interface'
 import { afterAll, describe, expect, it } from 'vitest'
 import { RPC_TIMEOUT_MS } from '../p2p/constants.ts'
 import { RESULT_PROTOCOL } from '../protocol/constants.ts'
-import { createHarness } from './test-support.ts'
+import { createHarness } from '../testing/test-support.ts'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void

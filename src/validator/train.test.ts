@@ -7,6 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import {
+  createHarness,
+  FINE_TUNE_GAIN,
+  FINE_TUNE_TRAIN,
+  REPO_ROOT,
+  SMALL_TRAIN,
+} from '../testing/test-support.ts'
 import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
 import { createNodeOnnx } from '../work/infer/onnx-node.ts'
 import type { AnyContributorKind } from '../work/kind.ts'
@@ -14,7 +21,6 @@ import { createOnnxEngine } from '../work/onnx-engine.ts'
 import { trainContributor } from '../work/train/contributor.ts'
 import { splitOf } from '../work/train/corpus.ts'
 import { parameterLayout } from '../work/train/model.ts'
-import { createHarness, FINE_TUNE_GAIN, FINE_TUNE_TRAIN, REPO_ROOT, SMALL_TRAIN } from './test-support.ts'
 
 const harness = createHarness()
 afterEach(() => harness.cleanup())

@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import type { MatmulEngine } from '../gpu/engine.ts'
 import { verifyReceipt } from '../protocol/receipt.ts'
+import { acceptedBodies, createHarness, freePort } from '../testing/test-support.ts'
 import { gemmValidator } from '../work/gemm/validator.ts'
 import type { ValidatorKind } from '../work/kind.ts'
-import { acceptedBodies, createHarness, freePort } from './test-support.ts'
 
 const harness = createHarness()
 afterEach(() => harness.cleanup())

@@ -1,7 +1,9 @@
 /**
  * The dependency rule, checked on the import graph: the page's code never reaches a validator
  * module, a kind's Node-only half (its source, verifier, onnxruntime-node) or a Node built-in; the
- * validator never reaches gpu or ui; protocol and gpu depend on nothing of ours.
+ * validator never reaches gpu or ui; protocol and gpu depend on nothing of ours; no production code
+ * reaches test support (src/testing). Modules a thread or worker loads by URL
+ * (`new URL('./check.ts', import.meta.url)`) count as imports.
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -10,7 +12,16 @@ import { describe, expect, it } from 'vitest'
 const SRC = join(import.meta.dirname, '..')
 // `import type` is erased at build time, so it is not a dependency at run time.
 const IMPORT =
-  /(?:^|\n)\s*(?:import(?!\s+type\s)|export)\s[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g
+  /(?:^|\n)\s*(?:import(?!\s+type\s)|export)\s[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'|new URL\(\s*'(\.[^']+\.ts)',\s*import\.meta\.url\s*\)/g
+
+/** Where production code starts: the page, the widget, its workers, the validator and its threads. */
+const ENTRY_POINTS = [
+  'ui/main.ts',
+  'ui/tessera-contribute.ts',
+  'client/session.ts',
+  'client/compute-worker.ts',
+  'validator/cli.ts',
+]
 
 /** Every module reachable from `entry` (our files by path, packages by name). */
 function reach(entry: string): { files: Set<string>; packages: Set<string> } {
@@ -20,7 +31,7 @@ function reach(entry: string): { files: Set<string>; packages: Set<string> } {
     if (files.has(file)) return
     files.add(file)
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-      const spec = m[1] ?? m[2] ?? m[3]
+      const spec = m[1] ?? m[2] ?? m[3] ?? m[4]
       if (spec.startsWith('.')) {
         if (spec.endsWith('.ts')) visit(resolve(dirname(file), spec))
       } else packages.add(spec)
@@ -44,12 +55,10 @@ describe('dependency rule', () => {
   })
 
   it('keeps the validator off the GPU and the UI', () => {
-    // The validator, and the checks its worker threads load by URL.
-    const files = new Set(
-      ['validator/cli.ts', 'work/gemm/check-tile.ts', 'work/train/check.ts'].flatMap((e) => [
-        ...reach(e).files,
-      ]),
-    )
+    // The validator, and (followed as imports) the checks its worker threads load by URL.
+    const files = reach('validator/cli.ts').files
+    expect(files).toContain('work/gemm/check-tile.ts')
+    expect(files).toContain('work/train/check.ts')
     // What the validator may use of gpu/ is plain TypeScript with no WebGPU in it: the kernels' CPU
     // references (the train kind verifies with them) and the ONNX model writer (its recomputation
     // runs products as a one-MatMul ONNX model on onnxruntime-node).
@@ -58,6 +67,16 @@ describe('dependency rule', () => {
     expect(gpu.filter((f) => !allowed.test(f))).toEqual([])
     expect(gpu).toContain('gpu/kernels/layernorm.ref.ts')
     expect([...files].filter((f) => f.startsWith('ui/') || f.startsWith('client/'))).toEqual([])
+  })
+
+  it('keeps test support out of every production entry point', () => {
+    for (const entry of ENTRY_POINTS) {
+      const { files } = reach(entry)
+      expect(
+        [...files].filter((f) => f.startsWith('testing/')),
+        entry,
+      ).toEqual([])
+    }
   })
 
   it('keeps protocol and gpu free of the rest of Tessera', () => {

@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
-import { describeWorkKind } from './compliance.ts'
+import { describeWorkKind } from '../testing/compliance.ts'
 import { CONTRIBUTOR_KINDS } from './contributor-kinds.ts'
 import { createNodeOnnx } from './infer/onnx-node.ts'
 import { VALIDATOR_KINDS } from './validator-kinds.ts'

@@ -6,6 +6,7 @@
  * runtime serves both. Nothing here loads before a session is asked for.
  */
 
+import { logger } from '@libp2p/logger'
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url'
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'
 import * as ort from 'onnxruntime-web/webgpu'
@@ -20,6 +21,8 @@ export interface OrtTensor {
   shape: number[]
   data: Float32Array | BigInt64Array
 }
+
+const log = logger('tessera:ort')
 
 let configured = false
 let runtime: Promise<void> | undefined
@@ -64,16 +67,21 @@ export function ortSession(key: string, model: () => Uint8Array, provider: OrtPr
   const id = `${provider}:${key}`
   let entry = sessions.get(id)
   if (entry == null) {
-    entry = {
-      session: loadRuntime().then(() =>
-        ort.InferenceSession.create(model(), {
-          executionProviders: [provider],
-          graphOptimizationLevel: 'all',
-        }),
-      ),
-      queue: Promise.resolve(),
-    }
+    const created = loadRuntime().then(() =>
+      ort.InferenceSession.create(model(), {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+      }),
+    )
+    entry = { session: created, queue: Promise.resolve() }
     sessions.set(id, entry)
+    // A session that failed to load (a download cut short, a device lost while it compiled) is not
+    // kept: the next shard of that model loads it again instead of failing until the page reloads.
+    const mine = entry
+    created.catch((err) => {
+      log.error('loading ONNX model %s on %s failed: %e', key, provider, err)
+      if (sessions.get(id) === mine) sessions.delete(id)
+    })
   }
   const e = entry
   return {

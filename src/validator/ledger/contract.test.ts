@@ -1,6 +1,10 @@
 /**
- * What every ledger backend must do alike, run against both: the embedded SQLite file and a real
- * PostgreSQL server (started by the test, see postgres/test-server.ts).
+ * The ledger's contract: what every backend does alike, run against both, the embedded SQLite file
+ * and a real PostgreSQL server (started by the test, src/testing/postgres-server.ts). "Another
+ * handle" is a second connection to the same ledger (another better-sqlite3 connection to the file,
+ * another pool on the database): what two requests, or two processes of one validator, race on.
+ * What only one backend has is tested beside it: SQLite's file format and migrations
+ * (ledger.test.ts), PostgreSQL's processes sharing one pool (postgres/ledger.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,8 +13,8 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signReceipt } from '../../protocol/receipt.ts'
+import { startTestPostgres, type TestPostgres } from '../../testing/postgres-server.ts'
 import { openLedger, openPostgresLedger } from './index.ts'
-import { startTestPostgres, type TestPostgres } from './postgres/test-server.ts'
 import type { ClaimRecord, Ledger } from './types.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-contract-'))
@@ -28,21 +32,51 @@ const validator = peerIdFromPrivateKey(key).toString()
 const peers = await Promise.all(
   Array.from({ length: 4 }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()),
 )
+const alice = peers[0]
 
-const backends: Array<[string, () => Promise<Ledger>]> = [
-  ['SQLite', async () => openLedger(join(dir, `${crypto.randomUUID()}.sqlite`))],
-  ['PostgreSQL', async () => openPostgresLedger(server!.database(), validator)],
+/** A fresh ledger, and a way to open it again (another handle on the same data). */
+interface Backend {
+  open(): Promise<{ ledger: Ledger; again(): Promise<Ledger> }>
+}
+
+const backends: Array<[string, Backend]> = [
+  [
+    'SQLite',
+    {
+      async open() {
+        const path = join(dir, `${crypto.randomUUID()}.sqlite`)
+        return { ledger: openLedger(path), again: async () => openLedger(path) }
+      },
+    },
+  ],
+  [
+    'PostgreSQL',
+    {
+      async open() {
+        const url = server!.database()
+        return {
+          ledger: await openPostgresLedger(url, validator),
+          again: () => openPostgresLedger(url, validator),
+        }
+      },
+    },
+  ],
 ]
 
-async function credit(ledger: Ledger, contributor: string, epoch: number, amount = 1) {
-  const signed = await signReceipt(
+function receipt(
+  contributor: string,
+  epoch: number,
+  amount = 1,
+  ids: { lease?: string; shard?: string } = {},
+) {
+  return signReceipt(
     {
       netuid: 1,
       validator,
       contributor,
       receiptId: crypto.randomUUID(),
-      leaseId: crypto.randomUUID(),
-      shardId: crypto.randomUUID(),
+      leaseId: ids.lease ?? crypto.randomUUID(),
+      shardId: ids.shard ?? crypto.randomUUID(),
       offerId: 'gemm',
       kind: 'gemm',
       flops: 1_000,
@@ -53,35 +87,214 @@ async function credit(ledger: Ledger, contributor: string, epoch: number, amount
     },
     key,
   )
+}
+
+async function credit(ledger: Ledger, contributor: string, epoch: number, amount = 1) {
+  const signed = await receipt(contributor, epoch, amount)
   await ledger.receipts.credit(signed)
   return signed.body.receiptId
 }
 
-async function claim(ledger: Ledger, contributor: string, address: string, receiptIds: string[]) {
-  const record: ClaimRecord = {
+function claimOf(contributor: string, address: string, nonce: string = crypto.randomUUID()): ClaimRecord {
+  return {
     claimId: crypto.randomUUID(),
     contributor,
     address,
-    nonce: crypto.randomUUID(),
+    nonce,
     epochs: [0],
     receiptsRoot: new Uint8Array(32),
-    credit: receiptIds.length,
+    credit: 1,
     message: new Uint8Array([1]),
     signature: new Uint8Array([2]),
     recordedAt: Date.now(),
   }
-  await ledger.claims.record(record, receiptIds)
 }
 
-describe.each(backends)('%s ledger', (_, open) => {
+const settlementOf = (epoch: number) => ({
+  epoch,
+  pool: 10n,
+  totalCredit: 5,
+  paid: 10n,
+  payoutRoot: new Uint8Array(32),
+  settledAt: 1,
+  payouts: [{ epoch, address: '5Alice', credit: 5, amount: 10n }],
+})
+
+describe.each(backends)('%s ledger', (_, backend) => {
+  it('credits each shard and each lease once, and keeps its receipts across a reopen', async () => {
+    const { ledger, again } = await backend.open()
+    await ledger.receipts.credit(await receipt(alice, 0, 2, { lease: 'l1', shard: 's1' }))
+    await ledger.receipts.credit(await receipt(alice, 0, 3, { lease: 'l2', shard: 's2' }))
+    for (const ids of [
+      { lease: 'l3', shard: 's1' },
+      { lease: 'l1', shard: 's9' },
+    ]) {
+      await expect(ledger.receipts.credit(await receipt(alice, 0, 1, ids))).rejects.toMatchObject({
+        name: 'DuplicateCreditError',
+      })
+    }
+    await ledger.close()
+    const reopened = await again()
+    expect(await reopened.receipts.totals()).toMatchObject({
+      accepted: 2,
+      credit: 5,
+      flops: 2000,
+      contributors: 1,
+      byKind: { gemm: 2 },
+      byOffer: { gemm: 2 },
+    })
+    expect(await reopened.receipts.isShardCredited('s1')).toBe(true)
+    expect(await reopened.receipts.isShardCredited('s3')).toBe(false)
+    await reopened.close()
+  })
+
+  it('counts rejections by epoch and reason, and voids an epoch on forfeit', async () => {
+    const { ledger } = await backend.open()
+    await credit(ledger, alice, 0, 4)
+    await credit(ledger, alice, 1, 6)
+    const base = { leaseId: 'l3', shardId: 's3', contributor: alice, message: 'x', at: 1 }
+    for (const reason of ['verification-failed', 'verification-failed', 'non-finite', 'bad-request'])
+      await ledger.receipts.reject({ ...base, epoch: 1, reason })
+    expect(await ledger.receipts.rejectionsInEpoch(alice, 1, ['verification-failed'])).toBe(2)
+    expect(await ledger.receipts.rejectionsInEpoch(alice, 1, ['verification-failed', 'non-finite'])).toBe(3)
+    expect(await ledger.receipts.rejectionsInEpoch(alice, 0, ['verification-failed'])).toBe(0)
+    expect(await ledger.receipts.forfeit(alice, 1)).toBe(1)
+    expect(await ledger.receipts.forfeit(alice, 1)).toBe(0)
+    expect(await ledger.receipts.contributor(alice)).toMatchObject({
+      accepted: 2,
+      rejected: 4,
+      credit: 4,
+      flops: 1000,
+    })
+    await ledger.close()
+  })
+
+  it('keeps shards cut and not credited, with their lease and source cursor, until credited', async () => {
+    const { ledger, again } = await backend.open()
+    const lease = { leaseId: 'l1', peer: alice, expiresAt: 99 }
+    await ledger.shards.cut(
+      { shardId: 's1', offerId: 'gemm', kind: 'gemm', cutAt: 1, lease },
+      { key: 'gemm.cursor.x', value: '0:0:16:16' },
+    )
+    await ledger.shards.cut({ shardId: 's2', offerId: 'gemm', kind: 'gemm', cutAt: 2, lease: null })
+    await ledger.shards.lease('s2', { leaseId: 'l2', peer: alice, expiresAt: 100 })
+    await ledger.receipts.credit(await receipt(alice, 0, 1, { lease: 'l1', shard: 's1' }))
+    await ledger.close()
+    const reopened = await again()
+    expect(await reopened.shards.open()).toEqual([
+      {
+        shardId: 's2',
+        offerId: 'gemm',
+        kind: 'gemm',
+        cutAt: 2,
+        lease: { leaseId: 'l2', peer: alice, expiresAt: 100 },
+      },
+    ])
+    expect(await reopened.meta.get('gemm.cursor.x')).toBe('0:0:16:16')
+    await reopened.shards.lease('s2', null)
+    expect((await reopened.shards.open())[0].lease).toBeNull()
+    await reopened.close()
+  })
+
+  it('keeps meta values, and the first writer’s value of a pool value', async () => {
+    const { ledger, again } = await backend.open()
+    await ledger.meta.set('k', 'v')
+    await ledger.meta.set('k', 'w')
+    expect(await ledger.meta.get('k')).toBe('w')
+    expect(await ledger.meta.get('missing')).toBeUndefined()
+    const other = await again()
+    const geneses = await Promise.all([
+      ledger.pool.setIfAbsent('genesis', '100'),
+      other.pool.setIfAbsent('genesis', '200'),
+    ])
+    expect(geneses[0]).toBe(geneses[1])
+    expect(await other.pool.setIfAbsent('genesis', '300')).toBe(geneses[0])
+    await Promise.all([ledger.close(), other.close()])
+  })
+
+  it('records a claim of receipts once, refuses a replayed nonce, and reads claims by address', async () => {
+    const { ledger } = await backend.open()
+    const [r1, r2] = [await credit(ledger, alice, 0, 2), await credit(ledger, alice, 0, 3)]
+    const first = claimOf(alice, '5Alice', 'n1')
+    await ledger.claims.record(first, [r1])
+    expect(await ledger.claims.nonceUsed(alice, 'n1')).toBe(true)
+    await expect(ledger.claims.record(claimOf(alice, '5Alice', 'n2'), [r1, r2])).rejects.toMatchObject({
+      name: 'AlreadyClaimedError',
+    })
+    // Nothing of the refused claim stayed: its nonce is free, r2 unclaimed.
+    expect(await ledger.claims.nonceUsed(alice, 'n2')).toBe(false)
+    await expect(ledger.claims.record(claimOf(alice, '5Alice', 'n1'), [r2])).rejects.toMatchObject({
+      name: 'ReplayedClaimError',
+    })
+    expect((await ledger.receipts.byIds([r1, r2])).map((r) => r.claimId)).toEqual([first.claimId, null])
+    expect((await ledger.claims.forAddress('5Alice')).map((c) => c.claimId)).toEqual([first.claimId])
+    expect(await ledger.settlements.epochCredit(0)).toEqual({
+      byAddress: [{ address: '5Alice', credit: 2 }],
+      total: 5,
+    })
+    await ledger.close()
+  })
+
+  it('lets concurrent credits of one lease, claims of one receipt and settlements of one epoch each win once', async () => {
+    const { ledger: a, again } = await backend.open()
+    const b = await again()
+    const r = await receipt(alice, 0, 5, { lease: 'lease', shard: 'shard' })
+    const credits = await Promise.allSettled([a.receipts.credit(r), b.receipts.credit({ ...r })])
+    expect(credits.filter((c) => c.status === 'fulfilled')).toHaveLength(1)
+    expect((await a.receipts.totals()).accepted).toBe(1)
+    const claims = await Promise.allSettled([
+      a.claims.record(claimOf(alice, '5Alice', 'n1'), [r.body.receiptId]),
+      b.claims.record(claimOf(alice, '5Alice', 'n2'), [r.body.receiptId]),
+    ])
+    expect(claims.map((c) => c.status).sort()).toEqual(['fulfilled', 'rejected'])
+    expect(claims.find((c) => c.status === 'rejected')).toMatchObject({
+      reason: { name: 'AlreadyClaimedError' },
+    })
+    const settled = await Promise.allSettled([
+      a.settlements.record(settlementOf(0)),
+      b.settlements.record(settlementOf(0)),
+    ])
+    expect(settled.map((s) => s.status).sort()).toEqual(['fulfilled', 'rejected'])
+    expect(settled.find((s) => s.status === 'rejected')).toMatchObject({
+      reason: { name: 'AlreadySettledError' },
+    })
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('settles an epoch once, pays it on chain once, and finds what is due', async () => {
+    const { ledger } = await backend.open()
+    await credit(ledger, alice, 0)
+    await credit(ledger, alice, 2)
+    expect(await ledger.settlements.unsettledEpochs(3)).toEqual([0, 2])
+    expect(await ledger.settlements.unsettledEpochs(1)).toEqual([0])
+    expect(await ledger.settlements.exclusively(async () => 'ran')).toBe('ran')
+    await ledger.settlements.record(settlementOf(0))
+    expect(await ledger.settlements.isSettled(0)).toBe(true)
+    expect(await ledger.settlements.unsettledEpochs(3)).toEqual([2])
+    expect(await ledger.settlements.get(0)).toMatchObject({
+      pool: 10n,
+      paid: 10n,
+      payouts: [{ amount: 10n }],
+    })
+    expect(await ledger.settlements.get(1)).toBeUndefined()
+    expect(await ledger.settlements.payoutsFor('5Alice')).toEqual([
+      { epoch: 0, address: '5Alice', credit: 5, amount: 10n },
+    ])
+    expect(await ledger.settlements.unpaidOnChain()).toEqual([0])
+    await ledger.settlements.markPaidOnChain(0, 2, 'tx')
+    expect(await ledger.settlements.unpaidOnChain()).toEqual([])
+    expect(await ledger.settlements.get(0)).toMatchObject({ chainPaidAt: 2, chainResult: 'tx' })
+    await ledger.close()
+  })
+
   it('voids, before settling, a caught contributor’s epoch and every address it claimed to, across all its ids', async () => {
-    const ledger = await open()
+    const { ledger } = await backend.open()
     const [honest, clean, twin, struck] = peers
     const honestReceipts = [await credit(ledger, honest, 0, 2), await credit(ledger, honest, 0, 2)]
-    await claim(ledger, honest, '5Honest', honestReceipts)
+    await ledger.claims.record(claimOf(honest, '5Honest'), honestReceipts)
     // One person's two ids claim to one address; the twin is caught afterwards.
-    await claim(ledger, clean, '5Cheat', [await credit(ledger, clean, 0, 3)])
-    await claim(ledger, twin, '5Cheat', [await credit(ledger, twin, 0, 1)])
+    await ledger.claims.record(claimOf(clean, '5Cheat'), [await credit(ledger, clean, 0, 3)])
+    await ledger.claims.record(claimOf(twin, '5Cheat'), [await credit(ledger, twin, 0, 1)])
     const laterEpoch = await credit(ledger, clean, 1, 5)
     const rejection = { leaseId: 'l', shardId: 's', message: 'wrong', at: 1 }
     await ledger.receipts.reject({ ...rejection, contributor: twin, epoch: 0, reason: 'verification-failed' })
@@ -95,8 +308,10 @@ describe.each(backends)('%s ledger', (_, open) => {
       reason: 'verification-failed',
     })
 
-    const tainted = await ledger.settlements.forfeitTainted(0, 'verification-failed')
-    expect(tainted).toEqual({ addresses: ['5Cheat'], receipts: 3 })
+    expect(await ledger.settlements.forfeitTainted(0, 'verification-failed')).toEqual({
+      addresses: ['5Cheat'],
+      receipts: 3,
+    })
     expect(await ledger.settlements.epochCredit(0)).toEqual({
       byAddress: [{ address: '5Honest', credit: 4 }],
       total: 4,

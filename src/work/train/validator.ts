@@ -140,6 +140,8 @@ async function createTrainSource(
     outliers: 0,
     steps: 0,
     verifyMs: 0,
+    checkpointFailures: 0,
+    evaluationFailures: 0,
   }
   let trainLoss: number | null = null
   let evaluating: Promise<void> | undefined
@@ -196,8 +198,10 @@ async function createTrainSource(
             args: [model, weights, corpus, heldOutOffsets, config.microBatch],
           })
           history.push({ step: v.step, heldOutLoss: loss, trainLoss, at: Date.now() })
-        } catch {
-          // A failed evaluation leaves a gap in the curve, nothing else.
+        } catch (err) {
+          // A gap in the curve, nothing else; but said, and counted in the run's status.
+          counters.evaluationFailures++
+          log.error('held-out evaluation of step %d failed: %e', v.step, err)
         }
       }
     })().finally(() => {
@@ -220,9 +224,21 @@ async function createTrainSource(
     await writeFile(`${checkpointPath}.tmp`, bytes)
     await rename(`${checkpointPath}.tmp`, checkpointPath)
   }
+  // A failed write is told and shown (`checkpointError` in the run's status), and the next save tries
+  // again; the last one, on stop, makes stopping fail with it.
   let saving: Promise<void> = Promise.resolve()
+  let checkpointError: string | null = null
   const save = () => {
-    saving = saving.then(checkpoint).catch(() => {})
+    saving = saving.then(checkpoint).then(
+      () => {
+        checkpointError = null
+      },
+      (err) => {
+        counters.checkpointFailures++
+        checkpointError = `${(err as Error).message}`
+        log.error('writing the checkpoint %s failed: %e', checkpointPath, err)
+      },
+    )
     return saving
   }
 
@@ -442,13 +458,23 @@ async function createTrainSource(
       trainLoss,
       heldOutLoss: history.length > 0 ? history[history.length - 1].heldOutLoss : null,
       history: JSON.stringify(history.slice(-200)),
+      checkpointError,
     }),
     async close() {
       await guard.idle()
       await evaluating
       await save()
+      if (checkpointError != null) {
+        throw new CheckpointError(`the run's last checkpoint was not written: ${checkpointError}`)
+      }
     },
   }
+}
+
+/** A training run's checkpoint cannot be read or written. */
+export class CheckpointError extends Error {
+  static override name = 'CheckpointError'
+  override name = 'CheckpointError'
 }
 
 async function loadCheckpoint(
@@ -458,8 +484,10 @@ async function loadCheckpoint(
   let bytes: Uint8Array
   try {
     bytes = await readFile(path)
-  } catch {
-    return undefined
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    // Unreadable is not absent: starting the run again from step 0 would throw its progress away.
+    throw new CheckpointError(`cannot read the run's checkpoint ${path}: ${(err as Error).message}`)
   }
   const file = decodeWeights(bytes)
   const get = (name: string) => {

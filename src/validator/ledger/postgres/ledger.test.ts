@@ -1,14 +1,15 @@
 /**
- * The shared ledger against a real PostgreSQL server: what the embedded one guarantees, and what two
- * processes writing at once need (every connection here is what a separate validator process holds).
+ * The shared ledger against a real PostgreSQL server: what a pool of validator processes needs
+ * besides what every ledger does (ledger/contract.test.ts): each connection here is a separate
+ * process, with a peer id of its own.
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signReceipt } from '../../../protocol/receipt.ts'
+import { startTestPostgres, type TestPostgres } from '../../../testing/postgres-server.ts'
 import type { Ledger } from '../types.ts'
 import { openPostgresLedger } from './index.ts'
-import { startTestPostgres, type TestPostgres } from './test-server.ts'
 
 let server: TestPostgres
 beforeAll(async () => {
@@ -46,19 +47,6 @@ async function pool(url = server.database()): Promise<[Ledger, Ledger, string]> 
   return [await openPostgresLedger(url, v1), await openPostgresLedger(url, v2), url]
 }
 
-const claim = (claimId: string, nonce: string, credit = 1) => ({
-  claimId,
-  contributor: alice,
-  address: '5Alice',
-  nonce,
-  epochs: [0],
-  receiptsRoot: new Uint8Array(32),
-  credit,
-  message: new Uint8Array([1]),
-  signature: new Uint8Array([2]),
-  recordedAt: Date.now(),
-})
-
 describe('PostgreSQL ledger', () => {
   it('credits each shard once per validator, counts the pool, and keeps it across a reopen', async () => {
     const [a, b, url] = await pool()
@@ -85,33 +73,8 @@ describe('PostgreSQL ledger', () => {
     await Promise.all([reopened.close(), other.close()])
   })
 
-  it('lets concurrent credits of one lease, claims of one receipt and settlements of one epoch win once', async () => {
+  it('settles and pays one process at a time: the other is told at once and does nothing', async () => {
     const [a, b] = await pool()
-    const r = await receipt(0, 'lease', 'shard', 5, 0)
-    const credits = await Promise.allSettled([a.receipts.credit(r), b.receipts.credit({ ...r })])
-    expect(credits.filter((c) => c.status === 'fulfilled')).toHaveLength(1)
-    expect((await a.receipts.totals()).accepted).toBe(1)
-
-    const receiptId = r.body.receiptId
-    const claims = await Promise.allSettled([
-      a.claims.record(claim('c1', 'n1'), [receiptId]),
-      b.claims.record(claim('c2', 'n2'), [receiptId]),
-    ])
-    expect(claims.map((c) => c.status).sort()).toEqual(['fulfilled', 'rejected'])
-    expect(claims.find((c) => c.status === 'rejected')).toMatchObject({
-      reason: { name: 'AlreadyClaimedError' },
-    })
-    // The winner's nonce is spent (the loser's was rolled back with its claim).
-    const spent = claims[0].status === 'fulfilled' ? 'n1' : 'n2'
-    await expect(b.claims.record(claim('c3', spent), [])).rejects.toMatchObject({
-      name: 'ReplayedClaimError',
-    })
-    expect(await a.settlements.epochCredit(0)).toEqual({
-      byAddress: [{ address: '5Alice', credit: 5 }],
-      total: 5,
-    })
-
-    // Settling and paying: one process at a time; the other is told at once and does nothing.
     let inside = 0
     let most = 0
     const work = async () => {
@@ -124,27 +87,6 @@ describe('PostgreSQL ledger', () => {
     const runs = await Promise.all([a.settlements.exclusively(work), b.settlements.exclusively(work)])
     expect(runs.sort()).toEqual(['settled', undefined])
     expect(most).toBe(1)
-    const settlement = {
-      epoch: 0,
-      pool: 10n,
-      totalCredit: 5,
-      paid: 10n,
-      payoutRoot: new Uint8Array(32),
-      settledAt: 1,
-      payouts: [{ epoch: 0, address: '5Alice', credit: 5, amount: 10n }],
-    }
-    const settled = await Promise.allSettled([
-      a.settlements.record(settlement),
-      b.settlements.record(settlement),
-    ])
-    expect(settled.map((s) => s.status).sort()).toEqual(['fulfilled', 'rejected'])
-    expect(await b.settlements.get(0)).toMatchObject({ pool: 10n, paid: 10n, payouts: [{ amount: 10n }] })
-    expect(await a.settlements.unpaidOnChain()).toEqual([0])
-    await b.settlements.markPaidOnChain(0, 2, 'tx')
-    expect(await a.settlements.unpaidOnChain()).toEqual([])
-    expect(await a.settlements.payoutsFor('5Alice')).toEqual([
-      { epoch: 0, address: '5Alice', credit: 5, amount: 10n },
-    ])
     await Promise.all([a.close(), b.close()])
   })
 

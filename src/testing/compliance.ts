@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBlobStore } from '../validator/blob-store.ts'
 import { createWorkerPool } from '../validator/worker-pool.ts'
-import type { AnyContributorKind, AnyValidatorKind, Runtimes, Shard, WorkSource } from './kind.ts'
+import type { AnyContributorKind, AnyValidatorKind, Runtimes, Shard, WorkSource } from '../work/kind.ts'
 
 export interface ComplianceOptions {
   /** Where relative paths in the kind's conformance config are resolved. */

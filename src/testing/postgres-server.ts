@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../test-support.ts'
+import { freePort } from './test-support.ts'
 
 export interface TestPostgres {
   /** postgres:// URL of a fresh database on the server. */

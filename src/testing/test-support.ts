@@ -9,9 +9,9 @@ import { type ContributorEvent, type ContributorOptions, createContributor } fro
 import { createMemoryReceiptStore, type ReceiptStore } from '../client/receipt-store.ts'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
+import { createValidator, type Validator, type ValidatorOptions } from '../validator/validator.ts'
 import { createNodeOnnx } from '../work/infer/onnx-node.ts'
 import type { NamedTensor, OnnxRunner } from '../work/kind.ts'
-import { createValidator, type Validator, type ValidatorOptions } from './validator.ts'
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..')
 
