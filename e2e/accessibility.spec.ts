@@ -4,8 +4,8 @@
  * no validator answers. The claim review and the embedded widget are checked in their own specs.
  */
 import { expect, test } from '@playwright/test'
-import { checkState } from './accessibility.ts'
 import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
+import { checkState } from './accessibility.ts'
 
 let validator: ValidatorProcess
 test.beforeAll(async () => {

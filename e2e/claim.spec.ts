@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test'
+import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 import { checkState } from './accessibility.ts'
 import { expectSameCredit } from './credit.ts'
-import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 import { ALICE, launchWithWallet } from './wallet.ts'
 
 let validator: ValidatorProcess

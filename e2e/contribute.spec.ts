@@ -1,8 +1,8 @@
 import { chromium, expect, test } from '@playwright/test'
+import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.ts'
 import { computeWorkers } from './compute-worker.ts'
 import { expectSameCredit } from './credit.ts'
-import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 
 let validator: ValidatorProcess
 

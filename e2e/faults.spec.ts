@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { expect, type Page, test } from '@playwright/test'
 import Database from 'better-sqlite3'
 import { freePort, startWsContributor } from '../src/testing/test-support.ts'
-import { computeWorker, computeWorkers } from './compute-worker.ts'
 import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
+import { computeWorker, computeWorkers } from './compute-worker.ts'
 
 const accepted = async (page: Page) => Number(await page.getByTestId('accepted').textContent())
 

@@ -6,8 +6,8 @@
 import '../src/validator/polyfills.ts'
 import { expect, type Page, test } from '@playwright/test'
 import { type DelayProxy, startDelayProxy } from '../src/testing/test-support.ts'
-import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.ts'
 import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
+import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.ts'
 
 // Chromium hides a page's host ICE candidates behind mDNS names unless the page may use the camera;
 // with no STUN server and no mDNS resolver here, pages would have no candidate the other can reach.

@@ -9,8 +9,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import { checkState } from './accessibility.ts'
 import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
+import { checkState } from './accessibility.ts'
 
 const HOST_PAGE = join(import.meta.dirname, '..', 'examples', 'host-page.html')
 
