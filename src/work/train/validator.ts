@@ -42,11 +42,22 @@ export const TOLERANCE = { relativeL2: 0.05, cosine: 0.995, lossRelative: 1e-3, 
 const NORM_WINDOW = 32
 const OUTLIER_FACTOR = 4
 /**
- * A result enters its step with its norm held to this multiple of the median: one batch (or a
- * contributor scaling its honest gradient within the outlier bound) moves the model no more than
- * two typical results would.
+ * A result enters its step with its norm held to this multiple of the step's median (the lower one
+ * for an even count): one batch, or a contributor scaling its honest gradient within the outlier
+ * bound, moves the model no more than two of its step's results would. The step's own median, not
+ * the window's: a run whose gradients grow (LoRA adapters leaving zero) is not held back by a lagging
+ * median.
  */
 const CLIP_FACTOR = 2
+
+function clipToStep(entries: ReadonlyArray<{ vector: Float32Array; fromStep: number }>) {
+  const norms = entries.map((e) => normOf(e.vector))
+  const bound = CLIP_FACTOR * [...norms].sort((a, b) => a - b)[(norms.length - 1) >> 1]
+  return entries.map(({ vector, fromStep }, i) => ({
+    vector: norms[i] > bound ? vector.map((x) => (x * bound) / norms[i]) : vector,
+    fromStep,
+  }))
+}
 
 export const trainValidator: ValidatorKind<TrainGrant, TrainResult> = {
   ...train,
@@ -322,16 +333,10 @@ async function createTrainSource(
     onError: (err) => log.error('recomputing a result of the step failed: %e', err),
   })
 
-  /** A step from its guarded results, each held to CLIP_FACTOR times the median norm. */
+  /** A step from its guarded results, each held to CLIP_FACTOR times the step's median norm. */
   function takeStep(entries: StepEntry<Tag>[]) {
     if (done()) return
-    const bound = CLIP_FACTOR * (medianNorm() ?? Number.POSITIVE_INFINITY)
-    trainer.step(
-      entries.map(({ vector, fromStep }) => {
-        const norm = normOf(vector)
-        return { vector: norm > bound ? vector.map((x) => (x * bound) / norm) : vector, fromStep }
-      }),
-    )
+    trainer.step(clipToStep(entries))
     counters.steps++
     publish(trainer.state)
     const step = trainer.state.step
