@@ -11,8 +11,8 @@ import { createCpuEngine } from '../src/gpu/cpu-engine.ts'
 import { createServerNode } from '../src/p2p/node-server.ts'
 import { tampering } from '../src/testing/test-support.ts'
 import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
-import { createNodeOnnx } from '../src/work/infer/onnx-node.ts'
 import type { NamedTensor } from '../src/work/kind.ts'
+import { createNodeOnnx } from '../src/work/onnx-node.ts'
 
 let validator: ValidatorProcess
 test.beforeAll(async () => {

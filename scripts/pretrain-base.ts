@@ -11,8 +11,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createHarness, REPO_ROOT } from '../src/testing/test-support.ts'
-import { createNodeOnnx } from '../src/work/infer/onnx-node.ts'
 import { createOnnxEngine } from '../src/work/onnx-engine.ts'
+import { createNodeOnnx } from '../src/work/onnx-node.ts'
 
 export const BASE_RUN = {
   layers: 2,

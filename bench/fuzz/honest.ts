@@ -13,7 +13,7 @@ import { createCpuEngine } from '../../src/gpu/cpu-engine.ts'
 import type { MatmulEngine } from '../../src/gpu/engine.ts'
 import { createServerNode } from '../../src/p2p/node-server.ts'
 import { workTopic } from '../../src/protocol/constants.ts'
-import { createNodeOnnx } from '../../src/work/infer/onnx-node.ts'
+import { createNodeOnnx } from '../../src/work/onnx-node.ts'
 import { dialFrom } from '../local-address.ts'
 
 if (workerData.localAddress != null) dialFrom(() => workerData.localAddress)

@@ -7,6 +7,7 @@
  * its validator's signature (the offer book's topic validator), whoever relayed it.
  */
 import type { Connection, PeerId } from '@libp2p/interface'
+import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { TesseraNode } from '../p2p/node-server.ts'
@@ -16,6 +17,8 @@ import { decodePeersResponse, encodePeersRequest } from '../protocol/codec.ts'
 import { MAX_PEERS_LISTED, MESSAGE_LIMITS, PEERS_PROTOCOL } from '../protocol/constants.ts'
 import { MULTIADDR_PEER_ID } from '../protocol/ids.ts'
 
+const log = logger('tessera:mesh')
+
 export interface MeshState {
   /** Validators this page is connected to now. */
   validators: number
@@ -23,6 +26,8 @@ export interface MeshState {
   browsers: number
   /** Offers on the work topic that first reached this page through another page. */
   offersViaBrowsers: number
+  /** Why the last link to another page could not be made, if it could not (the network line says). */
+  lastFailure?: string
 }
 
 export interface BrowserMeshOptions {
@@ -68,6 +73,7 @@ export function startBrowserMesh(options: BrowserMeshOptions): BrowserMesh {
         .filter(isLink)
         .map((c) => c.remotePeer.toString()),
     )
+  let lastFailure: string | undefined
   const state = (): MeshState => ({
     validators: new Set(
       node
@@ -77,6 +83,7 @@ export function startBrowserMesh(options: BrowserMeshOptions): BrowserMesh {
     ).size,
     browsers: linked().size,
     offersViaBrowsers,
+    ...(lastFailure != null ? { lastFailure } : {}),
   })
   const changed = () => {
     if (!stopped) options.onChange?.(state())
@@ -89,6 +96,13 @@ export function startBrowserMesh(options: BrowserMeshOptions): BrowserMesh {
     changed()
   }
 
+  // Told (the libp2p logger, `localStorage.debug = 'tessera:*'`) and shown (the network line); the
+  // next round tries again.
+  const failed = (what: string, err: unknown) => {
+    log('%s: %e', what, err)
+    lastFailure = `${what}: ${(err as Error).message}`.slice(0, 200)
+  }
+
   const grow = async () => {
     if (stopped || busy) return
     const have = linked()
@@ -98,7 +112,10 @@ export function startBrowserMesh(options: BrowserMeshOptions): BrowserMesh {
       for (const [relay, relayAddr] of sample([...relays])) {
         if (stopped || linked().size >= links) return
         if (node.getConnections(peerIdFromString(relay)).length === 0) continue
-        const candidates = await askForPeers(node, relay).catch(() => [])
+        const candidates = await askForPeers(node, relay).catch((err) => {
+          failed(`asking ${relay.slice(-6)} for other pages failed`, err)
+          return []
+        })
         for (const peer of sample(candidates)) {
           if (stopped || linked().size >= links) return
           // One side dials (the lower peer id): two pages dialling each other at once both fail.
@@ -107,7 +124,10 @@ export function startBrowserMesh(options: BrowserMeshOptions): BrowserMesh {
             .dial(multiaddr(`${relayAddr}/p2p-circuit/webrtc/p2p/${peer}`), {
               signal: AbortSignal.timeout(DIAL_TIMEOUT_MS),
             })
-            .catch(() => {})
+            .then(() => {
+              lastFailure = undefined
+            })
+            .catch((err) => failed(`the WebRTC link to …${peer.slice(-6)} failed`, err))
         }
       }
     } finally {

@@ -10,8 +10,8 @@ import { createMemoryReceiptStore, type ReceiptStore } from '../client/receipt-s
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import { createServerNode, type TesseraNode } from '../p2p/node-server.ts'
 import { createValidator, type Validator, type ValidatorOptions } from '../validator/validator.ts'
-import { createNodeOnnx } from '../work/infer/onnx-node.ts'
 import type { NamedTensor, OnnxRunner } from '../work/kind.ts'
+import { createNodeOnnx } from '../work/onnx-node.ts'
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..')
 

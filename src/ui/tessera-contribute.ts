@@ -372,7 +372,8 @@ export class TesseraContribute extends HTMLElement {
         const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
         this.#el('[data-testid="network"]').textContent =
           `${plural(state.validators, 'validator')}, ${plural(state.browsers, 'other browser')} (WebRTC); ` +
-          `${plural(state.offersViaBrowsers, 'offer')} relayed by other browsers`
+          `${plural(state.offersViaBrowsers, 'offer')} relayed by other browsers` +
+          (state.lastFailure != null && state.browsers === 0 ? `; ${state.lastFailure}` : '')
       },
     })
     this.#el('[data-testid="engine"]').textContent = this.#session.engine.description

@@ -15,9 +15,9 @@ import {
   SMALL_TRAIN,
 } from '../testing/test-support.ts'
 import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
-import { createNodeOnnx } from '../work/infer/onnx-node.ts'
 import type { AnyContributorKind } from '../work/kind.ts'
 import { createOnnxEngine } from '../work/onnx-engine.ts'
+import { createNodeOnnx } from '../work/onnx-node.ts'
 import { trainContributor } from '../work/train/contributor.ts'
 import { splitOf } from '../work/train/corpus.ts'
 import { parameterLayout } from '../work/train/model.ts'

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createCpuEngine } from '../gpu/cpu-engine.ts'
 import { describeWorkKind } from '../testing/compliance.ts'
 import { CONTRIBUTOR_KINDS } from './contributor-kinds.ts'
-import { createNodeOnnx } from './infer/onnx-node.ts'
+import { createNodeOnnx } from './onnx-node.ts'
 import { VALIDATOR_KINDS } from './validator-kinds.ts'
 
 describe('the kind registries', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { createNodeOnnx } from '../onnx-node.ts'
 import { createPrng, uniformMatrix } from '../prng.ts'
 import { mlpForwardRef, mlpModel } from './mlp.ts'
-import { createNodeOnnx } from './onnx-node.ts'
 import { compareAll, compareOutputs } from './tolerance.ts'
 
 const spec = { seed: 7, widths: [16, 64, 64, 10] }

@@ -4,7 +4,7 @@
  * Each worker keeps its own session per model; the model's bytes arrive as shared memory.
  */
 import type { NamedTensor, OnnxRunner, TaskRunner } from '../kind.ts'
-import { createNodeOnnx, type NodeOnnx } from './onnx-node.ts'
+import { createNodeOnnx, type NodeOnnx } from '../onnx-node.ts'
 
 const MODULE = new URL(import.meta.url).href
 let local: NodeOnnx | undefined

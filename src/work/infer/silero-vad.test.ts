@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createNodeOnnx } from './onnx-node.ts'
+import { createNodeOnnx } from '../onnx-node.ts'
 import { decodeWav } from './wav.ts'
 
 const require = createRequire(import.meta.url)

@@ -5,8 +5,9 @@
  * far inside the tolerances of validator.ts). Weights and corpus arrive as shared memory, so only
  * the offsets and the answer cross.
  */
-import { createNodeOnnx } from '../infer/onnx-node.ts'
+
 import { createOnnxEngine } from '../onnx-engine.ts'
+import { createNodeOnnx } from '../onnx-node.ts'
 import { engineMatmul, type Matmul } from './model.ref.ts'
 import type { ModelConfig } from './model.ts'
 import { meanLossRef, runShardRef, type ShardOutput, type ShardWork } from './shard-ref.ts'

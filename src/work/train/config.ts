@@ -11,8 +11,11 @@ import type { LoraConfig } from './lora.ts'
 import type { ModelConfig } from './model.ts'
 import type { OptimizerConfig } from './trainer.ts'
 
-/** Shipped with the repository (corpora/README.md). */
-const DEFAULT_CORPUS = new URL('../../../corpora/tinyshakespeare.txt', import.meta.url).pathname
+/**
+ * Shipped with the repository (corpora/README.md), found from the subnet config's directory (the
+ * repository's root for `npm start`, which has none): a kind reaches nothing outside its folder.
+ */
+const DEFAULT_CORPUS = 'corpora/tinyshakespeare.txt'
 const DEFAULT_CORPUS_SHA256 = '86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed'
 
 export interface TrainConfig {
@@ -60,7 +63,7 @@ export function parseTrainConfig(section: unknown, configDir: string): TrainConf
   }
   const corpus = text('corpus')
   return {
-    corpus: corpus != null ? resolve(configDir, corpus) : DEFAULT_CORPUS,
+    corpus: resolve(configDir, corpus ?? DEFAULT_CORPUS),
     corpusSha256: text('corpusSha256') ?? (corpus == null ? DEFAULT_CORPUS_SHA256 : undefined),
     model,
     mode,

@@ -1,6 +1,6 @@
 /** The exported ONNX model, run by onnxruntime-node, gives the reference's logits. */
 import { describe, expect, it } from 'vitest'
-import { createNodeOnnx } from '../infer/onnx-node.ts'
+import { createNodeOnnx } from '../onnx-node.ts'
 import { createPrng } from '../prng.ts'
 import { logitsRef } from './model.ref.ts'
 import { initialWeights } from './model.ts'

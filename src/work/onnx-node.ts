@@ -4,7 +4,7 @@
  * batch at a time). Node only: the browser bundle never reaches this file.
  */
 import * as ort from 'onnxruntime-node'
-import type { NamedTensor, OnnxRunner } from '../kind.ts'
+import type { NamedTensor, OnnxRunner } from './kind.ts'
 
 export interface NodeOnnx extends OnnxRunner {
   close(): Promise<void>
