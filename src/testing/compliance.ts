@@ -70,10 +70,11 @@ export function describeWorkKind(
     const verify = (result: unknown) =>
       source.verify(shard, result, { peer: 'p', suspect: false, audit: false })
 
-    it('declares as cost the work its grants ask for, within its offer bounds', () => {
+    it('declares as cost the work its grants ask for, within its offer bounds', async () => {
       const grant = kind.grant.decode(kind.grant.encode(shard.grant))
       expect(shard.flops).toBe(kind.cost(grant))
-      expect(kind.conformance.work(grant)).toBe(shard.flops)
+      const blob = async (sha256: string) => blobs.read(sha256, 0, blobs.size(sha256)!)
+      expect(await kind.conformance.work(grant, { blob })).toBe(shard.flops)
       const [offer] = source.offers()
       expect(shard.flops).toBeGreaterThanOrEqual(offer.minFlops)
       expect(shard.flops).toBeLessThanOrEqual(offer.maxFlops)

@@ -194,8 +194,11 @@ export interface Conformance<G = unknown, R = unknown> {
   perturb(result: R): R
   reshape(result: R): R
   poison(result: R): R
-  /** The work a grant asks for, counted from the grant's contents independently of `cost`. */
-  work(grant: G): number
+  /**
+   * The work a grant asks for, counted from the grant's contents (and the blobs it names)
+   * independently of `cost`: by running the computation's shapes, or reading the model file.
+   */
+  work(grant: G, context: { blob(sha256: string): Promise<Uint8Array> }): number | Promise<number>
 }
 
 export interface ValidatorKind<G = unknown, R = unknown> extends WorkKind<G, R> {

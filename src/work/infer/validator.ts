@@ -19,6 +19,7 @@ import type { NamedTensor, Shard, SourceContext, ValidatorKind, Verdict, WorkSou
 import { createPrng, mixSeed } from '../prng.ts'
 import { type InferGrant, type InferResult, MAX_ELEMENTS } from './codec.ts'
 import { type InferConfig, type InputSpec, type ModelSpec, parseInferConfig } from './config.ts'
+import { gemmFlops } from './gemm-flops.ts'
 import { infer } from './index.ts'
 import { createPooledOnnx } from './onnx-task.ts'
 import { compareAll } from './tolerance.ts'
@@ -134,7 +135,11 @@ export const inferValidator: ValidatorKind<InferGrant, InferResult> = {
         ),
       ),
     }),
-    work: (grant) => grant.flopsPerBatch * grant.batches.length,
+    // The MLP's dense layers, counted from its file, for each batch's rows.
+    work: async (grant, { blob }) => {
+      const model = await blob(grant.model)
+      return grant.batches.reduce((sum, inputs) => sum + gemmFlops(model, inputs[0].shape[0]), 0)
+    },
   },
 }
 

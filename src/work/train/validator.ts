@@ -8,36 +8,35 @@
  * accepted ones to the optimizer (trainer.ts), serves each new version as a blob, measures held-out
  * loss, and checkpoints weights and optimizer state in its state dir so a restart resumes the run.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import type { Shard, SourceContext, ValidatorKind, Verdict, WorkSource } from '../kind.ts'
-import { mixSeed } from '../prng.ts'
-import { decodeWeights, encodeWeights, flatWeights, type NamedArray, sha256Hex } from './checkpoint.ts'
+import { CheckpointError, createCheckpointStore } from './checkpoints.ts'
 import type { TrainGrant, TrainResult } from './codec.ts'
-import { compareVectors, normOf } from './compare.ts'
+import { normOf } from './compare.ts'
 import { decompressInt8 } from './compress.ts'
 import { parseTrainConfig, type TrainConfig } from './config.ts'
-import { drawOffsets, splitOf } from './corpus.ts'
+import { drawOffsets } from './corpus.ts'
+import { createEvaluator } from './evaluator.ts'
 import { train } from './index.ts'
-import { initialAdapters, loraLayout, mergeAdapters } from './lora.ts'
-import { initialWeights, parameterLayout, trainFlops, view } from './model.ts'
-import type { ShardOutput } from './shard-ref.ts'
+import { judge } from './judge.ts'
+import { mergeAdapters } from './lora.ts'
+import { lossAndGradientRef, type Matmul, refMatmul } from './model.ref.ts'
+import { initialWeights, trainFlops } from './model.ts'
+import { openRun, type Run } from './run.ts'
+import { microBatches, type ShardOutput } from './shard-ref.ts'
 import { createStepGuard, type StepEntry } from './step-guard.ts'
-import { createTrainer, freshState, type TrainerState } from './trainer.ts'
+import { createTrainer, freshState } from './trainer.ts'
+import { createVersionStore, shared } from './versions.ts'
+
+export { CheckpointError } from './checkpoints.ts'
+export { TOLERANCE } from './judge.ts'
 
 const log = logger('tessera:train')
 
 const CHECK = new URL('./check.ts', import.meta.url).href
 export const OFFER_ID = 'train'
 
-/**
- * Acceptance thresholds, against the validator's own recomputation. int8 transport alone gives a
- * relative L2 error of about 0.5% (compress.ts) and GPU-vs-CPU rounding about 1e-5
- * (model.browser.test.ts); 5% and cosine 0.995 leave a tenfold margin for honest work while a
- * gradient of other data, a stale version or scaled noise lands far outside (cosine well under 0.9).
- */
-export const TOLERANCE = { relativeL2: 0.05, cosine: 0.995, lossRelative: 1e-3, lossAbsolute: 1e-3 }
 /** Norms compared against the median of this many recent accepted results. */
 const NORM_WINDOW = 32
 const OUTLIER_FACTOR = 4
@@ -78,30 +77,38 @@ export const trainValidator: ValidatorKind<TrainGrant, TrainResult> = {
       vector: { ...vector, length: vector.length - 1, values: vector.values.slice(1) },
     }),
     poison: ({ vector }) => ({ loss: Number.NaN, vector }),
-    work: (grant) => trainFlops(grant.model, grant.offsets.length * grant.model.context),
+    // The products of a forward and backward pass over the grant's sequences, counted as the
+    // reference runs them, plus causal attention's (position t attends to t positions).
+    work: async (grant) => {
+      let products = 0
+      const counting: Matmul = (a, b, m, n, k, o) => {
+        products += 2 * m * n * k
+        return refMatmul(a, b, m, n, k, o)
+      }
+      const { model, offsets } = grant
+      const corpus = new Uint8Array(Math.max(...offsets) + model.context + 1)
+      for (const batch of microBatches({ model, offsets, microBatch: grant.microBatch }, corpus)) {
+        await lossAndGradientRef(model, initialWeights(model, 1), batch, counting)
+      }
+      const attention = 3 * model.layers * 2 * 2 * model.width * ((model.context * (model.context + 1)) / 2)
+      return products + offsets.length * attention
+    },
   },
 }
 
-/** A copy in shared memory, so worker threads read it without a copy of their own. */
-function shared<T extends Float32Array | Uint8Array>(data: T): T {
-  const Ctor = data.constructor as { new (b: SharedArrayBuffer): T }
-  const out = new Ctor(new SharedArrayBuffer(data.byteLength))
-  out.set(data as never)
-  return out
+/** Canaries kept for the current step: answers recomputed earlier, to compare a repeat with. */
+const MAX_CANARIES = 8
+/** Held-out points shown in the run's status. */
+const HISTORY_SHOWN = 200
+/** Verified norms before the outlier rule applies. */
+const MIN_NORMS = 8
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1]
 }
 
-interface Version {
-  step: number
-  sha: string
-  weights: Float32Array
-}
-
-interface HistoryPoint {
-  step: number
-  heldOutLoss: number
-  trainLoss: number | null
-  at: number
-}
+type Tag = { peer: string; shardId: string; grant: TrainGrant; loss: number }
 
 async function createTrainSource(
   config: TrainConfig,
@@ -109,39 +116,21 @@ async function createTrainSource(
 ): Promise<WorkSource<TrainGrant, TrainResult>> {
   context.workers.preload(CHECK)
   const { model } = config
-  const layout = parameterLayout(model)
-  const corpusSha = await context.blobs.addFile(config.corpus, config.corpusSha256)
-  const corpus = shared(new Uint8Array(await readFile(config.corpus)))
-  const split = splitOf(corpus.length)
-  const initial =
-    config.init != null
-      ? flatWeights(await readFile(config.init), model)
-      : initialWeights(model, context.seed)
-  const { lora } = config
-  // Fine-tuning with adapters: the initial model is the frozen base, served once; the adapters train.
-  const base = lora != null ? shared(initial) : undefined
-  const baseSha = lora != null ? await context.blobs.addFile(config.init!) : undefined
-  const trained = lora != null ? loraLayout(model, lora) : layout
-  const start = lora != null ? initialAdapters(model, lora, context.seed) : initial
-  // The run's identity: another model, corpus, mode, starting point or adapter shape is another run.
-  const fingerprint = sha256Hex(
-    new TextEncoder().encode(
-      JSON.stringify({
-        model,
-        mode: config.mode,
-        corpusSha,
-        start: sha256Hex(new Uint8Array(initial.buffer)),
-        ...(lora != null ? { lora } : {}),
-      }),
-    ),
-  ).slice(0, 8)
-  const checkpointPath = join(context.stateDir, `run-${fingerprint}.tswt`)
-  const restored = await loadCheckpoint(checkpointPath, trained.size)
-  const trainer = createTrainer(config.optimizer, restored?.state ?? freshState(start))
-  const history: HistoryPoint[] = restored?.history ?? []
-  const versions = new Map<number, Version>()
-  const canaries: Array<{ step: number; seed: number; output: ShardOutput }> = []
-  const norms: number[] = []
+  const run: Run = await openRun(config, context)
+  const { lora, base, trained } = run
+  const checkpoints = createCheckpointStore(join(context.stateDir, `run-${run.id}.tswt`), {
+    model,
+    id: run.id,
+    size: trained.size,
+  })
+  const restored = await checkpoints.load()
+  const trainer = createTrainer(config.optimizer, restored?.state ?? freshState(run.start))
+  const versions = createVersionStore({
+    blobs: context.blobs,
+    layout: trained,
+    meta: { model, run: run.id, ...(lora != null ? { lora, base: run.baseSha } : {}) },
+    keep: config.maxStaleness + 1,
+  })
   const counters = {
     verified: 0,
     recomputed: 0,
@@ -151,173 +140,80 @@ async function createTrainSource(
     outliers: 0,
     steps: 0,
     verifyMs: 0,
-    checkpointFailures: 0,
-    evaluationFailures: 0,
   }
   let trainLoss: number | null = null
-  let evaluating: Promise<void> | undefined
+  const evaluator = createEvaluator({
+    history: restored?.history ?? [],
+    trainLoss: () => trainLoss,
+    loss: (weights) =>
+      context.workers.run<number>({
+        module: CHECK,
+        fn: 'heldOutLoss',
+        args: [
+          model,
+          lora != null ? shared(mergeAdapters(model, lora, base!, weights)) : weights,
+          run.corpus,
+          run.heldOutOffsets,
+          config.microBatch,
+        ],
+      }),
+  })
+  const canaries: Array<{ step: number; seed: number; output: ShardOutput }> = []
   let canaryCount = 0
+  const norms: number[] = []
   const random = () => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32
   const draw = context.draw ?? random
-  const local = config.mode === 'local' ? config.local : undefined
   const shardFlops = trainFlops(model, config.sequences * model.context)
-  const heldOutOffsets = drawOffsets(
-    mixSeed(context.seed, 0x4e1d),
-    config.evalSequences,
-    split.heldOut,
-    model.context,
-  )
+  const done = () => config.maxSteps > 0 && trainer.state.step >= config.maxSteps
+  const save = () => checkpoints.save(() => ({ state: trainer.state, history: evaluator.history }))
 
-  function publish(state: TrainerState) {
-    const weights = shared(state.weights)
-    const tensors: NamedArray[] = trained.params.map((p) => ({
-      name: p.name,
-      shape: p.shape,
-      data: view(weights, p),
-    }))
-    const sha = context.blobs.addBytes(
-      encodeWeights({
-        meta: { model, step: state.step, run: fingerprint, ...(lora != null ? { lora, base: baseSha } : {}) },
-        tensors,
-      }),
-    )
-    versions.set(state.step, { step: state.step, sha, weights })
-    for (const [step, v] of versions) {
-      if (step < state.step - config.maxStaleness) {
-        versions.delete(step)
-        context.blobs.remove(v.sha)
-      }
-    }
-    while (canaries.length > 0 && canaries[0].step < state.step) canaries.shift()
+  const publish = () => {
+    versions.publish(trainer.state.step, trainer.state.weights)
+    while (canaries.length > 0 && canaries[0].step < trainer.state.step) canaries.shift()
   }
-  publish(trainer.state)
-
-  // One evaluation at a time; a version asked for meanwhile is evaluated next (the latest one wins).
-  let wanted: Version | undefined
-  function evaluate(version: Version) {
-    wanted = version
-    if (evaluating != null) return
-    evaluating = (async () => {
-      while (wanted != null) {
-        const v = wanted
-        wanted = undefined
-        const weights = lora != null ? shared(mergeAdapters(model, lora, base!, v.weights)) : v.weights
-        try {
-          const loss = await context.workers.run<number>({
-            module: CHECK,
-            fn: 'heldOutLoss',
-            args: [model, weights, corpus, heldOutOffsets, config.microBatch],
-          })
-          history.push({ step: v.step, heldOutLoss: loss, trainLoss, at: Date.now() })
-        } catch (err) {
-          // A gap in the curve, nothing else; but said, and counted in the run's status.
-          counters.evaluationFailures++
-          log.error('held-out evaluation of step %d failed: %e', v.step, err)
-        }
-      }
-    })().finally(() => {
-      evaluating = undefined
-    })
-  }
-  if (history.length === 0) evaluate(versions.get(trainer.state.step)!)
-
-  async function checkpoint() {
-    const s = trainer.state
-    const bytes = encodeWeights({
-      meta: { model, step: s.step, run: fingerprint, history },
-      tensors: [
-        { name: 'weights', shape: [s.weights.length], data: s.weights },
-        { name: 'm', shape: [s.m.length], data: s.m },
-        { name: 'v', shape: [s.v.length], data: s.v },
-      ],
-    })
-    // Written beside and renamed: a crash mid-write leaves the previous checkpoint whole.
-    await writeFile(`${checkpointPath}.tmp`, bytes)
-    await rename(`${checkpointPath}.tmp`, checkpointPath)
-  }
-  // A failed write is told and shown (`checkpointError` in the run's status), and the next save tries
-  // again; the last one, on stop, makes stopping fail with it.
-  let saving: Promise<void> = Promise.resolve()
-  let checkpointError: string | null = null
-  const save = () => {
-    saving = saving.then(checkpoint).then(
-      () => {
-        checkpointError = null
-      },
-      (err) => {
-        counters.checkpointFailures++
-        checkpointError = `${(err as Error).message}`
-        log.error('writing the checkpoint %s failed: %e', checkpointPath, err)
-      },
-    )
-    return saving
-  }
-
-  const shardId = (step: number, seed: number, canary?: number) =>
-    `train.${fingerprint}.${step}.${seed}${canary != null ? `.c${canary}` : ''}`
+  publish()
+  if (evaluator.history.length === 0)
+    evaluator.evaluate(trainer.state.step, versions.get(trainer.state.step)!.weights)
 
   function shardOf(step: number, seed: number, canary?: number): Shard<TrainGrant> | undefined {
     const version = versions.get(step)
     if (version == null) return undefined
     return {
-      shardId: shardId(step, seed, canary),
+      shardId: `train.${run.id}.${step}.${seed}${canary != null ? `.c${canary}` : ''}`,
       offerId: OFFER_ID,
       // Copies of one batch (a canary and its original) go to different contributors.
-      group: `train.${fingerprint}.${step}.${seed}`,
+      group: `train.${run.id}.${step}.${seed}`,
       flops: shardFlops,
       grant: {
         weights: version.sha,
         step,
         model,
-        corpus: corpusSha,
-        offsets: drawOffsets(seed, config.sequences, split.train, model.context),
+        corpus: run.corpusSha,
+        offsets: drawOffsets(seed, config.sequences, run.split.train, model.context),
         microBatch: config.microBatch,
         seed,
-        local,
+        local: config.mode === 'local' ? config.local : undefined,
         block: config.block,
-        ...(lora != null ? { lora: { base: baseSha!, ...lora } } : {}),
+        ...(lora != null ? { lora: { base: run.baseSha!, ...lora } } : {}),
       },
     }
   }
 
-  const done = () => config.maxSteps > 0 && trainer.state.step >= config.maxSteps
-
   async function recompute(grant: TrainGrant): Promise<ShardOutput> {
-    const version = versions.get(grant.step)!
     counters.recomputed++
+    const { offsets, microBatch, local } = grant
     return context.workers.run<ShardOutput>({
       module: CHECK,
       fn: 'recomputeShard',
       args: [
-        { model, offsets: grant.offsets, microBatch: grant.microBatch, local: grant.local, lora },
-        version.weights,
-        corpus,
+        { model, offsets, microBatch, local, lora },
+        versions.get(grant.step)!.weights,
+        run.corpus,
         base,
       ],
     })
   }
 
-  function judge(got: { loss: number; vector: Float32Array }, want: ShardOutput): Verdict | undefined {
-    const cmp = compareVectors(got.vector, want.vector)
-    const lossOff = Math.abs(got.loss - want.loss)
-    if (lossOff > TOLERANCE.lossAbsolute + TOLERANCE.lossRelative * Math.abs(want.loss)) {
-      return {
-        ok: false,
-        reason: 'verification-failed',
-        message: `loss ${got.loss} where the reference gives ${want.loss}`,
-      }
-    }
-    if (!(cmp.relativeL2 <= TOLERANCE.relativeL2) || !(cmp.cosine >= TOLERANCE.cosine)) {
-      return {
-        ok: false,
-        reason: 'verification-failed',
-        message: `result is off the reference: relative L2 error ${cmp.relativeL2.toFixed(4)}, cosine ${cmp.cosine.toFixed(4)}`,
-      }
-    }
-    return undefined
-  }
-
-  type Tag = { peer: string; shardId: string; grant: TrainGrant; loss: number }
   const guard = createStepGuard<Tag>({
     shardsPerStep: config.optimizer.shardsPerStep,
     async check({ vector, tag }) {
@@ -338,16 +234,53 @@ async function createTrainSource(
     if (done()) return
     trainer.step(clipToStep(entries))
     counters.steps++
-    publish(trainer.state)
+    publish()
     const step = trainer.state.step
-    if (step % config.evalEvery === 0 || done()) evaluate(versions.get(step)!)
+    if (step % config.evalEvery === 0 || done()) evaluator.evaluate(step, versions.get(step)!.weights)
     if (step % config.checkpointEvery === 0 || done()) void save()
   }
 
-  function medianNorm(): number | undefined {
-    if (norms.length < 8) return undefined
-    const sorted = [...norms].sort((a, b) => a - b)
-    return sorted[sorted.length >> 1]
+  /** What every result must be, sampled or not: its shape, finite, and of a version still used. */
+  function formOf(grant: TrainGrant, result: TrainResult): Verdict | undefined {
+    if (result.vector.length !== trained.size || result.vector.block !== grant.block) {
+      return {
+        ok: false,
+        reason: 'wrong-shape',
+        message: `${result.vector.length} values in blocks of ${result.vector.block}; it should be ${trained.size}, blocks of ${grant.block}`,
+      }
+    }
+    if (!Number.isFinite(result.loss) || !result.vector.scales.every(Number.isFinite)) {
+      return { ok: false, reason: 'non-finite', message: 'the loss or a block scale is not finite' }
+    }
+    if (trainer.state.step - grant.step > config.maxStaleness || !versions.has(grant.step)) {
+      counters.stale++
+      const message = `computed on step ${grant.step}; the model is at ${trainer.state.step}`
+      return { ok: false, reason: 'stale', message }
+    }
+    return undefined
+  }
+
+  /** Recomputes (or compares with a canary's answer) when something says so; the rejection, if any. */
+  async function check(
+    shard: Shard<TrainGrant>,
+    got: { loss: number; vector: Float32Array },
+    force: boolean,
+  ) {
+    const { grant } = shard
+    const canary = /\.c\d+$/.test(shard.shardId)
+      ? canaries.find((c) => c.step === grant.step && c.seed === grant.seed)
+      : undefined
+    if (canary != null) {
+      counters.canaries++
+      return { canary: true, verdict: judge(got, canary.output) }
+    }
+    if (!force && random() >= config.verifyFraction) return { canary: false }
+    const reference = await recompute(grant)
+    if (grant.step === trainer.state.step) {
+      canaries.push({ step: grant.step, seed: grant.seed, output: reference })
+      if (canaries.length > MAX_CANARIES) canaries.shift()
+    }
+    return { canary: false, recomputed: true, verdict: judge(got, reference) }
   }
 
   return {
@@ -357,16 +290,16 @@ async function createTrainSource(
         : [
             {
               offerId: OFFER_ID,
-              blobs: [corpusSha],
+              blobs: [run.corpusSha],
               minFlops: shardFlops,
               maxFlops: shardFlops,
               notes: {
-                run: fingerprint,
+                run: run.id,
                 mode: config.mode,
                 weights: versions.get(trainer.state.step)!.sha,
                 step: String(trainer.state.step),
-                ...(history.length > 0
-                  ? { heldOutLoss: history[history.length - 1].heldOutLoss.toFixed(4) }
+                ...(evaluator.history.length > 0
+                  ? { heldOutLoss: evaluator.history.at(-1)!.heldOutLoss.toFixed(4) }
                   : {}),
               },
             },
@@ -381,61 +314,28 @@ async function createTrainSource(
     },
     restore(id) {
       const m = /^train\.([0-9a-f]{8})\.(\d+)\.(\d+)(?:\.c(\d+))?$/.exec(id)
-      if (m == null || m[1] !== fingerprint) return undefined
+      if (m == null || m[1] !== run.id) return undefined
       return shardOf(Number(m[2]), Number(m[3]), m[4] != null ? Number(m[4]) : undefined)
     },
     async verify(shard, result, { peer, suspect, audit }) {
       const { grant } = shard
       const started = performance.now()
-      if (result.vector.length !== trained.size || result.vector.block !== grant.block) {
-        return {
-          ok: false,
-          reason: 'wrong-shape',
-          message: `${result.vector.length} values in blocks of ${result.vector.block}; it should be ${trained.size}, blocks of ${grant.block}`,
-        }
-      }
-      if (!Number.isFinite(result.loss) || !result.vector.scales.every(Number.isFinite)) {
-        return { ok: false, reason: 'non-finite', message: 'the loss or a block scale is not finite' }
-      }
-      const staleness = trainer.state.step - grant.step
-      if (staleness > config.maxStaleness || !versions.has(grant.step)) {
-        counters.stale++
-        return {
-          ok: false,
-          reason: 'stale',
-          message: `computed on step ${grant.step}; the model is at ${trainer.state.step}`,
-        }
-      }
+      const form = formOf(grant, result)
+      if (form != null) return form
       const vector = decompressInt8(result.vector)
-      const got = { loss: result.loss, vector }
       const norm = normOf(vector)
-      const canaryMark = /\.c\d+$/.test(shard.shardId)
-        ? canaries.find((c) => c.step === grant.step && c.seed === grant.seed)
-        : undefined
-      const median = medianNorm()
-      const outlier = median != null && (norm > OUTLIER_FACTOR * median || norm < median / OUTLIER_FACTOR)
-      let verdict: Verdict | undefined
-      let reference: ShardOutput | undefined
-      if (canaryMark != null) {
-        counters.canaries++
-        verdict = judge(got, canaryMark.output)
-      } else if (suspect || audit || outlier || random() < config.verifyFraction) {
-        reference = await recompute(grant)
-        verdict = judge(got, reference)
-      }
+      const middle = norms.length >= MIN_NORMS ? median(norms) : undefined
+      const outlier = middle != null && (norm > OUTLIER_FACTOR * middle || norm < middle / OUTLIER_FACTOR)
+      const checked = await check(shard, { loss: result.loss, vector }, suspect || audit || outlier)
       counters.verifyMs += performance.now() - started
-      if (verdict != null) {
+      if (checked.verdict != null) {
         counters.rejected++
-        return verdict
+        return checked.verdict
       }
       counters.verified++
       const quality = trainer.discount(grant.step)
-      if (reference != null && grant.step === trainer.state.step) {
-        canaries.push({ step: grant.step, seed: grant.seed, output: reference })
-        if (canaries.length > 8) canaries.shift()
-      }
       // A canary repeats data already in this step: credit it, do not count it twice.
-      if (canaryMark != null) return { ok: true, quality, detail: 'canary matched' }
+      if (checked.canary) return { ok: true, quality, detail: 'canary matched' }
       // Shards still in flight when the run reached maxSteps: honest work, credited, not applied.
       if (done()) return { ok: true, quality, detail: 'the run has finished' }
       // An outlier that survived recomputation is honest work: it enters the step (held to a bound of
@@ -446,65 +346,34 @@ async function createTrainSource(
       if (norms.length > NORM_WINDOW) norms.shift()
       trainLoss = trainLoss == null ? result.loss : 0.9 * trainLoss + 0.1 * result.loss
       const tag = { peer, shardId: shard.shardId, grant, loss: result.loss }
-      guard.add({ vector, fromStep: grant.step, checked: reference != null, tag })
-      return { ok: true, quality, detail: reference != null ? 'recomputed' : 'form checked, not sampled' }
+      guard.add({ vector, fromStep: grant.step, checked: checked.recomputed === true, tag })
+      return { ok: true, quality, detail: checked.recomputed ? 'recomputed' : 'form checked, not sampled' }
     },
     stats: () => ({
       ...counters,
+      checkpointFailures: checkpoints.failures,
+      evaluationFailures: evaluator.failures,
       step: trainer.state.step,
       pending: guard.pending(),
       astray: guard.astray,
       weights: versions.get(trainer.state.step)!.sha,
-      run: fingerprint,
+      run: run.id,
       mode: config.mode,
       model: JSON.stringify(model),
       trainedParameters: trained.size,
       lora: lora != null ? `rank ${lora.rank}, alpha ${lora.alpha}` : null,
       trainLoss,
-      heldOutLoss: history.length > 0 ? history[history.length - 1].heldOutLoss : null,
-      history: JSON.stringify(history.slice(-200)),
-      checkpointError,
+      heldOutLoss: evaluator.history.at(-1)?.heldOutLoss ?? null,
+      history: JSON.stringify(evaluator.history.slice(-HISTORY_SHOWN)),
+      checkpointError: checkpoints.error,
     }),
     async close() {
       await guard.idle()
-      await evaluating
+      await evaluator.idle()
       await save()
-      if (checkpointError != null) {
-        throw new CheckpointError(`the run's last checkpoint was not written: ${checkpointError}`)
+      if (checkpoints.error != null) {
+        throw new CheckpointError(`the run's last checkpoint was not written: ${checkpoints.error}`)
       }
     },
-  }
-}
-
-/** A training run's checkpoint cannot be read or written. */
-export class CheckpointError extends Error {
-  static override name = 'CheckpointError'
-  override name = 'CheckpointError'
-}
-
-async function loadCheckpoint(
-  path: string,
-  size: number,
-): Promise<{ state: TrainerState; history: HistoryPoint[] } | undefined> {
-  let bytes: Uint8Array
-  try {
-    bytes = await readFile(path)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    // Unreadable is not absent: starting the run again from step 0 would throw its progress away.
-    throw new CheckpointError(`cannot read the run's checkpoint ${path}: ${(err as Error).message}`)
-  }
-  const file = decodeWeights(bytes)
-  const get = (name: string) => {
-    const t = file.tensors.find((x) => x.name === name)
-    if (t == null || t.data.length !== size)
-      throw new RangeError(`${path}: ${name} is missing or of another size`)
-    return t.data.slice()
-  }
-  const step = file.meta.step
-  if (typeof step !== 'number') throw new RangeError(`${path}: no step`)
-  return {
-    state: { step, weights: get('weights'), m: get('m'), v: get('v') },
-    history: Array.isArray(file.meta.history) ? (file.meta.history as HistoryPoint[]) : [],
   }
 }
