@@ -13,7 +13,7 @@
  * (a duty cycle is measured in wall time, so on shared cores it slows with them). The swarm runs at
  * the lowest CPU priority for the same reason. `--caps off` lifts the per-address and per-range caps (per-identity
  * allowances only) to show what they do; `--hoard off` connects the swarm without asking for work
- * (what 200 more peers cost by themselves). Writes bench/results/sybil[-<n>ranges][-nocaps][-idle].json.
+ * (what 200 more peers cost by themselves). Writes bench/results/sybil[-<n>ranges|-<n>address][-nocaps][-idle].json.
  */
 import '../../src/validator/polyfills.ts'
 import { spawn } from 'node:child_process'
@@ -157,7 +157,7 @@ swarm.on('message', (m: Record<string, unknown>) => {
   swarmStats = m
 })
 const rampStarted = Date.now()
-while ((swarmStats.connected as number | undefined) !== identities && Date.now() - rampStarted < 1_200_000) {
+while ((swarmStats.connected as number | undefined) !== identities && Date.now() - rampStarted < 1_800_000) {
   await pause(1)
   if (Math.round((Date.now() - rampStarted) / 1000) % 30 === 0)
     console.log(
@@ -191,7 +191,7 @@ const result = {
   },
 }
 const variant = [
-  ranges != null ? `-${ranges}ranges` : '',
+  ranges != null ? `-${ranges}ranges` : values.addresses !== '8' ? `-${values.addresses}address` : '',
   caps ? '' : '-nocaps',
   values.hoard === 'off' ? '-idle' : '',
 ].join('')
