@@ -33,13 +33,13 @@ test.afterEach(async () => {
 interface Train {
   step: number
   weights: string
-  history: string
+  history: Array<{ step: number; heldOutLoss: number }>
 }
 const train = async (): Promise<Train> =>
   (await (await fetch(new URL('api/status', validator.url))).json()).sources.train
 /** The last held-out measurement (step −1 before the first). */
 const last = (t: Train) =>
-  (JSON.parse(t.history) as Array<{ step: number; heldOutLoss: number }>).at(-1) ?? {
+  (t.history as Array<{ step: number; heldOutLoss: number }>).at(-1) ?? {
     step: -1,
     heldOutLoss: Number.NaN,
   }
@@ -66,7 +66,7 @@ test('two pages train the model together and its held-out loss falls; the page s
   }
   await expect.poll(async () => last(await train()).step, { timeout: 170_000, intervals: [1000] }).toBe(STEPS)
   const done = await train()
-  const curve = JSON.parse(done.history) as Array<{ step: number; heldOutLoss: number }>
+  const curve = done.history as Array<{ step: number; heldOutLoss: number }>
   expect(Math.abs(curve[0].heldOutLoss - Math.log(256))).toBeLessThan(0.1)
   expect(curve.at(-1)!.heldOutLoss).toBeLessThan(3.5)
 
@@ -82,7 +82,7 @@ test('two pages train the model together and its held-out loss falls; the page s
     const points = async () =>
       (await page.getByTestId('train-chart').locator('polyline').getAttribute('points'))!.split(' ').length
     await expect
-      .poll(async () => (await points()) - JSON.parse((await train()).history).length, { timeout: 30_000 })
+      .poll(async () => (await points()) - (await train()).history.length, { timeout: 30_000 })
       .toBe(0)
     expect(await points()).toBeGreaterThanOrEqual(curve.length)
     expect(errors).toEqual([])
@@ -99,7 +99,7 @@ test('two pages train the model together and its held-out loss falls; the page s
 test('a page fine-tunes the shipped base model with LoRA on text it never saw, and its held-out loss falls', async ({
   page,
 }) => {
-  // Tiny Shakespeare's held-out tail: models/train-base.tswt (scripts/pretrain-base.ts) never saw it.
+  // Tiny Shakespeare's held-out tail: models/train-base.safetensors (scripts/pretrain-base.ts) never saw it.
   const text = readFileSync('corpora/tinyshakespeare.txt')
   const tailDir = mkdtempSync(join(tmpdir(), 'tessera-tail-'))
   const tail = join(tailDir, 'tail.txt')
@@ -112,7 +112,7 @@ test('a page fine-tunes the shipped base model with LoRA on text it never saw, a
     await expect
       .poll(async () => last(await train()).step, { timeout: 170_000, intervals: [1000] })
       .toBe(FINE_TUNE_TRAIN.maxSteps)
-    const curve = JSON.parse((await train()).history) as Array<{ heldOutLoss: number }>
+    const curve = (await train()).history as Array<{ heldOutLoss: number }>
     expect(curve[0].heldOutLoss - curve.at(-1)!.heldOutLoss).toBeGreaterThan(FINE_TUNE_GAIN)
     expect(Number(await page.getByTestId('accepted').textContent())).toBeGreaterThan(0)
   } finally {

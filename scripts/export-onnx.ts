@@ -1,9 +1,9 @@
 /**
- * Exports a Tessera weights file (a training run's version, e.g. models/train-base.tswt) as an ONNX
+ * Exports a Tessera weights file (a training run's version, e.g. models/train-base.safetensors) as an ONNX
  * model the `infer` kind serves: next-byte logits for `--batch` sequences of the model's context.
  * Prints the sha256 and flopsPerBatch to put in the subnet config's `infer` section.
  *
- *   node --import tsx scripts/export-onnx.ts models/train-base.tswt models/train-base.onnx [--batch 8]
+ *   node --import tsx scripts/export-onnx.ts models/train-base.safetensors models/train-base.onnx [--batch 8]
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -17,7 +17,7 @@ const { positionals, values } = parseArgs({
 })
 const [input, output] = positionals
 if (input == null || output == null)
-  throw new Error('usage: export-onnx.ts <weights.tswt> <out.onnx> [--batch 8]')
+  throw new Error('usage: export-onnx.ts <weights.safetensors> <out.onnx> [--batch 8]')
 const bytes = readFileSync(input)
 const model = decodeWeights(bytes).meta.model as ModelConfig
 const batch = Number(values.batch)

@@ -1,10 +1,10 @@
 /**
- * Makes models/train-base.tswt, the base model fine-tuning starts from: Tessera's own pre-training,
+ * Makes models/train-base.safetensors, the base model fine-tuning starts from: Tessera's own pre-training,
  * i.e. a validator offering the `train` kind (2 layers, width 64, 4 heads, context 64, data parallel)
  * and two Node contributors over libp2p (their products on onnxruntime-node), for `--steps` steps
  * on tiny Shakespeare's training split. Writes the final version's weights blob as it was served.
  *
- *   node --import tsx scripts/pretrain-base.ts [--steps 300] [--out models/train-base.tswt]
+ *   node --import tsx scripts/pretrain-base.ts [--steps 300] [--out models/train-base.safetensors]
  */
 import '../src/validator/polyfills.ts'
 import { writeFileSync } from 'node:fs'
@@ -30,7 +30,7 @@ export const BASE_RUN = {
 const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '300' },
-    out: { type: 'string', default: 'models/train-base.tswt' },
+    out: { type: 'string', default: 'models/train-base.safetensors' },
   },
 })
 const steps = Number(values.steps)

@@ -126,6 +126,7 @@ async function validatorCore(rows = 256) {
   const source = (await gemmValidator.createSource({
     config: { maxTile: `${rows}x4096` },
     configDir: root,
+    shippedDir: root,
     stateDir: mkdtempSync(join(tmpdir(), 'tessera-kind-')),
     seed: 1,
     cursor: async () => undefined,

@@ -98,14 +98,14 @@ async function runMode(mode: 'gradient' | 'local') {
   for (const stop of stops) await stop()
   const s = await status()
   const train = s.sources.train
-  const model = JSON.parse(train.model)
+  const { model } = train
   const params = parameterLayout(model).size
   const accepted = s.ledger.accepted as number
   const weights = new Uint8Array(
     await (await fetch(new URL(`blobs/${train.weights}`, validator.url))).arrayBuffer(),
   )
   await validator.stop()
-  const curve = (JSON.parse(train.history) as Point[]).map((p) => ({
+  const curve = (train.history as Point[]).map((p) => ({
     step: p.step,
     heldOutLoss: p.heldOutLoss,
     seconds: Math.max(0, (p.at - started) / 1000),

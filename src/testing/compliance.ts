@@ -14,6 +14,8 @@ import { createBlobStore } from '../validator/blob-store.ts'
 import { createWorkerPool } from '../validator/worker-pool.ts'
 import type { AnyContributorKind, AnyValidatorKind, Runtimes, Shard, WorkSource } from '../work/kind.ts'
 
+const SHIPPED_DIR = join(import.meta.dirname, '..', '..')
+
 export interface ComplianceOptions {
   /** Where relative paths in the kind's conformance config are resolved. */
   configDir: string
@@ -46,6 +48,7 @@ export function describeWorkKind(
       source = (await kind.createSource({
         config: kind.conformance.config,
         configDir: options.configDir,
+        shippedDir: SHIPPED_DIR,
         stateDir: mkdtempSync(join(tmpdir(), 'tessera-kind-')),
         seed: 1,
         cursor: async () => undefined,

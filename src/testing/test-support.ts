@@ -36,7 +36,7 @@ export const FINE_TUNE_TRAIN = {
   width: 64,
   heads: 4,
   context: 64,
-  init: 'models/train-base.tswt',
+  init: 'models/train-base.safetensors',
   lora: { rank: 8 },
   sequences: 8,
   microBatch: 8,

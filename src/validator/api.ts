@@ -25,7 +25,7 @@ export interface ValidatorStatus {
   /** Results the audit saw since start, and how many it recomputed in full (what auditing costs). */
   audit: AuditStats
   /** Each kind's own counters (gemm: verification FLOPs and time against the FLOPs verified). */
-  sources: Record<string, Record<string, number | string | null>>
+  sources: Record<string, Record<string, unknown>>
   /** Kind payload bytes on the wire since start, and the validator's time to answer lease requests. */
   wire: { grantBytes: number; resultBytes: number; leases: number; leaseMsP50: number; leaseMsP99: number }
   ledger: LedgerTotals

@@ -34,6 +34,7 @@ async function setup(options: SetupOptions = {}) {
   const source = (await gemmValidator.createSource({
     config: LAYER,
     configDir: dir,
+    shippedDir: dir,
     stateDir: mkdtempSync(join(tmpdir(), 'tessera-kind-')),
     seed: 1,
     cursor: (key) => ledger.meta.get(key),

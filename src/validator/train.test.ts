@@ -28,7 +28,7 @@ afterEach(() => harness.cleanup())
 interface TrainStatus {
   step: number
   heldOutLoss: number | null
-  history: string
+  history: Array<{ step: number; heldOutLoss: number }>
   rejected: number
   recomputed: number
 }
@@ -64,11 +64,11 @@ describe('train work over libp2p', () => {
     await until(async () => {
       const s = await trainStatus(validator)
       finished = s.step >= 30
-      return finished && JSON.parse(s.history).some((h: { step: number }) => h.step === 30)
+      return finished && s.history.some((h: { step: number }) => h.step === 30)
     })
     const results = await Promise.all(runs)
     const status = await trainStatus(validator)
-    const history = JSON.parse(status.history) as Array<{ step: number; heldOutLoss: number }>
+    const history = status.history as Array<{ step: number; heldOutLoss: number }>
     expect(history[0].step).toBe(0)
     expect(Math.abs(history[0].heldOutLoss - Math.log(256))).toBeLessThan(0.1)
     expect(history.at(-1)!.step).toBe(30)
@@ -173,7 +173,7 @@ describe('train work over libp2p', () => {
   }, 60_000)
 
   it('fine-tunes the shipped base model with LoRA on text it never saw: held-out loss falls, shards carry adapters only', async () => {
-    // The text: tiny Shakespeare's held-out tail, which the base (models/train-base.tswt) was not trained on.
+    // The text: tiny Shakespeare's held-out tail, which the base (models/train-base.safetensors) was not trained on.
     const dir = mkdtempSync(join(tmpdir(), 'tessera-finetune-'))
     const text = readFileSync(join(REPO_ROOT, 'corpora', 'tinyshakespeare.txt'))
     const tail = join(dir, 'tail.txt')
@@ -196,14 +196,12 @@ describe('train work over libp2p', () => {
       await until(async () => {
         const s = await trainStatus(validator)
         finished = s.step >= FINE_TUNE_TRAIN.maxSteps
-        return (
-          finished && JSON.parse(s.history).some((h: { step: number }) => h.step === FINE_TUNE_TRAIN.maxSteps)
-        )
+        return finished && s.history.some((h: { step: number }) => h.step === FINE_TUNE_TRAIN.maxSteps)
       })
       await Promise.all(runs)
       const status = await validator.status()
       const train = status.sources.train as unknown as TrainStatus & { trainedParameters: number }
-      const history = JSON.parse(train.history) as Array<{ step: number; heldOutLoss: number }>
+      const history = train.history as Array<{ step: number; heldOutLoss: number }>
       const before = history[0].heldOutLoss
       const after = history.at(-1)!.heldOutLoss
       expect(before - after).toBeGreaterThan(FINE_TUNE_GAIN)

@@ -7,7 +7,8 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Connection, PeerId } from '@libp2p/interface'
+import { fileURLToPath } from 'node:url'
+import type { Connection, PeerId, PrivateKey } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -43,7 +44,7 @@ import { type Ledger, openLedger, openPostgresLedger } from './ledger/index.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { startOfferPublisher } from './offer-publisher.ts'
 import { createPeerExchange } from './peer-exchange.ts'
-import { createPenalties } from './penalties.ts'
+import { createPenalties, type Penalties } from './penalties.ts'
 import { type Requester, requesterOf } from './requester.ts'
 import { createResultService } from './result-service.ts'
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts'
@@ -54,6 +55,8 @@ import type { SubnetConfig } from './subnet-config.ts'
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts'
 
 const log = logger('tessera:validator')
+/** The repository's root, where shipped data (corpora/, models/) lives whatever the working directory. */
+const SHIPPED_DIR = fileURLToPath(new URL('../..', import.meta.url))
 
 export interface ValidatorOptions {
   netuid: number
@@ -155,11 +158,11 @@ export async function createValidator(init: ValidatorOptions): Promise<Validator
   }
 }
 
-async function open(
-  options: Omit<ValidatorOptions, keyof typeof VALIDATOR_DEFAULTS> & typeof VALIDATOR_DEFAULTS,
-  closers: Array<() => Promise<void> | void>,
-  close: () => Promise<void>,
-): Promise<Validator> {
+type Options = Omit<ValidatorOptions, keyof typeof VALIDATOR_DEFAULTS> & typeof VALIDATOR_DEFAULTS
+type Closers = Array<() => Promise<void> | void>
+
+/** Opens the services in order; each part pushes its closer as soon as it is open. */
+async function open(options: Options, closers: Closers, close: () => Promise<void>): Promise<Validator> {
   const startedAt = Date.now()
   const privateKey = await loadOrCreatePeerKey(join(options.dataDir, 'peer.key'))
   const ledger =
@@ -168,12 +171,56 @@ async function open(
       : await openPostgresLedger(options.ledgerUrl, peerIdFromPrivateKey(privateKey).toString())
   closers.push(() => ledger.close())
   const epochs = await createEpochClock(ledger.pool, options.epochLengthMs)
+  const { node, penalties, cutOff } = await openNode(options, privateKey, closers)
+  const work = await openWork(options, node.peerId.toString(), ledger, epochs, closers)
+  const served = await serveProtocols(options, { node, privateKey, ledger, epochs, penalties, ...work })
+  // Timers last: nothing after them can fail.
+  const timers = startTimers(
+    options,
+    { node, privateKey, ledger, epochs, penalties, scheduler: work.scheduler },
+    closers,
+  )
+  // Other validators (`--peer`): announcements travel between validators, and pages learn them all.
+  for (const peer of options.peers ?? []) {
+    node.dial(multiaddr(peer)).catch((err) => log.error('cannot reach peer %s: %e', peer, err))
+  }
+  const multiaddrs = () => node.getMultiaddrs().map((ma) => ma.toString())
+  const status = statusOf(options, { node, ledger, epochs, ...work, ...served, startedAt, multiaddrs })
+  const metrics = createMetrics(status)
+  cutOff.metrics = metrics
+  return {
+    peerId: node.peerId,
+    node,
+    ledger,
+    metrics,
+    blobs: work.blobs,
+    epochs,
+    scheduler: work.scheduler,
+    api: createApi({
+      ...options,
+      peerId: node.peerId.toString(),
+      multiaddrs,
+      epochs,
+      ledger,
+      status,
+      directory: () => timers.announcer.list(),
+    }),
+    directory: timers.announcer.directory,
+    multiaddrs,
+    status,
+    settleDue: () => timers.settlement.settleDue(),
+    stop: close,
+  }
+}
+
+/** The libp2p node, and the penalties that cut off peers sending junk (counted on /metrics). */
+async function openNode(options: Options, privateKey: PrivateKey, closers: Closers) {
   let node: TesseraNode | undefined
-  let metrics: Metrics | undefined
+  const cutOff: { metrics?: Metrics } = {}
   const penalties = createPenalties({
     onBan: (peer, reason) => {
       log('cutting off %s: too many malformed messages (%s)', peer, reason)
-      metrics?.peerCutOff(reason)
+      cutOff.metrics?.peerCutOff(reason)
       void node?.hangUp(peerIdFromString(peer)).catch(() => {})
     },
   })
@@ -185,9 +232,19 @@ async function open(
     denyPeer: (peer) => penalties.banned(peer),
     relay: true,
   })
-  closers.push(() => node.stop())
-  const validator = node.peerId.toString()
+  const opened = node
+  closers.push(() => opened.stop())
+  return { node: opened, penalties, cutOff }
+}
 
+/** The kinds' sources on their verification threads, and the scheduler over them (restored). */
+async function openWork(
+  options: Options,
+  validator: string,
+  ledger: Ledger,
+  epochs: EpochClock,
+  closers: Closers,
+) {
   const kinds = createKindRegistry(options.kinds ?? VALIDATOR_KINDS)
   const blobs = createBlobStore()
   const strikes = createStrikes({ receipts: ledger.receipts, epochs, strikeLimit: options.strikeLimit, log })
@@ -207,25 +264,32 @@ async function open(
     verifiedFlops: async (peer) => (await ledger.receipts.contributor(peer)).flops,
   })
   log('restored %d open shards', await scheduler.restore())
-
   const leases = createLeaseService({ scheduler, strikes })
   const audit = createAudit({ samples: options.auditSamples })
+  return { blobs, strikes, sources, scheduler, leases, audit }
+}
+
+interface Opened {
+  node: TesseraNode
+  privateKey: PrivateKey
+  ledger: Ledger
+  epochs: EpochClock
+  penalties: Penalties
+}
+
+/** Every stream protocol, each counting a peer's faults alike (frames that cannot be read, and answers to requests no honest peer sends). */
+async function serveProtocols(options: Options, parts: Opened & Awaited<ReturnType<typeof openWork>>) {
+  const { node, penalties, ledger, epochs, privateKey } = parts
+  const validator = node.peerId.toString()
   const results = createResultService({
     ...options,
+    ...parts,
     validator,
-    privateKey,
-    scheduler,
-    leases,
     receipts: ledger.receipts,
-    strikes,
-    audit,
-    epochs,
     log,
   })
   const claims = createClaimService({ ...options, validator, privateKey, ledger, epochs })
   const peerExchange = createPeerExchange(node)
-  // Every protocol counts a peer's faults alike: frames that cannot be read, and answers to requests
-  // no honest peer sends.
   const accountability: Accountability = {
     onError(err, remote) {
       log.error('stream from %p failed: %e', remote, err)
@@ -234,18 +298,17 @@ async function open(
     onOffence: (remote, reason) => penalties.record(remote.toString(), reason),
     refuse: (remote) => penalties.banned(remote.toString()),
   }
-  let blobBytesServed = 0
-  // One entry per blob the validator serves: bounded by its blob store.
-  const blobBytesByBlob = new Map<string, number>()
+  const blobsServed = { bytes: 0, byBlob: new Map<string, number>() }
   const onServe = (key: string, bytes: number) => {
-    blobBytesServed += bytes
-    blobBytesByBlob.set(key, (blobBytesByBlob.get(key) ?? 0) + bytes)
+    blobsServed.bytes += bytes
+    // One entry per blob the validator serves: bounded by its blob store.
+    blobsServed.byBlob.set(key, (blobsServed.byBlob.get(key) ?? 0) + bytes)
   }
-  await serveBlobs(node, blobs, { onServe, ...accountability })
+  await serveBlobs(node, parts.blobs, { onServe, ...accountability })
   const protocols: Array<
     [string[], number, (payload: Uint8Array, who: Requester) => Promise<Uint8Array | Offence>]
   > = [
-    [[LEASE_PROTOCOL, LEGACY_LEASE_PROTOCOL], MESSAGE_LIMITS.leaseRequest, leases.handle],
+    [[LEASE_PROTOCOL, LEGACY_LEASE_PROTOCOL], MESSAGE_LIMITS.leaseRequest, parts.leases.handle],
     [[RESULT_PROTOCOL, LEGACY_RESULT_PROTOCOL], MESSAGE_LIMITS.result, results.handle],
     [[CLAIM_PROTOCOL], MESSAGE_LIMITS.claimRequest, (p, who) => claims.answer(p, who.peer)],
     [[PEERS_PROTOCOL], MESSAGE_LIMITS.peersRequest, peerExchange.handle],
@@ -255,14 +318,20 @@ async function open(
       handle(payload, requesterOf(connection))
     await handleRequests(node, protocol, handler, { maxRequestBytes, ...accountability })
   }
+  return { blobsServed }
+}
 
-  // Timers last: nothing after them can fail.
+/** The offer heartbeat, the settlement loop and the directory announcements. */
+function startTimers(options: Options, parts: Opened & { scheduler: Scheduler }, closers: Closers) {
+  const { node, ledger, epochs, penalties, scheduler } = parts
+  const validator = node.peerId.toString()
+  const onInvalid = (peer: string) => penalties.record(peer, 'invalid gossip')
   const publisher = startOfferPublisher({
     node,
     netuid: options.netuid,
     offers: () => scheduler.offers(),
     intervalMs: options.offerIntervalMs,
-    onInvalid: (peer) => penalties.record(peer, 'invalid gossip'),
+    onInvalid,
     onError: (err) => log.error('publish failed: %e', err),
   })
   closers.push(() => publisher.stop())
@@ -274,16 +343,17 @@ async function open(
     log,
   })
   closers.push(() => settlement.stop())
-
-  const multiaddrs = () => node.getMultiaddrs().map((ma) => ma.toString())
   const announcer = startDirectoryPublisher({
     node,
-    privateKey,
+    privateKey: parts.privateKey,
     intervalMs: options.directoryIntervalMs ?? DIRECTORY_INTERVAL_MS,
     announcement: async () => ({
       netuid: options.netuid,
       validator,
-      multiaddrs: multiaddrs().filter((ma) => ma.endsWith(`/p2p/${validator}`)),
+      multiaddrs: node
+        .getMultiaddrs()
+        .map((ma) => ma.toString())
+        .filter((ma) => ma.endsWith(`/p2p/${validator}`)),
       offerings: scheduler
         .offers()
         .slice(0, MAX_ANNOUNCED_OFFERINGS)
@@ -294,64 +364,46 @@ async function open(
       epochEndsAt: epochs.startOf(epochs.current() + 1),
       ...(options.apiUrl?.() != null ? { api: options.apiUrl()! } : {}),
     }),
-    onInvalid: (peer) => penalties.record(peer, 'invalid gossip'),
+    onInvalid,
     onError: (err) => log.error('announce failed: %e', err),
   })
   closers.push(() => announcer.stop())
-  // Other validators (`--peer`): announcements travel between validators, and pages learn them all.
-  for (const peer of options.peers ?? []) {
-    node.dial(multiaddr(peer)).catch((err) => log.error('cannot reach peer %s: %e', peer, err))
-  }
-  const status = async (): Promise<ValidatorStatus> => {
-    const offers = scheduler.offers()
-    return {
-      netuid: options.netuid,
-      peerId: validator,
-      multiaddrs: multiaddrs(),
-      epoch: epochs.current(),
-      epochLengthMs: epochs.lengthMs,
-      epochEndsAt: epochs.startOf(epochs.current() + 1),
-      kinds: [...sources.keys()],
-      offers: offers.map(({ offerId, kind, minFlops, maxFlops }) => ({ offerId, kind, minFlops, maxFlops })),
-      shards: scheduler.stats(),
-      audit: audit.stats(),
-      sources: Object.fromEntries([...sources].flatMap(([name, s]) => (s.stats ? [[name, s.stats()]] : []))),
-      wire: wireOf(leases.wire),
-      ledger: await ledger.receipts.totals(),
-      pool: {
-        tao: formatTao(options.poolRao),
-        epochCredit: (await ledger.settlements.epochCredit(epochs.current())).total,
-      },
-      peers: node.getPeers().length,
-      blobBytesServed,
-      blobBytesByBlob: Object.fromEntries(blobBytesByBlob),
-      uptimeMs: Date.now() - startedAt,
-    }
-  }
-  metrics = createMetrics(status)
-  return {
-    peerId: node.peerId,
-    node,
-    ledger,
-    metrics,
-    blobs,
-    epochs,
-    scheduler,
-    api: createApi({
-      ...options,
-      peerId: validator,
-      multiaddrs,
-      epochs,
-      ledger,
-      status,
-      directory: () => announcer.list(),
-    }),
-    directory: announcer.directory,
-    multiaddrs,
-    status,
-    settleDue: () => settlement.settleDue(),
-    stop: close,
-  }
+  return { settlement, announcer }
+}
+
+/** What /api/status (and /metrics, from it) says of the validator now. */
+function statusOf(
+  options: Options,
+  parts: Omit<Opened, 'privateKey' | 'penalties'> &
+    Awaited<ReturnType<typeof openWork>> &
+    Awaited<ReturnType<typeof serveProtocols>> & { startedAt: number; multiaddrs(): string[] },
+): () => Promise<ValidatorStatus> {
+  const { node, ledger, epochs, scheduler, sources, blobsServed } = parts
+  return async () => ({
+    netuid: options.netuid,
+    peerId: node.peerId.toString(),
+    multiaddrs: parts.multiaddrs(),
+    epoch: epochs.current(),
+    epochLengthMs: epochs.lengthMs,
+    epochEndsAt: epochs.startOf(epochs.current() + 1),
+    kinds: [...sources.keys()],
+    offers: scheduler
+      .offers()
+      .map(({ offerId, kind, minFlops, maxFlops }) => ({ offerId, kind, minFlops, maxFlops })),
+    shards: scheduler.stats(),
+    audit: parts.audit.stats(),
+    sources: Object.fromEntries([...sources].flatMap(([name, s]) => (s.stats ? [[name, s.stats()]] : []))),
+    wire: wireOf(parts.leases.wire),
+    ledger: await ledger.receipts.totals(),
+    pool: {
+      tao: formatTao(options.poolRao),
+      epochCredit: (await ledger.settlements.epochCredit(epochs.current())).total,
+    },
+    peers: node.getPeers().length,
+    blobBytesServed: blobsServed.bytes,
+    blobBytesByBlob: Object.fromEntries(blobsServed.byBlob),
+    uptimeMs: Date.now() - parts.startedAt,
+  })
 }
 
 function wireOf(wire: WireStats): ValidatorStatus['wire'] {
@@ -387,6 +439,7 @@ async function createSources(
     const source = await kind.createSource({
       config: options.subnet?.kinds[kind.name],
       configDir: options.subnet?.dir ?? process.cwd(),
+      shippedDir: SHIPPED_DIR,
       stateDir: await stateDirOf(options.dataDir, kind.name),
       seed: options.seed,
       cursor: (key) => ledger.meta.get(key),

@@ -127,8 +127,11 @@ export interface WorkSource<G = unknown, R = unknown> {
   /** Rebuilds a shard from its id after a restart; undefined if the id is not this source's. */
   restore(shardId: string, offerId: string): Shard<G> | undefined
   verify(shard: Shard<G>, result: R, context: VerifyContext): Promise<Verdict>
-  /** Counters and state for /api/status (e.g. the FLOPs spent verifying against the FLOPs verified). */
-  stats?(): Record<string, number | string | null>
+  /**
+   * Counters and state for /api/status, as plain JSON (e.g. the FLOPs spent verifying against the
+   * FLOPs verified; a training run's state, `train/status.ts`, which its page panel reads).
+   */
+  stats?(): Record<string, unknown>
   close?(): Promise<void>
 }
 
@@ -138,6 +141,8 @@ export interface SourceContext {
   config: unknown
   /** Directory that relative paths in the config are resolved against. */
   configDir: string
+  /** The Tessera installation's root: what it ships (corpora/, models/) is found from here. */
+  shippedDir: string
   /** A directory of the validator's data dir that is this kind's own (checkpoints, optimizer state). */
   stateDir: string
   /** The validator's seed: sources derive synthetic work from it reproducibly. */
@@ -184,6 +189,19 @@ export interface BlobRegistry {
 export interface KindFlag {
   key: string
   help: string
+}
+
+/**
+ * A panel a kind brings to Tessera's page (the training run's curve and sampler): a custom element in
+ * the kind's folder, listed in work/panel-kinds.ts; the page's shell puts one of each on the page.
+ * Browser code: it may read the validator's /api/status (its kind's `sources` entry) and blobs.
+ */
+export interface KindPanel {
+  kind: string
+  /** The custom element's tag. */
+  tag: string
+  /** Defines the element (once). */
+  define(): void
 }
 
 /** Hooks the shared compliance suite (compliance.ts) uses to test a kind. */

@@ -51,6 +51,7 @@ describe('gemm weight panels', () => {
     const source = (await gemmValidator.createSource({
       config: { batchRows: 64, inFeatures: 64, outFeatures: 512, maxTile: '64x512', panelCols: 128 },
       configDir: '.',
+      shippedDir: '.',
       stateDir: mkdtempSync(join(tmpdir(), 'tessera-kind-')),
       seed: 1,
       cursor: async () => undefined,

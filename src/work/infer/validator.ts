@@ -17,6 +17,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { concat } from 'uint8arrays/concat'
 import type { NamedTensor, Shard, SourceContext, ValidatorKind, Verdict, WorkSource } from '../kind.ts'
 import { createPrng, mixSeed } from '../prng.ts'
+import { mustRecompute, secretRandom } from '../sampling.ts'
 import { type InferGrant, type InferResult, MAX_ELEMENTS } from './codec.ts'
 import { type InferConfig, type InputSpec, type ModelSpec, parseInferConfig } from './config.ts'
 import { gemmFlops } from './gemm-flops.ts'
@@ -169,7 +170,6 @@ async function createInferSource(
   context: SourceContext,
 ): Promise<WorkSource<InferGrant, InferResult>> {
   const onnx = createPooledOnnx(context.workers)
-  const random = () => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32
   const models = await Promise.all(
     config.models.map(async (model, index) => {
       await context.blobs.addFile(model.path, model.sha256)
@@ -296,7 +296,8 @@ async function createInferSource(
       )
     },
 
-    async verify(shard, result, { peer, suspect, audit }) {
+    async verify(shard, result, verifying) {
+      const { peer } = verifying
       const entry = byOffer.get(shard.offerId)!
       const { grant } = shard
       const base = shard.group ?? shard.shardId
@@ -315,13 +316,13 @@ async function createInferSource(
       const agrees = (a: Outputs[], b: Outputs[]) =>
         a.every((outputs, i) => compareAll(outputs, b[i]).ok && compareAll(b[i], outputs).ok)
 
-      const everything = isCanary(base) || suspect || audit || !known
+      const everything = mustRecompute(verifying, [isCanary(base), !known], 0)
       if (!everything) {
         if (earlier.some((e) => agrees(claimed, e.outputs))) {
           remember()
           return { ok: true, quality: 1, detail: 'agrees with an independent copy' }
         }
-        if (earlier.length === 0 && random() >= config.sampleRate) {
+        if (earlier.length === 0 && !mustRecompute(verifying, [], config.sampleRate)) {
           remember()
           return { ok: true, quality: UNVERIFIED_QUALITY, detail: 'form checked, not sampled' }
         }
@@ -330,7 +331,7 @@ async function createInferSource(
       const which =
         everything || earlier.length > 0
           ? grant.batches.map((_, b) => b)
-          : [Math.floor(random() * grant.batches.length)]
+          : [Math.floor(secretRandom() * grant.batches.length)]
       const truth: Outputs[] = []
       for (const b of which) truth[b] = await recompute(entry, grant.batches[b])
       const formAfter = known ? undefined : checkForm(entry, grant, result)

@@ -1,19 +1,20 @@
 /**
- * Tessera's weights file: a small versioned binary format, the model's blob on the wire and its
- * checkpoint on disk.
+ * Weights files: safetensors (safetensors.ts), the model's blob on the wire (train kind version 2)
+ * and its checkpoint on disk, with Tessera's `meta` (the model's shape, the training step, anything
+ * a writer adds) as metadata. A blob is named by its sha256, so a version of a model is its hash.
+ *
+ * Files of Tessera's earlier format are still read, once, to migrate them:
  *
  *   "TSWT" | u32 format version (1) | u32 header bytes | header (UTF-8 JSON) | zero pad to 4 |
  *   f32 little-endian tensors, back to back, in the header's order
- *
- * The header holds `meta` (the model's shape, the training step, anything a writer adds) and the
- * tensors' names and shapes. A blob is named by its sha256, so a version of a model is its hash.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toString as toHex } from 'uint8arrays/to-string'
 import { type ModelConfig, type ParameterSpec, parameterLayout } from './model.ts'
+import { decodeSafetensors, encodeSafetensors, SafetensorsError } from './safetensors.ts'
 
 const MAGIC = 0x54575354 // "TSWT" little-endian
-export const WEIGHTS_FORMAT_VERSION = 1
+const TSWT_VERSION = 1
 /** Largest header: names and shapes of a few thousand tensors. */
 const MAX_HEADER = 1 << 20
 
@@ -35,30 +36,26 @@ export class WeightsFormatError extends Error {
 }
 
 export function encodeWeights(file: WeightsFile): Uint8Array {
-  const header = new TextEncoder().encode(
-    JSON.stringify({ meta: file.meta, tensors: file.tensors.map(({ name, shape }) => ({ name, shape })) }),
-  )
-  const start = Math.ceil((12 + header.length) / 4) * 4
-  const floats = file.tensors.reduce((n, t) => n + t.data.length, 0)
-  const out = new Uint8Array(start + floats * 4)
-  const dv = new DataView(out.buffer)
-  dv.setUint32(0, MAGIC, true)
-  dv.setUint32(4, WEIGHTS_FORMAT_VERSION, true)
-  dv.setUint32(8, header.length, true)
-  out.set(header, 12)
-  const body = new Float32Array(out.buffer, start, floats)
-  let at = 0
-  for (const t of file.tensors) {
-    const size = t.shape.reduce((a, b) => a * b, 1)
-    if (size !== t.data.length)
-      throw new RangeError(`${t.name}: shape ${t.shape} but ${t.data.length} values`)
-    body.set(t.data, at)
-    at += size
-  }
-  return out
+  return encodeSafetensors(file)
 }
 
+/** A weights file of either format (safetensors, or Tessera's earlier one). */
 export function decodeWeights(bytes: Uint8Array): WeightsFile {
+  if (isTswt(bytes)) return decodeTswt(bytes)
+  try {
+    return decodeSafetensors(bytes)
+  } catch (err) {
+    if (err instanceof SafetensorsError) throw new WeightsFormatError(`weights file: ${err.message}`)
+    throw err
+  }
+}
+
+/** Whether these are the bytes of Tessera's earlier weights format. */
+export function isTswt(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === MAGIC
+}
+
+function decodeTswt(bytes: Uint8Array): WeightsFile {
   const fail = (problem: string): never => {
     throw new WeightsFormatError(`weights file: ${problem}`)
   }
@@ -66,8 +63,7 @@ export function decodeWeights(bytes: Uint8Array): WeightsFile {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (dv.getUint32(0, true) !== MAGIC) fail('not a Tessera weights file')
   const version = dv.getUint32(4, true)
-  if (version !== WEIGHTS_FORMAT_VERSION)
-    fail(`format version ${version}, this reader knows ${WEIGHTS_FORMAT_VERSION}`)
+  if (version !== TSWT_VERSION) fail(`format version ${version}, this reader knows ${TSWT_VERSION}`)
   const headerBytes = dv.getUint32(8, true)
   if (headerBytes > MAX_HEADER || 12 + headerBytes > bytes.byteLength) fail('header runs past the file')
   let header: { meta?: unknown; tensors?: unknown }

@@ -4,7 +4,7 @@
  * checkpoint that exists and cannot be read stops the run rather than starting it over at step 0;
  * a write that fails is logged, counted and kept as `error` until one succeeds.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { logger } from '@libp2p/logger'
 import { decodeWeights, encodeWeights } from './checkpoint.ts'
 import type { HistoryPoint } from './evaluator.ts'
@@ -34,7 +34,13 @@ export interface CheckpointStore {
   readonly error: string | null
 }
 
+/**
+ * `path` ends in `.safetensors`; a checkpoint found only under the earlier `.tswt` name is read
+ * from there once, and removed once the run's first checkpoint in safetensors is written.
+ */
 export function createCheckpointStore(path: string, run: { model: ModelConfig; id: string; size: number }) {
+  const legacy = path.replace(/\.safetensors$/, '.tswt')
+  let migrated = false
   let saving: Promise<void> = Promise.resolve()
   let failures = 0
   let error: string | null = null
@@ -50,18 +56,34 @@ export function createCheckpointStore(path: string, run: { model: ModelConfig; i
     })
     await writeFile(`${path}.tmp`, bytes)
     await rename(`${path}.tmp`, path)
+    if (migrated) {
+      await rm(legacy, { force: true })
+      migrated = false
+    }
+  }
+
+  async function read(): Promise<Uint8Array | undefined> {
+    for (const file of legacy === path ? [path] : [path, legacy]) {
+      try {
+        const bytes = await readFile(file)
+        if (file === legacy) {
+          migrated = true
+          log('migrating the checkpoint %s to %s', legacy, path)
+        }
+        return bytes
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+        // Unreadable is not absent: starting the run again from step 0 would throw its progress away.
+        throw new CheckpointError(`cannot read the run's checkpoint ${file}: ${(err as Error).message}`)
+      }
+    }
+    return undefined
   }
 
   const store: CheckpointStore = {
     async load() {
-      let bytes: Uint8Array
-      try {
-        bytes = await readFile(path)
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-        // Unreadable is not absent: starting the run again from step 0 would throw its progress away.
-        throw new CheckpointError(`cannot read the run's checkpoint ${path}: ${(err as Error).message}`)
-      }
+      const bytes = await read()
+      if (bytes == null) return undefined
       const file = decodeWeights(bytes)
       const get = (name: string) => {
         const t = file.tensors.find((x) => x.name === name)

@@ -12,8 +12,8 @@ import type { ModelConfig } from './model.ts'
 import type { OptimizerConfig } from './trainer.ts'
 
 /**
- * Shipped with the repository (corpora/README.md), found from the subnet config's directory (the
- * repository's root for `npm start`, which has none): a kind reaches nothing outside its folder.
+ * Shipped with the repository (corpora/README.md), found from the installation's root the validator
+ * hands the kind (SourceContext.shippedDir): a kind reaches nothing outside its folder.
  */
 const DEFAULT_CORPUS = 'corpora/tinyshakespeare.txt'
 const DEFAULT_CORPUS_SHA256 = '86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed'
@@ -40,7 +40,11 @@ export interface TrainConfig {
   block: number
 }
 
-export function parseTrainConfig(section: unknown, configDir: string): TrainConfig | undefined {
+export function parseTrainConfig(
+  section: unknown,
+  configDir: string,
+  shippedDir: string,
+): TrainConfig | undefined {
   if (section == null || section === false) return undefined
   const c = readConfig('train', section)
   const mode = c.raw.mode ?? 'gradient'
@@ -63,7 +67,7 @@ export function parseTrainConfig(section: unknown, configDir: string): TrainConf
   }
   const corpus = text('corpus')
   return {
-    corpus: resolve(configDir, corpus ?? DEFAULT_CORPUS),
+    corpus: corpus == null ? resolve(shippedDir, DEFAULT_CORPUS) : resolve(configDir, corpus),
     corpusSha256: text('corpusSha256') ?? (corpus == null ? DEFAULT_CORPUS_SHA256 : undefined),
     model,
     mode,

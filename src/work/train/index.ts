@@ -14,7 +14,8 @@ export type { TrainGrant, TrainResult } from './codec.ts'
 
 export const train: WorkKind<TrainGrant, TrainResult> = {
   name: 'train',
-  version: 1,
+  // 2: the weights blobs a grant names are safetensors (version 1: Tessera's own "TSWT" format).
+  version: 2,
   grant: grantCodec,
   result: resultCodec,
   cost: (grant) => trainFlops(grant.model, grant.offsets.length * grant.model.context),

@@ -56,6 +56,7 @@ async function trainRun(attacks: Attack[]) {
   const source = (await trainValidator.createSource({
     config: CONFIG,
     configDir: REPO_ROOT,
+    shippedDir: REPO_ROOT,
     stateDir: mkdtempSync(join(tmpdir(), 'tessera-poison-')),
     seed: 1,
     draw: () => stream(),
@@ -106,7 +107,7 @@ async function trainRun(attacks: Attack[]) {
     await handIn(shard, await honest(shard.grant), 'honest')
   }
   await source.close?.()
-  const history = JSON.parse(String(source.stats!().history)) as Array<{ step: number; heldOutLoss: number }>
+  const history = source.stats!().history as Array<{ step: number; heldOutLoss: number }>
   return { loss: history.find((h) => h.step === STEPS)!.heldOutLoss, ...counts, stats: source.stats!() }
 }
 

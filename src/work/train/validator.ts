@@ -10,7 +10,8 @@
  */
 import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
-import type { Shard, SourceContext, ValidatorKind, Verdict, WorkSource } from '../kind.ts'
+import type { Shard, SourceContext, ValidatorKind, Verdict, VerifyContext, WorkSource } from '../kind.ts'
+import { mustRecompute, secretRandom } from '../sampling.ts'
 import { CheckpointError, createCheckpointStore } from './checkpoints.ts'
 import type { TrainGrant, TrainResult } from './codec.ts'
 import { normOf } from './compare.ts'
@@ -25,6 +26,7 @@ import { lossAndGradientRef, type Matmul, refMatmul } from './model.ref.ts'
 import { initialWeights, trainFlops } from './model.ts'
 import { openRun, type Run } from './run.ts'
 import { microBatches, type ShardOutput } from './shard-ref.ts'
+import { MAX_STATUS_POINTS } from './status.ts'
 import { createStepGuard, type StepEntry } from './step-guard.ts'
 import { createTrainer, freshState } from './trainer.ts'
 import { createVersionStore, shared } from './versions.ts'
@@ -61,7 +63,7 @@ function clipToStep(entries: ReadonlyArray<{ vector: Float32Array; fromStep: num
 export const trainValidator: ValidatorKind<TrainGrant, TrainResult> = {
   ...train,
   async createSource(context) {
-    const config = parseTrainConfig(context.config, context.configDir)
+    const config = parseTrainConfig(context.config, context.configDir, context.shippedDir)
     return config == null ? undefined : createTrainSource(config, context)
   },
   conformance: {
@@ -98,8 +100,6 @@ export const trainValidator: ValidatorKind<TrainGrant, TrainResult> = {
 
 /** Canaries kept for the current step: answers recomputed earlier, to compare a repeat with. */
 const MAX_CANARIES = 8
-/** Held-out points shown in the run's status. */
-const HISTORY_SHOWN = 200
 /** Verified norms before the outlier rule applies. */
 const MIN_NORMS = 8
 
@@ -118,7 +118,7 @@ async function createTrainSource(
   const { model } = config
   const run: Run = await openRun(config, context)
   const { lora, base, trained } = run
-  const checkpoints = createCheckpointStore(join(context.stateDir, `run-${run.id}.tswt`), {
+  const checkpoints = createCheckpointStore(join(context.stateDir, `run-${run.id}.safetensors`), {
     model,
     id: run.id,
     size: trained.size,
@@ -161,8 +161,7 @@ async function createTrainSource(
   const canaries: Array<{ step: number; seed: number; output: ShardOutput }> = []
   let canaryCount = 0
   const norms: number[] = []
-  const random = () => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32
-  const draw = context.draw ?? random
+  const draw = context.draw ?? secretRandom
   const shardFlops = trainFlops(model, config.sequences * model.context)
   const done = () => config.maxSteps > 0 && trainer.state.step >= config.maxSteps
   const save = () => checkpoints.save(() => ({ state: trainer.state, history: evaluator.history }))
@@ -264,7 +263,8 @@ async function createTrainSource(
   async function check(
     shard: Shard<TrainGrant>,
     got: { loss: number; vector: Float32Array },
-    force: boolean,
+    verifying: Pick<VerifyContext, 'suspect' | 'audit'>,
+    outlier: boolean,
   ) {
     const { grant } = shard
     const canary = /\.c\d+$/.test(shard.shardId)
@@ -274,7 +274,7 @@ async function createTrainSource(
       counters.canaries++
       return { canary: true, verdict: judge(got, canary.output) }
     }
-    if (!force && random() >= config.verifyFraction) return { canary: false }
+    if (!mustRecompute(verifying, [outlier], config.verifyFraction)) return { canary: false }
     const reference = await recompute(grant)
     if (grant.step === trainer.state.step) {
       canaries.push({ step: grant.step, seed: grant.seed, output: reference })
@@ -307,7 +307,7 @@ async function createTrainSource(
     next(offerId) {
       if (offerId !== OFFER_ID || done()) return undefined
       const canary = canaries.find((c) => c.step === trainer.state.step)
-      if (canary != null && random() < config.canaryFraction) {
+      if (canary != null && secretRandom() < config.canaryFraction) {
         return shardOf(canary.step, canary.seed, ++canaryCount)
       }
       return shardOf(trainer.state.step, Math.floor(draw() * 2 ** 32) >>> 0)
@@ -326,7 +326,7 @@ async function createTrainSource(
       const norm = normOf(vector)
       const middle = norms.length >= MIN_NORMS ? median(norms) : undefined
       const outlier = middle != null && (norm > OUTLIER_FACTOR * middle || norm < middle / OUTLIER_FACTOR)
-      const checked = await check(shard, { loss: result.loss, vector }, suspect || audit || outlier)
+      const checked = await check(shard, { loss: result.loss, vector }, { suspect, audit }, outlier)
       counters.verifyMs += performance.now() - started
       if (checked.verdict != null) {
         counters.rejected++
@@ -359,12 +359,12 @@ async function createTrainSource(
       weights: versions.get(trainer.state.step)!.sha,
       run: run.id,
       mode: config.mode,
-      model: JSON.stringify(model),
+      model,
       trainedParameters: trained.size,
       lora: lora != null ? `rank ${lora.rank}, alpha ${lora.alpha}` : null,
       trainLoss,
       heldOutLoss: evaluator.history.at(-1)?.heldOutLoss ?? null,
-      history: JSON.stringify(evaluator.history.slice(-HISTORY_SHOWN)),
+      history: evaluator.history.slice(-MAX_STATUS_POINTS),
       checkpointError: checkpoints.error,
     }),
     async close() {

@@ -7,23 +7,12 @@
  * no training.
  *
  * Attributes: api — base URL of the validator (default: this page's origin).
+ *
+ * The train kind's panel: registered in work/panel-kinds.ts, put on Tessera's page by its shell.
  */
-
-interface TrainStatus {
-  run: string
-  mode: string
-  step: number
-  weights: string
-  model: string
-  heldOutLoss: number | null
-  trainLoss: number | null
-  history: string
-}
-
-interface Point {
-  step: number
-  heldOutLoss: number
-}
+import type { KindPanel } from '../kind.ts'
+import { train } from './index.ts'
+import { parseTrainStatus, type TrainPoint, type TrainStatus } from './status.ts'
 
 const POLL_MS = 3000
 
@@ -99,30 +88,30 @@ export class TesseraTraining extends HTMLElement {
   }
 
   async refresh(): Promise<void> {
-    let train: TrainStatus | undefined
+    let run: TrainStatus | undefined
     try {
       const status = await (await fetch(this.#api('/api/status'))).json()
-      train = status?.sources?.train
+      run = parseTrainStatus(status?.sources?.[train.name])
     } catch {
       return
     }
-    this.hidden = train == null
-    if (train == null) {
+    this.hidden = run == null
+    if (run == null) {
       // A validator that runs no training is asked once, not every few seconds by every visitor.
       if (this.#status == null) clearInterval(this.#timer)
       return
     }
-    this.#status = train
-    this.#set('[data-field="run"]', train.run)
-    this.#set('[data-field="mode"]', train.mode === 'local' ? 'low-communication' : 'data parallel')
-    this.#set('[data-testid="train-version"]', train.weights.slice(0, 12))
-    this.#set('[data-testid="train-step"]', String(train.step))
-    this.#set('[data-testid="train-heldout"]', train.heldOutLoss?.toFixed(3) ?? '…')
-    this.#set('[data-testid="train-loss"]', train.trainLoss?.toFixed(3) ?? '…')
-    this.#plot(JSON.parse(train.history) as Point[])
+    this.#status = run
+    this.#set('[data-field="run"]', run.run)
+    this.#set('[data-field="mode"]', run.mode === 'local' ? 'low-communication' : 'data parallel')
+    this.#set('[data-testid="train-version"]', run.weights.slice(0, 12))
+    this.#set('[data-testid="train-step"]', String(run.step))
+    this.#set('[data-testid="train-heldout"]', run.heldOutLoss?.toFixed(3) ?? '…')
+    this.#set('[data-testid="train-loss"]', run.trainLoss?.toFixed(3) ?? '…')
+    this.#plot(run.history)
   }
 
-  #plot(points: Point[]) {
+  #plot(points: TrainPoint[]) {
     if (points.length === 0) return
     const maxStep = Math.max(1, ...points.map((p) => p.step))
     const losses = points.map((p) => p.heldOutLoss)
@@ -148,12 +137,12 @@ export class TesseraTraining extends HTMLElement {
     out.textContent = `Fetching version ${status.weights.slice(0, 12)}…`
     try {
       const [{ flatWeights }, { sample }] = await Promise.all([
-        import('../work/train/checkpoint.ts'),
-        import('../work/train/sample.ts'),
+        import('./checkpoint.ts'),
+        import('./sample.ts'),
       ])
       const res = await fetch(this.#api(`/blobs/${status.weights}`))
       if (!res.ok) throw new Error(`the validator no longer serves version ${status.weights.slice(0, 12)}`)
-      const model = JSON.parse(status.model)
+      const { model } = status
       const weights = flatWeights(new Uint8Array(await res.arrayBuffer()), model)
       out.textContent = 'Sampling…'
       // Let the status paint before the CPU is busy.
@@ -168,4 +157,10 @@ export class TesseraTraining extends HTMLElement {
   }
 }
 
-if (!customElements.get('tessera-training')) customElements.define('tessera-training', TesseraTraining)
+export const trainPanel: KindPanel = {
+  kind: train.name,
+  tag: 'tessera-training',
+  define: () => {
+    if (!customElements.get('tessera-training')) customElements.define('tessera-training', TesseraTraining)
+  },
+}
