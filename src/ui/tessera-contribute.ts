@@ -16,15 +16,15 @@
  */
 import { type BootstrapInfo, fetchBootstrap, parseMultiaddrList, peerIdOf } from '../client/bootstrap.ts'
 import type { ContributorEvent, ContributorStats } from '../client/contributor.ts'
-import { projectEpoch } from '../client/projection.ts'
 import { createIndexedDbReceiptStore } from '../client/receipt-store-idb.ts'
 import type { Session } from '../client/session.ts'
-import { LEFT_BELOW } from '../client/trust.ts'
 import { parseEngineChoice } from '../gpu/select-engine.ts'
 import { estimateText, fetchEpochStatus, formatCredit, latestReceipts, lifetimeOf } from './earnings.ts'
 import type { LiveCharts } from './live-charts.ts'
+import { MarketPanel } from './market-panel.ts'
+import { PauseController } from './pause-controller.ts'
 import { REWARDS_TEMPLATE, RewardsPanel } from './rewards-panel.ts'
-import { allows, loadSettings, type Settings, saveSettings, watchBattery } from './settings.ts'
+import { allows, loadSettings, type Settings, saveSettings } from './settings.ts'
 import { WIDGET_CSS } from './widget-styles.ts'
 
 /** Receipts listed in the widget; all of them stay in IndexedDB for claims. */
@@ -119,12 +119,21 @@ export class TesseraContribute extends HTMLElement {
   #recoveries: number[] = []
   #store = createIndexedDbReceiptStore()
   #rewards: RewardsPanel | undefined
+  #market: MarketPanel | undefined
   #settings: Settings = loadSettings()
-  #onBattery = false
-  #unwatchBattery: (() => void) | undefined
-  /** Why work is paused now, if it is. */
-  #pausedFor: string | undefined
-  #onVisibility = () => this.#applyPause()
+  #pause = new PauseController({
+    settings: () => this.#settings,
+    running: () => this.#session != null,
+    onChange: (reason) => {
+      this.#session?.setPaused(reason != null)
+      if (this.#live)
+        this.#status(
+          reason != null
+            ? `Paused: ${reason}. Work goes on by itself when that changes (or untick the option).`
+            : 'Running again.',
+        )
+    },
+  })
   #estimateTimer: ReturnType<typeof setInterval> | undefined
   #earningsAt = 0
   /** The validators are unreachable (the session redials): the status line says so until they answer. */
@@ -157,14 +166,14 @@ export class TesseraContribute extends HTMLElement {
       box.checked = this.#settings[key]
       box.addEventListener('change', () => {
         this.#remember({ [key]: box.checked })
-        this.#applyPause()
+        this.#pause.apply()
       })
     }
-    this.#el<HTMLSelectElement>('[data-testid="market-pin"]').addEventListener('change', (event) => {
-      const value = (event.target as HTMLSelectElement).value
-      this.#remember({ pin: value === '' ? undefined : value })
+    this.#market = new MarketPanel({
+      root: this.#root,
+      settings: () => this.#settings,
+      remember: (change) => this.#remember(change),
     })
-    document.addEventListener('visibilitychange', this.#onVisibility)
     // Without WebGPU the CPU engine (ONNX Runtime's wasm) still runs every kind, as the consent says.
     this.#el('[data-testid="support"]').textContent =
       'gpu' in navigator
@@ -252,7 +261,7 @@ export class TesseraContribute extends HTMLElement {
   }
 
   disconnectedCallback(): void {
-    document.removeEventListener('visibilitychange', this.#onVisibility)
+    this.#pause.stop()
     void this.stop()
   }
 
@@ -277,11 +286,7 @@ export class TesseraContribute extends HTMLElement {
       this.#estimateTimer ??= setInterval(() => void this.#refreshEarnings(), ESTIMATE_EVERY_MS)
       await this.#startCharts()
       void this.#refreshModelCache()
-      this.#unwatchBattery ??= await watchBattery((onBattery) => {
-        this.#onBattery = onBattery
-        this.#applyPause()
-      })
-      this.#applyPause()
+      await this.#pause.start()
       this.#emit('started', { engine: session?.engine.description })
     } catch (err) {
       this.#live = false
@@ -320,7 +325,7 @@ export class TesseraContribute extends HTMLElement {
       await this.#open()
       if (!this.#live) return void (await this.stop())
       this.#status('Running again: the GPU was reset and work resumed on a new device.')
-      this.#applyPause()
+      this.#pause.apply()
     } catch (again) {
       this.#live = false
       this.#setRunning(false)
@@ -361,7 +366,7 @@ export class TesseraContribute extends HTMLElement {
       onLink: (state) => {
         // While the validator is unreachable, that is the news: lanes' own retries do not replace it.
         this.#linkDown = state.type === 'unreachable'
-        if (this.#live && this.#pausedFor == null)
+        if (this.#live && this.#pause.reason == null)
           this.#status(
             state.type === 'reconnected'
               ? 'Reconnected to the validator: work goes on.'
@@ -378,34 +383,13 @@ export class TesseraContribute extends HTMLElement {
     })
     this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
     this.#el('[data-testid="engine"]').title = this.#session.engineReason
-    this.#pausedFor = undefined
+    this.#pause.reset()
     this.#linkDown = false
   }
 
   #remember(change: Partial<Settings>): void {
     this.#settings = { ...this.#settings, ...change }
     saveSettings(this.#settings)
-  }
-
-  /** Pauses or resumes the running session for the conditions the visitor chose, and says so. */
-  #applyPause(): void {
-    const session = this.#session
-    if (session == null) return
-    const reason =
-      this.#settings.pauseHidden && document.visibilityState === 'hidden'
-        ? 'this tab is hidden'
-        : this.#settings.pauseOnBattery && this.#onBattery
-          ? 'this device is running on battery'
-          : undefined
-    if (reason === this.#pausedFor) return
-    this.#pausedFor = reason
-    session.setPaused(reason != null)
-    if (this.#live)
-      this.#status(
-        reason != null
-          ? `Paused: ${reason}. Work goes on by itself when that changes (or untick the option).`
-          : 'Running again.',
-      )
   }
 
   async stop(): Promise<void> {
@@ -415,13 +399,11 @@ export class TesseraContribute extends HTMLElement {
     if (session == null) return
     this.#session = undefined
     this.#button('stop').disabled = true
-    this.#unwatchBattery?.()
-    this.#unwatchBattery = undefined
+    this.#pause.stop()
     clearInterval(this.#estimateTimer)
     this.#estimateTimer = undefined
     clearInterval(this.#chartTimer)
     this.#chartTimer = undefined
-    this.#pausedFor = undefined
     await session.stop()
     this.#setRunning(false)
     this.#status('Stopped. Nothing runs on your GPU or CPU for Tessera now.')
@@ -478,92 +460,14 @@ export class TesseraContribute extends HTMLElement {
     }, CHART_EVERY_MS)
   }
 
-  /** The market panel: every validator found, what it pays, its trust, your credit there, and why here. */
   #renderMarket(): void {
     const view = this.#session?.market()
-    if (view == null || view.validators.length === 0) return
-    this.#field('market').hidden = false
-    const creditBy = this.#creditBy
-    const short = (peer: string) => `${peer.slice(0, 6)}…${peer.slice(-4)}`
-    const pin = this.#el<HTMLSelectElement>('[data-testid="market-pin"]')
-    const choices = [
-      ...[...new Set(view.validators.map((v) => v.netuid))].map((n) => [`subnet:${n}`, `only subnet ${n}`]),
-      ...view.validators.map((v) => [v.validator, `only ${short(v.validator)} (subnet ${v.netuid})`]),
-    ]
-    for (const [value, text] of choices) {
-      if ([...pin.options].some((o) => o.value === value)) continue
-      const option = document.createElement('option')
-      option.value = value
-      option.textContent = text
-      pin.append(option)
-    }
-    pin.value = this.#settings.pin ?? ''
-    const list = this.#el('[data-testid="market"]')
-    list.replaceChildren(
-      ...view.validators.map((v) => {
-        const item = document.createElement('li')
-        item.dataset.validator = v.validator
-        const left = v.trust < LEFT_BELOW
-        const excluded = this.#settings.exclude.includes(v.validator)
-        const state = excluded
-          ? 'excluded by you'
-          : left
-            ? 'left: it refused or rejected work'
-            : view.working?.validator === v.validator
-              ? 'working here'
-              : 'available'
-        const belief = v.absurd
-          ? "its announced pool is far above the others', so it is not believed"
-          : v.proven
-            ? 'seen paying this browser'
-            : `unproven: counted as ${v.believedRate.toPrecision(3)} until this browser has seen it pay`
-        item.dataset.belief = v.absurd ? 'absurd' : v.proven ? 'proven' : 'unproven'
-        const text = document.createElement('span')
-        text.textContent =
-          `Subnet ${v.netuid}, ${short(v.validator)} (${v.kinds.join(', ')}): ` +
-          `announces ${v.rewardRate.toPrecision(3)} TAO per GFLOP this epoch (pool ${v.poolTao} TAO, ends ` +
-          `${new Date(v.epochEndsAt).toLocaleTimeString()}), ${belief}; trust ${Math.round(v.trust * 100)}%; ` +
-          `your credit ${formatCredit(creditBy.get(v.validator) ?? 0)}; ${state}.`
-        const box = document.createElement('input')
-        box.type = 'checkbox'
-        box.checked = excluded
-        box.setAttribute('aria-label', `Exclude validator ${short(v.validator)}`)
-        box.addEventListener('change', () => {
-          const rest = this.#settings.exclude.filter((x) => x !== v.validator)
-          this.#remember({ exclude: box.checked ? [...rest, v.validator] : rest })
-        })
-        const label = document.createElement('label')
-        label.append(box, ' exclude')
-        item.append(text, ' ', label)
-        return item
-      }),
-    )
-    const w = view.working
-    const why = this.#el('[data-testid="market-why"]')
-    const v = view.validators.find((x) => x.validator === w?.validator)
-    if (w == null || v == null) {
-      why.textContent = 'Choosing where to work…'
-      return
-    }
-    const { tao } = projectEpoch({
-      pool: Number(v.poolTao),
-      mine: this.#epochCreditBy.get(`${v.validator}:${v.epoch}`) ?? 0,
-      myRate: this.#last?.deliveredGflops ?? 0,
-      epochCredit: v.epochCredit,
-      creditRate: v.creditRate,
-      now: Date.now(),
-      endsAt: v.epochEndsAt,
+    if (view == null) return
+    this.#market?.render(view, {
+      creditBy: this.#creditBy,
+      epochCreditBy: this.#epochCreditBy,
+      deliveredGflops: this.#last?.deliveredGflops ?? 0,
     })
-    why.dataset.epoch = String(v.epoch)
-    why.dataset.projectedTao = String(tao)
-    const ends = new Date(v.epochEndsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    why.textContent =
-      `Working for ${short(w.validator)} (subnet ${w.netuid}, ${w.kind}): of the offers this browser can run, ` +
-      (w.taoPerSecond > 0
-        ? 'it pays most on this device. '
-        : 'it is being measured (a share of shards tries each offer, so rates and speeds stay current). ') +
-      `At your current rate you would earn about ${tao.toPrecision(3)} TAO of its epoch ${v.epoch} pool of ` +
-      `${v.poolTao} TAO by the epoch's end at ${ends}, paid once you claim.`
   }
 
   #sampleCharts(): void {
@@ -600,7 +504,7 @@ export class TesseraContribute extends HTMLElement {
    * still downloads and finishes; the line keeps saying why nothing new starts).
    */
   #progress(text: string): void {
-    if (this.#live && this.#pausedFor == null && !this.#linkDown) this.#status(text)
+    if (this.#live && this.#pause.reason == null && !this.#linkDown) this.#status(text)
   }
 
   async #resolveBootstrap(): Promise<BootstrapInfo> {
