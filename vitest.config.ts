@@ -5,6 +5,8 @@ import { ortAssets } from './scripts/ort-assets.ts'
 
 export default defineConfig({
   plugins: [ortAssets()],
+  // Optimized up front: found mid-run, Vite reloads the browser tests that import them.
+  optimizeDeps: { include: ['@libp2p/crypto/keys', '@libp2p/peer-id', 'uplot'] },
   test: {
     projects: [
       {

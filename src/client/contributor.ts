@@ -24,18 +24,21 @@ import type {
   LeaseRequest,
   LeaseResponse,
   Rejection,
+  ResultResponse,
   SignedReceipt,
   WorkOffer,
 } from '../protocol/types.ts'
 import { CONTRIBUTOR_KINDS } from '../work/contributor-kinds.ts'
 import type { AnyContributorKind, BlobOptions, Runtimes } from '../work/kind.ts'
-import { createKindRegistry } from '../work/registry.ts'
+import { createKindRegistry, type KindRegistry } from '../work/registry.ts'
 import { createBlobMemo } from './blob-memo.ts'
 import { createChoice } from './choice.ts'
+import { createDeviceTurns, type DeviceTurns } from './device-turns.ts'
 import { localExecutor, type ShardExecutor } from './executor.ts'
 import { createOfferBook, type OfferBook } from './offer-book.ts'
+import { createPauseGate, type PauseGate } from './pause-gate.ts'
 import type { ReceiptStore } from './receipt-store.ts'
-import { createThroughput } from './throughput.ts'
+import { createThroughput, type Throughput } from './throughput.ts'
 import { createTrust, type Trust } from './trust.ts'
 
 export interface ContributorStats {
@@ -73,7 +76,7 @@ export interface ContributorOptions {
   kinds?: readonly AnyContributorKind[]
   blobs?: BlobFetcher
   store?: ReceiptStore
-  /** Fraction of wall time the device may be busy, in (0, 1]; the rest it idles. */
+  /** Fraction of wall time the device may be busy, MIN_DUTY_CYCLE to 1 (device-turns.ts); the rest it idles. */
   dutyCycle?: number
   /** Shards in flight at once: one computes while the others fetch and upload. */
   lanes?: number
@@ -125,21 +128,43 @@ interface Job {
   grant?: LeaseGrant
 }
 
+/** Shards in flight at once by default: one computes while the others fetch and upload. */
+const DEFAULT_LANES = 3
 /** Back-off after an error, so a broken link is not hammered. */
 const BACKOFF_MS = 1000
+/** The least a refused lane waits, whatever the validator's retryAfterMs says. */
+const MIN_REFUSAL_WAIT_MS = 200
+/** Weight of the newest round trip in the smoothed lease latency. */
+const LATENCY_WEIGHT = 0.3
 /**
  * How long stop() waits for shards in flight. A GPU or ORT run cannot be cancelled; one that never
  * returns (a wedged driver) must not keep Stop from stopping everything else.
  */
 const STOP_GRACE_MS = 5000
 
+/** What every lane of one contributor shares. */
+interface Lanes {
+  options: ContributorOptions
+  executor: ShardExecutor
+  kinds: KindRegistry<AnyContributorKind>
+  blobs: BlobFetcher
+  rates: Throughput
+  trust: Trust
+  device: DeviceTurns
+  pause: PauseGate
+  totals: { accepted: number; rejected: number; credit: number; latencyMs?: number }
+  book(): OfferBook | undefined
+  choose?: (offers: WorkOffer[]) => WorkOffer | undefined
+  runnable(offer: WorkOffer): boolean
+  leaseRequest(offer: WorkOffer): LeaseRequest
+  stats(): ContributorStats
+  emit(event: ContributorEvent): void
+}
+
 export function createContributor(options: ContributorOptions): Contributor {
-  const { node, netuid, store } = options
+  const { node, netuid } = options
   const executor = options.executor ?? localExecutor(required(options.runtimes, 'runtimes or executor'))
-  const { engine } = executor
   const kinds = createKindRegistry(options.kinds ?? CONTRIBUTOR_KINDS)
-  const lanes = options.lanes ?? 3
-  const blobs = options.blobs ?? memoryBlobs(node)
   const rates = createThroughput()
   const trust = createTrust()
   const subnets = new Set([netuid, ...(options.subnets ?? [])])
@@ -147,208 +172,49 @@ export function createContributor(options: ContributorOptions): Contributor {
     options.rate == null
       ? undefined
       : createChoice({
-          throughput: (kind) => rates.flopsPerSecond(kind, engine.flopsPerSecond ?? 0),
+          throughput: (kind) => rates.flopsPerSecond(kind, executor.engine.flopsPerSecond ?? 0),
           rate: options.rate,
           trust,
         })
-  const choose = choice == null ? undefined : (offers: WorkOffer[]) => choice.choose(offers)
-  let dutyCycle = clampDuty(options.dutyCycle ?? 1)
-  let paused = false
-  const resumers = new Set<() => void>()
   let controller: AbortController | undefined
   let running: Promise<void>[] = []
   let book: OfferBook | undefined
-  let device: Promise<void> = Promise.resolve()
-  const totals = { accepted: 0, rejected: 0, credit: 0 }
-  const self = node.peerId.toString()
-
-  let latencyMs: number | undefined
+  const totals: Lanes['totals'] = { accepted: 0, rejected: 0, credit: 0 }
   const stats = (): ContributorStats => ({
-    ...totals,
+    accepted: totals.accepted,
+    rejected: totals.rejected,
+    credit: totals.credit,
     gflops: rates.devicePerSecond() / 1e9,
     deliveredGflops: rates.deliveredPerSecond() / 1e9,
-    ...(latencyMs != null ? { latencyMs } : {}),
+    ...(totals.latencyMs != null ? { latencyMs: totals.latencyMs } : {}),
     running: controller != null,
   })
-  const emit = (event: ContributorEvent) => options.onEvent?.(event)
-  const runnable = (offer: WorkOffer) =>
-    (options.allow?.(offer) ?? true) &&
-    kinds.has(offer.kind) &&
-    kinds.get(offer.kind).version === offer.kindVersion &&
-    executor.canRun(kinds.get(offer.kind))
-
-  const leaseRequest = (offer: WorkOffer): LeaseRequest => ({
-    offerId: offer.offerId,
-    kind: offer.kind,
-    kindVersion: offer.kindVersion,
-    engine: engine.name,
-    flopsPerSecond: rates.flopsPerSecond(offer.kind, engine.flopsPerSecond ?? 0),
-  })
-
-  /** Runs `work` alone on the device, then idles so the device is busy `dutyCycle` of the time. */
-  function onDevice<T>(work: () => Promise<T>, signal: AbortSignal): Promise<{ value: T; ms: number }> {
-    const turn = device.then(async () => {
-      const started = performance.now()
-      const value = await work()
-      const ms = performance.now() - started
-      if (dutyCycle < 1 && !signal.aborted)
-        await executor.sleep(ms * (1 / dutyCycle - 1), signal).catch(() => {})
-      return { value, ms }
-    })
-    device = turn.then(
-      () => {},
-      () => {},
-    )
-    return turn
-  }
-
-  /** One shard from grant to receipt; returns the next job when the validator granted one. */
-  async function runShard(
-    offer: WorkOffer,
-    grant: LeaseGrant,
-    signal: AbortSignal,
-    channel: ChannelOf,
-  ): Promise<Job | undefined> {
-    const kind = kinds.get(grant.kind, grant.kindVersion)
-    const input = kind.grant.decode(grant.payload)
-    if (grant.offerId !== offer.offerId || grant.kind !== offer.kind || kind.cost(input) !== grant.flops) {
-      throw new GrantMismatchError(
-        `grant ${grant.leaseId} does not match offer ${offer.offerId} or its declared cost`,
-      )
-    }
-    emit({ type: 'leased', offer, grant })
-    const validator = peerIdFromString(offer.validator)
-    const blob = (sha256: string, o?: BlobOptions) => blobs(sha256, validator, o)
-    await Promise.all(offer.blobs.map((sha) => blob(sha)))
-    const { value: payload, ms } = await onDevice(
-      () => executor.run(kind, input, grant.payload, { blob, signal }),
-      signal,
-    )
-    rates.computed(kind.name, grant.flops, ms)
-    // The next offer in turn among every validator's: asked for with this result when it is the same
-    // validator's, else leased next on its own. Always taking the same validator's would keep a lane
-    // on the validator it happened to start with, however many validators offer work.
-    const upNext = signal.aborted || paused ? undefined : book?.pick(runnable, choose)
-    const following = upNext?.validator === offer.validator ? upNext : undefined
-    // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
-    // so the contributor's receipts and the validator's ledger never disagree. The RPC timeout bounds it.
-    const bytes = await channel(offer.validator, RESULT_PROTOCOL).request(
-      encodeResult({
-        leaseId: grant.leaseId,
-        kind: kind.name,
-        kindVersion: kind.version,
-        engine: engine.name,
-        elapsedMs: Math.round(ms),
-        payload,
-        ...(following != null ? { next: leaseRequest(following) } : {}),
-      }),
-    )
-    const response = decodeResultResponse(bytes)
-    if (response.type === 'rejection') {
-      totals.rejected++
-      if (response.reason === 'banned') trust.banned(offer.validator)
-      else trust.rejected(offer.validator)
-      emit({ type: 'rejected', rejection: response })
-    } else {
-      const receipt = await verifyReceipt(response.bodyBytes, response.signature, {
-        validator: offer.validator,
-        contributor: self,
-        leaseId: grant.leaseId,
-      })
-      await store?.put(receipt)
-      totals.accepted++
-      trust.accepted(offer.validator)
-      totals.credit += receipt.body.credit
-      rates.delivered(receipt.body.flops)
-      emit({ type: 'accepted', receipt, computeMs: ms })
-    }
-    emit({ type: 'stats', stats: stats() })
-    if (upNext != null && following == null) return { offer: upNext }
-    const next = response.next == null ? undefined : await granted(response.next, signal, offer.validator)
-    return next == null || following == null ? undefined : { offer: following, grant: next }
-  }
-
-  /** The grant in a lease response; refusals are reported and waited out. */
-  async function granted(
-    response: LeaseResponse,
-    signal: AbortSignal,
-    validator: string,
-  ): Promise<LeaseGrant | undefined> {
-    if (response.type === 'grant') return response
-    if (response.reason === 'banned') trust.banned(validator)
-    else trust.refused(validator)
-    emit({ type: 'refused', offerId: response.offerId, reason: response.reason })
-    await executor.sleep(Math.max(response.retryAfterMs, 200), signal)
-    return undefined
-  }
-
-  async function lane(signal: AbortSignal): Promise<void> {
-    // Each lane keeps its own streams open to each validator: a shard then costs one round trip.
-    const channels = new Map<string, Channel>()
-    const channel: ChannelOf = (validator, protocol) => {
-      const key = `${validator} ${protocol}`
-      let open = channels.get(key)
-      if (open == null) {
-        open = createChannel(node, peerIdFromString(validator), protocol, {
-          maxResponseBytes:
-            protocol === LEASE_PROTOCOL ? MESSAGE_LIMITS.leaseResponse : MESSAGE_LIMITS.resultResponse,
-        })
-        channels.set(key, open)
-      }
-      return open
-    }
-    try {
-      await laneLoop(signal, channel)
-    } finally {
-      for (const open of channels.values()) open.close()
-    }
-  }
-
-  async function unpaused(signal: AbortSignal): Promise<void> {
-    while (paused && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        resumers.add(resolve)
-        signal.addEventListener('abort', () => resolve(), { once: true })
-      })
-    }
-  }
-
-  async function laneLoop(signal: AbortSignal, channel: ChannelOf): Promise<void> {
-    let carried: Job | undefined
-    while (!signal.aborted) {
-      // Whose request failed, if one does: it costs that validator some trust.
-      let talkingTo: string | undefined
-      try {
-        let job = carried
-        carried = undefined
-        if (job?.grant == null) {
-          await unpaused(signal)
-          if (signal.aborted) return
-          const offer = job?.offer ?? (await book!.next(signal, runnable, choose))
-          talkingTo = offer.validator
-          const sent = performance.now()
-          const bytes = await channel(offer.validator, LEASE_PROTOCOL).request(
-            encodeLeaseRequest(leaseRequest(offer)),
-            signal,
-          )
-          const rtt = performance.now() - sent
-          latencyMs = latencyMs == null ? rtt : 0.7 * latencyMs + 0.3 * rtt
-          const grant = await granted(decodeLeaseResponse(bytes), signal, offer.validator)
-          if (grant == null) continue
-          job = { offer, grant }
-        }
-        talkingTo = job.offer.validator
-        carried = await runShard(job.offer, job.grant!, signal, channel)
-        // A lane that never waits on I/O (in-memory transport, cached blobs) would otherwise run as one
-        // endless chain of promise callbacks and starve timers, rendering and everything else.
-        await yieldToEventLoop()
-      } catch (err) {
-        if (signal.aborted) return
-        if (talkingTo != null) trust.failed(talkingTo)
-        emit({ type: 'error', error: err as Error })
-        await executor.sleep(BACKOFF_MS, signal).catch(() => {})
-      }
-    }
+  const lanes: Lanes = {
+    options,
+    executor,
+    kinds,
+    blobs: options.blobs ?? memoryBlobs(node),
+    rates,
+    trust,
+    device: createDeviceTurns(executor, options.dutyCycle),
+    pause: createPauseGate(),
+    totals,
+    book: () => book,
+    choose: choice == null ? undefined : (offers) => choice.choose(offers),
+    runnable: (offer) =>
+      (options.allow?.(offer) ?? true) &&
+      kinds.has(offer.kind) &&
+      kinds.get(offer.kind).version === offer.kindVersion &&
+      executor.canRun(kinds.get(offer.kind)),
+    leaseRequest: (offer) => ({
+      offerId: offer.offerId,
+      kind: offer.kind,
+      kindVersion: offer.kindVersion,
+      engine: executor.engine.name,
+      flopsPerSecond: rates.flopsPerSecond(offer.kind, executor.engine.flopsPerSecond ?? 0),
+    }),
+    stats,
+    emit: (event) => options.onEvent?.(event),
   }
 
   return {
@@ -358,8 +224,8 @@ export function createContributor(options: ContributorOptions): Contributor {
       book = createOfferBook(node.services.pubsub, netuid)
       for (const subnet of subnets) book.watch(subnet)
       const signal = controller.signal
-      running = Array.from({ length: lanes }, () => lane(signal))
-      emit({ type: 'stats', stats: stats() })
+      running = Array.from({ length: options.lanes ?? DEFAULT_LANES }, () => lane(lanes, signal))
+      lanes.emit({ type: 'stats', stats: stats() })
     },
     async stop() {
       if (controller == null) return
@@ -372,7 +238,7 @@ export function createContributor(options: ContributorOptions): Contributor {
       controller = undefined
       book = undefined
       running = []
-      emit({ type: 'stats', stats: stats() })
+      lanes.emit({ type: 'stats', stats: stats() })
     },
     stats,
     trust,
@@ -382,16 +248,178 @@ export function createContributor(options: ContributorOptions): Contributor {
       subnets.add(subnet)
       book?.watch(subnet)
     },
-    setDutyCycle(value) {
-      dutyCycle = clampDuty(value)
-    },
-    setPaused(value) {
-      paused = value
-      if (paused) return
-      for (const resume of resumers) resume()
-      resumers.clear()
-    },
+    setDutyCycle: (value) => lanes.device.setDutyCycle(value),
+    setPaused: (value) => lanes.pause.set(value),
   }
+}
+
+/** One lane: its own streams to each validator (a shard then costs one round trip), closed at its end. */
+async function lane(lanes: Lanes, signal: AbortSignal): Promise<void> {
+  const { node } = lanes.options
+  const channels = new Map<string, Channel>()
+  const channel: ChannelOf = (validator, protocol) => {
+    const key = `${validator} ${protocol}`
+    let open = channels.get(key)
+    if (open == null) {
+      open = createChannel(node, peerIdFromString(validator), protocol, {
+        maxResponseBytes:
+          protocol === LEASE_PROTOCOL ? MESSAGE_LIMITS.leaseResponse : MESSAGE_LIMITS.resultResponse,
+      })
+      channels.set(key, open)
+    }
+    return open
+  }
+  try {
+    await laneLoop(lanes, signal, channel)
+  } finally {
+    for (const open of channels.values()) open.close()
+  }
+}
+
+async function laneLoop(lanes: Lanes, signal: AbortSignal, channel: ChannelOf): Promise<void> {
+  let carried: Job | undefined
+  while (!signal.aborted) {
+    // Whose request failed, if one does: it costs that validator some trust.
+    let talkingTo: string | undefined
+    try {
+      let job = carried
+      carried = undefined
+      if (job?.grant == null) {
+        await lanes.pause.passed(signal)
+        if (signal.aborted) return
+        const offer = job?.offer ?? (await lanes.book()!.next(signal, lanes.runnable, lanes.choose))
+        talkingTo = offer.validator
+        const grant = await lease(lanes, offer, signal, channel)
+        if (grant == null) continue
+        job = { offer, grant }
+      }
+      talkingTo = job.offer.validator
+      carried = await runShard(lanes, job.offer, job.grant!, signal, channel)
+      // A lane that never waits on I/O (in-memory transport, cached blobs) would otherwise run as one
+      // endless chain of promise callbacks and starve timers, rendering and everything else.
+      await yieldToEventLoop()
+    } catch (err) {
+      if (signal.aborted) return
+      if (talkingTo != null) lanes.trust.failed(talkingTo)
+      lanes.emit({ type: 'error', error: err as Error })
+      await lanes.executor.sleep(BACKOFF_MS, signal).catch(() => {})
+    }
+  }
+}
+
+async function lease(
+  lanes: Lanes,
+  offer: WorkOffer,
+  signal: AbortSignal,
+  channel: ChannelOf,
+): Promise<LeaseGrant | undefined> {
+  const sent = performance.now()
+  const bytes = await channel(offer.validator, LEASE_PROTOCOL).request(
+    encodeLeaseRequest(lanes.leaseRequest(offer)),
+    signal,
+  )
+  const rtt = performance.now() - sent
+  const { totals } = lanes
+  totals.latencyMs =
+    totals.latencyMs == null ? rtt : (1 - LATENCY_WEIGHT) * totals.latencyMs + LATENCY_WEIGHT * rtt
+  return granted(lanes, decodeLeaseResponse(bytes), signal, offer.validator)
+}
+
+/** The grant in a lease response; refusals are reported and waited out. */
+async function granted(
+  lanes: Lanes,
+  response: LeaseResponse,
+  signal: AbortSignal,
+  validator: string,
+): Promise<LeaseGrant | undefined> {
+  if (response.type === 'grant') return response
+  if (response.reason === 'banned') lanes.trust.banned(validator)
+  else lanes.trust.refused(validator)
+  lanes.emit({ type: 'refused', offerId: response.offerId, reason: response.reason })
+  await lanes.executor.sleep(Math.max(response.retryAfterMs, MIN_REFUSAL_WAIT_MS), signal)
+  return undefined
+}
+
+/** One shard from grant to receipt; returns the next job when the validator granted one. */
+async function runShard(
+  lanes: Lanes,
+  offer: WorkOffer,
+  grant: LeaseGrant,
+  signal: AbortSignal,
+  channel: ChannelOf,
+): Promise<Job | undefined> {
+  const { executor, rates } = lanes
+  const kind = lanes.kinds.get(grant.kind, grant.kindVersion)
+  const input = kind.grant.decode(grant.payload)
+  if (grant.offerId !== offer.offerId || grant.kind !== offer.kind || kind.cost(input) !== grant.flops) {
+    throw new GrantMismatchError(
+      `grant ${grant.leaseId} does not match offer ${offer.offerId} or its declared cost`,
+    )
+  }
+  lanes.emit({ type: 'leased', offer, grant })
+  const validator = peerIdFromString(offer.validator)
+  const blob = (sha256: string, o?: BlobOptions) => lanes.blobs(sha256, validator, o)
+  await Promise.all(offer.blobs.map((sha) => blob(sha)))
+  const { value: payload, ms } = await lanes.device.take(
+    () => executor.run(kind, input, grant.payload, { blob, signal }),
+    signal,
+  )
+  rates.computed(kind.name, grant.flops, ms)
+  // The next offer in turn among every validator's: asked for with this result when it is the same
+  // validator's, else leased next on its own. Always taking the same validator's would keep a lane
+  // on the validator it happened to start with, however many validators offer work.
+  const upNext =
+    signal.aborted || lanes.pause.paused ? undefined : lanes.book()?.pick(lanes.runnable, lanes.choose)
+  const following = upNext?.validator === offer.validator ? upNext : undefined
+  // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
+  // so the contributor's receipts and the validator's ledger never disagree. The RPC timeout bounds it.
+  const bytes = await channel(offer.validator, RESULT_PROTOCOL).request(
+    encodeResult({
+      leaseId: grant.leaseId,
+      kind: kind.name,
+      kindVersion: kind.version,
+      engine: executor.engine.name,
+      elapsedMs: Math.round(ms),
+      payload,
+      ...(following != null ? { next: lanes.leaseRequest(following) } : {}),
+    }),
+  )
+  const response = decodeResultResponse(bytes)
+  await settle(lanes, offer, grant, response, ms)
+  if (upNext != null && following == null) return { offer: upNext }
+  const next =
+    response.next == null ? undefined : await granted(lanes, response.next, signal, offer.validator)
+  return next == null || following == null ? undefined : { offer: following, grant: next }
+}
+
+/** What the validator made of a result: a receipt kept (and checked) or a rejection counted. */
+async function settle(
+  lanes: Lanes,
+  offer: WorkOffer,
+  grant: LeaseGrant,
+  response: ResultResponse,
+  computeMs: number,
+): Promise<void> {
+  const { totals, trust } = lanes
+  if (response.type === 'rejection') {
+    totals.rejected++
+    if (response.reason === 'banned') trust.banned(offer.validator)
+    else trust.rejected(offer.validator)
+    lanes.emit({ type: 'rejected', rejection: response })
+  } else {
+    const receipt = await verifyReceipt(response.bodyBytes, response.signature, {
+      validator: offer.validator,
+      contributor: lanes.options.node.peerId.toString(),
+      leaseId: grant.leaseId,
+    })
+    await lanes.options.store?.put(receipt)
+    totals.accepted++
+    trust.accepted(offer.validator)
+    totals.credit += receipt.body.credit
+    lanes.rates.delivered(receipt.body.flops)
+    lanes.emit({ type: 'accepted', receipt, computeMs })
+  }
+  lanes.emit({ type: 'stats', stats: lanes.stats() })
 }
 
 /** Blobs downloaded from the validator once and kept in memory (Node contributors, tests). */
@@ -415,8 +443,4 @@ function yieldToEventLoop(): Promise<void> {
     }
     channel.port2.postMessage(null)
   })
-}
-
-function clampDuty(value: number): number {
-  return Number.isFinite(value) ? Math.min(1, Math.max(0.05, value)) : 1
 }

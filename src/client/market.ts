@@ -4,11 +4,14 @@
  * it does not know yet (so their offers reach it), up to `maxValidators`. The contributor's choice
  * (choice.ts) then sends each shard where it earns most.
  */
+import { logger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { fromString } from 'uint8arrays'
 import { createDirectory, type Directory, type DirectoryEntry, median } from '../p2p/directory.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import type { Proven } from './proven.ts'
+
+const log = logger('tessera:market')
 
 export interface MarketOptions {
   node: TesseraNode
@@ -67,8 +70,9 @@ export function startMarket(options: MarketOptions): Market {
           await node.dial(multiaddr(address), { signal: AbortSignal.timeout(10_000) })
           dialed++
           return
-        } catch {
-          // the next address, else the next announcement
+        } catch (err) {
+          // The next address, else the next announcement; said for whoever debugs the page.
+          log('dialing %s at %s failed: %e', validator, address, err)
         }
       }
     } finally {

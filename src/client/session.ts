@@ -36,6 +36,8 @@ export interface SessionOptions {
   onLink?: (state: LinkState) => void
   /** Connections to validators and other pages, and offers other pages relayed. */
   onNetwork?: (state: MeshState) => void
+  /** Something that failed without stopping the session, in words for the visitor. */
+  onNotice?: (text: string) => void
   /** The validator's site, whose /api/directory seeds the market (every validator it knows). */
   validatorUrl?: string
   /** Which offers the visitor allows (a pinned subnet or validator, excluded ones); all when absent. */
@@ -130,9 +132,12 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     const proven = createProven()
     market = startMarket({ node, proven, onSubnet: (netuid) => contributor?.watchSubnet(netuid) })
     if (options.validatorUrl != null) {
-      void market
-        .seed(options.validatorUrl)
-        .catch((err) => log.error('reading the directory failed: %e', err))
+      void market.seed(options.validatorUrl).catch((err) => {
+        log.error('reading the directory failed: %e', err)
+        options.onNotice?.(
+          `Could not read the validator's list of other validators (${(err as Error).message}); offers heard on the network still count.`,
+        )
+      })
     }
     stopPayments = watchPayments(market, proven, options)
     contributor = createContributor({

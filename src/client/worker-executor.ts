@@ -94,16 +94,8 @@ export async function startComputeWorker(options: ComputeWorkerOptions): Promise
         runs.delete(message.id)
         return run?.reject(fromWorker(message.error))
       }
-      case 'need-blob': {
-        const run = runs.get(message.run)
-        if (run == null)
-          return send({ type: 'blob', id: message.id, error: { name: 'AbortError', message: 'shard ended' } })
-        run.context.blob(message.sha256, message.options).then(
-          (bytes) => send({ type: 'blob', id: message.id, bytes }),
-          (err) => send({ type: 'blob', id: message.id, error: toWorkerError(err) }),
-        )
-        return
-      }
+      case 'need-blob':
+        return answerBlob(runs.get(message.run), message, send)
       case 'woke': {
         const wake = sleepers.get(message.id)
         sleepers.delete(message.id)
@@ -112,9 +104,7 @@ export async function startComputeWorker(options: ComputeWorkerOptions): Promise
       case 'lost':
         return lost.resolve(fromWorker(message.error))
       case 'remember':
-        if (message.key.startsWith(CACHE_PREFIX) && message.key.length < 512 && message.value.length < 256)
-          return void safely(() => localStorage.setItem(message.key, message.value))
-        return
+        return remember(message.key, message.value)
     }
   }
 
@@ -165,6 +155,31 @@ export async function startComputeWorker(options: ComputeWorkerOptions): Promise
     },
     terminate: () => die(new DOMException('Tessera was stopped', 'AbortError')),
   }
+}
+
+/** The page fetches a blob a shard on the worker asks for (from its cache, else the validator). */
+function answerBlob(
+  run: Pending | undefined,
+  message: Extract<FromWorker, { type: 'need-blob' }>,
+  send: (message: ToWorker) => void,
+): void {
+  if (run == null) {
+    send({ type: 'blob', id: message.id, error: { name: 'AbortError', message: 'shard ended' } })
+    return
+  }
+  run.context.blob(message.sha256, message.options).then(
+    (bytes) => send({ type: 'blob', id: message.id, bytes }),
+    (err) => send({ type: 'blob', id: message.id, error: toWorkerError(err) }),
+  )
+}
+
+/** What the worker may keep in the page's localStorage: its kernel tuning, a few short entries. */
+const MAX_REMEMBERED_KEY = 512
+const MAX_REMEMBERED_VALUE = 256
+
+function remember(key: string, value: string): void {
+  if (key.startsWith(CACHE_PREFIX) && key.length < MAX_REMEMBERED_KEY && value.length < MAX_REMEMBERED_VALUE)
+    safely(() => localStorage.setItem(key, value))
 }
 
 /**

@@ -3,6 +3,7 @@
  * constants, a buffer pool by size class, and one command encoder that ops record into until
  * `flush()` (or a read) submits it, so a forward/backward pass becomes a handful of submits.
  */
+import { createBufferPool } from './buffer-pool.ts'
 import type { GpuContext } from './device.ts'
 
 export interface Capabilities {
@@ -64,8 +65,26 @@ export interface GpuRuntime {
 
 const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST
 
-function sizeClass(bytes: number): number {
-  return Math.max(256, 2 ** Math.ceil(Math.log2(bytes)))
+/** Compute pipelines built once per shader, entry point and constants. */
+function pipelineCache(device: GPUDevice): GpuRuntime['kernel'] {
+  const pipelines = new Map<string, GPUComputePipeline>()
+  return (key, code, entryPoint, constants = {}) => {
+    const cacheKey = `${key}:${entryPoint}:${JSON.stringify(constants)}`
+    let pipeline = pipelines.get(cacheKey)
+    if (pipeline == null) {
+      pipeline = device.createComputePipeline({
+        label: `${key}.${entryPoint}.pipeline`,
+        layout: 'auto',
+        compute: {
+          module: device.createShaderModule({ label: `${key}.shader`, code }),
+          entryPoint,
+          constants,
+        },
+      })
+      pipelines.set(cacheKey, pipeline)
+    }
+    return pipeline
+  }
 }
 
 export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuRuntime {
@@ -77,23 +96,8 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
     maxWorkgroupInvocations: device.limits.maxComputeInvocationsPerWorkgroup,
     fallback: gpu.summary.isFallback,
   }
-  const pipelines = new Map<string, GPUComputePipeline>()
-  const free = new Map<string, GPUBuffer[]>()
-  const live = new Set<GPUBuffer>()
-  let deferred: Array<{ buffer: GPUBuffer; key: string }> = []
+  const pool = createBufferPool(device)
   let encoder: GPUCommandEncoder | undefined
-
-  const take = (bytes: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer => {
-    const size = sizeClass(bytes)
-    const key = `${usage}:${size}`
-    const buffer = free.get(key)?.pop() ?? device.createBuffer({ label, size, usage })
-    live.add(buffer)
-    return buffer
-  }
-  const giveBack = (buffer: GPUBuffer) => {
-    if (!live.delete(buffer)) return
-    deferred.push({ buffer, key: `${buffer.usage}:${buffer.size}` })
-  }
 
   // A bad shader or binding makes a dispatch silently do nothing; keep what WebGPU reports.
   let errors: string[] = []
@@ -105,26 +109,10 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
     device,
     caps,
     placeholder,
-    kernel(key, code, entryPoint, constants = {}) {
-      const cacheKey = `${key}:${entryPoint}:${JSON.stringify(constants)}`
-      let pipeline = pipelines.get(cacheKey)
-      if (pipeline == null) {
-        pipeline = device.createComputePipeline({
-          label: `${key}.${entryPoint}.pipeline`,
-          layout: 'auto',
-          compute: {
-            module: device.createShaderModule({ label: `${key}.shader`, code }),
-            entryPoint,
-            constants,
-          },
-        })
-        pipelines.set(cacheKey, pipeline)
-      }
-      return pipeline
-    },
+    kernel: pipelineCache(device),
     tensor(shape, data) {
       const size = shape.reduce((a, b) => a * b, 1)
-      const buffer = take(size * 4, STORAGE, 'tensor')
+      const buffer = pool.take(size * 4, STORAGE, 'tensor')
       if (data != null) {
         if (data.length !== size)
           throw new RangeError(`tensor data has ${data.length} elements, shape needs ${size}`)
@@ -136,9 +124,9 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
       const words = new ArrayBuffer(Math.max(16, Math.ceil((u32.length + f32.length) / 4) * 16))
       new Uint32Array(words).set(u32)
       new Float32Array(words).set(f32, u32.length)
-      const buffer = take(words.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'uniform')
+      const buffer = pool.take(words.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'uniform')
       device.queue.writeBuffer(buffer, 0, words)
-      giveBack(buffer)
+      pool.giveBack(buffer)
       return buffer
     },
     dispatch(pipeline, bindings, [x, y = 1, z = 1], label) {
@@ -163,7 +151,7 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
       encoder.copyBufferToBuffer(src.buffer, 0, dst.buffer, offset * 4, src.size * 4)
     },
     release(t) {
-      giveBack(t.buffer)
+      pool.giveBack(t.buffer)
     },
     flush() {
       if (encoder != null) {
@@ -171,12 +159,7 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
         encoder = undefined
       }
       // Buffers released while recording are reusable only now: the submit above ran their last use.
-      for (const { buffer, key } of deferred) {
-        const list = free.get(key) ?? []
-        list.push(buffer)
-        free.set(key, list)
-      }
-      deferred = []
+      pool.recycle()
     },
     async read(t) {
       const bytes = t.size * 4
@@ -200,14 +183,10 @@ export function createRuntime(gpu: Pick<GpuContext, 'device' | 'summary'>): GpuR
       errors = []
       return out
     },
-    liveBuffers: () => [...live].filter((b) => (b.usage & GPUBufferUsage.STORAGE) !== 0).length,
+    liveBuffers: () => pool.live(GPUBufferUsage.STORAGE),
     destroy() {
-      for (const list of free.values()) for (const b of list) b.destroy()
-      for (const b of live) b.destroy()
+      pool.destroy()
       placeholder.destroy()
-      free.clear()
-      live.clear()
-      pipelines.clear()
     },
   }
   return rt

@@ -1,7 +1,9 @@
 /** The visitor's choices for this widget, remembered in this browser (localStorage). */
+import { clampDutyCycle } from '../client/device-turns.ts'
+import { isPeerId } from '../protocol/ids.ts'
 
 export interface Settings {
-  /** Fraction of time the device may be busy, 0.1 to 1. */
+  /** Fraction of time the device may be busy, MIN_DUTY_CYCLE to 1. */
   dutyCycle: number
   /** Take no new work while the tab is hidden. */
   pauseHidden: boolean
@@ -15,7 +17,6 @@ export interface Settings {
 
 /** Validators one visitor may exclude: a page's worth, not a blocklist service. */
 const MAX_EXCLUDED = 64
-const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{32,64}$/
 const SUBNET_PIN = /^subnet:\d{1,5}$/
 
 const KEY = 'tessera.settings'
@@ -31,17 +32,15 @@ export function loadSettings(): Settings {
     const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Settings>
     const duty = Number(raw.dutyCycle)
     return {
-      dutyCycle: Number.isFinite(duty) ? Math.min(1, Math.max(0.1, duty)) : DEFAULT_SETTINGS.dutyCycle,
+      dutyCycle: Number.isFinite(duty) ? clampDutyCycle(duty) : DEFAULT_SETTINGS.dutyCycle,
       pauseHidden: typeof raw.pauseHidden === 'boolean' ? raw.pauseHidden : DEFAULT_SETTINGS.pauseHidden,
       pauseOnBattery:
         typeof raw.pauseOnBattery === 'boolean' ? raw.pauseOnBattery : DEFAULT_SETTINGS.pauseOnBattery,
-      ...(typeof raw.pin === 'string' && (PEER_ID.test(raw.pin) || SUBNET_PIN.test(raw.pin))
+      ...(typeof raw.pin === 'string' && (isPeerId(raw.pin) || SUBNET_PIN.test(raw.pin))
         ? { pin: raw.pin }
         : {}),
       exclude: Array.isArray(raw.exclude)
-        ? raw.exclude
-            .filter((v): v is string => typeof v === 'string' && PEER_ID.test(v))
-            .slice(0, MAX_EXCLUDED)
+        ? raw.exclude.filter((v): v is string => typeof v === 'string' && isPeerId(v)).slice(0, MAX_EXCLUDED)
         : [],
     }
   } catch {

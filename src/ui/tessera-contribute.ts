@@ -19,88 +19,23 @@ import type { ContributorEvent, ContributorStats } from '../client/contributor.t
 import { createIndexedDbReceiptStore } from '../client/receipt-store-idb.ts'
 import type { Session } from '../client/session.ts'
 import { parseEngineChoice } from '../gpu/select-engine.ts'
-import { estimateText, fetchEpochStatus, formatCredit, latestReceipts, lifetimeOf } from './earnings.ts'
-import type { LiveCharts } from './live-charts.ts'
+import { RecoveryBudget } from './device-recovery.ts'
+import { lifetimeOf } from './earnings.ts'
+import { EarningsPanel } from './earnings-panel.ts'
 import { MarketPanel } from './market-panel.ts'
+import { NetworkPanel } from './network-panel.ts'
 import { PauseController } from './pause-controller.ts'
-import { REWARDS_TEMPLATE, RewardsPanel } from './rewards-panel.ts'
+import { RewardsPanel } from './rewards-panel.ts'
+import { RunFigures } from './run-figures.ts'
 import { allows, loadSettings, type Settings, saveSettings } from './settings.ts'
+import { bindSettingsControls } from './settings-controls.ts'
 import { WIDGET_CSS } from './widget-styles.ts'
+import { WIDGET_TEMPLATE } from './widget-template.ts'
 
-/** Receipts listed in the widget; all of them stay in IndexedDB for claims. */
-const RECEIPTS_SHOWN = 20
 /** How often a running widget refreshes the epoch estimate. */
 const ESTIMATE_EVERY_MS = 15_000
 /** How often the live charts take a sample. */
 const CHART_EVERY_MS = 2000
-
-const TEMPLATE = `
-<section class="card">
-  <header>
-    <h2>Contribute your GPU</h2>
-    <p class="subnet" data-testid="subnet">Subnet <span data-field="netuid">…</span></p>
-  </header>
-  <p class="consent">
-    When you press <strong>Start</strong>, this page runs compute shards for the subnet's validator
-    (matrix multiplications, and batches of the subnet's neural-network models) on your GPU through
-    WebGPU, or on your CPU when this browser has no usable GPU, and sends the results back over an
-    encrypted peer-to-peer connection. Models are downloaded once and kept in this browser. It uses your
-    GPU or CPU, power and some bandwidth while it runs. Nothing runs before you press Start, and Stop
-    ends all of it at once.
-  </p>
-  <p class="support" data-testid="support"></p>
-  <div class="controls">
-    <button type="button" class="start" data-testid="start">Start</button>
-    <button type="button" class="stop" data-testid="stop" disabled>Stop</button>
-    <label class="throttle">GPU use
-      <input type="range" min="10" max="100" step="10" value="100" data-testid="throttle" />
-      <output data-field="throttle">100%</output>
-    </label>
-  </div>
-  <div class="options">
-    <label><input type="checkbox" data-testid="pause-hidden" /> Pause while this tab is hidden</label>
-    <label><input type="checkbox" data-testid="pause-battery" /> Pause on battery power</label>
-  </div>
-  <p class="status" data-testid="status" role="status">Ready.</p>
-  <dl class="stats">
-    <div><dt>Accepted shards (all time)</dt><dd data-testid="accepted">0</dd></div>
-    <div><dt>Rejected (this run)</dt><dd data-testid="rejected">0</dd></div>
-    <div><dt>Credit (verified GFLOP, all time)</dt><dd data-testid="credit">0</dd></div>
-    <div><dt>Device GFLOP/s</dt><dd data-testid="gflops">0</dd></div>
-    <div><dt>Delivered GFLOP/s</dt><dd data-testid="delivered">0</dd></div>
-  </dl>
-  <p class="estimate" data-testid="estimate" hidden></p>
-  <div class="charts" data-field="charts" hidden>
-    <figure><figcaption>Delivered rate (GFLOP/s)</figcaption>
-      <div class="chart" role="img" data-testid="chart-rate" aria-label="Delivered rate over time"></div></figure>
-    <figure><figcaption>Accepted and rejected shards, credit</figcaption>
-      <div class="chart" role="img" data-testid="chart-shards" aria-label="Shards and credit over time"></div></figure>
-  </div>
-  <details class="receipts">
-    <summary>Your receipts (latest ${RECEIPTS_SHOWN})</summary>
-    <ol data-testid="receipts"></ol>
-  </details>
-  <section class="market" data-field="market" hidden aria-labelledby="market-title">
-    <h3 id="market-title">Market</h3>
-    <p class="market-why" data-testid="market-why" aria-live="polite"></p>
-    <label class="market-pin">Work for
-      <select data-testid="market-pin"><option value="">whichever validator pays most (automatic)</option></select>
-    </label>
-    <ul class="market-list" data-testid="market"></ul>
-  </section>
-  <dl class="network-panel" aria-label="Network">
-    <dt>Engine</dt><dd data-testid="engine">not started</dd>
-    <dt>Validator</dt><dd><code data-field="validator">…</code></dd>
-    <dt>Connections</dt><dd data-testid="network">not connected</dd>
-    <dt>Latency</dt><dd data-testid="latency">–</dd>
-    <dt>Model cache</dt><dd data-testid="model-cache">–</dd>
-  </dl>
-</section>
-${REWARDS_TEMPLATE}`
-
-/** Device losses recovered from by themselves within RECOVERY_WINDOW_MS before Tessera stops. */
-const MAX_RECOVERIES = 3
-const RECOVERY_WINDOW_MS = 5 * 60_000
 
 export class TesseraContribute extends HTMLElement {
   #root = this.attachShadow({ mode: 'open' })
@@ -112,11 +47,9 @@ export class TesseraContribute extends HTMLElement {
   #live = false
   #bootstrap: Promise<BootstrapInfo> | undefined
   #busy = false
-  /** Counts of the sessions this Start ran before a device loss, and the current one's latest. */
-  #carried = { accepted: 0, rejected: 0, credit: 0 }
-  #last: ContributorStats | undefined
-  /** When device losses were recovered from (see #recover). */
-  #recoveries: number[] = []
+  #figures = new RunFigures(this.#root)
+  #network = new NetworkPanel(this.#root)
+  #recoveries = new RecoveryBudget()
   #store = createIndexedDbReceiptStore()
   #rewards: RewardsPanel | undefined
   #market: MarketPanel | undefined
@@ -135,40 +68,23 @@ export class TesseraContribute extends HTMLElement {
     },
   })
   #estimateTimer: ReturnType<typeof setInterval> | undefined
-  #earningsAt = 0
+  #earnings: EarningsPanel | undefined
   /** The validators are unreachable (the session redials): the status line says so until they answer. */
   #linkDown = false
-  #charts: LiveCharts | undefined
-  /** Credit per validator from the receipts held, as of the last earnings refresh. */
-  #creditBy = new Map<string, number>()
-  /** Credit by `<validator>:<epoch>`, from the same read. */
-  #epochCreditBy = new Map<string, number>()
   #chartTimer: ReturnType<typeof setInterval> | undefined
 
   connectedCallback(): void {
     if (this.#root.childElementCount > 0) return
-    this.#root.innerHTML = `<style>${WIDGET_CSS}</style>${TEMPLATE}`
+    this.#root.innerHTML = `<style>${WIDGET_CSS}</style>${WIDGET_TEMPLATE}`
     this.#button('start').addEventListener('click', () => void this.start())
     this.#button('stop').addEventListener('click', () => void this.stop())
-    const throttle = this.#el<HTMLInputElement>('[data-testid="throttle"]')
-    throttle.value = String(Math.round(this.#settings.dutyCycle * 100))
-    this.#field('throttle').textContent = `${throttle.value}%`
-    throttle.addEventListener('input', () => {
-      this.#field('throttle').textContent = `${throttle.value}%`
-      this.#remember({ dutyCycle: Number(throttle.value) / 100 })
-      this.#session?.setDutyCycle(this.#settings.dutyCycle)
+    bindSettingsControls({
+      root: this.#root,
+      settings: () => this.#settings,
+      remember: (change) => this.#remember(change),
+      onDutyCycle: (duty) => this.#session?.setDutyCycle(duty),
+      onPauseOption: () => this.#pause.apply(),
     })
-    for (const [id, key] of [
-      ['pause-hidden', 'pauseHidden'],
-      ['pause-battery', 'pauseOnBattery'],
-    ] as const) {
-      const box = this.#el<HTMLInputElement>(`[data-testid="${id}"]`)
-      box.checked = this.#settings[key]
-      box.addEventListener('change', () => {
-        this.#remember({ [key]: box.checked })
-        this.#pause.apply()
-      })
-    }
     this.#market = new MarketPanel({
       root: this.#root,
       settings: () => this.#settings,
@@ -187,50 +103,13 @@ export class TesseraContribute extends HTMLElement {
       freshBootstrap: () => this.#resolveBootstrap(),
       validatorUrl: () => this.validatorUrl,
     })
-    this.#el('details.receipts').addEventListener('toggle', () => void this.#refreshEarnings())
+    this.#earnings = new EarningsPanel({
+      root: this.#root,
+      store: this.#store,
+      validatorUrl: () => this.validatorUrl,
+      idle: () => this.#session == null && !this.#busy,
+    })
     void this.#refreshEarnings()
-  }
-
-  /** Lifetime totals (when idle), the epoch estimate and, when open, the receipts list. */
-  async #refreshEarnings(): Promise<void> {
-    this.#earningsAt = Date.now()
-    const receipts = await this.#store.list()
-    // The market panel's credit per validator comes from this read, not one of its own every 2 s.
-    this.#creditBy = new Map()
-    this.#epochCreditBy = new Map()
-    for (const r of receipts) {
-      this.#creditBy.set(r.validator, (this.#creditBy.get(r.validator) ?? 0) + r.credit)
-      const key = `${r.validator}:${r.epoch}`
-      this.#epochCreditBy.set(key, (this.#epochCreditBy.get(key) ?? 0) + r.credit)
-    }
-    if (this.#session == null && !this.#busy) {
-      const lifetime = lifetimeOf(receipts)
-      this.#el('[data-testid="accepted"]').textContent = String(lifetime.accepted)
-      this.#el('[data-testid="credit"]').textContent = formatCredit(lifetime.credit)
-    }
-    if (this.#el<HTMLDetailsElement>('details.receipts').open) {
-      const list = this.#el('[data-testid="receipts"]')
-      const rows = await latestReceipts(receipts, RECEIPTS_SHOWN)
-      list.replaceChildren(
-        ...rows.map((r) => {
-          const item = document.createElement('li')
-          item.textContent =
-            `${new Date(r.issuedAt).toLocaleTimeString()} ${r.kind} shard ${r.shardId}: ` +
-            `${(r.flops / 1e9).toFixed(3)} GFLOP, credit ${r.credit.toFixed(3)}${r.claimed ? ' (claimed)' : ''}`
-          return item
-        }),
-      )
-      if (rows.length === 0) list.textContent = 'None yet: press Start to earn some.'
-    }
-    if (receipts.length === 0) return
-    try {
-      const status = await fetchEpochStatus(this.validatorUrl)
-      const estimate = this.#el('[data-testid="estimate"]')
-      estimate.textContent = estimateText(status, receipts)
-      estimate.hidden = false
-    } catch {
-      // A validator without the estimate's fields (older) or unreachable: keep the last one shown.
-    }
   }
 
   static observedAttributes = ['api', 'bootstrap', 'netuid', 'validator']
@@ -252,7 +131,7 @@ export class TesseraContribute extends HTMLElement {
       (info) => {
         if (this.#bootstrap !== bootstrap) return
         this.#field('netuid').textContent = String(info.netuid)
-        this.#field('validator').textContent = info.peerId ?? info.multiaddrs[0]
+        this.#network.validator(info.peerId ?? info.multiaddrs[0])
       },
       (err) => {
         if (this.#bootstrap === bootstrap) this.#status(`Cannot find a validator: ${(err as Error).message}`)
@@ -269,12 +148,12 @@ export class TesseraContribute extends HTMLElement {
     if (this.#session || this.#busy) return
     this.#busy = true
     this.#live = true
-    this.#recoveries = []
+    this.#recoveries.reset()
     this.#button('start').disabled = true
     this.#status('Starting: choosing the GPU or the CPU engine…')
     try {
       // The counters go on from every receipt this browser holds, not from zero.
-      this.#carried = { ...lifetimeOf(await this.#store.list()), rejected: 0 }
+      this.#figures.begin(lifetimeOf(await this.#store.list()))
       await this.#open()
       this.#setRunning(true)
       const session = this.#session as Session | undefined
@@ -285,7 +164,7 @@ export class TesseraContribute extends HTMLElement {
       if (session != null) this.#el('[data-testid="support"]').textContent = `Engine: ${session.engineReason}`
       this.#estimateTimer ??= setInterval(() => void this.#refreshEarnings(), ESTIMATE_EVERY_MS)
       await this.#startCharts()
-      void this.#refreshModelCache()
+      void this.#network.modelCache()
       await this.#pause.start()
       this.#emit('started', { engine: session?.engine.description })
     } catch (err) {
@@ -300,26 +179,18 @@ export class TesseraContribute extends HTMLElement {
 
   /**
    * The device went away mid-session (driver reset, GPU removed): a session the visitor started is
-   * started again on a new device, up to MAX_RECOVERIES times in RECOVERY_WINDOW_MS; the counters
+   * started again on a new device while the RecoveryBudget allows (device-recovery.ts); the counters
    * carry over. Past that, it stays stopped and says so.
    */
   async #recover(err: Error): Promise<void> {
     this.#session = undefined
-    const now = Date.now()
-    this.#recoveries = this.#recoveries.filter((t) => now - t < RECOVERY_WINDOW_MS)
-    if (!this.#live || this.#recoveries.length >= MAX_RECOVERIES) {
+    if (!this.#live || !this.#recoveries.take()) {
       this.#live = false
       this.#setRunning(false)
       this.#status(`${err.message}. It kept happening, so Tessera stopped. Press Start to try again.`)
       return
     }
-    this.#recoveries.push(now)
-    if (this.#last != null) {
-      this.#carried.accepted += this.#last.accepted
-      this.#carried.rejected += this.#last.rejected
-      this.#carried.credit += this.#last.credit
-      this.#last = undefined
-    }
+    this.#figures.carryOver()
     this.#status(`${err.message}. Starting again on a new device…`)
     try {
       await this.#open()
@@ -355,7 +226,7 @@ export class TesseraContribute extends HTMLElement {
           this.#progress(
             `Downloading model data ${event.sha256.slice(0, 12)}…: ${pct}% of ${(event.total / 1e6).toFixed(1)} MB`,
           )
-        } else if (event.type === 'cached') void this.#refreshModelCache()
+        } else if (event.type === 'cached') void this.#network.modelCache()
         if (event.type === 'cached' && event.evicted.length > 0) {
           this.#progress(
             `Browser storage was full: removed ${event.evicted.length} older download(s) to keep this one.`,
@@ -373,16 +244,10 @@ export class TesseraContribute extends HTMLElement {
               : `Cannot reach the validator (${state.error}). Trying again in ${Math.round(state.retryInMs / 1000)} s…`,
           )
       },
-      onNetwork: (state) => {
-        const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
-        this.#el('[data-testid="network"]').textContent =
-          `${plural(state.validators, 'validator')}, ${plural(state.browsers, 'other browser')} (WebRTC); ` +
-          `${plural(state.offersViaBrowsers, 'offer')} relayed by other browsers` +
-          (state.lastFailure != null && state.browsers === 0 ? `; ${state.lastFailure}` : '')
-      },
+      onNetwork: (state) => this.#network.connections(state),
+      onNotice: (text) => this.#progress(text),
     })
-    this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
-    this.#el('[data-testid="engine"]').title = this.#session.engineReason
+    this.#network.engine(this.#session.engine.description, this.#session.engineReason)
     this.#pause.reset()
     this.#linkDown = false
   }
@@ -407,7 +272,7 @@ export class TesseraContribute extends HTMLElement {
     await session.stop()
     this.#setRunning(false)
     this.#status('Stopped. Nothing runs on your GPU or CPU for Tessera now.')
-    this.#sampleCharts()
+    this.#figures.sample(false)
     void this.#refreshEarnings()
     this.#emit('stopped', {})
   }
@@ -416,7 +281,8 @@ export class TesseraContribute extends HTMLElement {
     if (event.type === 'stats') this.#showStats(event.stats)
     else if (event.type === 'accepted') {
       void this.#rewards?.refresh()
-      if (Date.now() - this.#earningsAt > ESTIMATE_EVERY_MS / 3) void this.#refreshEarnings()
+      if (Date.now() - (this.#earnings?.refreshedAt ?? 0) > ESTIMATE_EVERY_MS / 3)
+        void this.#refreshEarnings()
       const { shardId, kind, flops, validator } = event.receipt.body
       this.#emit('shard-accepted', { kind, shardId, flops, validator })
       this.#progress(`Running: shard ${shardId} accepted (${event.computeMs.toFixed(0)} ms of compute).`)
@@ -428,34 +294,18 @@ export class TesseraContribute extends HTMLElement {
   }
 
   #showStats(stats: ContributorStats): void {
-    this.#last = stats
-    const carried = this.#carried
-    this.#el('[data-testid="accepted"]').textContent = String(carried.accepted + stats.accepted)
-    this.#el('[data-testid="rejected"]').textContent = String(carried.rejected + stats.rejected)
-    this.#el('[data-testid="credit"]').textContent = formatCredit(carried.credit + stats.credit)
-    this.#el('[data-testid="gflops"]').textContent = stats.gflops.toFixed(2)
-    // Verified work per second of wall time: what the validator credits, after network and idle time.
-    this.#el('[data-testid="delivered"]').textContent = stats.deliveredGflops.toFixed(2)
-    if (stats.latencyMs != null)
-      this.#el('[data-testid="latency"]').textContent = `${Math.round(stats.latencyMs)} ms (lease round trip)`
+    this.#figures.show(stats)
+    if (stats.latencyMs != null) this.#network.latency(stats.latencyMs)
     // The automatic engine may switch after comparing engines on real shards.
-    if (this.#session != null)
-      this.#el('[data-testid="engine"]').textContent = this.#session.engine.description
+    if (this.#session != null) this.#network.engine(this.#session.engine.description)
   }
 
-  /** Live charts from Start on (uPlot loads then), sampled every 2 s; they stay after Stop. */
+  /** Live charts from Start on, sampled every CHART_EVERY_MS with the market panel's refresh. */
   async #startCharts(): Promise<void> {
-    if (this.#charts == null) {
-      const { createLiveCharts } = await import('./live-charts.ts')
-      this.#field('charts').hidden = false
-      this.#charts = createLiveCharts({
-        rate: this.#el('[data-testid="chart-rate"]'),
-        shards: this.#el('[data-testid="chart-shards"]'),
-      })
-    }
-    this.#sampleCharts()
+    await this.#figures.showCharts()
+    this.#figures.sample(this.#session != null)
     this.#chartTimer ??= setInterval(() => {
-      this.#sampleCharts()
+      this.#figures.sample(this.#session != null)
       this.#renderMarket()
     }, CHART_EVERY_MS)
   }
@@ -464,30 +314,10 @@ export class TesseraContribute extends HTMLElement {
     const view = this.#session?.market()
     if (view == null) return
     this.#market?.render(view, {
-      creditBy: this.#creditBy,
-      epochCreditBy: this.#epochCreditBy,
-      deliveredGflops: this.#last?.deliveredGflops ?? 0,
+      creditBy: this.#earnings?.creditBy ?? new Map(),
+      epochCreditBy: this.#earnings?.epochCreditBy ?? new Map(),
+      deliveredGflops: this.#figures.last?.deliveredGflops ?? 0,
     })
-  }
-
-  #sampleCharts(): void {
-    const last = this.#last
-    this.#charts?.push({
-      at: Date.now(),
-      deliveredGflops: this.#session != null ? (last?.deliveredGflops ?? 0) : 0,
-      accepted: this.#carried.accepted + (last?.accepted ?? 0),
-      rejected: this.#carried.rejected + (last?.rejected ?? 0),
-      credit: this.#carried.credit + (last?.credit ?? 0),
-    })
-  }
-
-  /** What this browser keeps of the validator's models and data (Cache Storage). */
-  async #refreshModelCache(): Promise<void> {
-    const { createModelCache } = await import('../client/model-cache.ts')
-    const models = await createModelCache().list()
-    const bytes = models.reduce((sum, m) => sum + m.size, 0)
-    this.#el('[data-testid="model-cache"]').textContent =
-      `${models.length} item${models.length === 1 ? '' : 's'}, ${(bytes / 1e6).toFixed(1)} MB kept in this browser`
   }
 
   #setRunning(running: boolean): void {
@@ -505,6 +335,10 @@ export class TesseraContribute extends HTMLElement {
    */
   #progress(text: string): void {
     if (this.#live && this.#pause.reason == null && !this.#linkDown) this.#status(text)
+  }
+
+  async #refreshEarnings(): Promise<void> {
+    await this.#earnings?.refresh()
   }
 
   async #resolveBootstrap(): Promise<BootstrapInfo> {

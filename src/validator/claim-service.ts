@@ -15,6 +15,7 @@ import { verifyClaimSignature } from '../wallet/claim-signature.ts'
 import { receiptsRoot } from '../wallet/merkle.ts'
 import type { EpochClock } from './epochs.ts'
 import { AlreadyClaimedError, type Ledger, ReplayedClaimError } from './ledger/index.ts'
+import type { ReceiptRow } from './ledger/types.ts'
 
 /** A signed claim is usable for at most this long: long enough to read and sign, short enough to not linger. */
 export const MAX_CLAIM_LIFETIME_MS = 24 * 60 * 60 * 1000
@@ -48,6 +49,36 @@ export const CLAIM_OFFENCES: ReadonlySet<ClaimRejectionReason> = new Set([
   'wrong-peer',
   'root-mismatch',
 ])
+
+/** Why the receipts a claim names cannot be claimed by its sender now, if they cannot. */
+async function receiptsProblem(
+  rows: ReceiptRow[],
+  ids: string[],
+  claim: {
+    contributor: string
+    claimedEpochs: Set<number>
+    current: number
+    claimEpochs: number
+    isSettled(epoch: number): Promise<boolean>
+  },
+): Promise<[ClaimRejectionReason, string] | undefined> {
+  const found = new Set(rows.map((r) => r.receiptId))
+  const missing = ids.find((id) => !found.has(id))
+  if (missing != null) return ['unknown-receipt', `receipt ${missing} was not issued by this validator`]
+  for (const row of rows) {
+    if (row.contributor !== claim.contributor)
+      return ['unknown-receipt', `receipt ${row.receiptId} was issued to another peer`]
+    if (row.forfeited)
+      return ['unknown-receipt', `receipt ${row.receiptId} was voided for failed verifications`]
+    if (!claim.claimedEpochs.has(row.epoch))
+      return ['root-mismatch', `receipt ${row.receiptId} is from epoch ${row.epoch}, not in the claim`]
+    if (row.claimId != null) return ['already-claimed', `receipt ${row.receiptId} has already been claimed`]
+    if (claim.current > row.epoch + claim.claimEpochs || (await claim.isSettled(row.epoch))) {
+      return ['outside-window', `epoch ${row.epoch} is closed for claims`]
+    }
+  }
+  return undefined
+}
 
 export function createClaimService(options: ClaimServiceOptions): ClaimService {
   const { ledger, epochs, validator, netuid } = options
@@ -98,28 +129,15 @@ export function createClaimService(options: ClaimServiceOptions): ClaimService {
     }
 
     const rows = await ledger.receipts.byIds(request.receiptIds)
-    const found = new Set(rows.map((r) => r.receiptId))
-    const missing = request.receiptIds.find((id) => !found.has(id))
-    if (missing != null)
-      return reject('unknown-receipt', `receipt ${missing} was not issued by this validator`)
-    const current = epochs.current(at)
     const claimedEpochs = new Set(claim.epochs)
-    for (const row of rows) {
-      if (row.contributor !== remotePeer)
-        return reject('unknown-receipt', `receipt ${row.receiptId} was issued to another peer`)
-      if (row.forfeited)
-        return reject('unknown-receipt', `receipt ${row.receiptId} was voided for failed verifications`)
-      if (!claimedEpochs.has(row.epoch))
-        return reject(
-          'root-mismatch',
-          `receipt ${row.receiptId} is from epoch ${row.epoch}, not in the claim`,
-        )
-      if (row.claimId != null)
-        return reject('already-claimed', `receipt ${row.receiptId} has already been claimed`)
-      if (current > row.epoch + options.claimEpochs || (await ledger.settlements.isSettled(row.epoch))) {
-        return reject('outside-window', `epoch ${row.epoch} is closed for claims`)
-      }
-    }
+    const problem = await receiptsProblem(rows, request.receiptIds, {
+      contributor: remotePeer,
+      claimedEpochs,
+      current: epochs.current(at),
+      claimEpochs: options.claimEpochs,
+      isSettled: (epoch) => ledger.settlements.isSettled(epoch),
+    })
+    if (problem != null) return reject(...problem)
     const credit = rows.reduce((s, r) => s + r.credit, 0)
     const claimId = crypto.randomUUID()
     try {

@@ -51,6 +51,10 @@ export interface HttpServerOptions {
 /** Bytes read from a blob per chunk written: a large model is never held whole for one response. */
 const BLOB_CHUNK = 1 << 20
 
+/** How long a client may take to send its headers, and its whole request. */
+const HEADERS_TIMEOUT_MS = 10_000
+const REQUEST_TIMEOUT_MS = 30_000
+
 export interface HttpServer {
   readonly url: string
   close(): Promise<void>
@@ -58,50 +62,6 @@ export interface HttpServer {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const root = resolve(options.siteDir)
-
-  async function serveFile(
-    req: IncomingMessage,
-    res: ServerResponse,
-    pathname: string,
-    decoded: string,
-  ): Promise<void> {
-    const relative = normalize(decoded).replace(/^([/\\])+/, '')
-    const file = join(root, relative === '' ? 'index.html' : relative)
-    if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'text/plain', 'forbidden')
-    let info: Awaited<ReturnType<typeof stat>>
-    try {
-      info = await stat(file)
-    } catch {
-      if (pathname === '/' || pathname === '/index.html') {
-        return send(
-          res,
-          503,
-          'text/plain',
-          'The site is not built yet: run `npm run build` (npm start does it for you).',
-        )
-      }
-      return send(res, 404, 'text/plain', 'not found')
-    }
-    if (info.isDirectory()) {
-      const index = `${decoded.replace(/\/$/, '')}/index.html`
-      return serveFile(req, res, index, index)
-    }
-    const encoding = await precompressed(file, req.headers['accept-encoding'])
-    res.writeHead(200, {
-      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-      'content-length': encoding?.size ?? info.size,
-      ...(encoding != null ? { 'content-encoding': encoding.name } : {}),
-      vary: 'accept-encoding',
-      // Hashed build assets never change; pages must be revalidated so a new build is picked up.
-      'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...SITE_HEADERS,
-    })
-    if (req.method === 'HEAD') return void res.end()
-    // A file removed between stat and read (a rebuild) must not end the process.
-    createReadStream(encoding?.path ?? file)
-      .on('error', () => res.destroy())
-      .pipe(res)
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -116,43 +76,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     } catch {
       return send(res, 400, 'text/plain', 'bad request: not a valid URL path')
     }
-    if (pathname.startsWith('/api/')) return serveApi(res, decoded.slice('/api/'.length))
+    if (pathname.startsWith('/api/')) return serveApi(options.api, res, decoded.slice('/api/'.length))
     if (pathname.startsWith('/blobs/') && options.blobs != null)
       return serveBlob(req, res, options.blobs, pathname.slice(7))
     if (pathname === '/metrics' && options.metrics != null) {
       const { contentType, body } = await options.metrics()
       return send(res, 200, contentType, body)
     }
-    return serveFile(req, res, pathname, decoded)
-  }
-
-  async function serveBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSource, key: string) {
-    const size = SHA256_HEX.test(key) ? blobs.size(key) : undefined
-    if (size == null) return send(res, 404, 'text/plain', 'no such blob')
-    res.writeHead(200, {
-      'content-type': 'application/octet-stream',
-      'content-length': size,
-      // Named by its hash: it never changes.
-      'cache-control': 'public, max-age=31536000, immutable',
-      ...SITE_HEADERS,
-    })
-    if (req.method === 'HEAD') return void res.end()
-    for (let offset = 0; offset < size && !res.destroyed; offset += BLOB_CHUNK) {
-      const chunk = await blobs.read(key, offset, Math.min(BLOB_CHUNK, size - offset))
-      // Respect backpressure: a slow reader does not make the validator buffer the whole blob.
-      if (!res.write(chunk)) await new Promise((resume) => res.once('drain', resume))
-    }
-    res.end()
-  }
-
-  async function serveApi(res: ServerResponse, path: string): Promise<void> {
-    const [name, ...rest] = path.split('/')
-    const route = Object.hasOwn(options.api, name) ? options.api[name] : undefined
-    const notFound = () => send(res, 404, 'application/json', JSON.stringify({ error: 'no such endpoint' }))
-    if (route == null) return notFound()
-    const body = await route(rest.join('/'))
-    if (body === undefined) return notFound()
-    return send(res, 200, 'application/json', JSON.stringify(body), { 'access-control-allow-origin': '*' })
+    return serveFile(root, req, res, pathname, decoded)
   }
 
   const server = createServer((req, res) => {
@@ -162,8 +93,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     })
   })
   // Slow or idle clients do not hold sockets for ever.
-  server.headersTimeout = 10_000
-  server.requestTimeout = 30_000
+  server.headersTimeout = HEADERS_TIMEOUT_MS
+  server.requestTimeout = REQUEST_TIMEOUT_MS
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject)
@@ -181,10 +112,80 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   }
 }
 
-/**
- * Cross-origin isolation lets the page use wasm threads (SharedArrayBuffer); CORP cross-origin lets
- * other sites embed the widget's script even when they are isolated themselves.
- */
+async function serveFile(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  decoded: string,
+): Promise<void> {
+  const relative = normalize(decoded).replace(/^([/\\])+/, '')
+  const file = join(root, relative === '' ? 'index.html' : relative)
+  if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'text/plain', 'forbidden')
+  let info: Awaited<ReturnType<typeof stat>>
+  try {
+    info = await stat(file)
+  } catch {
+    if (pathname === '/' || pathname === '/index.html') {
+      return send(
+        res,
+        503,
+        'text/plain',
+        'The site is not built yet: run `npm run build` (npm start does it for you).',
+      )
+    }
+    return send(res, 404, 'text/plain', 'not found')
+  }
+  if (info.isDirectory()) {
+    const index = `${decoded.replace(/\/$/, '')}/index.html`
+    return serveFile(root, req, res, index, index)
+  }
+  const encoding = await precompressed(file, req.headers['accept-encoding'])
+  res.writeHead(200, {
+    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+    'content-length': encoding?.size ?? info.size,
+    ...(encoding != null ? { 'content-encoding': encoding.name } : {}),
+    vary: 'accept-encoding',
+    // Hashed build assets never change; pages must be revalidated so a new build is picked up.
+    'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    ...SITE_HEADERS,
+  })
+  if (req.method === 'HEAD') return void res.end()
+  // A file removed between stat and read (a rebuild) must not end the process.
+  createReadStream(encoding?.path ?? file)
+    .on('error', () => res.destroy())
+    .pipe(res)
+}
+
+async function serveBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSource, key: string) {
+  const size = SHA256_HEX.test(key) ? blobs.size(key) : undefined
+  if (size == null) return send(res, 404, 'text/plain', 'no such blob')
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': size,
+    // Named by its hash: it never changes.
+    'cache-control': 'public, max-age=31536000, immutable',
+    ...SITE_HEADERS,
+  })
+  if (req.method === 'HEAD') return void res.end()
+  for (let offset = 0; offset < size && !res.destroyed; offset += BLOB_CHUNK) {
+    const chunk = await blobs.read(key, offset, Math.min(BLOB_CHUNK, size - offset))
+    // Respect backpressure: a slow reader does not make the validator buffer the whole blob.
+    if (!res.write(chunk)) await new Promise((resume) => res.once('drain', resume))
+  }
+  res.end()
+}
+
+async function serveApi(api: HttpServerOptions['api'], res: ServerResponse, path: string): Promise<void> {
+  const [name, ...rest] = path.split('/')
+  const route = Object.hasOwn(api, name) ? api[name] : undefined
+  const notFound = () => send(res, 404, 'application/json', JSON.stringify({ error: 'no such endpoint' }))
+  if (route == null) return notFound()
+  const body = await route(rest.join('/'))
+  if (body === undefined) return notFound()
+  return send(res, 200, 'application/json', JSON.stringify(body), { 'access-control-allow-origin': '*' })
+}
+
 /**
  * The build's .br or .gz copy of `file` (scripts/precompress.ts) when the client takes that encoding:
  * Brotli first, it is the smaller.
@@ -210,6 +211,10 @@ async function precompressed(
   return undefined
 }
 
+/**
+ * Cross-origin isolation lets the page use wasm threads (SharedArrayBuffer); CORP cross-origin lets
+ * other sites embed the widget's script even when they are isolated themselves.
+ */
 const SITE_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-embedder-policy': 'require-corp',

@@ -29,6 +29,11 @@ export interface LeaseService {
   answer(request: LeaseRequest, who: Requester): Promise<LeaseResponse>
 }
 
+/** Recent lease decision times kept for /metrics' latency figures. */
+const LEASE_TIMES_KEPT = 1000
+/** A banned contributor is told to come back no sooner than this (it stays banned for the epoch). */
+const BANNED_RETRY_MS = 60_000
+
 export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions): LeaseService {
   const wire: WireStats = { grantBytes: 0, resultBytes: 0, leases: 0, leaseMs: [] }
   async function answer(request: LeaseRequest, who: Requester): Promise<LeaseResponse> {
@@ -38,7 +43,7 @@ export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions):
       wire.grantBytes += response.payload.byteLength
       wire.leases++
       wire.leaseMs.push(performance.now() - started)
-      if (wire.leaseMs.length > 1000) wire.leaseMs.shift()
+      if (wire.leaseMs.length > LEASE_TIMES_KEPT) wire.leaseMs.shift()
     }
     return response
   }
@@ -50,7 +55,7 @@ export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions):
         offerId: request.offerId,
         reason: 'banned',
         message: REFUSED_MESSAGE,
-        retryAfterMs: 60_000,
+        retryAfterMs: BANNED_RETRY_MS,
       }
     }
     return scheduler.lease(who, request)

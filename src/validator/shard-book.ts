@@ -40,6 +40,47 @@ export interface OpenShard {
 /** Redundancy groups remembered: far more than are ever in flight at once. */
 const MAX_GROUPS = 100_000
 
+/** The first shard of a queue still open, unleased and acceptable, taken out; stale entries are dropped. */
+function dequeue(
+  q: string[],
+  open: Map<string, OpenShard>,
+  acceptable: (o: OpenShard) => boolean,
+): OpenShard | undefined {
+  for (let i = 0; i < q.length; i++) {
+    const o = open.get(q[i])
+    if (o == null || o.leaseId != null) {
+      q.splice(i--, 1)
+      continue
+    }
+    if (!acceptable(o)) continue
+    q.splice(i, 1)
+    return o
+  }
+  return undefined
+}
+
+/** Work in live leases, in all and by `peer:<id>` and by each lease's buckets. */
+function createHoldings() {
+  const held = new Map<string, Held>()
+  const totals = { flops: 0, bytes: 0 }
+  return {
+    totals,
+    of: (key: string): Held => held.get(key) ?? { flops: 0, bytes: 0, count: 0 },
+    account(sign: 1 | -1, lease: Lease) {
+      totals.flops += sign * lease.flops
+      totals.bytes += sign * lease.bytes
+      for (const key of [`peer:${lease.peer}`, ...(lease.buckets ?? [])]) {
+        const o = held.get(key) ?? { flops: 0, bytes: 0, count: 0 }
+        o.flops += sign * lease.flops
+        o.bytes += sign * lease.bytes
+        o.count += sign
+        if (o.count <= 0) held.delete(key)
+        else held.set(key, o)
+      }
+    },
+  }
+}
+
 export function createShardBook(leaseTtlMs: number) {
   const open = new Map<string, OpenShard>()
   const leases = new Map<string, Lease>()
@@ -47,22 +88,9 @@ export function createShardBook(leaseTtlMs: number) {
   const queues = new Map<string, string[]>()
   // Kept after a group's copies are done (a source may hold copies not cut yet); oldest forgotten first.
   const groupPeers = new Map<string, Set<string>>()
-  // Keyed by `peer:<id>` and by each lease's buckets.
-  const held = new Map<string, Held>()
-  const totals = { flops: 0, bytes: 0 }
-
-  const account = (sign: 1 | -1, lease: Lease) => {
-    totals.flops += sign * lease.flops
-    totals.bytes += sign * lease.bytes
-    for (const key of [`peer:${lease.peer}`, ...(lease.buckets ?? [])]) {
-      const o = held.get(key) ?? { flops: 0, bytes: 0, count: 0 }
-      o.flops += sign * lease.flops
-      o.bytes += sign * lease.bytes
-      o.count += sign
-      if (o.count <= 0) held.delete(key)
-      else held.set(key, o)
-    }
-  }
+  const holdings = createHoldings()
+  const { totals } = holdings
+  const account = holdings.account
   const dropLease = (lease: Lease) => {
     if (leases.delete(lease.leaseId)) account(-1, lease)
   }
@@ -71,6 +99,11 @@ export function createShardBook(leaseTtlMs: number) {
     if (front) q.unshift(shardId)
     else q.push(shardId)
     queues.set(offerId, q)
+  }
+  const queuedCount = () => {
+    let queued = 0
+    for (const q of queues.values()) queued += q.length
+    return queued
   }
   const holdsGroup = (group: string | undefined, peer: string) =>
     group != null && (groupPeers.get(group)?.has(peer) ?? false)
@@ -88,9 +121,9 @@ export function createShardBook(leaseTtlMs: number) {
     enqueue,
     holdsGroup,
     /** What a peer holds in live leases. */
-    held: (peer: string): Held => held.get(`peer:${peer}`) ?? { flops: 0, bytes: 0, count: 0 },
+    held: (peer: string): Held => holdings.of(`peer:${peer}`),
     /** What all live leases counted against one bucket hold. */
-    bucket: (key: string): Held => held.get(key) ?? { flops: 0, bytes: 0, count: 0 },
+    bucket: (key: string): Held => holdings.of(key),
     totals: () => totals,
 
     /** Leases past their time move to `expired`; their shards go back in the queue. */
@@ -109,20 +142,12 @@ export function createShardBook(leaseTtlMs: number) {
     },
 
     /** A queued shard of this offer the peer may take (fits `room`, not a copy it held), dequeued. */
-    takeQueued(offerId: string, peer: string, room: number): OpenShard | undefined {
-      const q = queues.get(offerId) ?? []
-      for (let i = 0; i < q.length; i++) {
-        const o = open.get(q[i])
-        if (o == null || o.leaseId != null) {
-          q.splice(i--, 1)
-          continue
-        }
-        if (o.shard.flops > room || holdsGroup(o.shard.group, peer)) continue
-        q.splice(i, 1)
-        return o
-      }
-      return undefined
-    },
+    takeQueued: (offerId: string, peer: string, room: number): OpenShard | undefined =>
+      dequeue(
+        queues.get(offerId) ?? [],
+        open,
+        (o) => o.shard.flops <= room && !holdsGroup(o.shard.group, peer),
+      ),
 
     grant(o: OpenShard, lease: Lease): void {
       o.leaseId = lease.leaseId
@@ -166,17 +191,13 @@ export function createShardBook(leaseTtlMs: number) {
       return lease.shardId
     },
 
-    stats() {
-      let queued = 0
-      for (const q of queues.values()) queued += q.length
-      return {
-        open: open.size,
-        leased: leases.size,
-        queued,
-        outstandingFlops: totals.flops,
-        outstandingBytes: totals.bytes,
-      }
-    },
+    stats: () => ({
+      open: open.size,
+      leased: leases.size,
+      queued: queuedCount(),
+      outstandingFlops: totals.flops,
+      outstandingBytes: totals.bytes,
+    }),
   }
 }
 

@@ -5,7 +5,7 @@
  * reaches test support (src/testing). Modules a thread or worker loads by URL
  * (`new URL('./check.ts', import.meta.url)`) count as imports.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
@@ -86,6 +86,52 @@ describe('dependency rule', () => {
       const { files } = reach(entry)
       const layer = entry.split('/')[0]
       expect([...files].filter((f) => !f.startsWith(`${layer}/`))).toEqual([])
+    }
+  })
+})
+
+/** Every production module under src/ (tests and test support left out), relative to src/. */
+function productionFiles(dir = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return entry.name === 'testing' ? [] : productionFiles(path)
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [relative(SRC, path)] : []
+  })
+}
+
+/** Every module a file names (types included: knowing a kind's types is knowing the kind). */
+function namedModules(file: string): string[] {
+  const source = readFileSync(join(SRC, file), 'utf8')
+  const any =
+    /from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)|new URL\(\s*'(\.[^']+\.ts)',\s*import\.meta\.url\s*\)/g
+  return [...source.matchAll(any)].map((m) =>
+    relative(SRC, resolve(dirname(join(SRC, file)), m[1] ?? m[2] ?? m[3])),
+  )
+}
+
+describe('a kind is one folder', () => {
+  const REGISTRIES = ['work/contributor-kinds.ts', 'work/validator-kinds.ts', 'work/panel-kinds.ts']
+  const kinds = readdirSync(join(SRC, 'work'), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(SRC, 'work', e.name, 'index.ts')))
+    .map((e) => e.name)
+  const files = productionFiles()
+
+  it('is known outside its folder by one line in each registry, and knows no other kind', () => {
+    expect(kinds).toEqual(expect.arrayContaining(['gemm', 'infer', 'train']))
+    for (const kind of kinds) {
+      const inside = (m: string) => m.startsWith(`work/${kind}/`)
+      const outside = files.filter((f) => !inside(f))
+      const knowing = outside.filter((f) => namedModules(f).some(inside))
+      expect(
+        knowing.filter((f) => !REGISTRIES.includes(f)),
+        kind,
+      ).toEqual([])
+      for (const registry of knowing) expect(namedModules(registry).filter(inside), registry).toHaveLength(1)
+      const others = files
+        .filter(inside)
+        .flatMap((f) => namedModules(f))
+        .filter((m) => m.startsWith('work/') && kinds.some((k) => k !== kind && m.startsWith(`work/${k}/`)))
+      expect(others, kind).toEqual([])
     }
   })
 })

@@ -12,7 +12,10 @@ import type { ShardOutput } from './shard-ref.ts'
 export const TOLERANCE = { relativeL2: 0.05, cosine: 0.995, lossRelative: 1e-3, lossAbsolute: 1e-3 }
 
 /** A rejection when `got` is not the reference's result within TOLERANCE; undefined when it is. */
-export function judge(got: { loss: number; vector: Float32Array }, want: ShardOutput): Verdict | undefined {
+export function judge(
+  got: { loss: number; vector: Float32Array },
+  want: ShardOutput,
+): Extract<Verdict, { ok: false }> | undefined {
   const cmp = compareVectors(got.vector, want.vector)
   const lossOff = Math.abs(got.loss - want.loss)
   if (lossOff > TOLERANCE.lossAbsolute + TOLERANCE.lossRelative * Math.abs(want.loss)) {

@@ -28,9 +28,89 @@ export interface GpuModel {
   destroy(): void
 }
 
+/** What a forward or backward pass records with: temporaries it makes are `keep`-ed for release. */
+interface Pass {
+  rt: GpuRuntime
+  c: ModelConfig
+  p(name: string): GpuTensor
+  mm(a: GpuTensor, b: GpuTensor, o?: { transA?: boolean; transB?: boolean }): GpuTensor
+  keep<T extends GpuTensor>(t: T): T
+}
+
+type Forward = ReturnType<typeof forward>
+
+function forward({ rt, c, p, mm, keep }: Pass, batch: Batch) {
+  const n = batch.inputs.length
+  const shape = { batch: batch.sequences, t: c.context, heads: c.heads, width: c.width }
+  const ids = keep(rt.tensor([n], batch.inputs))
+  const targets = keep(rt.tensor([n], batch.targets))
+  const pos = keep(rt.tensor([n], positions(batch.sequences, c.context)))
+  let x = keep(elementwise(rt, 'add', keep(embedding(rt, p('wte'), ids)), keep(embedding(rt, p('wpe'), pos))))
+  const layers = []
+  for (let l = 0; l < c.layers; l++) {
+    const ln1 = layerNorm(rt, x, p(`h${l}.ln1.g`), p(`h${l}.ln1.b`))
+    keep(ln1.y)
+    keep(ln1.stats)
+    const qkv = keep(mm(ln1.y, p(`h${l}.attn.qkv`)))
+    const att = multiheadAttention(rt, qkv, shape)
+    keep(att.out)
+    keep(att.probs)
+    const mid = keep(elementwise(rt, 'add', x, keep(mm(att.out, p(`h${l}.attn.proj`)))))
+    const ln2 = layerNorm(rt, mid, p(`h${l}.ln2.g`), p(`h${l}.ln2.b`))
+    keep(ln2.y)
+    keep(ln2.stats)
+    const pre = keep(mm(ln2.y, p(`h${l}.mlp.fc`)))
+    const act = keep(elementwise(rt, 'gelu', pre))
+    layers.push({ x, ln1, qkv, att, mid, ln2, pre, act })
+    x = keep(elementwise(rt, 'add', mid, keep(mm(act, p(`h${l}.mlp.proj`)))))
+  }
+  const lnf = layerNorm(rt, x, p('lnf.g'), p('lnf.b'))
+  keep(lnf.y)
+  keep(lnf.stats)
+  const logits = keep(mm(lnf.y, p('head')))
+  return { shape, ids, targets, pos, layers, x, lnf, logits, losses: crossEntropy(rt, logits, targets) }
+}
+
+/** Each parameter's gradient of the forward pass's mean loss. */
+function backward(
+  { rt, c, p, mm, keep }: Pass,
+  { shape, ids, targets, pos, layers, x, lnf, logits }: Forward,
+) {
+  const grads = new Map<string, GpuTensor>()
+  const dlogits = keep(crossEntropyBackward(rt, logits, targets))
+  grads.set('head', mm(lnf.y, dlogits, { transA: true }))
+  const f = layerNormBackward(rt, x, p('lnf.g'), lnf.stats, keep(mm(dlogits, p('head'), { transB: true })))
+  grads.set('lnf.g', f.dgamma)
+  grads.set('lnf.b', f.dbeta)
+  let dx = keep(f.dx)
+  for (let l = c.layers - 1; l >= 0; l--) {
+    const L = layers[l]
+    const dact = keep(mm(dx, p(`h${l}.mlp.proj`), { transB: true }))
+    grads.set(`h${l}.mlp.proj`, mm(L.act, dx, { transA: true }))
+    const dpre = keep(elementwise(rt, 'gelu-backward', L.pre, dact))
+    grads.set(`h${l}.mlp.fc`, mm(L.ln2.y, dpre, { transA: true }))
+    const dln2 = keep(mm(dpre, p(`h${l}.mlp.fc`), { transB: true }))
+    const b2 = layerNormBackward(rt, L.mid, p(`h${l}.ln2.g`), L.ln2.stats, dln2)
+    grads.set(`h${l}.ln2.g`, b2.dgamma)
+    grads.set(`h${l}.ln2.b`, b2.dbeta)
+    const dmid = keep(elementwise(rt, 'add', dx, keep(b2.dx)))
+    const datt = keep(mm(dmid, p(`h${l}.attn.proj`), { transB: true }))
+    grads.set(`h${l}.attn.proj`, mm(L.att.out, dmid, { transA: true }))
+    const dqkv = keep(multiheadAttentionBackward(rt, L.qkv, L.att.probs, datt, shape))
+    grads.set(`h${l}.attn.qkv`, mm(L.ln1.y, dqkv, { transA: true }))
+    const dln1 = keep(mm(dqkv, p(`h${l}.attn.qkv`), { transB: true }))
+    const b1 = layerNormBackward(rt, L.x, p(`h${l}.ln1.g`), L.ln1.stats, dln1)
+    grads.set(`h${l}.ln1.g`, b1.dgamma)
+    grads.set(`h${l}.ln1.b`, b1.dbeta)
+    dx = keep(elementwise(rt, 'add', dmid, keep(b1.dx)))
+  }
+  grads.set('wte', embeddingBackward(rt, dx, ids, c.vocab))
+  grads.set('wpe', embeddingBackward(rt, dx, pos, c.context))
+  return grads
+}
+
 export function createGpuModel(rt: GpuRuntime, c: ModelConfig, variant?: GemmVariant): GpuModel {
   const layout = parameterLayout(c)
-  const d = c.width
   let loaded: string | undefined
   let params = new Map<string, GpuTensor>()
   let moments: Map<string, { m: GpuTensor; v: GpuTensor }> | undefined
@@ -44,75 +124,16 @@ export function createGpuModel(rt: GpuRuntime, c: ModelConfig, variant?: GemmVar
 
   /** Records forward and backward; returns per-row losses and each parameter's gradient tensor. */
   function record(batch: Batch): { losses: GpuTensor; grads: Map<string, GpuTensor> } {
-    const n = batch.inputs.length
-    const shape = { batch: batch.sequences, t: c.context, heads: c.heads, width: d }
     const temps: GpuTensor[] = []
     const keep = <T extends GpuTensor>(t: T) => {
       temps.push(t)
       return t
     }
-    const ids = keep(rt.tensor([n], batch.inputs))
-    const targets = keep(rt.tensor([n], batch.targets))
-    const pos = keep(rt.tensor([n], positions(batch.sequences, c.context)))
-    let x = keep(
-      elementwise(rt, 'add', keep(embedding(rt, p('wte'), ids)), keep(embedding(rt, p('wpe'), pos))),
-    )
-    const layers = []
-    for (let l = 0; l < c.layers; l++) {
-      const ln1 = layerNorm(rt, x, p(`h${l}.ln1.g`), p(`h${l}.ln1.b`))
-      keep(ln1.y)
-      keep(ln1.stats)
-      const qkv = keep(mm(ln1.y, p(`h${l}.attn.qkv`)))
-      const att = multiheadAttention(rt, qkv, shape)
-      keep(att.out)
-      keep(att.probs)
-      const mid = keep(elementwise(rt, 'add', x, keep(mm(att.out, p(`h${l}.attn.proj`)))))
-      const ln2 = layerNorm(rt, mid, p(`h${l}.ln2.g`), p(`h${l}.ln2.b`))
-      keep(ln2.y)
-      keep(ln2.stats)
-      const pre = keep(mm(ln2.y, p(`h${l}.mlp.fc`)))
-      const act = keep(elementwise(rt, 'gelu', pre))
-      layers.push({ x, ln1, qkv, att, mid, ln2, pre, act })
-      x = keep(elementwise(rt, 'add', mid, keep(mm(act, p(`h${l}.mlp.proj`)))))
-    }
-    const lnf = layerNorm(rt, x, p('lnf.g'), p('lnf.b'))
-    keep(lnf.y)
-    keep(lnf.stats)
-    const logits = keep(mm(lnf.y, p('head')))
-    const losses = crossEntropy(rt, logits, targets)
-
-    const grads = new Map<string, GpuTensor>()
-    const dlogits = keep(crossEntropyBackward(rt, logits, targets))
-    grads.set('head', mm(lnf.y, dlogits, { transA: true }))
-    const f = layerNormBackward(rt, x, p('lnf.g'), lnf.stats, keep(mm(dlogits, p('head'), { transB: true })))
-    grads.set('lnf.g', f.dgamma)
-    grads.set('lnf.b', f.dbeta)
-    let dx = keep(f.dx)
-    for (let l = c.layers - 1; l >= 0; l--) {
-      const L = layers[l]
-      const dact = keep(mm(dx, p(`h${l}.mlp.proj`), { transB: true }))
-      grads.set(`h${l}.mlp.proj`, mm(L.act, dx, { transA: true }))
-      const dpre = keep(elementwise(rt, 'gelu-backward', L.pre, dact))
-      grads.set(`h${l}.mlp.fc`, mm(L.ln2.y, dpre, { transA: true }))
-      const dln2 = keep(mm(dpre, p(`h${l}.mlp.fc`), { transB: true }))
-      const b2 = layerNormBackward(rt, L.mid, p(`h${l}.ln2.g`), L.ln2.stats, dln2)
-      grads.set(`h${l}.ln2.g`, b2.dgamma)
-      grads.set(`h${l}.ln2.b`, b2.dbeta)
-      const dmid = keep(elementwise(rt, 'add', dx, keep(b2.dx)))
-      const datt = keep(mm(dmid, p(`h${l}.attn.proj`), { transB: true }))
-      grads.set(`h${l}.attn.proj`, mm(L.att.out, dmid, { transA: true }))
-      const dqkv = keep(multiheadAttentionBackward(rt, L.qkv, L.att.probs, datt, shape))
-      grads.set(`h${l}.attn.qkv`, mm(L.ln1.y, dqkv, { transA: true }))
-      const dln1 = keep(mm(dqkv, p(`h${l}.attn.qkv`), { transB: true }))
-      const b1 = layerNormBackward(rt, L.x, p(`h${l}.ln1.g`), L.ln1.stats, dln1)
-      grads.set(`h${l}.ln1.g`, b1.dgamma)
-      grads.set(`h${l}.ln1.b`, b1.dbeta)
-      dx = keep(elementwise(rt, 'add', dmid, keep(b1.dx)))
-    }
-    grads.set('wte', embeddingBackward(rt, dx, ids, c.vocab))
-    grads.set('wpe', embeddingBackward(rt, dx, pos, c.context))
+    const pass: Pass = { rt, c, p, mm, keep }
+    const f = forward(pass, batch)
+    const grads = backward(pass, f)
     releaseAll(temps)
-    return { losses, grads }
+    return { losses: f.losses, grads }
   }
 
   function meanOf(rows: Float32Array): number {

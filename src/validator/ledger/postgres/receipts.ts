@@ -4,6 +4,7 @@
  * receipts a claim may name: a validator only binds receipts it issued.
  */
 import type { Pool } from 'pg'
+import type { SignedReceipt } from '../../../protocol/types.ts'
 import {
   type ContributorTotals,
   DuplicateCreditError,
@@ -13,47 +14,12 @@ import {
 } from '../types.ts'
 import { num, type PgError, transaction, UNIQUE_VIOLATION } from './tx.ts'
 
-export function pgReceipts(pool: Pool, validator: string): ReceiptStore {
-  const counts = (rows: Array<{ key: string; n: string }>) =>
-    Object.fromEntries(rows.map((r) => [r.key, num(r.n)]))
+const counts = (rows: Array<{ key: string; n: string }>) =>
+  Object.fromEntries(rows.map((r) => [r.key, num(r.n)]))
 
+export function pgReceipts(pool: Pool, validator: string): ReceiptStore {
   return {
-    credit: (receipt) =>
-      transaction(pool, async (client) => {
-        const { body } = receipt
-        try {
-          await client.query(
-            `INSERT INTO receipts (receipt_id, validator, lease_id, shard_id, offer_id, contributor, epoch, kind,
-              flops, credit, issued_at, body, signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-            [
-              body.receiptId,
-              validator,
-              body.leaseId,
-              body.shardId,
-              body.offerId,
-              body.contributor,
-              body.epoch,
-              body.kind,
-              body.flops,
-              body.credit,
-              body.issuedAt,
-              receipt.bodyBytes,
-              receipt.signature,
-            ],
-          )
-        } catch (err) {
-          if ((err as PgError).code === UNIQUE_VIOLATION) {
-            throw new DuplicateCreditError(
-              `shard ${body.shardId} or lease ${body.leaseId} has already been credited`,
-            )
-          }
-          throw err
-        }
-        await client.query('DELETE FROM open_shards WHERE validator = $1 AND shard_id = $2', [
-          validator,
-          body.shardId,
-        ])
-      }),
+    credit: (receipt) => credit(pool, validator, receipt),
 
     async reject(r) {
       await pool.query(
@@ -79,28 +45,7 @@ export function pgReceipts(pool: Pool, validator: string): ReceiptStore {
       return (rowCount ?? 0) > 0
     },
 
-    async totals(): Promise<LedgerTotals> {
-      const [t, rejected, byKind, byOffer] = await Promise.all([
-        pool.query(`SELECT COUNT(*) AS accepted, COALESCE(SUM(credit) FILTER (WHERE NOT forfeited), 0) AS credit,
-          COALESCE(SUM(flops) FILTER (WHERE NOT forfeited), 0) AS flops,
-          COUNT(DISTINCT contributor) AS contributors FROM receipts`),
-        pool.query('SELECT COUNT(*) AS n FROM rejections'),
-        pool.query('SELECT kind AS key, COUNT(*) AS n FROM receipts GROUP BY kind'),
-        pool.query(
-          "SELECT offer_id AS key, COUNT(*) AS n FROM receipts WHERE offer_id != '' GROUP BY offer_id",
-        ),
-      ])
-      const row = t.rows[0]
-      return {
-        accepted: num(row.accepted),
-        credit: num(row.credit),
-        flops: num(row.flops),
-        contributors: num(row.contributors),
-        rejected: num(rejected.rows[0].n),
-        byKind: counts(byKind.rows),
-        byOffer: counts(byOffer.rows),
-      }
-    },
+    totals: () => totals(pool),
 
     async contributor(peerId): Promise<ContributorTotals> {
       const [t, rejected] = await Promise.all([
@@ -140,5 +85,65 @@ export function pgReceipts(pool: Pool, validator: string): ReceiptStore {
       const found = new Map(rows.map((r) => [r.receiptId as string, r as ReceiptRow]))
       return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []))
     },
+  }
+}
+
+/** A receipt's row, and its shard no longer open, in one transaction; a second credit is refused. */
+function credit(pool: Pool, validator: string, receipt: SignedReceipt) {
+  return transaction(pool, async (client) => {
+    const { body } = receipt
+    try {
+      await client.query(
+        `INSERT INTO receipts (receipt_id, validator, lease_id, shard_id, offer_id, contributor, epoch, kind,
+          flops, credit, issued_at, body, signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          body.receiptId,
+          validator,
+          body.leaseId,
+          body.shardId,
+          body.offerId,
+          body.contributor,
+          body.epoch,
+          body.kind,
+          body.flops,
+          body.credit,
+          body.issuedAt,
+          receipt.bodyBytes,
+          receipt.signature,
+        ],
+      )
+    } catch (err) {
+      if ((err as PgError).code === UNIQUE_VIOLATION) {
+        throw new DuplicateCreditError(
+          `shard ${body.shardId} or lease ${body.leaseId} has already been credited`,
+        )
+      }
+      throw err
+    }
+    await client.query('DELETE FROM open_shards WHERE validator = $1 AND shard_id = $2', [
+      validator,
+      body.shardId,
+    ])
+  })
+}
+
+async function totals(pool: Pool): Promise<LedgerTotals> {
+  const [t, rejected, byKind, byOffer] = await Promise.all([
+    pool.query(`SELECT COUNT(*) AS accepted, COALESCE(SUM(credit) FILTER (WHERE NOT forfeited), 0) AS credit,
+      COALESCE(SUM(flops) FILTER (WHERE NOT forfeited), 0) AS flops,
+      COUNT(DISTINCT contributor) AS contributors FROM receipts`),
+    pool.query('SELECT COUNT(*) AS n FROM rejections'),
+    pool.query('SELECT kind AS key, COUNT(*) AS n FROM receipts GROUP BY kind'),
+    pool.query("SELECT offer_id AS key, COUNT(*) AS n FROM receipts WHERE offer_id != '' GROUP BY offer_id"),
+  ])
+  const row = t.rows[0]
+  return {
+    accepted: num(row.accepted),
+    credit: num(row.credit),
+    flops: num(row.flops),
+    contributors: num(row.contributors),
+    rejected: num(rejected.rows[0].n),
+    byKind: counts(byKind.rows),
+    byOffer: counts(byOffer.rows),
   }
 }
