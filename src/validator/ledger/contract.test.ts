@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signReceipt } from '../../protocol/receipt.ts'
 import { startTestPostgres, type TestPostgres } from '../../testing/postgres-server.ts'
 import { openLedger, openPostgresLedger } from './index.ts'
-import type { ClaimRecord, Ledger } from './types.ts'
+import type { ClaimRecord, JobOutput, JobSpec, Ledger } from './types.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-contract-'))
 let server: TestPostgres | undefined
@@ -87,6 +87,30 @@ function receipt(
     },
     key,
   )
+}
+
+function jobSpec(jobId: string, owner = 'owner', createdAt = 1): JobSpec {
+  return {
+    jobId,
+    owner,
+    task: 'text-score',
+    model: 'ab'.repeat(32),
+    params: '{}',
+    priority: 0,
+    reward: 5n,
+    createdAt,
+  }
+}
+
+function output(index: number, outcome: 'ok' | 'error', contributors: string[]): Omit<JobOutput, 'customId'> {
+  return {
+    index,
+    outcome,
+    body: outcome === 'ok' ? `{"n":${index}}` : '{"code":"bad","message":"no"}',
+    verifiedBy: 'recompute',
+    contributors,
+    deliveredAt: 2,
+  }
 }
 
 async function credit(ledger: Ledger, contributor: string, epoch: number, amount = 1) {
@@ -322,6 +346,132 @@ describe.each(backends)('%s ledger', (_, backend) => {
       addresses: ['5Cheat'],
       receipts: 0,
     })
+    await ledger.close()
+  })
+  it('keeps a job and its records across a reopen, lists jobs newest first, and refuses a known id or a repeated custom_id', async () => {
+    const { ledger, again } = await backend.open()
+    const id = crypto.randomUUID()
+    const items = [
+      { customId: 'a', input: '{"text":"first"}' },
+      { customId: 'b', input: '{"text":"second"}' },
+    ]
+    const created = await ledger.jobs.create(jobSpec(id, 'owner', 10), items)
+    expect(created).toMatchObject({ jobId: id, state: 'running', items: 2, reward: 5n, task: 'text-score' })
+    await ledger.jobs.create(jobSpec(crypto.randomUUID(), 'other', 20), [{ customId: 'x', input: '{}' }])
+    await expect(ledger.jobs.create(jobSpec(id, 'owner', 30), items)).rejects.toMatchObject({
+      name: 'DuplicateJobError',
+    })
+    const twice = [
+      { customId: 'a', input: '{}' },
+      { customId: 'a', input: '{}' },
+    ]
+    const repeated = crypto.randomUUID()
+    await expect(ledger.jobs.create(jobSpec(repeated, 'owner', 40), twice)).rejects.toMatchObject({
+      name: 'DuplicateJobError',
+    })
+    expect(await ledger.jobs.get(repeated)).toBeUndefined()
+    await ledger.close()
+    const reopened = await again()
+    expect((await reopened.jobs.get(id))?.items).toBe(2)
+    expect((await reopened.jobs.pending(id, -1, 10)).map((i) => [i.index, i.customId, i.input])).toEqual([
+      [0, 'a', '{"text":"first"}'],
+      [1, 'b', '{"text":"second"}'],
+    ])
+    const mine = await reopened.jobs.list('owner')
+    expect(mine.map((j) => j.jobId)).toContain(id)
+    expect(mine.every((j) => j.owner === 'owner')).toBe(true)
+    const all = await reopened.jobs.list()
+    expect(all.map((j) => j.createdAt)).toEqual([...all.map((j) => j.createdAt)].sort((x, y) => y - x))
+    await reopened.close()
+  })
+
+  it('delivers each item once, pages outputs in order, counts errors, and completes a job with its last item', async () => {
+    const { ledger } = await backend.open()
+    const id = crypto.randomUUID()
+    await ledger.jobs.create(
+      jobSpec(id),
+      ['a', 'b', 'c'].map((customId) => ({ customId, input: '{}' })),
+    )
+    expect(await ledger.jobs.deliver(id, output(1, 'ok', [alice]))).toBe(true)
+    expect(await ledger.jobs.deliver(id, { ...output(1, 'ok', [peers[1]]), body: '{"other":1}' })).toBe(false)
+    expect((await ledger.jobs.pending(id, -1, 10)).map((i) => i.index)).toEqual([0, 2])
+    expect((await ledger.jobs.pending(id, 0, 10)).map((i) => i.index)).toEqual([2])
+    expect(await ledger.jobs.deliver(id, { ...output(0, 'error', []), verifiedBy: null })).toBe(true)
+    expect(await ledger.jobs.progress(id)).toEqual({ items: 3, delivered: 2, errors: 1 })
+    expect((await ledger.jobs.get(id))?.state).toBe('running')
+    expect(await ledger.jobs.deliver(id, output(2, 'ok', [alice, peers[1]]))).toBe(true)
+    expect((await ledger.jobs.get(id))?.state).toBe('done')
+    const first = await ledger.jobs.outputs(id, -1, 2)
+    expect(first.map((o) => [o.index, o.customId, o.outcome])).toEqual([
+      [0, 'a', 'error'],
+      [1, 'b', 'ok'],
+    ])
+    expect(first[1]).toMatchObject({ body: '{"n":1}', verifiedBy: 'recompute', contributors: [alice] })
+    const rest = await ledger.jobs.outputs(id, first.at(-1)!.index, 2)
+    expect(rest.map((o) => [o.customId, o.contributors])).toEqual([['c', [alice, peers[1]]]])
+    await ledger.close()
+  })
+
+  it('pauses, resumes and cancels a job; a cancelled job takes no outputs, and final states stay final', async () => {
+    const { ledger } = await backend.open()
+    const id = crypto.randomUUID()
+    await ledger.jobs.create(jobSpec(id), [
+      { customId: 'a', input: '{}' },
+      { customId: 'b', input: '{}' },
+    ])
+    expect(await ledger.jobs.setState(id, 'paused')).toBe(true)
+    expect((await ledger.jobs.get(id))?.state).toBe('paused')
+    // Shards in flight when it was paused still hand in their items.
+    expect(await ledger.jobs.deliver(id, output(0, 'ok', [alice]))).toBe(true)
+    expect(await ledger.jobs.setState(id, 'running')).toBe(true)
+    expect(await ledger.jobs.setState(id, 'cancelled')).toBe(true)
+    expect(await ledger.jobs.deliver(id, output(1, 'ok', [alice]))).toBe(false)
+    expect(await ledger.jobs.setState(id, 'running')).toBe(false)
+    expect((await ledger.jobs.get(id))?.state).toBe('cancelled')
+    expect(await ledger.jobs.setState(crypto.randomUUID(), 'paused')).toBe(false)
+    await ledger.close()
+  })
+
+  it('keeps one of two concurrent deliveries of an item, and completes a job whose last items arrive at once', async () => {
+    const { ledger, again } = await backend.open()
+    const other = await again()
+    const id = crypto.randomUUID()
+    await ledger.jobs.create(
+      jobSpec(id),
+      ['a', 'b', 'c'].map((customId) => ({ customId, input: '{}' })),
+    )
+    const same = await Promise.all([
+      ledger.jobs.deliver(id, output(0, 'ok', [alice])),
+      other.jobs.deliver(id, output(0, 'ok', [peers[1]])),
+    ])
+    expect(same.filter(Boolean)).toHaveLength(1)
+    await Promise.all([
+      ledger.jobs.deliver(id, output(1, 'ok', [alice])),
+      other.jobs.deliver(id, output(2, 'ok', [alice])),
+    ])
+    expect((await ledger.jobs.get(id))?.state).toBe('done')
+    expect(await ledger.jobs.progress(id)).toEqual({ items: 3, delivered: 3, errors: 0 })
+    await other.close()
+    await ledger.close()
+  })
+
+  it('takes back a caught contributor’s outputs that rest on its word alone, in jobs not yet done', async () => {
+    const { ledger } = await backend.open()
+    const [open, finished] = [crypto.randomUUID(), crypto.randomUUID()]
+    await ledger.jobs.create(
+      jobSpec(open),
+      ['a', 'b', 'c', 'd'].map((customId) => ({ customId, input: '{}' })),
+    )
+    await ledger.jobs.create(jobSpec(finished), [{ customId: 'a', input: '{}' }])
+    const cheat = peers[2]
+    await ledger.jobs.deliver(open, { ...output(0, 'ok', [cheat]), verifiedBy: 'adaptive' })
+    await ledger.jobs.deliver(open, { ...output(1, 'ok', [cheat, alice]), verifiedBy: 'quorum' })
+    await ledger.jobs.deliver(open, { ...output(2, 'ok', [alice]), verifiedBy: 'adaptive' })
+    await ledger.jobs.deliver(finished, { ...output(0, 'ok', [cheat]), verifiedBy: 'adaptive' })
+    expect(await ledger.jobs.withdraw(cheat)).toBe(1)
+    expect((await ledger.jobs.pending(open, -1, 10)).map((i) => i.index)).toEqual([0, 3])
+    expect((await ledger.jobs.get(finished))?.state).toBe('done')
+    expect(await ledger.jobs.progress(finished)).toMatchObject({ delivered: 1 })
     await ledger.close()
   })
 })

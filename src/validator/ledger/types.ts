@@ -199,11 +199,99 @@ export interface MetaStore {
   setIfAbsent(key: string, value: string): Promise<string>
 }
 
+/** A job with this id exists already, or two of its items share a custom id. */
+export class DuplicateJobError extends Error {
+  static override name = 'DuplicateJobError'
+  override name = 'DuplicateJobError'
+}
+
+/**
+ * A requester's job (docs/JOBS.md): a model, a task that turns each record into model inputs and
+ * outputs into a result, its records, a reward and a priority. `running` jobs are worked on;
+ * `paused` ones keep their place; `cancelled` and `done` are final.
+ */
+export type JobState = 'running' | 'paused' | 'cancelled' | 'done'
+
+export interface JobSpec {
+  jobId: string
+  /** The name of the token that submitted it (never the token itself). */
+  owner: string
+  task: string
+  /** The model's sha256 (a blob the validator serves). */
+  model: string
+  /** The task's parameters, as JSON text. */
+  params: string
+  priority: number
+  /** Paid to its contributors at settlement, pro rata of verified work, in rao. */
+  reward: bigint
+  createdAt: number
+}
+
+export interface JobRecord extends JobSpec {
+  state: JobState
+  items: number
+}
+
+export interface JobItem {
+  index: number
+  customId: string
+  /** The record's body, as JSON text. */
+  input: string
+}
+
+/** How an item's output was verified before it was delivered (docs/JOBS.md). */
+export type VerifiedBy = 'recompute' | 'quorum' | 'adaptive'
+
+export interface JobOutput {
+  index: number
+  customId: string
+  /** `ok`: `body` is the response body; `error`: `body` is `{code, message}`. As JSON text. */
+  outcome: 'ok' | 'error'
+  body: string
+  /** Null for an error line the validator wrote itself (a record that could not be read). */
+  verifiedBy: VerifiedBy | null
+  contributors: string[]
+  deliveredAt: number
+}
+
+export interface JobProgress {
+  items: number
+  delivered: number
+  errors: number
+}
+
+export interface JobStore {
+  /** Stores a job and its records at once (DuplicateJobError for a known id or a repeated custom id). */
+  create(spec: JobSpec, items: Array<Omit<JobItem, 'index'>>): Promise<JobRecord>
+  get(jobId: string): Promise<JobRecord | undefined>
+  /** Jobs newest first; one owner's when given. */
+  list(owner?: string): Promise<JobRecord[]>
+  /** Pauses, resumes or cancels; false when the job is unknown or already final. */
+  setState(jobId: string, state: Exclude<JobState, 'done'>): Promise<boolean>
+  /** Items with no output yet, of index above `after`, in order, at most `limit`. */
+  pending(jobId: string, after: number, limit: number): Promise<JobItem[]>
+  /**
+   * An item's output, kept once: false when it has one already (a result handed in twice, or again
+   * after a crash). The delivery that completes a running job marks it done.
+   */
+  deliver(jobId: string, output: Omit<JobOutput, 'customId'>): Promise<boolean>
+  /** Outputs of index above `after`, in order, at most `limit`. */
+  outputs(jobId: string, after: number, limit: number): Promise<JobOutput[]>
+  progress(jobId: string): Promise<JobProgress>
+  /**
+   * A contributor was caught: its outputs that rest on its word alone (`adaptive`) in jobs not yet
+   * done are taken back, so those items are computed again. Returns how many.
+   */
+  withdraw(contributor: string): Promise<number>
+}
+
 export interface Ledger {
   readonly receipts: ReceiptStore
   readonly claims: ClaimStore
   readonly settlements: SettlementStore
   readonly shards: ShardStore
+  /** Requesters' jobs, their records and their verified outputs (the pool's, like receipts). */
+  readonly jobs: JobStore
   /** This validator process's values (its sources' cursors). */
   readonly meta: MetaStore
   /** Values every process of the pool shares (the epoch clock's genesis). */

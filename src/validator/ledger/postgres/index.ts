@@ -8,6 +8,7 @@
 import pg from 'pg'
 import type { Ledger, MetaStore } from '../types.ts'
 import { pgClaims } from './claims.ts'
+import { pgJobs } from './jobs.ts'
 import { pgReceipts } from './receipts.ts'
 import { migrate } from './schema.ts'
 import { pgSettlements } from './settlements.ts'
@@ -58,6 +59,7 @@ export async function openPostgresLedger(url: string, validator: string): Promis
     claims: pgClaims(pool),
     settlements: pgSettlements(pool),
     shards: pgShards(pool, validator),
+    jobs: pgJobs(pool),
     meta: pgMeta(pool, validator),
     pool: pgMeta(pool, ''),
     close: () => pool.end(),

@@ -86,6 +86,41 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (validator, shard_id)
   );
   `,
+  // 2: requesters' jobs (docs/JOBS.md), the pool's like its receipts: any process may work on them.
+  `
+  CREATE TABLE jobs (
+    job_id     TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    task       TEXT NOT NULL,
+    model      TEXT NOT NULL,
+    params     TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    priority   INTEGER NOT NULL,
+    reward     NUMERIC NOT NULL,
+    items      INTEGER NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX jobs_by_owner ON jobs (owner, created_at);
+  CREATE TABLE job_items (
+    job_id    TEXT NOT NULL REFERENCES jobs (job_id),
+    idx       INTEGER NOT NULL,
+    custom_id TEXT NOT NULL,
+    input     TEXT NOT NULL,
+    PRIMARY KEY (job_id, idx),
+    UNIQUE (job_id, custom_id)
+  );
+  CREATE TABLE job_outputs (
+    job_id       TEXT NOT NULL,
+    idx          INTEGER NOT NULL,
+    outcome      TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    verified_by  TEXT,
+    contributors TEXT[] NOT NULL,
+    delivered_at BIGINT NOT NULL,
+    PRIMARY KEY (job_id, idx),
+    FOREIGN KEY (job_id, idx) REFERENCES job_items (job_id, idx)
+  );
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -7,6 +7,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Ledger, MetaStore } from '../types.ts'
 import { sqliteClaims } from './claims.ts'
+import { sqliteJobs } from './jobs.ts'
 import { sqliteReceipts } from './receipts.ts'
 import { migrate } from './schema.ts'
 import { sqliteSettlements } from './settlements.ts'
@@ -45,6 +46,7 @@ export function openSqliteLedger(path: string): Ledger {
     claims: sqliteClaims(db),
     settlements: sqliteSettlements(db),
     shards: sqliteShards(db),
+    jobs: sqliteJobs(db),
     meta,
     pool: meta,
     close: async () => {

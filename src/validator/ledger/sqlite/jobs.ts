@@ -1,0 +1,171 @@
+/**
+ * Jobs in the SQLite ledger: a job row, its records, and each record's output, written once (the
+ * primary key on job and index decides between a result handed in twice).
+ */
+import type Database from 'better-sqlite3'
+import { DuplicateJobError, type JobOutput, type JobRecord, type JobStore } from '../types.ts'
+
+interface JobRow {
+  job_id: string
+  owner: string
+  task: string
+  model: string
+  params: string
+  state: JobRecord['state']
+  priority: number
+  reward: string
+  items: number
+  created_at: number
+}
+
+const toJob = (r: JobRow): JobRecord => ({
+  jobId: r.job_id,
+  owner: r.owner,
+  task: r.task,
+  model: r.model,
+  params: r.params,
+  state: r.state,
+  priority: r.priority,
+  reward: BigInt(r.reward),
+  items: r.items,
+  createdAt: r.created_at,
+})
+
+interface OutputRow {
+  idx: number
+  custom_id: string
+  outcome: JobOutput['outcome']
+  body: string
+  verified_by: JobOutput['verifiedBy']
+  contributors: string
+  delivered_at: number
+}
+
+const toOutput = (r: OutputRow): JobOutput => ({
+  index: r.idx,
+  customId: r.custom_id,
+  outcome: r.outcome,
+  body: r.body,
+  verifiedBy: r.verified_by,
+  contributors: JSON.parse(r.contributors),
+  deliveredAt: r.delivered_at,
+})
+
+export function sqliteJobs(db: Database.Database): JobStore {
+  const insertJob = db.prepare(
+    `INSERT INTO jobs (job_id, owner, task, model, params, state, priority, reward, items, created_at)
+      VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
+  )
+  const insertItem = db.prepare('INSERT INTO job_items (job_id, idx, custom_id, input) VALUES (?, ?, ?, ?)')
+  const getJob = db.prepare('SELECT * FROM jobs WHERE job_id = ?')
+  const create = db.transaction(
+    (spec: Parameters<JobStore['create']>[0], items: Parameters<JobStore['create']>[1]) => {
+      insertJob.run(
+        spec.jobId,
+        spec.owner,
+        spec.task,
+        spec.model,
+        spec.params,
+        spec.priority,
+        String(spec.reward),
+        items.length,
+        spec.createdAt,
+      )
+      for (const [i, item] of items.entries()) insertItem.run(spec.jobId, i, item.customId, item.input)
+    },
+  )
+  const insertOutput = db.prepare(
+    `INSERT INTO job_outputs (job_id, idx, outcome, body, verified_by, contributors, delivered_at)
+      SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM jobs WHERE job_id = ? AND state != 'cancelled')
+      ON CONFLICT (job_id, idx) DO NOTHING`,
+  )
+  const finish = db.prepare(
+    `UPDATE jobs SET state = 'done' WHERE job_id = ? AND state IN ('running', 'paused')
+      AND items = (SELECT COUNT(*) FROM job_outputs WHERE job_id = ?)`,
+  )
+  const deliver = db.transaction((jobId: string, o: Omit<JobOutput, 'customId'>): boolean => {
+    const { changes } = insertOutput.run(
+      jobId,
+      o.index,
+      o.outcome,
+      o.body,
+      o.verifiedBy,
+      JSON.stringify(o.contributors),
+      o.deliveredAt,
+      jobId,
+    )
+    if (changes === 0) return false
+    finish.run(jobId, jobId)
+    return true
+  })
+  return {
+    async create(spec, items) {
+      try {
+        create.immediate(spec, items)
+      } catch (err) {
+        if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT'))
+          throw new DuplicateJobError(`job ${spec.jobId} exists, or two of its records share a custom_id`)
+        throw err
+      }
+      return toJob(getJob.get(spec.jobId) as JobRow)
+    },
+    async get(jobId) {
+      const row = getJob.get(jobId) as JobRow | undefined
+      return row == null ? undefined : toJob(row)
+    },
+    async list(owner) {
+      const rows = (
+        owner == null
+          ? db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, job_id').all()
+          : db.prepare('SELECT * FROM jobs WHERE owner = ? ORDER BY created_at DESC, job_id').all(owner)
+      ) as JobRow[]
+      return rows.map(toJob)
+    },
+    async setState(jobId, state) {
+      const { changes } = db
+        .prepare("UPDATE jobs SET state = ? WHERE job_id = ? AND state IN ('running', 'paused')")
+        .run(state, jobId)
+      return changes > 0
+    },
+    async pending(jobId, after, limit) {
+      const rows = db
+        .prepare(
+          `SELECT i.idx, i.custom_id, i.input FROM job_items i
+            WHERE i.job_id = ? AND i.idx > ?
+            AND NOT EXISTS (SELECT 1 FROM job_outputs o WHERE o.job_id = i.job_id AND o.idx = i.idx)
+            ORDER BY i.idx LIMIT ?`,
+        )
+        .all(jobId, after, limit) as Array<{ idx: number; custom_id: string; input: string }>
+      return rows.map((r) => ({ index: r.idx, customId: r.custom_id, input: r.input }))
+    },
+    deliver: async (jobId, output) => deliver.immediate(jobId, output),
+    async outputs(jobId, after, limit) {
+      const rows = db
+        .prepare(
+          `SELECT o.*, i.custom_id FROM job_outputs o JOIN job_items i USING (job_id, idx)
+            WHERE o.job_id = ? AND o.idx > ? ORDER BY o.idx LIMIT ?`,
+        )
+        .all(jobId, after, limit) as OutputRow[]
+      return rows.map(toOutput)
+    },
+    async progress(jobId) {
+      const row = db
+        .prepare(
+          `SELECT (SELECT items FROM jobs WHERE job_id = ?) AS items, COUNT(*) AS delivered,
+            COALESCE(SUM(outcome = 'error'), 0) AS errors FROM job_outputs WHERE job_id = ?`,
+        )
+        .get(jobId, jobId) as { items: number | null; delivered: number; errors: number }
+      return { items: row.items ?? 0, delivered: row.delivered, errors: row.errors }
+    },
+    async withdraw(contributor) {
+      const { changes } = db
+        .prepare(
+          `DELETE FROM job_outputs WHERE verified_by = 'adaptive'
+            AND job_id IN (SELECT job_id FROM jobs WHERE state IN ('running', 'paused'))
+            AND EXISTS (SELECT 1 FROM json_each(job_outputs.contributors) WHERE value = ?)`,
+        )
+        .run(contributor)
+      return changes
+    },
+  }
+}
