@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 import { canonicalAddress } from '../wallet/claim-message.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { startHttpServer } from './http-server.ts'
+import { JOB_LIMITS } from './jobs/api.ts'
 import { parseTao } from './settlement.ts'
 import { loadSubnetConfig, type SubnetConfig } from './subnet-config.ts'
 import { createValidator, VALIDATOR_DEFAULTS } from './validator.ts'
@@ -50,6 +51,14 @@ Options:
   --hotkeys <file>      JSON {"<ss58 address>": <uid>} for the Bittensor weights export
   --chain-endpoint <url>   pay settled epochs on chain through this node's RPC (off by default)
   --payout-seed-file <file> secret URI of the paying account, needed with --chain-endpoint
+  --job-tokens <file>   requesters' job tokens, one "<name> <token>" per line (the owner token is
+                        made at first start in the data dir); docs/JOBS.md
+  --no-jobs             take no jobs
+  --job-max-upload <MiB>    largest dataset upload (default ${JOB_LIMITS.maxUploadBytes / 2 ** 20})
+  --job-max-model <MiB>     largest model upload (default ${JOB_LIMITS.maxModelBytes / 2 ** 20})
+  --job-max-records <n>     records in one job (default ${JOB_LIMITS.maxRecords})
+  --job-max-record <KiB>    one record's line (default ${JOB_LIMITS.maxRecordBytes / 1024})
+  --job-max-open <n>        jobs one token may have running or paused (default ${JOB_LIMITS.maxOpenJobs})
 ${KIND_FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.kind}: ${f.help}`).join('\n')}
   -h, --help            show this help
 `
@@ -89,6 +98,13 @@ const OPTIONS = {
   hotkeys: { type: 'string' },
   'chain-endpoint': { type: 'string' },
   'payout-seed-file': { type: 'string' },
+  'job-tokens': { type: 'string' },
+  'no-jobs': { type: 'boolean' },
+  'job-max-upload': { type: 'string' },
+  'job-max-model': { type: 'string' },
+  'job-max-records': { type: 'string' },
+  'job-max-record': { type: 'string' },
+  'job-max-open': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...Object.fromEntries(KIND_FLAGS.map((f) => [f.flag, { type: 'string' }])),
 } as const
@@ -127,6 +143,21 @@ function parse() {
     strikeLimit: int('strike-limit', str('strike-limit'), VALIDATOR_DEFAULTS.strikeLimit, 1),
     auditSamples: int('audit-samples', str('audit-samples'), VALIDATOR_DEFAULTS.auditSamples, 1),
     hotkeys: str('hotkeys') == null ? undefined : readHotkeys(str('hotkeys')!),
+    jobs: values['no-jobs']
+      ? (false as const)
+      : {
+          ...(str('job-tokens') != null ? { tokensFile: resolve(str('job-tokens')!) } : {}),
+          limits: {
+            maxUploadBytes:
+              int('job-max-upload', str('job-max-upload'), JOB_LIMITS.maxUploadBytes / 2 ** 20, 1) * 2 ** 20,
+            maxModelBytes:
+              int('job-max-model', str('job-max-model'), JOB_LIMITS.maxModelBytes / 2 ** 20, 1) * 2 ** 20,
+            maxRecords: int('job-max-records', str('job-max-records'), JOB_LIMITS.maxRecords, 1),
+            maxRecordBytes:
+              int('job-max-record', str('job-max-record'), JOB_LIMITS.maxRecordBytes / 1024, 1) * 1024,
+            maxOpenJobs: int('job-max-open', str('job-max-open'), JOB_LIMITS.maxOpenJobs, 1),
+          },
+        },
     chain: chain(str('chain-endpoint'), str('payout-seed-file')),
     subnetFile: str('subnet') ?? str('models'),
     kindFlags: KIND_FLAGS.flatMap((f) => (str(f.flag) == null ? [] : [{ ...f, value: str(f.flag)! }])),
@@ -208,6 +239,7 @@ async function main(): Promise<void> {
     api: validator.api,
     metrics: () => validator.metrics.render(),
     blobs: validator.blobs,
+    ...(validator.jobs != null ? { jobs: validator.jobs.api } : {}),
   })
   api = http.url
   process.stdout.write(
@@ -216,6 +248,11 @@ async function main(): Promise<void> {
       `  peer id  ${validator.peerId}`,
       ...validator.multiaddrs().map((ma) => `  libp2p   ${ma}`),
       `  ledger   ${config.ledgerUrl == null ? config.dataDir : redactPassword(config.ledgerUrl)}`,
+      ...(validator.jobs?.createdToken != null
+        ? [
+            `  jobs     owner token ${validator.jobs.createdToken} (shown once; kept in ${config.dataDir}/owner.token)`,
+          ]
+        : []),
       `Open ${http.url} to contribute.`,
       '',
     ].join('\n'),

@@ -46,6 +46,11 @@ export interface HttpServerOptions {
    * weights), for pages outside a session (the training panel samples the current model).
    */
   blobs?: BlobSource
+  /** Routes under /api/ that take other methods and bodies (the jobs API, jobs/api.ts). */
+  jobs?: {
+    owns(path: string): boolean
+    handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void>
+  }
 }
 
 /** Bytes read from a blob per chunk written: a large model is never held whole for one response. */
@@ -64,19 +69,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const root = resolve(options.siteDir)
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD')
-      return send(res, 405, 'text/plain', 'method not allowed')
     const target = req.url ?? '/'
     if (target.length > MAX_URL_LENGTH) return send(res, 414, 'text/plain', 'URL too long')
-    let pathname: string
+    let url: URL
     let decoded: string
     try {
-      pathname = new URL(target, 'http://localhost').pathname
-      decoded = decodeURIComponent(pathname)
+      url = new URL(target, 'http://localhost')
+      decoded = decodeURIComponent(url.pathname)
     } catch {
       return send(res, 400, 'text/plain', 'bad request: not a valid URL path')
     }
-    if (pathname.startsWith('/api/')) return serveApi(options.api, res, decoded.slice('/api/'.length))
+    const { pathname } = url
+    const apiPath = decoded.slice('/api/'.length)
+    if (pathname.startsWith('/api/') && options.jobs?.owns(apiPath))
+      return options.jobs.handle(req, res, apiPath, url.searchParams)
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain', 'method not allowed')
+    if (pathname.startsWith('/api/')) return serveApi(options.api, res, apiPath)
     if (pathname.startsWith('/blobs/') && options.blobs != null)
       return serveBlob(req, res, options.blobs, pathname.slice(7))
     if (pathname === '/metrics' && options.metrics != null) {

@@ -29,7 +29,7 @@ import {
   RESULT_PROTOCOL,
   workTopic,
 } from '../protocol/constants.ts'
-import type { AnyValidatorKind, ValidatorKind, WorkSource } from '../work/kind.ts'
+import type { AnyValidatorKind, JobWork, ValidatorKind, WorkSource } from '../work/kind.ts'
 import { createKindRegistry, type KindRegistry } from '../work/registry.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { type ApiRoutes, createApi, type ValidatorStatus } from './api.ts'
@@ -39,6 +39,7 @@ import type { ChainOptions } from './chain.ts'
 import { createClaimService } from './claim-service.ts'
 import { startDirectoryPublisher } from './directory-publisher.ts'
 import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
+import { type Jobs, type JobsOptions, openJobs } from './jobs/index.ts'
 import { createLeaseService, type WireStats } from './lease-service.ts'
 import { type Ledger, openLedger, openPostgresLedger } from './ledger/index.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
@@ -63,6 +64,8 @@ export interface ValidatorOptions {
   dataDir: string
   /** A postgres:// URL: the ledger the pool's validator processes share; SQLite in dataDir when omitted. */
   ledgerUrl?: string
+  /** Requesters' jobs (docs/JOBS.md): on unless false. */
+  jobs?: JobsOptions | false
   listen: string[]
   /** Seed of synthetic work (the gemm layer, generated model inputs). */
   seed: number
@@ -115,6 +118,8 @@ export interface Validator {
   readonly scheduler: Scheduler
   /** Routes for the HTTP server's /api/. */
   readonly api: ApiRoutes
+  /** The jobs API (its own /api/ routes), and the owner token if this start made it. */
+  readonly jobs?: Jobs
   /** Every validator this one has heard announce itself (itself included). */
   readonly directory: Directory
   /** What GET /metrics serves. */
@@ -172,7 +177,8 @@ async function open(options: Options, closers: Closers, close: () => Promise<voi
   closers.push(() => ledger.close())
   const epochs = await createEpochClock(ledger.pool, options.epochLengthMs)
   const { node, penalties, cutOff } = await openNode(options, privateKey, closers)
-  const work = await openWork(options, node.peerId.toString(), ledger, epochs, closers)
+  const jobs = await openJobsOf(options, privateKey, ledger, closers)
+  const work = await openWork(options, node.peerId.toString(), ledger, epochs, jobs, closers)
   const served = await serveProtocols(options, { node, privateKey, ledger, epochs, penalties, ...work })
   // Timers last: nothing after them can fail.
   const timers = startTimers(
@@ -196,6 +202,7 @@ async function open(options: Options, closers: Closers, close: () => Promise<voi
     blobs: work.blobs,
     epochs,
     scheduler: work.scheduler,
+    ...(jobs != null ? { jobs } : {}),
     api: createApi({
       ...options,
       peerId: node.peerId.toString(),
@@ -211,6 +218,22 @@ async function open(options: Options, closers: Closers, close: () => Promise<voi
     settleDue: () => timers.settlement.settleDue(),
     stop: close,
   }
+}
+
+/** Requesters' jobs, unless turned off; their models are served as blobs once the work opens. */
+async function openJobsOf(options: Options, privateKey: PrivateKey, ledger: Ledger, closers: Closers) {
+  if (options.jobs === false) return undefined
+  const blobs = createBlobStore()
+  const jobs = await openJobs({
+    ...options.jobs,
+    dataDir: options.dataDir,
+    store: ledger.jobs,
+    blobs,
+    privateKey,
+    validator: peerIdFromPrivateKey(privateKey).toString(),
+  })
+  closers.push(() => jobs.stop())
+  return Object.assign(jobs, { blobs })
 }
 
 /** The libp2p node, and the penalties that cut off peers sending junk (counted on /metrics). */
@@ -243,14 +266,22 @@ async function openWork(
   validator: string,
   ledger: Ledger,
   epochs: EpochClock,
+  jobs: (Jobs & { blobs: BlobStore }) | undefined,
   closers: Closers,
 ) {
   const kinds = createKindRegistry(options.kinds ?? VALIDATOR_KINDS)
-  const blobs = createBlobStore()
+  const blobs = jobs?.blobs ?? createBlobStore()
   const strikes = createStrikes({ receipts: ledger.receipts, epochs, strikeLimit: options.strikeLimit, log })
   const workers = createWorkerPool({ size: options.verifyThreads })
   closers.push(() => workers.stop())
-  const sources = await createSources(kinds, { blobs, workers }, options, ledger, strikes, closers)
+  const sources = await createSources(
+    kinds,
+    { blobs, workers, jobs: jobs?.work },
+    options,
+    ledger,
+    strikes,
+    closers,
+  )
   const scheduler = createScheduler({
     ...options.scheduler,
     netuid: options.netuid,
@@ -428,7 +459,7 @@ async function stateDirOf(dataDir: string, kind: string): Promise<string> {
 /** A source for every kind the validator offers: those whose section is absent use their defaults. */
 async function createSources(
   kinds: KindRegistry<ValidatorKind>,
-  { blobs, workers }: { blobs: BlobStore; workers: WorkerPool },
+  { blobs, workers, jobs }: { blobs: BlobStore; workers: WorkerPool; jobs?: JobWork },
   options: ValidatorOptions,
   ledger: Ledger,
   strikes: ReturnType<typeof createStrikes>,
@@ -445,6 +476,7 @@ async function createSources(
       cursor: (key) => ledger.meta.get(key),
       blobs,
       workers,
+      ...(jobs != null ? { jobs } : {}),
       strike: (peer, shardId, message) =>
         void strikes
           .record({ leaseId: 'late', shardId, contributor: peer, reason: 'verification-failed', message })

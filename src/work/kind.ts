@@ -135,6 +135,34 @@ export interface WorkSource<G = unknown, R = unknown> {
   close?(): Promise<void>
 }
 
+/** One job offer of JobWork: a requester's model with batches waiting. */
+export interface JobOffer {
+  offerId: string
+  /** The model's sha256 (a blob the validator serves). */
+  model: string
+  flopsPerBatch: number
+  /** Batches one shard may hold. */
+  maxBatches: number
+}
+
+/**
+ * Requesters' work (docs/JOBS.md) for a kind that runs models: batches of a model whose verified
+ * outputs the validator keeps. The validator turns records into batches and outputs back into
+ * records; a kind sees only batches, as in its own shards.
+ */
+export interface JobWork {
+  /** One offer per job with batches waiting now. */
+  offers(): JobOffer[]
+  /** Up to `batches` batches of an offer (at least one record's), under a new shard id; undefined when none wait. */
+  take(offerId: string, batches: number): { shardId: string; batches: NamedTensor[][] } | undefined
+  /** A shard's offer and batches while it is open; undefined after a restart (its records wait again). */
+  shard(shardId: string): { offer: JobOffer; batches: NamedTensor[][] } | undefined
+  /** The model's bytes, for recomputation. */
+  model(sha: string): Promise<Uint8Array>
+  /** The shard's outputs, one per batch in order, verified by recomputation, for `contributors`. */
+  deliver(shardId: string, outputs: NamedTensor[][], contributors: string[]): Promise<void>
+}
+
 /** What a validator hands a kind when it builds the kind's source. */
 export interface SourceContext {
   /** The kind's section of the subnet config, CLI flags merged in; undefined when absent. */
@@ -160,6 +188,8 @@ export interface SourceContext {
   strike(peer: string, shardId: string, message: string): void
   /** Threads that run a kind's checks off the validator's event loop. */
   workers: TaskRunner
+  /** Requesters' jobs, for a kind that runs models (infer); absent when the validator takes none. */
+  jobs?: JobWork
 }
 
 /** An exported function of a module, run on a worker thread; args cross by structured clone. */

@@ -385,6 +385,31 @@ describe.each(backends)('%s ledger', (_, backend) => {
     await reopened.close()
   })
 
+  it('writes the error line of a record that could not be read at once, and a job of such records is done', async () => {
+    const { ledger } = await backend.open()
+    const id = crypto.randomUUID()
+    const error = { code: 'too_short', message: 'nothing to predict' }
+    await ledger.jobs.create(jobSpec(id), [
+      { customId: 'a', input: '{}' },
+      { customId: 'b', input: '{}', error },
+    ])
+    expect((await ledger.jobs.pending(id, -1, 10)).map((i) => i.customId)).toEqual(['a'])
+    const [line] = await ledger.jobs.outputs(id, -1, 10)
+    expect(line).toMatchObject({
+      index: 1,
+      customId: 'b',
+      outcome: 'error',
+      verifiedBy: null,
+      contributors: [],
+    })
+    expect(JSON.parse(line.body)).toEqual(error)
+    expect(await ledger.jobs.progress(id)).toEqual({ items: 2, delivered: 1, errors: 1, firstAt: null })
+    const bad = crypto.randomUUID()
+    await ledger.jobs.create(jobSpec(bad), [{ customId: 'x', input: '{}', error }])
+    expect((await ledger.jobs.get(bad))?.state).toBe('done')
+    await ledger.close()
+  })
+
   it('delivers each item once, pages outputs in order, counts errors, and completes a job with its last item', async () => {
     const { ledger } = await backend.open()
     const id = crypto.randomUUID()
@@ -397,7 +422,7 @@ describe.each(backends)('%s ledger', (_, backend) => {
     expect((await ledger.jobs.pending(id, -1, 10)).map((i) => i.index)).toEqual([0, 2])
     expect((await ledger.jobs.pending(id, 0, 10)).map((i) => i.index)).toEqual([2])
     expect(await ledger.jobs.deliver(id, { ...output(0, 'error', []), verifiedBy: null })).toBe(true)
-    expect(await ledger.jobs.progress(id)).toEqual({ items: 3, delivered: 2, errors: 1 })
+    expect(await ledger.jobs.progress(id)).toEqual({ items: 3, delivered: 2, errors: 1, firstAt: 2 })
     expect((await ledger.jobs.get(id))?.state).toBe('running')
     expect(await ledger.jobs.deliver(id, output(2, 'ok', [alice, peers[1]]))).toBe(true)
     expect((await ledger.jobs.get(id))?.state).toBe('done')
@@ -450,7 +475,7 @@ describe.each(backends)('%s ledger', (_, backend) => {
       other.jobs.deliver(id, output(2, 'ok', [alice])),
     ])
     expect((await ledger.jobs.get(id))?.state).toBe('done')
-    expect(await ledger.jobs.progress(id)).toEqual({ items: 3, delivered: 3, errors: 0 })
+    expect(await ledger.jobs.progress(id)).toEqual({ items: 3, delivered: 3, errors: 0, firstAt: 2 })
     await other.close()
     await ledger.close()
   })

@@ -239,6 +239,12 @@ export interface JobItem {
   input: string
 }
 
+export interface NewJobItem {
+  customId: string
+  input: string
+  error?: { code: string; message: string }
+}
+
 /** How an item's output was verified before it was delivered (docs/JOBS.md). */
 export type VerifiedBy = 'recompute' | 'quorum' | 'adaptive'
 
@@ -258,11 +264,16 @@ export interface JobProgress {
   items: number
   delivered: number
   errors: number
+  /** When the first verified output was delivered (null before): the job's rate, for its ETA. */
+  firstAt: number | null
 }
 
 export interface JobStore {
-  /** Stores a job and its records at once (DuplicateJobError for a known id or a repeated custom id). */
-  create(spec: JobSpec, items: Array<Omit<JobItem, 'index'>>): Promise<JobRecord>
+  /**
+   * Stores a job and its records at once (DuplicateJobError for a known id or a repeated custom id).
+   * A record given an `error` (it could not be read) gets its error line as its output at once.
+   */
+  create(spec: JobSpec, items: NewJobItem[]): Promise<JobRecord>
   get(jobId: string): Promise<JobRecord | undefined>
   /** Jobs newest first; one owner's when given. */
   list(owner?: string): Promise<JobRecord[]>

@@ -45,6 +45,15 @@ export interface InferConfig {
   maxBatches: number
 }
 
+/** The settings a validator with no models of its own uses for requesters' jobs (docs/JOBS.md). */
+export const JOBS_ONLY: InferConfig = {
+  models: [],
+  sampleRate: 0.25,
+  canaryRate: 0.1,
+  redundancy: 1,
+  maxBatches: 64,
+}
+
 /** undefined when the subnet offers no models. */
 export function parseInferConfig(section: unknown, configDir: string): InferConfig | undefined {
   if (section == null || section === false) return undefined

@@ -6,13 +6,21 @@
  * picked by the validator's audit, and `sampleRate` of the rest).
  */
 import { readFile } from 'node:fs/promises'
-import type { NamedTensor, Shard, SourceContext, ValidatorKind, WorkSource } from '../kind.ts'
+import { gemmFlops } from '../gemm-flops.ts'
+import type {
+  JobOffer,
+  JobWork,
+  NamedTensor,
+  Shard,
+  SourceContext,
+  ValidatorKind,
+  WorkSource,
+} from '../kind.ts'
 import { mixSeed } from '../prng.ts'
 import { canaries } from './canaries.ts'
 import { type InferGrant, type InferResult, MAX_ELEMENTS } from './codec.ts'
-import { type InferConfig, parseInferConfig } from './config.ts'
+import { type InferConfig, JOBS_ONLY, parseInferConfig } from './config.ts'
 import { createOutputForms } from './form.ts'
-import { gemmFlops } from './gemm-flops.ts'
 import { infer } from './index.ts'
 import { generator } from './inputs.ts'
 import { createPooledOnnx } from './onnx-task.ts'
@@ -21,7 +29,9 @@ import { createInferVerifier } from './verifier.ts'
 export const inferValidator: ValidatorKind<InferGrant, InferResult> = {
   ...infer,
   async createSource(context) {
-    const config = parseInferConfig(context.config, context.configDir)
+    // Without models of its own, the source still runs requesters' jobs.
+    const config =
+      parseInferConfig(context.config, context.configDir) ?? (context.jobs != null ? JOBS_ONLY : undefined)
     return config == null ? undefined : createInferSource(config, context)
   },
   conformance: {
@@ -131,26 +141,48 @@ async function createInferSource(
   const byShort = new Map(models.map((m) => [m.short, m]))
   const bySha = new Map(models.map((m) => [m.model.sha256, m]))
   const pending = new Map<string, Shard<InferGrant>[]>()
+  const jobs = context.jobs
   const verifier = createInferVerifier({
     config,
     forms: createOutputForms(),
     isCanary: await canaries(context.stateDir, config.canaryRate),
-    recompute: (sha, inputs: NamedTensor[]) => onnx.run(sha, () => bySha.get(sha)!.bytes, inputs),
+    recompute: (sha, inputs: NamedTensor[]) =>
+      onnx.run(sha, () => bySha.get(sha)?.bytes ?? jobs!.model(sha), inputs),
     strike: context.strike,
   })
+  /** A job's shard: its batches as an infer grant. */
+  const jobShard = (shardId: string, offer: JobOffer, batches: NamedTensor[][]): Shard<InferGrant> => {
+    const grant = { model: offer.model, flopsPerBatch: offer.flopsPerBatch, batches }
+    return { shardId, offerId: offer.offerId, grant, flops: infer.cost(grant) }
+  }
+
+  function nextJobShard(work: JobWork, offerId: string, flops: number): Shard<InferGrant> | undefined {
+    const offer = work.offers().find((o) => o.offerId === offerId)
+    if (offer == null) return undefined
+    const count = Math.max(1, Math.min(offer.maxBatches, Math.round(flops / offer.flopsPerBatch)))
+    const taken = work.take(offerId, count)
+    return taken == null ? undefined : jobShard(taken.shardId, offer, taken.batches)
+  }
 
   return {
-    offers: () =>
-      models.map((m) => ({
+    offers: () => [
+      ...models.map((m) => ({
         offerId: m.offerId,
         blobs: [m.model.sha256],
         minFlops: m.model.flopsPerBatch,
         maxFlops: m.model.flopsPerBatch * m.maxBatches,
       })),
+      ...(jobs?.offers() ?? []).map((o) => ({
+        offerId: o.offerId,
+        blobs: [o.model],
+        minFlops: o.flopsPerBatch,
+        maxFlops: o.flopsPerBatch * o.maxBatches,
+      })),
+    ],
 
     next(offerId, flops) {
       const entry = byOffer.get(offerId)
-      if (entry == null) return undefined
+      if (entry == null) return jobs == null ? undefined : nextJobShard(jobs, offerId, flops)
       const queued = pending.get(offerId)?.shift()
       if (queued != null) return queued
       const count = Math.max(1, Math.min(entry.maxBatches, Math.round(flops / entry.model.flopsPerBatch)))
@@ -166,6 +198,8 @@ async function createInferSource(
     },
 
     restore(shardId) {
+      const job = jobs?.shard(shardId)
+      if (job != null) return jobShard(shardId, job.offer, job.batches)
       const match = /^m([0-9a-f]{8})\.(\d+)\.(\d+)(?:\.r(\d))?$/.exec(shardId)
       const entry = match == null ? undefined : byShort.get(match[1])
       if (match == null || entry == null) return undefined
@@ -175,6 +209,11 @@ async function createInferSource(
       return shardOf(entry, `m${entry.short}.${first}.${count}`, grantOf(entry, first, count), copy)
     },
 
-    verify: (shard, result, verifying) => verifier.verify(shard, result, verifying),
+    verify(shard, result, verifying) {
+      if (jobs?.shard(shard.shardId) == null) return verifier.verify(shard, result, verifying)
+      return verifier.verifyAll(shard, result, (outputs) =>
+        jobs.deliver(shard.shardId, outputs, [verifying.peer]),
+      )
+    },
   }
 }

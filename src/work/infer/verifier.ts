@@ -84,6 +84,39 @@ export function createInferVerifier(options: InferVerifierOptions) {
   }
 
   return {
+    /**
+     * A job's shard: its outputs are what a requester keeps, so every batch is recomputed; the
+     * recomputation is what `deliver` keeps, and a claim that differs is refused.
+     */
+    async verifyAll(
+      shard: Shard<InferGrant>,
+      result: InferResult,
+      deliver: (outputs: NamedTensor[][]) => Promise<void>,
+    ): Promise<Verdict> {
+      const { grant } = shard
+      if (result.batches.length !== grant.batches.length) {
+        const message = `${result.batches.length} batches for ${grant.batches.length}`
+        return { ok: false, reason: 'wrong-shape', message }
+      }
+      const truth: NamedTensor[][] = []
+      for (const inputs of grant.batches) {
+        const outputs = await options.recompute(grant.model, inputs)
+        forms.learn(grant.model, outputs)
+        truth.push(outputs)
+      }
+      const form = forms.check(grant.model, grant, result)
+      if (form != null) return form
+      const claimed = result.batches.map(floats)
+      const bad = truth.findIndex((outputs, b) => !compareAll(claimed[b], floats(outputs)).ok)
+      if (bad >= 0) {
+        const c = compareAll(claimed[bad], floats(truth[bad]))
+        const message = `recomputed outputs differ in batch ${bad} (element ${c.index}: ${c.worstRatio.toFixed(1)}x the tolerance)`
+        return { ok: false, reason: 'verification-failed', message }
+      }
+      await deliver(truth)
+      return { ok: true, quality: 1, detail: `job shard: all ${truth.length} batch(es) recomputed` }
+    },
+
     async verify(shard: Shard<InferGrant>, result: InferResult, verifying: VerifyContext): Promise<Verdict> {
       const { grant } = shard
       const base = shard.group ?? shard.shardId

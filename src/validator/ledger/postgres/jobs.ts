@@ -62,6 +62,19 @@ export function pgJobs(pool: Pool): JobStore {
               ...chunk.flatMap((item, i) => [from + i, item.customId, item.input]),
             ])
           }
+          for (const [i, item] of items.entries()) {
+            if (item.error == null) continue
+            await client.query(
+              `INSERT INTO job_outputs (job_id, idx, outcome, body, verified_by, contributors, delivered_at)
+                VALUES ($1, $2, 'error', $3, NULL, '{}', $4)`,
+              [spec.jobId, i, JSON.stringify(item.error), spec.createdAt],
+            )
+          }
+          await client.query(
+            `UPDATE jobs SET state = 'done' WHERE job_id = $1
+              AND items = (SELECT COUNT(*) FROM job_outputs WHERE job_id = $1)`,
+            [spec.jobId],
+          )
         })
       } catch (err) {
         if ((err as PgError).code === UNIQUE_VIOLATION)
@@ -128,10 +141,18 @@ export function pgJobs(pool: Pool): JobStore {
     async progress(jobId) {
       const { rows } = await pool.query(
         `SELECT (SELECT items FROM jobs WHERE job_id = $1) AS items, COUNT(*) AS delivered,
-          COUNT(*) FILTER (WHERE outcome = 'error') AS errors FROM job_outputs WHERE job_id = $1`,
+          COUNT(*) FILTER (WHERE outcome = 'error') AS errors,
+          MIN(delivered_at) FILTER (WHERE verified_by IS NOT NULL) AS first_at
+          FROM job_outputs WHERE job_id = $1`,
         [jobId],
       )
-      return { items: num(rows[0].items), delivered: num(rows[0].delivered), errors: num(rows[0].errors) }
+      const r = rows[0]
+      return {
+        items: num(r.items),
+        delivered: num(r.delivered),
+        errors: num(r.errors),
+        firstAt: r.first_at == null ? null : num(r.first_at),
+      }
     },
     async withdraw(contributor) {
       const { rowCount } = await pool.query(

@@ -58,6 +58,14 @@ export function sqliteJobs(db: Database.Database): JobStore {
   )
   const insertItem = db.prepare('INSERT INTO job_items (job_id, idx, custom_id, input) VALUES (?, ?, ?, ?)')
   const getJob = db.prepare('SELECT * FROM jobs WHERE job_id = ?')
+  const finish = db.prepare(
+    `UPDATE jobs SET state = 'done' WHERE job_id = ? AND state IN ('running', 'paused')
+      AND items = (SELECT COUNT(*) FROM job_outputs WHERE job_id = ?)`,
+  )
+  const insertError = db.prepare(
+    `INSERT INTO job_outputs (job_id, idx, outcome, body, verified_by, contributors, delivered_at)
+      VALUES (?, ?, 'error', ?, NULL, '[]', ?)`,
+  )
   const create = db.transaction(
     (spec: Parameters<JobStore['create']>[0], items: Parameters<JobStore['create']>[1]) => {
       insertJob.run(
@@ -71,17 +79,17 @@ export function sqliteJobs(db: Database.Database): JobStore {
         items.length,
         spec.createdAt,
       )
-      for (const [i, item] of items.entries()) insertItem.run(spec.jobId, i, item.customId, item.input)
+      for (const [i, item] of items.entries()) {
+        insertItem.run(spec.jobId, i, item.customId, item.input)
+        if (item.error != null) insertError.run(spec.jobId, i, JSON.stringify(item.error), spec.createdAt)
+      }
+      finish.run(spec.jobId, spec.jobId)
     },
   )
   const insertOutput = db.prepare(
     `INSERT INTO job_outputs (job_id, idx, outcome, body, verified_by, contributors, delivered_at)
       SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM jobs WHERE job_id = ? AND state != 'cancelled')
       ON CONFLICT (job_id, idx) DO NOTHING`,
-  )
-  const finish = db.prepare(
-    `UPDATE jobs SET state = 'done' WHERE job_id = ? AND state IN ('running', 'paused')
-      AND items = (SELECT COUNT(*) FROM job_outputs WHERE job_id = ?)`,
   )
   const deliver = db.transaction((jobId: string, o: Omit<JobOutput, 'customId'>): boolean => {
     const { changes } = insertOutput.run(
@@ -152,10 +160,17 @@ export function sqliteJobs(db: Database.Database): JobStore {
       const row = db
         .prepare(
           `SELECT (SELECT items FROM jobs WHERE job_id = ?) AS items, COUNT(*) AS delivered,
-            COALESCE(SUM(outcome = 'error'), 0) AS errors FROM job_outputs WHERE job_id = ?`,
+            COALESCE(SUM(outcome = 'error'), 0) AS errors,
+            MIN(CASE WHEN verified_by IS NOT NULL THEN delivered_at END) AS first_at
+            FROM job_outputs WHERE job_id = ?`,
         )
-        .get(jobId, jobId) as { items: number | null; delivered: number; errors: number }
-      return { items: row.items ?? 0, delivered: row.delivered, errors: row.errors }
+        .get(jobId, jobId) as {
+        items: number | null
+        delivered: number
+        errors: number
+        first_at: number | null
+      }
+      return { items: row.items ?? 0, delivered: row.delivered, errors: row.errors, firstAt: row.first_at }
     },
     async withdraw(contributor) {
       const { changes } = db

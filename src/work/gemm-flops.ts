@@ -4,7 +4,7 @@
  * (activations, convolutions, recurrences) are not counted: this is a check of a declared cost for
  * models made of dense layers, not a cost model for every model.
  */
-import { ModelProto } from '../../gpu/ort/onnx.ts'
+import { ModelProto } from '../gpu/ort/onnx.ts'
 
 export function gemmFlops(model: Uint8Array, rows: number): number {
   const graph = ModelProto.decode(model).graph

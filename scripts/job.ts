@@ -1,0 +1,166 @@
+/**
+ * The requester's command line for jobs (docs/JOBS.md):
+ *
+ *   npm run job -- submit --task <task> --model <path> --input <path> [--priority n] [--reward rao]
+ *   npm run job -- status <id> [--watch]
+ *   npm run job -- results <id> --out <file>
+ *   npm run job -- cancel <id>
+ *   npm run job -- list
+ *
+ * Every command takes --validator <http url> (default http://127.0.0.1:8787/) and --token <t>
+ * (default: the owner token in <data dir>/owner.token, --data-dir default ./data). `submit` uploads
+ * the model unless the validator holds it already, and prints the job id on its last line. `results`
+ * writes the results once the job is complete, checked against the validator's signed manifest, and
+ * exits 0; otherwise it says what is missing and exits 1.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex } from '@noble/hashes/utils.js'
+import { type Manifest, verifyManifest } from '../src/validator/jobs/manifest.ts'
+
+const USAGE = `usage: npm run job -- <submit|status|results|cancel|list> …
+  submit --task <tensors|text-score|text-generate|audio-segments|train> --model <path> --input <path>
+         [--priority <n>] [--reward <rao>]
+  status <id> [--watch]
+  results <id> --out <file>
+  cancel <id>
+  list
+options: --validator <http url> (default http://127.0.0.1:8787/), --token <t> (default: <data dir>/owner.token),
+         --data-dir <dir> (default ./data)`
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    task: { type: 'string' },
+    model: { type: 'string' },
+    input: { type: 'string' },
+    out: { type: 'string' },
+    priority: { type: 'string' },
+    reward: { type: 'string' },
+    validator: { type: 'string', default: 'http://127.0.0.1:8787/' },
+    token: { type: 'string' },
+    'data-dir': { type: 'string', default: 'data' },
+    watch: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+})
+
+function fail(message: string): never {
+  process.stderr.write(`job: ${message}\n`)
+  process.exit(1)
+}
+
+const token = () => {
+  if (values.token != null) return values.token
+  const path = join(resolve(values['data-dir']!), 'owner.token')
+  try {
+    return readFileSync(path, 'utf8').trim()
+  } catch {
+    return fail(`no --token, and no owner token at ${path} (the validator makes it at its first start)`)
+  }
+}
+
+async function call(path: string, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(`api/${path}`, values.validator)
+  try {
+    return await fetch(url, { ...init, headers: { authorization: `Bearer ${token()}`, ...init.headers } })
+  } catch (err) {
+    return fail(`cannot reach ${url.origin}: ${(err as Error).message}`)
+  }
+}
+
+async function json<T>(res: Response): Promise<T> {
+  const body = (await res.json().catch(() => ({}))) as T & { error?: string }
+  if (!res.ok) fail(`${res.status}: ${body.error ?? res.statusText}`)
+  return body
+}
+
+interface Status {
+  id: string
+  task: string
+  state: string
+  items: number
+  delivered: number
+  errors: number
+  eta_s: number | null
+}
+
+function line(s: Status): string {
+  const width = 30
+  const filled = s.items === 0 ? width : Math.round((width * s.delivered) / s.items)
+  const eta = s.state === 'running' && s.eta_s != null ? `, about ${s.eta_s} s left` : ''
+  return `${s.id} ${s.task} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.delivered}/${s.items} records (${s.errors} errors), ${s.state}${eta}`
+}
+
+async function submit() {
+  const { task, model, input } = values
+  if (task == null || model == null || input == null)
+    fail(`submit needs --task, --model and --input\n${USAGE}`)
+  const bytes = readFileSync(model)
+  const sha = bytesToHex(sha256(bytes))
+  if ((await call(`models/${sha}`, { method: 'HEAD' })).status !== 200) {
+    process.stdout.write(`uploading ${model} (${(bytes.length / 1e6).toFixed(1)} MB)…\n`)
+    await json(await call(`models/${sha}`, { method: 'PUT', body: bytes }))
+  }
+  const query = new URLSearchParams({ task, model: sha })
+  if (values.priority != null) query.set('priority', values.priority)
+  if (values.reward != null) query.set('reward', values.reward)
+  const job = await json<Status>(await call(`jobs?${query}`, { method: 'POST', body: readFileSync(input) }))
+  process.stdout.write(`${line(job)}\n${job.id}\n`)
+}
+
+async function status(id: string) {
+  for (;;) {
+    const s = await json<Status>(await call(`jobs/${encodeURIComponent(id)}`))
+    process.stdout.write(`${values.watch ? '\r' : ''}${line(s)}${values.watch ? '' : '\n'}`)
+    if (!values.watch || s.state !== 'running') break
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+  if (values.watch) process.stdout.write('\n')
+}
+
+async function results(id: string) {
+  if (values.out == null) fail(`results needs --out <file>\n${USAGE}`)
+  const s = await json<Status>(await call(`jobs/${encodeURIComponent(id)}`))
+  if (s.state !== 'done')
+    fail(
+      `job ${id} is ${s.state}: ${s.items - s.delivered} of ${s.items} records have no verified result yet`,
+    )
+  const text = await (await call(`jobs/${encodeURIComponent(id)}/results`)).text()
+  const lines = text.trimEnd().split('\n')
+  const manifest = await json<Manifest>(await call(`jobs/${encodeURIComponent(id)}/manifest`))
+  await verifyManifest(manifest, lines).catch((err) =>
+    fail(`the results do not match the signed manifest: ${err.message}`),
+  )
+  writeFileSync(values.out, `${lines.join('\n')}\n`)
+  writeFileSync(`${values.out}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`)
+  process.stdout.write(
+    `${lines.length} records written to ${values.out}, signed by ${manifest.validator} (manifest beside it)\n`,
+  )
+}
+
+async function main() {
+  const [command, id] = positionals
+  if (values.help || command == null) {
+    process.stdout.write(`${USAGE}\n`)
+    process.exit(command == null && !values.help ? 1 : 0)
+  }
+  if (command === 'submit') return submit()
+  if (command === 'list') {
+    const { jobs } = await json<{ jobs: Status[] }>(await call('jobs'))
+    for (const j of jobs) process.stdout.write(`${line(j)}\n`)
+    return
+  }
+  if (id == null) fail(`${command} needs a job id\n${USAGE}`)
+  if (command === 'status') return status(id)
+  if (command === 'results') return results(id)
+  if (command === 'cancel')
+    return void process.stdout.write(
+      `${line(await json<Status>(await call(`jobs/${encodeURIComponent(id)}`, { method: 'DELETE' })))}\n`,
+    )
+  fail(`unknown command ${command}\n${USAGE}`)
+}
+
+await main()

@@ -1,0 +1,264 @@
+/**
+ * The jobs API (docs/JOBS.md), under /api/ beside the validator's read-only routes. Every route
+ * needs a bearer token (tokens.ts); a token sees and changes the jobs it submitted, the owner token
+ * all of them. Uploads are refused with 413 before they are read when they declare too many bytes,
+ * and cut off at the limit when they do not declare them.
+ *
+ *   PUT    models/<sha256>      the model's bytes (kept once; refused if they do not load)
+ *   HEAD   models/<sha256>      200 when the validator holds it
+ *   POST   jobs?task=&model=&priority=&reward=   the dataset (JSONL) as the body
+ *   GET    jobs                 the token's jobs
+ *   GET    jobs/<id>            one job: progress and ETA
+ *   GET    jobs/<id>/results    the output lines verified so far, in input order
+ *   GET    jobs/<id>/manifest   a completed job's signed manifest
+ *   POST   jobs/<id>/pause, jobs/<id>/resume;  DELETE jobs/<id> cancels
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { SHA256_HEX } from '../../protocol/ids.ts'
+import type { JobRecord, JobStore } from '../ledger/types.ts'
+import { outputLine, parseRecords, TooManyRecordsError } from './jsonl.ts'
+import type { Manifest } from './manifest.ts'
+import { ModelRefusedError, type ModelStore } from './models.ts'
+import { taskNamed } from './tasks/index.ts'
+import { OWNER, type Tokens } from './tokens.ts'
+
+export interface JobLimits {
+  /** Bytes of one dataset upload. */
+  maxUploadBytes: number
+  /** Bytes of one model upload. */
+  maxModelBytes: number
+  maxRecords: number
+  maxRecordBytes: number
+  /** Jobs one token may have running or paused at once. */
+  maxOpenJobs: number
+}
+
+export const JOB_LIMITS: JobLimits = {
+  maxUploadBytes: 256 * 1024 * 1024,
+  maxModelBytes: 512 * 1024 * 1024,
+  maxRecords: 1_000_000,
+  maxRecordBytes: 1024 * 1024,
+  maxOpenJobs: 16,
+}
+
+export interface JobsApiOptions {
+  store: JobStore
+  tokens: Tokens
+  models: ModelStore
+  limits: JobLimits
+  /** The signed manifest of a completed job's output lines. */
+  manifest(jobId: string, lines: string[]): Promise<Manifest>
+  now?: () => number
+}
+
+/** Output lines read from the store at a time when results are streamed. */
+const RESULTS_PAGE = 1000
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export function createJobsApi(options: JobsApiOptions) {
+  const { store, limits } = options
+  const now = options.now ?? Date.now
+
+  async function jobFor(owner: string, id: string): Promise<JobRecord> {
+    const job = await store.get(id)
+    if (job == null || (owner !== OWNER && job.owner !== owner)) throw new HttpError(404, `no job ${id}`)
+    return job
+  }
+
+  async function describe(job: JobRecord) {
+    const progress = await store.progress(job.jobId)
+    const remaining = progress.items - progress.delivered
+    const verified = progress.delivered - progress.errors
+    const elapsed = progress.firstAt == null ? 0 : now() - progress.firstAt
+    return {
+      id: job.jobId,
+      task: job.task,
+      model: job.model,
+      state: job.state,
+      priority: job.priority,
+      reward: String(job.reward),
+      created_at: job.createdAt,
+      items: progress.items,
+      delivered: progress.delivered,
+      errors: progress.errors,
+      eta_s:
+        remaining === 0
+          ? 0
+          : verified > 0 && elapsed > 0
+            ? Math.round((remaining * elapsed) / verified / 1000)
+            : null,
+    }
+  }
+
+  async function submit(req: IncomingMessage, owner: string, query: URLSearchParams) {
+    const task = taskNamed(query.get('task') ?? '')
+    if (task == null) throw new HttpError(400, `unknown task ${query.get('task')}`)
+    const model = query.get('model') ?? ''
+    const info = options.models.info(model)
+    if (info == null)
+      throw new HttpError(400, `no model ${model}: upload it first (PUT /api/models/<sha256>)`)
+    const unfit = task.unfit(info)
+    if (unfit != null) throw new HttpError(422, unfit)
+    const open = (await store.list(owner)).filter((j) => j.state === 'running' || j.state === 'paused')
+    if (open.length >= limits.maxOpenJobs)
+      throw new HttpError(429, `${open.length} jobs open: the limit is ${limits.maxOpenJobs}`)
+    const text = new TextDecoder().decode(await readBody(req, limits.maxUploadBytes))
+    let items: ReturnType<typeof parseRecords>
+    try {
+      items = parseRecords(text, limits, (body) => task.check(body))
+    } catch (err) {
+      if (err instanceof TooManyRecordsError) throw new HttpError(413, err.message)
+      throw err
+    }
+    if (items.length === 0) throw new HttpError(400, 'the dataset has no records')
+    const job = await store.create(
+      {
+        jobId: crypto.randomUUID(),
+        owner,
+        task: task.name,
+        model,
+        params: '{}',
+        priority: intParam(query, 'priority', 0),
+        reward: BigInt(intParam(query, 'reward', 0)),
+        createdAt: now(),
+      },
+      items,
+    )
+    return describe(job)
+  }
+
+  async function results(res: ServerResponse, job: JobRecord) {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' })
+    for (let after = -1; ; ) {
+      const page = await store.outputs(job.jobId, after, RESULTS_PAGE)
+      if (page.length === 0) break
+      const chunk = `${page.map(outputLine).join('\n')}\n`
+      if (!res.write(chunk)) await new Promise((resume) => res.once('drain', resume))
+      after = page.at(-1)!.index
+    }
+    res.end()
+  }
+
+  async function manifest(job: JobRecord) {
+    if (job.state !== 'done')
+      throw new HttpError(409, `job ${job.jobId} is ${job.state}: a manifest is signed once it is done`)
+    const lines: string[] = []
+    for (let after = -1; ; ) {
+      const page = await store.outputs(job.jobId, after, RESULTS_PAGE)
+      if (page.length === 0) break
+      lines.push(...page.map(outputLine))
+      after = page.at(-1)!.index
+    }
+    return options.manifest(job.jobId, lines)
+  }
+
+  async function putModel(req: IncomingMessage, sha: string) {
+    if (!SHA256_HEX.test(sha))
+      throw new HttpError(400, 'a model is named by its sha256 (64 lowercase hex digits)')
+    try {
+      return await options.models.put(sha, await readBody(req, limits.maxModelBytes))
+    } catch (err) {
+      if (err instanceof ModelRefusedError) throw new HttpError(422, err.message)
+      throw err
+    }
+  }
+
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    owner: string,
+    path: string,
+    query: URLSearchParams,
+  ) {
+    const [collection, id, action, ...rest] = path.split('/')
+    const method = req.method ?? 'GET'
+    if (rest.length > 0) throw new HttpError(404, 'no such endpoint')
+    if (collection === 'models' && id != null && action == null) {
+      if (method === 'HEAD') return send(res, options.models.has(id) ? 200 : 404)
+      if (method === 'PUT') return send(res, 200, await putModel(req, id))
+    }
+    if (collection !== 'jobs') throw new HttpError(404, 'no such endpoint')
+    if (id == null || id === '') {
+      if (method === 'GET')
+        return send(res, 200, {
+          jobs: await Promise.all((await store.list(owner === OWNER ? undefined : owner)).map(describe)),
+        })
+      if (method === 'POST') return send(res, 201, await submit(req, owner, query))
+      throw new HttpError(405, 'GET or POST')
+    }
+    const job = await jobFor(owner, id)
+    if (action == null && method === 'GET') return send(res, 200, await describe(job))
+    if (action == null && method === 'DELETE') return changeState(res, job, 'cancelled')
+    if (action === 'results' && method === 'GET') return results(res, job)
+    if (action === 'manifest' && method === 'GET') return send(res, 200, await manifest(job))
+    if (action === 'pause' && method === 'POST') return changeState(res, job, 'paused')
+    if (action === 'resume' && method === 'POST') return changeState(res, job, 'running')
+    throw new HttpError(404, 'no such endpoint')
+  }
+
+  async function changeState(res: ServerResponse, job: JobRecord, state: 'paused' | 'running' | 'cancelled') {
+    if (!(await store.setState(job.jobId, state)))
+      throw new HttpError(409, `job ${job.jobId} is ${job.state}`)
+    return send(res, 200, await describe((await store.get(job.jobId))!))
+  }
+
+  return {
+    /** Whether a request is this API's (`path` is what follows /api/). */
+    owns: (path: string) => /^(jobs|models)(\/|$)/.test(path),
+    async handle(
+      req: IncomingMessage,
+      res: ServerResponse,
+      path: string,
+      query: URLSearchParams,
+    ): Promise<void> {
+      try {
+        const owner = options.tokens.authorize(req.headers.authorization)
+        if (owner == null) throw new HttpError(401, 'a job needs a token: Authorization: Bearer <token>')
+        await route(req, res, owner, path, query)
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err
+        if (err.status === 413) res.setHeader('connection', 'close')
+        send(res, err.status, { error: err.message })
+      }
+    },
+  }
+}
+
+export type JobsApi = ReturnType<typeof createJobsApi>
+
+function intParam(query: URLSearchParams, name: string, fallback: number): number {
+  const raw = query.get(name)
+  if (raw == null) return fallback
+  const value = Number(raw)
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new HttpError(400, `${name} must be a whole number ≥ 0`)
+  return value
+}
+
+/** The request's body, at most `limit` bytes: 413 before reading when it says it is longer. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers['content-length'])
+  if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, `over ${limit} bytes`)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) throw new HttpError(413, `over ${limit} bytes`)
+    chunks.push(chunk)
+  }
+  return new Uint8Array(Buffer.concat(chunks))
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  const text = body === undefined ? '' : JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}

@@ -1,0 +1,186 @@
+/**
+ * The running jobs as work for the `infer` kind's source (kind.ts JobWork): a window of each job's
+ * waiting records, turned into model batches by the job's task, handed out as shards of whole
+ * records; a verified shard's outputs turned back into records by the task and kept in the ledger.
+ * Nothing here is the only copy: a record leaves the ledger's waiting list only when its output is
+ * stored, so after a crash the records of shards in flight are simply cut again (and an output handed
+ * in twice is kept once).
+ */
+import { readFile } from 'node:fs/promises'
+import { logger } from '@libp2p/logger'
+import type { JobOffer, JobWork, NamedTensor } from '../../work/kind.ts'
+import type { JobOutput, JobRecord, JobStore } from '../ledger/types.ts'
+import type { ModelInfo, ModelStore } from './models.ts'
+import { type Task, taskNamed } from './tasks/index.ts'
+import { RecordError } from './tasks/text-score.ts'
+
+const log = logger('tessera:jobs')
+
+/** Records of a job held ready at once. */
+const WINDOW = 256
+/** Batches one shard may hold. */
+const MAX_BATCHES = 16
+/** How often the window is refilled and job states read again. */
+export const REFILL_MS = 1000
+
+interface Unit {
+  index: number
+  body: unknown
+  batches: NamedTensor[][]
+}
+
+interface OpenJob {
+  job: JobRecord
+  task: Task
+  info: ModelInfo
+  offer: JobOffer
+  waiting: Unit[]
+  /** Record indexes in the window or in a shard: not loaded again. */
+  held: Set<number>
+}
+
+export interface JobWorkOptions {
+  store: JobStore
+  models: ModelStore
+  now?: () => number
+}
+
+export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Promise<void>; stop(): void } {
+  const { store, models } = options
+  const now = options.now ?? Date.now
+  const open = new Map<string, OpenJob>()
+  const byOffer = new Map<string, OpenJob>()
+  const shards = new Map<string, { job: OpenJob; units: Unit[] }>()
+  const flopsOf = new Map<string, number>()
+
+  async function openJob(job: JobRecord): Promise<OpenJob | undefined> {
+    const task = taskNamed(job.task)
+    const info = models.info(job.model)
+    if (task == null || info == null) return undefined
+    let flops = flopsOf.get(job.model)
+    if (flops == null) {
+      flops = Math.max(1, task.flopsPerBatch(new Uint8Array(await readFile(models.path(job.model))), info))
+      flopsOf.set(job.model, flops)
+    }
+    const offer = {
+      offerId: `job.${job.jobId.replaceAll('-', '').slice(0, 12)}`,
+      model: job.model,
+      flopsPerBatch: flops,
+      maxBatches: MAX_BATCHES,
+    }
+    return { job, task, info, offer, waiting: [], held: new Set() }
+  }
+
+  /** Reads the window's records into units; a record the task cannot turn into batches gets its error line. */
+  async function fill(o: OpenJob): Promise<void> {
+    const room = WINDOW - o.waiting.length
+    if (room <= 0) return
+    const after = o.waiting.at(-1)?.index ?? -1
+    for (const item of await store.pending(o.job.jobId, after, room + o.held.size)) {
+      if (o.held.has(item.index)) continue
+      try {
+        const body = JSON.parse(item.input)
+        o.waiting.push({ index: item.index, body, batches: o.task.inputs(body, o.info) })
+        o.held.add(item.index)
+      } catch (err) {
+        if (!(err instanceof RecordError || err instanceof SyntaxError)) throw err
+        const code = err instanceof RecordError ? err.code : 'invalid_json'
+        await store.deliver(o.job.jobId, errorOutput(item.index, code, err.message, now()))
+      }
+      if (o.waiting.length >= WINDOW) break
+    }
+  }
+
+  async function refill(): Promise<void> {
+    const running = (await store.list()).filter((j) => j.state === 'running')
+    for (const id of [...open.keys()]) {
+      if (running.some((j) => j.jobId === id)) continue
+      byOffer.delete(open.get(id)!.offer.offerId)
+      open.delete(id)
+    }
+    for (const job of running) {
+      let o = open.get(job.jobId)
+      if (o == null) {
+        o = await openJob(job)
+        if (o == null) continue
+        open.set(job.jobId, o)
+        byOffer.set(o.offer.offerId, o)
+      }
+      await fill(o)
+    }
+  }
+
+  let timer: ReturnType<typeof setInterval> | undefined = setInterval(
+    () => void refill().catch((err) => log.error('reading the jobs failed: %e', err)),
+    REFILL_MS,
+  )
+  timer.unref?.()
+
+  return {
+    refill,
+    stop() {
+      clearInterval(timer)
+      timer = undefined
+    },
+    offers: () => [...open.values()].filter((o) => o.waiting.length > 0).map((o) => o.offer),
+    take(offerId, batches) {
+      const o = byOffer.get(offerId)
+      if (o == null || o.waiting.length === 0) return undefined
+      const units: Unit[] = []
+      let count = 0
+      while (o.waiting.length > 0 && (units.length === 0 || count + o.waiting[0].batches.length <= batches)) {
+        const unit = o.waiting.shift()!
+        units.push(unit)
+        count += unit.batches.length
+      }
+      const shardId = `${o.offer.offerId}.${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+      shards.set(shardId, { job: o, units })
+      return { shardId, batches: units.flatMap((u) => u.batches) }
+    },
+    shard(shardId) {
+      const open = shards.get(shardId)
+      return open == null
+        ? undefined
+        : { offer: open.job.offer, batches: open.units.flatMap((u) => u.batches) }
+    },
+    model: async (sha) => new Uint8Array(await readFile(models.path(sha))),
+    async deliver(shardId, outputs, contributors) {
+      const shard = shards.get(shardId)
+      if (shard == null) return
+      shards.delete(shardId)
+      const { job, units } = shard
+      let at = 0
+      for (const unit of units) {
+        const own = outputs.slice(at, at + unit.batches.length)
+        at += unit.batches.length
+        job.held.delete(unit.index)
+        let output: Omit<JobOutput, 'customId'>
+        try {
+          const body = JSON.stringify(job.task.output(unit.body, job.info, own))
+          output = {
+            index: unit.index,
+            outcome: 'ok',
+            body,
+            verifiedBy: 'recompute',
+            contributors,
+            deliveredAt: now(),
+          }
+        } catch (err) {
+          output = errorOutput(unit.index, 'model_output', (err as Error).message, now())
+        }
+        await store.deliver(job.job.jobId, output)
+      }
+    },
+  }
+}
+
+function errorOutput(index: number, code: string, message: string, at: number): Omit<JobOutput, 'customId'> {
+  return {
+    index,
+    outcome: 'error',
+    body: JSON.stringify({ code, message }),
+    verifiedBy: null,
+    contributors: [],
+    deliveredAt: at,
+  }
+}

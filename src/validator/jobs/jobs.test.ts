@@ -1,0 +1,221 @@
+/**
+ * A requester's job end to end: the model and a text-score dataset go in over the authenticated HTTP
+ * API, a Node contributor computes it over libp2p, and the results that come back are complete, each
+ * record equal to this test's own recomputation, signed by the validator's manifest. A contributor
+ * that returns plausible wrong outputs gets none of its outputs into the file.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex } from '@noble/hashes/utils.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createHarness, REPO_ROOT } from '../../testing/test-support.ts'
+import type { NamedTensor } from '../../work/kind.ts'
+import { createNodeOnnx } from '../../work/onnx-node.ts'
+import { startHttpServer } from '../http-server.ts'
+import type { Validator } from '../validator.ts'
+import { type Manifest, verifyManifest } from './manifest.ts'
+import { chunksOf, packChunks, scoreOf, unpackLogits } from './tasks/text-score.ts'
+
+const harness = createHarness()
+afterEach(() => harness.cleanup())
+
+const MODEL = new Uint8Array(readFileSync(join(REPO_ROOT, 'models', 'train-base.onnx')))
+const MODEL_SHA = bytesToHex(sha256(MODEL))
+const [BATCH, CONTEXT] = [8, 64]
+
+async function serve(validator: Validator) {
+  const http = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    siteDir: join(REPO_ROOT, 'dist'),
+    api: validator.api,
+    blobs: validator.blobs,
+    jobs: validator.jobs!.api,
+  })
+  const token = validator.jobs!.createdToken!
+  const call = (path: string, init: RequestInit = {}, auth = `Bearer ${token}`) =>
+    fetch(new URL(`api/${path}`, http.url), { ...init, headers: { authorization: auth, ...init.headers } })
+  return { http, call }
+}
+
+/** Lines of Shakespeare's held-out tail, as records, with two that cannot be scored. */
+function dataset(records: number): string {
+  const tail = readFileSync(join(REPO_ROOT, 'corpora', 'tinyshakespeare.txt'), 'utf8').slice(-6000)
+  const lines = tail
+    .split('\n')
+    .filter((l) => l.length > 20)
+    .slice(0, records)
+  return [
+    ...lines.map((text, i) => JSON.stringify({ custom_id: `r${i}`, body: { text } })),
+    JSON.stringify({ custom_id: 'short', body: { text: 'a' } }),
+    '{not json',
+  ].join('\n')
+}
+
+/** What this test computes itself for a text-score record. */
+async function expected(onnx: ReturnType<typeof createNodeOnnx>, text: string) {
+  const bytes = new TextEncoder().encode(text)
+  const chunks = chunksOf(bytes, CONTEXT)
+  const outputs: Float32Array[] = []
+  for (const tokens of packChunks(chunks, BATCH, CONTEXT)) {
+    const [out] = await onnx.run(MODEL_SHA, async () => MODEL, [
+      { name: 'tokens', dtype: 'int64', shape: [BATCH, CONTEXT], data: tokens },
+    ])
+    outputs.push(out.data as Float32Array)
+  }
+  return scoreOf(bytes, CONTEXT, unpackLogits(outputs, chunks.length, BATCH, CONTEXT))
+}
+
+async function submit(call: Awaited<ReturnType<typeof serve>>['call'], body: string) {
+  expect((await call(`models/${MODEL_SHA}`, { method: 'PUT', body: MODEL })).status).toBe(200)
+  const res = await call(`jobs?task=text-score&model=${MODEL_SHA}`, { method: 'POST', body })
+  expect(res.status).toBe(201)
+  return (await res.json()) as { id: string; items: number; errors: number }
+}
+
+describe('jobs', () => {
+  it('a text-score job goes in over HTTP, is computed by a contributor and comes back complete, verified and signed', async () => {
+    const validator = await harness.startValidator({ sections: { gemm: false } })
+    const { http, call } = await serve(validator)
+    try {
+      const job = await submit(call, dataset(12))
+      expect(job).toMatchObject({ items: 14, errors: 2, state: 'running' })
+      const node = await harness.contributorNode(validator)
+      const done = async () => (await validator.ledger.jobs.get(job.id))?.state === 'done'
+      let finished = false
+      await harness.contribute(node, () => {
+        void done().then((d) => {
+          finished ||= d
+        })
+        return finished
+      })
+      const status = await (await call(`jobs/${job.id}`)).json()
+      expect(status).toMatchObject({ state: 'done', items: 14, delivered: 14, errors: 2, eta_s: 0 })
+      const text = await (await call(`jobs/${job.id}/results`)).text()
+      const lines = text.trimEnd().split('\n')
+      expect(lines).toHaveLength(14)
+      const records = lines.map((l) => JSON.parse(l))
+      expect(records.map((r) => r.custom_id)).toEqual([
+        ...Array.from({ length: 12 }, (_, i) => `r${i}`),
+        'short',
+        'line-14',
+      ])
+      expect(records.slice(12).map((r) => r.error.code)).toEqual(['too_short', 'invalid_json'])
+      const onnx = createNodeOnnx()
+      try {
+        const inputs = dataset(12)
+          .split('\n')
+          .slice(0, 12)
+          .map((l) => JSON.parse(l).body.text as string)
+        for (const [i, r] of records.slice(0, 12).entries()) {
+          expect(r.error).toBeNull()
+          expect(r.response.verified_by).toBe('recompute')
+          expect(r.response.contributors).toEqual([node.peerId.toString()])
+          const want = await expected(onnx, inputs[i])
+          expect(r.response.body.bytes).toBe(want.bytes)
+          expect(Math.abs(r.response.body.nats_per_byte - want.nats_per_byte)).toBeLessThan(1e-4)
+        }
+      } finally {
+        await onnx.close()
+      }
+      const manifest = (await (await call(`jobs/${job.id}/manifest`)).json()) as Manifest
+      expect(manifest.validator).toBe(validator.peerId.toString())
+      await verifyManifest(manifest, lines)
+      const altered = [...lines]
+      altered[0] = altered[0].replace(/"nats_per_byte":[0-9.]+/, '"nats_per_byte":0.1')
+      await expect(verifyManifest(manifest, altered)).rejects.toThrow(/root/)
+    } finally {
+      await http.close()
+    }
+  })
+
+  it('refuses requests without a token, uploads over the limits before reading them, and models that do not fit', async () => {
+    const validator = await harness.startValidator({
+      sections: { gemm: false },
+      jobs: { limits: { maxUploadBytes: 4096, maxRecords: 3 } },
+    })
+    const { http, call } = await serve(validator)
+    try {
+      expect((await call('jobs', {}, '')).status).toBe(401)
+      expect((await call('jobs', {}, 'Bearer not-a-token-of-this-validator')).status).toBe(401)
+      expect((await call('jobs')).status).toBe(200)
+      const big = 'x'.repeat(5000)
+      const tooBig = await call(`jobs?task=text-score&model=${MODEL_SHA}`, { method: 'POST', body: big })
+      // The model is unknown: that is said first, before the body is read.
+      expect(tooBig.status).toBe(400)
+      expect((await call(`models/${MODEL_SHA}`, { method: 'PUT', body: MODEL })).status).toBe(200)
+      const over = await call(`jobs?task=text-score&model=${MODEL_SHA}`, { method: 'POST', body: big })
+      expect(over.status).toBe(413)
+      const many = Array.from({ length: 4 }, (_, i) =>
+        JSON.stringify({ custom_id: `${i}`, body: { text: 'ab' } }),
+      )
+      const tooMany = await call(`jobs?task=text-score&model=${MODEL_SHA}`, {
+        method: 'POST',
+        body: many.join('\n'),
+      })
+      expect(tooMany.status).toBe(413)
+      // A model that does not load, and one whose bytes are not its name.
+      const junk = new TextEncoder().encode('not an onnx model')
+      const junkSha = bytesToHex(sha256(junk))
+      const refused = await call(`models/${junkSha}`, { method: 'PUT', body: junk })
+      expect(refused.status).toBe(422)
+      expect((await refused.json()).error).toMatch(/cannot load/)
+      expect(
+        (await call(`models/${MODEL_SHA.replace(/^./, '0')}`, { method: 'PUT', body: MODEL })).status,
+      ).toBe(422)
+      // The MLP has no tokens input: text-score refuses it at submission with the reason.
+      const mlp = new Uint8Array(readFileSync(join(REPO_ROOT, 'models', 'mlp-16x64x64x10.onnx')))
+      const mlpSha = bytesToHex(sha256(mlp))
+      expect((await call(`models/${mlpSha}`, { method: 'PUT', body: mlp })).status).toBe(200)
+      const unfit = await call(`jobs?task=text-score&model=${mlpSha}`, { method: 'POST', body: many[0] })
+      expect(unfit.status).toBe(422)
+      expect((await unfit.json()).error).toMatch(/tokens/)
+      expect((await call('jobs?task=nope&model=x', { method: 'POST', body: '' })).status).toBe(400)
+      // Cancel, and a cancelled job stays cancelled.
+      const job = await submit(call, many.slice(0, 2).join('\n'))
+      expect((await call(`jobs/${job.id}`, { method: 'DELETE' })).status).toBe(200)
+      expect((await call(`jobs/${job.id}/resume`, { method: 'POST' })).status).toBe(409)
+      expect((await (await call(`jobs/${job.id}`)).json()).state).toBe('cancelled')
+      expect((await call(`jobs/${job.id}/manifest`)).status).toBe(409)
+    } finally {
+      await http.close()
+    }
+  })
+
+  it('a contributor returning plausible wrong outputs gets none of them into the results', async () => {
+    const validator = await harness.startValidator({ sections: { gemm: false }, strikeLimit: 1 })
+    const { http, call } = await serve(validator)
+    try {
+      const job = await submit(call, dataset(4))
+      const cheat = await harness.contributorNode(validator)
+      // Right names, shapes and dtypes; every logit nudged.
+      const tamper = (outputs: NamedTensor[]) =>
+        outputs.map((t) => ({ ...t, data: (t.data as Float32Array).map((v) => v + 0.5 * Math.sin(v)) }))
+      await harness.contribute(
+        cheat,
+        (events) => events.some((e) => e.type === 'refused' && e.reason === 'banned'),
+        {
+          tamper,
+        },
+      )
+      expect((await validator.ledger.jobs.progress(job.id)).delivered).toBe(2)
+      const honest = await harness.contributorNode(validator)
+      let finished = false
+      await harness.contribute(honest, () => {
+        void validator.ledger.jobs.get(job.id).then((j) => {
+          finished ||= j?.state === 'done'
+        })
+        return finished
+      })
+      const lines = (await (await call(`jobs/${job.id}/results`)).text())
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+      const contributors = new Set(lines.flatMap((l) => l.response?.contributors ?? []))
+      expect(contributors).toEqual(new Set([honest.peerId.toString()]))
+    } finally {
+      await http.close()
+    }
+  })
+})
