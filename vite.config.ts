@@ -25,7 +25,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 800,
     // The widget is also a standalone script for other sites (see README, "Embed the widget").
     rollupOptions: {
-      input: { index: 'index.html', widget: 'src/ui/tessera-contribute.ts' },
+      input: { index: 'index.html', jobs: 'jobs.html', widget: 'src/ui/tessera-contribute.ts' },
       output: {
         entryFileNames: (chunk) => (chunk.name === 'widget' ? 'widget.js' : 'assets/[name]-[hash].js'),
       },

@@ -17,6 +17,7 @@ const IMPORT =
 /** Where production code starts: the page, the widget, its workers, the validator and its threads. */
 const ENTRY_POINTS = [
   'ui/main.ts',
+  'ui/jobs-page.ts',
   'ui/tessera-contribute.ts',
   'client/session.ts',
   'client/compute-worker.ts',
@@ -43,7 +44,7 @@ function reach(entry: string): { files: Set<string>; packages: Set<string> } {
 
 describe('dependency rule', () => {
   it("keeps the page's bundle free of validator code and every kind's Node-only half", () => {
-    for (const entry of ['ui/main.ts', 'ui/tessera-contribute.ts', 'client/session.ts']) {
+    for (const entry of ['ui/main.ts', 'ui/jobs-page.ts', 'ui/tessera-contribute.ts', 'client/session.ts']) {
       const { files, packages } = reach(entry)
       expect([...files].filter((f) => f.startsWith('validator/'))).toEqual([])
       expect([...files].filter((f) => /^work\/([^/]+\/)?(validator|onnx-node|config)\.ts$/.test(f))).toEqual(

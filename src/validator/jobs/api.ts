@@ -73,7 +73,7 @@ export function createJobsApi(options: JobsApiOptions) {
     return job
   }
 
-  async function describe(job: JobRecord) {
+  async function describeJob(job: JobRecord) {
     const progress = await store.progress(job.jobId)
     const remaining = progress.items - progress.delivered
     const verified = progress.delivered - progress.errors
@@ -113,7 +113,7 @@ export function createJobsApi(options: JobsApiOptions) {
     const text = new TextDecoder().decode(await readBody(req, limits.maxUploadBytes))
     let items: ReturnType<typeof parseRecords>
     try {
-      items = parseRecords(text, limits, (body) => task.check(body))
+      items = parseRecords(text, limits, (body) => task.check(body, info))
     } catch (err) {
       if (err instanceof TooManyRecordsError) throw new HttpError(413, err.message)
       throw err
@@ -132,7 +132,7 @@ export function createJobsApi(options: JobsApiOptions) {
       },
       items,
     )
-    return describe(job)
+    return describeJob(job)
   }
 
   async function results(res: ServerResponse, job: JobRecord) {
@@ -189,13 +189,13 @@ export function createJobsApi(options: JobsApiOptions) {
     if (id == null || id === '') {
       if (method === 'GET')
         return send(res, 200, {
-          jobs: await Promise.all((await store.list(owner === OWNER ? undefined : owner)).map(describe)),
+          jobs: await Promise.all((await store.list(owner === OWNER ? undefined : owner)).map(describeJob)),
         })
       if (method === 'POST') return send(res, 201, await submit(req, owner, query))
       throw new HttpError(405, 'GET or POST')
     }
     const job = await jobFor(owner, id)
-    if (action == null && method === 'GET') return send(res, 200, await describe(job))
+    if (action == null && method === 'GET') return send(res, 200, await describeJob(job))
     if (action == null && method === 'DELETE') return changeState(res, job, 'cancelled')
     if (action === 'results' && method === 'GET') return results(res, job)
     if (action === 'manifest' && method === 'GET') return send(res, 200, await manifest(job))
@@ -207,7 +207,7 @@ export function createJobsApi(options: JobsApiOptions) {
   async function changeState(res: ServerResponse, job: JobRecord, state: 'paused' | 'running' | 'cancelled') {
     if (!(await store.setState(job.jobId, state)))
       throw new HttpError(409, `job ${job.jobId} is ${job.state}`)
-    return send(res, 200, await describe((await store.get(job.jobId))!))
+    return send(res, 200, await describeJob((await store.get(job.jobId))!))
   }
 
   return {

@@ -130,6 +130,62 @@ describe('jobs', () => {
     }
   })
 
+  it('a tensors job runs any ONNX model on the records’ named tensors and gives back its outputs', async () => {
+    const validator = await harness.startValidator({ sections: { gemm: false } })
+    const { http, call } = await serve(validator)
+    try {
+      const mlp = new Uint8Array(readFileSync(join(REPO_ROOT, 'models', 'mlp-16x64x64x10.onnx')))
+      const mlpSha = bytesToHex(sha256(mlp))
+      expect((await call(`models/${mlpSha}`, { method: 'PUT', body: mlp })).status).toBe(200)
+      const x = (seed: number) =>
+        Array.from({ length: 64 }, (_, r) =>
+          Array.from({ length: 16 }, (_, c) => Math.sin(seed + r * 16 + c)),
+        )
+      const records = [0, 1, 2].map((i) =>
+        JSON.stringify({ custom_id: `t${i}`, body: { inputs: { x: x(i) } } }),
+      )
+      records.push(JSON.stringify({ custom_id: 'bad', body: { inputs: { x: [[1, 2]] } } }))
+      const res = await call(`jobs?task=tensors&model=${mlpSha}`, {
+        method: 'POST',
+        body: records.join('\n'),
+      })
+      expect(res.status).toBe(201)
+      const job = await res.json()
+      expect(job).toMatchObject({ items: 4, errors: 1 })
+      const node = await harness.contributorNode(validator)
+      let finished = false
+      await harness.contribute(node, () => {
+        void validator.ledger.jobs.get(job.id).then((j) => {
+          finished ||= j?.state === 'done'
+        })
+        return finished
+      })
+      const lines = (await (await call(`jobs/${job.id}/results`)).text())
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+      expect(lines[3]).toMatchObject({ custom_id: 'bad', response: null, error: { code: 'invalid_shape' } })
+      const onnx = createNodeOnnx()
+      try {
+        for (const i of [0, 1, 2]) {
+          const data = Float32Array.from(x(i).flat())
+          const [want] = await onnx.run(mlpSha, async () => mlp, [
+            { name: 'x', dtype: 'float32', shape: [64, 16], data },
+          ])
+          const got = lines[i].response.body.outputs[want.name] as number[][]
+          expect([got.length, got[0].length]).toEqual(want.shape)
+          const flat = got.flat()
+          for (const [k, v] of (want.data as Float32Array).entries())
+            expect(Math.abs(flat[k] - v)).toBeLessThan(1e-5)
+        }
+      } finally {
+        await onnx.close()
+      }
+    } finally {
+      await http.close()
+    }
+  })
+
   it('refuses requests without a token, uploads over the limits before reading them, and models that do not fit', async () => {
     const validator = await harness.startValidator({
       sections: { gemm: false },

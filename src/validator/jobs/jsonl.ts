@@ -43,7 +43,7 @@ export function parseRecords(
       input: '{}',
       error: { code, message: `line ${n}: ${message}` },
     })
-    const item = readLine(line, n, limits, check, seen, fail)
+    const item = readLine(line, limits, check, seen, fail)
     seen.set(item.customId, n)
     items.push(item)
   }
@@ -52,7 +52,6 @@ export function parseRecords(
 
 function readLine(
   line: string,
-  n: number,
   limits: RecordLimits,
   check: (body: unknown) => void,
   seen: Map<string, number>,

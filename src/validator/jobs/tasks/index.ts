@@ -5,6 +5,7 @@
  */
 import type { NamedTensor } from '../../../work/kind.ts'
 import type { ModelInfo } from '../models.ts'
+import { tensorsTask } from './tensors.ts'
 import { textScoreTask } from './text-score-task.ts'
 
 export interface Task {
@@ -13,14 +14,14 @@ export interface Task {
   unfit(model: ModelInfo): string | undefined
   /** The declared cost of one of its batches on this model. */
   flopsPerBatch(model: Uint8Array, info: ModelInfo): number
-  /** Checks a record's body (RecordError with a code when it cannot be used). */
-  check(body: unknown): void
+  /** Checks a record's body against the model (RecordError with a code when it cannot be used). */
+  check(body: unknown, model: ModelInfo): void
   /** The record's model batches. */
   inputs(body: unknown, model: ModelInfo): NamedTensor[][]
   /** The record's result body, from its batches' outputs in order. */
   output(body: unknown, model: ModelInfo, outputs: NamedTensor[][]): unknown
 }
 
-export const TASKS: readonly Task[] = [textScoreTask]
+export const TASKS: readonly Task[] = [tensorsTask, textScoreTask]
 
 export const taskNamed = (name: string): Task | undefined => TASKS.find((t) => t.name === name)

@@ -46,9 +46,7 @@ export function chunksOf(bytes: Uint8Array, context: number): BigInt64Array[] {
   const chunks: BigInt64Array[] = []
   for (let from = 0; from < bytes.length; from += context) {
     const chunk = new BigInt64Array(context)
-    bytes.subarray(from, from + context).forEach((b, i) => {
-      chunk[i] = BigInt(b)
-    })
+    for (const [i, b] of bytes.subarray(from, from + context).entries()) chunk[i] = BigInt(b)
     chunks.push(chunk)
   }
   return chunks
@@ -66,7 +64,7 @@ export function packChunks(
   const packed: BigInt64Array[] = []
   for (let from = 0; from < chunks.length; from += batch) {
     const tokens = new BigInt64Array(batch * context)
-    chunks.slice(from, from + batch).forEach((chunk, row) => tokens.set(chunk, row * context))
+    for (const [row, chunk] of chunks.slice(from, from + batch).entries()) tokens.set(chunk, row * context)
     packed.push(tokens)
   }
   return packed

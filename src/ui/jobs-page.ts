@@ -1,0 +1,137 @@
+/**
+ * The validator's Jobs page (jobs.html): a requester gives its token once (kept in this browser),
+ * submits a model and a dataset, watches each job's progress and downloads its results, all through
+ * the jobs API (docs/JOBS.md). Plain fetch; nothing of the contributor's code loads here.
+ */
+
+const TOKEN_KEY = 'tessera.jobs.token'
+const POLL_MS = 2000
+
+interface JobView {
+  id: string
+  task: string
+  state: string
+  items: number
+  delivered: number
+  errors: number
+  eta_s: number | null
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`)!
+const say = (text: string) => {
+  $('submit-status').textContent = text
+}
+
+function token(): string {
+  return localStorage.getItem(TOKEN_KEY) ?? ''
+}
+
+async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(new URL(`api/${path}`, location.href), {
+    ...init,
+    headers: { authorization: `Bearer ${token()}`, ...init.headers },
+  })
+}
+
+async function errorOf(res: Response): Promise<string> {
+  const body = await res.json().catch(() => ({}))
+  return `${res.status}: ${(body as { error?: string }).error ?? res.statusText}`
+}
+
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+async function submit(event: Event): Promise<void> {
+  event.preventDefault()
+  const model = $<HTMLInputElement>('model').files?.[0]
+  const dataset = $<HTMLInputElement>('dataset').files?.[0]
+  if (model == null || dataset == null) return say('Choose a model and a dataset first.')
+  const bytes = await model.arrayBuffer()
+  const sha = await sha256Hex(bytes)
+  if ((await api(`models/${sha}`, { method: 'HEAD' })).status !== 200) {
+    say(`Uploading the model (${(bytes.byteLength / 1e6).toFixed(1)} MB)…`)
+    const put = await api(`models/${sha}`, { method: 'PUT', body: bytes })
+    if (!put.ok) return say(`The model was refused: ${await errorOf(put)}`)
+  }
+  say('Submitting the dataset…')
+  const task = $<HTMLSelectElement>('task').value
+  const res = await api(`jobs?${new URLSearchParams({ task, model: sha })}`, {
+    method: 'POST',
+    body: dataset,
+  })
+  if (!res.ok) return say(`The job was refused: ${await errorOf(res)}`)
+  const job = (await res.json()) as JobView
+  say(`Job ${job.id} submitted: ${job.items} records (${job.errors} could not be read).`)
+  await refresh()
+}
+
+/** Fetches the results with the token and hands them to the browser as a file. */
+async function download(job: JobView): Promise<void> {
+  const res = await api(`jobs/${job.id}/results`)
+  if (!res.ok) return say(`Results: ${await errorOf(res)}`)
+  const url = URL.createObjectURL(await res.blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = `${job.id}.jsonl`
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+function row(job: JobView): HTMLTableRowElement {
+  const tr = document.createElement('tr')
+  tr.dataset.job = job.id
+  tr.dataset.state = job.state
+  const progress = document.createElement('progress')
+  progress.max = job.items
+  progress.value = job.delivered
+  progress.setAttribute('aria-label', `Job ${job.id.slice(0, 8)}: ${job.delivered} of ${job.items} records`)
+  const eta = job.state === 'running' && job.eta_s != null ? `, about ${job.eta_s} s left` : ''
+  const cells = [
+    job.id.slice(0, 8),
+    job.task,
+    `${job.delivered}/${job.items} (${job.errors} errors)${eta}`,
+    job.state,
+  ]
+  for (const [i, text] of cells.entries()) {
+    const td = document.createElement('td')
+    if (i === 2) td.append(progress, ' ')
+    td.append(text)
+    tr.append(td)
+  }
+  const actions = document.createElement('td')
+  const get = document.createElement('button')
+  get.type = 'button'
+  get.textContent = job.state === 'done' ? 'Download results' : 'Download so far'
+  get.dataset.testid = 'download'
+  get.addEventListener('click', () => void download(job))
+  actions.append(get)
+  if (job.state === 'running' || job.state === 'paused') {
+    const cancel = document.createElement('button')
+    cancel.type = 'button'
+    cancel.textContent = 'Cancel'
+    cancel.addEventListener('click', () => void api(`jobs/${job.id}`, { method: 'DELETE' }).then(refresh))
+    actions.append(cancel)
+  }
+  tr.append(actions)
+  return tr
+}
+
+async function refresh(): Promise<void> {
+  if (token() === '') return
+  const res = await api('jobs')
+  if (!res.ok) return say(`Jobs: ${await errorOf(res)}`)
+  const { jobs } = (await res.json()) as { jobs: JobView[] }
+  $('jobs').replaceChildren(...jobs.map(row))
+}
+
+$('token-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  localStorage.setItem(TOKEN_KEY, $<HTMLInputElement>('token').value.trim())
+  void refresh()
+})
+$('submit-form').addEventListener('submit', (event) => void submit(event).catch((err) => say(String(err))))
+$<HTMLInputElement>('token').value = token()
+void refresh()
+setInterval(() => void refresh().catch(() => {}), POLL_MS)
