@@ -14,7 +14,7 @@ import { build } from 'vite'
 import { CHROMIUM_PATH, WEBGPU_ARGS } from '../e2e/chromium.ts'
 import { startHttpServer } from '../src/validator/http-server.ts'
 
-if (['aggregate', 'bundle', 'e2e', 'fuzz', 'scale', 'sybil', 'train-run'].includes(process.argv[2])) {
+if (['aggregate', 'bundle', 'e2e', 'fuzz', 'job', 'scale', 'sybil', 'train-run'].includes(process.argv[2])) {
   // These drive the real validator (and site) rather than a page of their own.
   await import(`./${process.argv[2]}/run.ts`)
   process.exit(0)

@@ -70,7 +70,14 @@ export interface MarketView {
     taoPerSecond: number
   }>
   /** The validator the latest shard was leased from, and that offer's expected TAO per second. */
-  working?: { validator: string; netuid: number; kind: string; taoPerSecond: number }
+  working?: {
+    validator: string
+    netuid: number
+    kind: string
+    taoPerSecond: number
+    /** A requester's job the shard belongs to, as its offer says ("Scoring text for job 7f3a01c2"). */
+    job?: string
+  }
 }
 
 /** What the UI shows of the engine; the automatic engine's description changes when it switches. */
@@ -158,8 +165,16 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       onEvent: (event) => {
         if (event.type === 'error' && event.error instanceof DeviceLostError) deviceLost(event.error)
         if (event.type === 'leased') {
-          const { validator, netuid, kind } = event.offer
-          working = { validator, netuid, kind, taoPerSecond: contributor?.value(event.offer) ?? 0 }
+          const { validator, netuid, kind, notes } = event.offer
+          working = {
+            validator,
+            netuid,
+            kind,
+            taoPerSecond: contributor?.value(event.offer) ?? 0,
+            ...(notes.job != null && notes.doing != null
+              ? { job: `${notes.doing} for job ${notes.job}` }
+              : {}),
+          }
         }
         options.onEvent(event)
       },

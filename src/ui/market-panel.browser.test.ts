@@ -54,7 +54,13 @@ describe('the market panel', () => {
         validator('b', {}),
         validator('c', { absurd: true, poolTao: '999999999999', rewardRate: 1e11 }),
       ],
-      working: { validator: peer('a'), netuid: 1, kind: 'gemm', taoPerSecond: 0.001 },
+      working: {
+        validator: peer('a'),
+        netuid: 1,
+        kind: 'infer',
+        taoPerSecond: 0.001,
+        job: 'Scoring text for job 7f3a01c2',
+      },
     }
     // Half the epoch gone: 5 of its 10 GFLOP are this browser's, which adds 1 of the 1 GFLOP/s.
     panel.render(view, {
@@ -73,6 +79,8 @@ describe('the market panel', () => {
     expect(Number(why.dataset.projectedTao)).toBeCloseTo(0.875, 6)
     expect(why.textContent).toMatch(/about 0\.875 TAO of its epoch 12 pool of 1 TAO/)
     expect(why.textContent).not.toMatch(/per hour/)
+    // A requester's job says what the page is helping with.
+    expect(why.textContent).toContain('(subnet 1, infer: Scoring text for job 7f3a01c2)')
     // The visitor's choices are remembered.
     const box = items[1].querySelector('input')!
     box.click()

@@ -126,7 +126,8 @@ export class MarketPanel {
     why.dataset.projectedTao = String(tao)
     const ends = new Date(v.epochEndsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
     why.textContent =
-      `Working for ${short(w.validator)} (subnet ${w.netuid}, ${w.kind}): of the offers this browser can run, ` +
+      `Working for ${short(w.validator)} (subnet ${w.netuid}, ${w.kind}${w.job != null ? `: ${w.job}` : ''}): ` +
+      'of the offers this browser can run, ' +
       (w.taoPerSecond > 0
         ? 'it pays most on this device. '
         : 'it is being measured (a share of shards tries each offer, so rates and speeds stay current). ') +

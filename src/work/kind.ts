@@ -143,6 +143,8 @@ export interface JobOffer {
   flopsPerBatch: number
   /** Batches one shard may hold. */
   maxBatches: number
+  /** What the offer tells pages (the job, and what its task does). */
+  notes?: Record<string, string>
 }
 
 /**

@@ -25,8 +25,11 @@ export const REFILL_MS = 1000
 
 interface Unit {
   index: number
-  body: unknown
+  /** The task's state of the record (its body, for one-step tasks). */
+  state: unknown
   batches: NamedTensor[][]
+  /** Who computed its steps so far. */
+  contributors: Set<string>
 }
 
 interface OpenJob {
@@ -67,6 +70,7 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
       model: job.model,
       flopsPerBatch: flops,
       maxBatches: MAX_BATCHES,
+      notes: { job: job.jobId.slice(0, 8), doing: task.doing },
     }
     return { job, task, info, offer, waiting: [], held: new Set() }
   }
@@ -79,8 +83,13 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
     for (const item of await store.pending(o.job.jobId, after, room + o.held.size)) {
       if (o.held.has(item.index)) continue
       try {
-        const body = JSON.parse(item.input)
-        o.waiting.push({ index: item.index, body, batches: o.task.inputs(body, o.info) })
+        const state = o.task.start(JSON.parse(item.input), o.info)
+        o.waiting.push({
+          index: item.index,
+          state,
+          batches: o.task.inputs(state, o.info),
+          contributors: new Set(),
+        })
         o.held.add(item.index)
       } catch (err) {
         if (!(err instanceof RecordError || err instanceof SyntaxError)) throw err
@@ -150,26 +159,34 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
       shards.delete(shardId)
       const { job, units } = shard
       let at = 0
+      const again: Unit[] = []
       for (const unit of units) {
         const own = outputs.slice(at, at + unit.batches.length)
         at += unit.batches.length
-        job.held.delete(unit.index)
+        for (const peer of contributors) unit.contributors.add(peer)
         let output: Omit<JobOutput, 'customId'>
         try {
-          const body = JSON.stringify(job.task.output(unit.body, job.info, own))
+          const step = job.task.advance(unit.state, job.info, own)
+          if (!step.done) {
+            // The record's next step: first in line, so records finish rather than all start.
+            again.push({ ...unit, state: step.state, batches: job.task.inputs(step.state, job.info) })
+            continue
+          }
           output = {
             index: unit.index,
             outcome: 'ok',
-            body,
+            body: JSON.stringify(step.result),
             verifiedBy: 'recompute',
-            contributors,
+            contributors: [...unit.contributors],
             deliveredAt: now(),
           }
         } catch (err) {
           output = errorOutput(unit.index, 'model_output', (err as Error).message, now())
         }
+        job.held.delete(unit.index)
         await store.deliver(job.job.jobId, output)
       }
+      job.waiting.unshift(...again)
     },
   }
 }

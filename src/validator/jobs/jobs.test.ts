@@ -15,6 +15,8 @@ import { createNodeOnnx } from '../../work/onnx-node.ts'
 import { startHttpServer } from '../http-server.ts'
 import type { Validator } from '../validator.ts'
 import { type Manifest, verifyManifest } from './manifest.ts'
+import type { ModelInfo } from './models.ts'
+import { startGeneration, textGenerateTask } from './tasks/text-generate.ts'
 import { chunksOf, packChunks, scoreOf, unpackLogits } from './tasks/text-score.ts'
 
 const harness = createHarness()
@@ -23,6 +25,11 @@ afterEach(() => harness.cleanup())
 const MODEL = new Uint8Array(readFileSync(join(REPO_ROOT, 'models', 'train-base.onnx')))
 const MODEL_SHA = bytesToHex(sha256(MODEL))
 const [BATCH, CONTEXT] = [8, 64]
+const INFO: ModelInfo = {
+  sha256: MODEL_SHA,
+  inputs: [{ name: 'tokens', type: 'int64', shape: [BATCH, CONTEXT] }],
+  outputs: ['logits'],
+}
 
 async function serve(validator: Validator) {
   const http = await startHttpServer({
@@ -181,6 +188,58 @@ describe('jobs', () => {
       } finally {
         await onnx.close()
       }
+    } finally {
+      await http.close()
+    }
+  })
+
+  it('a text-generate job continues prompts one byte per model run, greedy or seeded, exactly as the validator recomputes', async () => {
+    const validator = await harness.startValidator({ sections: { gemm: false } })
+    const { http, call } = await serve(validator)
+    try {
+      const prompts = [
+        { prompt: 'ROMEO:\nBut soft', max_bytes: 12 },
+        { prompt: 'KING', max_bytes: 8, seed: 5, temperature: 0.8 },
+        { prompt: 'x'.repeat(80), max_bytes: 3 },
+      ]
+      const body = prompts.map((p, i) => JSON.stringify({ custom_id: `g${i}`, body: p })).join('\n')
+      expect((await call(`models/${MODEL_SHA}`, { method: 'PUT', body: MODEL })).status).toBe(200)
+      const res = await call(`jobs?task=text-generate&model=${MODEL_SHA}`, { method: 'POST', body })
+      expect(res.status).toBe(201)
+      const job = await res.json()
+      const node = await harness.contributorNode(validator)
+      let finished = false
+      await harness.contribute(node, () => {
+        void validator.ledger.jobs.get(job.id).then((j) => {
+          finished ||= j?.state === 'done'
+        })
+        return finished
+      })
+      const lines = (await (await call(`jobs/${job.id}/results`)).text())
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+      const onnx = createNodeOnnx()
+      try {
+        for (const [i, p] of prompts.entries()) {
+          // The same steps, run here: the last 64 bytes in, the chosen byte appended.
+          let state = startGeneration(p)
+          for (let n = 0; n < p.max_bytes; n++) {
+            const [inputs] = textGenerateTask.inputs(state, INFO)
+            const outputs = await onnx.run(MODEL_SHA, async () => MODEL, inputs)
+            const step = textGenerateTask.advance(state, INFO, [outputs])
+            if (step.done) {
+              expect(lines[i].response.body).toEqual(step.result)
+              break
+            }
+            state = step.state
+          }
+          expect(lines[i].response.verified_by).toBe('recompute')
+        }
+      } finally {
+        await onnx.close()
+      }
+      expect(new TextEncoder().encode(lines[0].response.body.text).length).toBeLessThanOrEqual(12)
     } finally {
       await http.close()
     }

@@ -177,6 +177,7 @@ async function createInferSource(
         blobs: [o.model],
         minFlops: o.flopsPerBatch,
         maxFlops: o.flopsPerBatch * o.maxBatches,
+        ...(o.notes != null ? { notes: o.notes } : {}),
       })),
     ],
 
@@ -209,6 +210,7 @@ async function createInferSource(
       return shardOf(entry, `m${entry.short}.${first}.${count}`, grantOf(entry, first, count), copy)
     },
 
+    stats: () => ({ ...verifier.counters }),
     verify(shard, result, verifying) {
       if (jobs?.shard(shard.shardId) == null) return verifier.verify(shard, result, verifying)
       return verifier.verifyAll(shard, result, (outputs) =>

@@ -37,6 +37,8 @@ export function createInferVerifier(options: InferVerifierOptions) {
   const { config, forms } = options
   /** Copies of a redundant batch seen so far, until all n have come in. */
   const copies = new Map<string, Copy[]>()
+  /** Batches of requesters' jobs recomputed here: the validator's share of a job's compute. */
+  const counters = { jobBatchesRecomputed: 0 }
 
   async function recompute(model: string, inputs: NamedTensor[]): Promise<Outputs> {
     const outputs = await options.recompute(model, inputs)
@@ -84,6 +86,7 @@ export function createInferVerifier(options: InferVerifierOptions) {
   }
 
   return {
+    counters,
     /**
      * A job's shard: its outputs are what a requester keeps, so every batch is recomputed; the
      * recomputation is what `deliver` keeps, and a claim that differs is refused.
@@ -101,6 +104,7 @@ export function createInferVerifier(options: InferVerifierOptions) {
       const truth: NamedTensor[][] = []
       for (const inputs of grant.batches) {
         const outputs = await options.recompute(grant.model, inputs)
+        counters.jobBatchesRecomputed++
         forms.learn(grant.model, outputs)
         truth.push(outputs)
       }

@@ -6,22 +6,35 @@
 import type { NamedTensor } from '../../../work/kind.ts'
 import type { ModelInfo } from '../models.ts'
 import { tensorsTask } from './tensors.ts'
+import { textGenerateTask } from './text-generate.ts'
 import { textScoreTask } from './text-score-task.ts'
 
-export interface Task {
+/** A step's outcome: the record's result once it is finished, else its state for the next step. */
+export type Advance<S> = { done: true; result: unknown } | { done: false; state: S }
+
+/**
+ * One record's way through the model: `start` from its body, then steps of `inputs` (its batches)
+ * and `advance` (their outputs) until done. Most tasks take one step; generation takes one per byte.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: each task has its own state type
+export interface Task<S = any> {
   name: string
+  /** What a page helping with the job is doing, in a few words ("Scoring text"). */
+  doing: string
   /** Why this model cannot serve the task (wrong inputs or outputs); undefined when it can. */
   unfit(model: ModelInfo): string | undefined
   /** The declared cost of one of its batches on this model. */
   flopsPerBatch(model: Uint8Array, info: ModelInfo): number
   /** Checks a record's body against the model (RecordError with a code when it cannot be used). */
   check(body: unknown, model: ModelInfo): void
-  /** The record's model batches. */
-  inputs(body: unknown, model: ModelInfo): NamedTensor[][]
-  /** The record's result body, from its batches' outputs in order. */
-  output(body: unknown, model: ModelInfo, outputs: NamedTensor[][]): unknown
+  /** The record's state before its first step. */
+  start(body: unknown, model: ModelInfo): S
+  /** The model batches of the record's next step. */
+  inputs(state: S, model: ModelInfo): NamedTensor[][]
+  /** The step's outputs (one per batch, in order) applied to the state. */
+  advance(state: S, model: ModelInfo, outputs: NamedTensor[][]): Advance<S>
 }
 
-export const TASKS: readonly Task[] = [tensorsTask, textScoreTask]
+export const TASKS: readonly Task[] = [tensorsTask, textGenerateTask, textScoreTask]
 
 export const taskNamed = (name: string): Task | undefined => TASKS.find((t) => t.name === name)

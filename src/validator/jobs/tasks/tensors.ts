@@ -83,6 +83,7 @@ function nest(t: NamedTensor): Nested {
 
 export const tensorsTask: Task = {
   name: 'tensors',
+  doing: 'Running a model',
   unfit(model) {
     const bad = model.inputs.find((i) => !DTYPES.has(i.type))
     return bad == null ? undefined : `tensors takes float32 and int64 inputs; ${bad.name} is ${bad.type}`
@@ -94,8 +95,10 @@ export const tensorsTask: Task = {
     return gemmFlops(model, rows)
   },
   check: (body, model) => void tensorsOf(body, model),
+  start: (body) => body,
   inputs: (body, model) => [tensorsOf(body, model)],
-  output: (_body, _model, [outputs]) => ({
-    outputs: Object.fromEntries(outputs.map((t) => [t.name, nest(t)])),
+  advance: (_body, _model, [outputs]) => ({
+    done: true,
+    result: { outputs: Object.fromEntries(outputs.map((t) => [t.name, nest(t)])) },
   }),
 }
