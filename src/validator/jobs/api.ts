@@ -13,13 +13,17 @@
  *   GET    jobs/<id>/manifest   a completed job's signed manifest
  *   POST   jobs/<id>/pause, jobs/<id>/resume;  DELETE jobs/<id> cancels
  */
+import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { logger } from '@libp2p/logger'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex } from '@noble/hashes/utils.js'
 import { SHA256_HEX } from '../../protocol/ids.ts'
 import type { JobRecord, JobStore } from '../ledger/types.ts'
 import { outputLine, parseRecords, TooManyRecordsError } from './jsonl.ts'
 import type { Manifest } from './manifest.ts'
-import { ModelRefusedError, type ModelStore } from './models.ts'
-import { taskNamed } from './tasks/index.ts'
+import { type ModelInfo, ModelRefusedError, type ModelStore } from './models.ts'
+import { type Task, taskNamed } from './tasks/index.ts'
 import { OWNER, type Tokens } from './tokens.ts'
 
 export interface JobLimits {
@@ -50,6 +54,8 @@ export interface JobsApiOptions {
   manifest(jobId: string, lines: string[]): Promise<Manifest>
   now?: () => number
 }
+
+const log = logger('tessera:jobs')
 
 /** Output lines read from the store at a time when results are streamed. */
 const RESULTS_PAGE = 1000
@@ -107,6 +113,7 @@ export function createJobsApi(options: JobsApiOptions) {
       throw new HttpError(400, `no model ${model}: upload it first (PUT /api/models/<sha256>)`)
     const unfit = task.unfit(info)
     if (unfit != null) throw new HttpError(422, unfit)
+    const jobModel = await prepared(task, model, info)
     const open = (await store.list(owner)).filter((j) => j.state === 'running' || j.state === 'paused')
     if (open.length >= limits.maxOpenJobs)
       throw new HttpError(429, `${open.length} jobs open: the limit is ${limits.maxOpenJobs}`)
@@ -124,7 +131,7 @@ export function createJobsApi(options: JobsApiOptions) {
         jobId: crypto.randomUUID(),
         owner,
         task: task.name,
-        model,
+        model: jobModel,
         params: '{}',
         priority: intParam(query, 'priority', 0),
         reward: BigInt(intParam(query, 'reward', 0)),
@@ -133,6 +140,21 @@ export function createJobsApi(options: JobsApiOptions) {
       items,
     )
     return describeJob(job)
+  }
+
+  /** The model the job runs: the task's rewrite of the submitted one when it has one that loads. */
+  async function prepared(task: Task, model: string, info: ModelInfo): Promise<string> {
+    const bytes = task.prepare?.(new Uint8Array(await readFile(options.models.path(model))), info)
+    if (bytes == null) return model
+    const sha = bytesToHex(sha256(bytes))
+    try {
+      await options.models.put(sha, bytes)
+      return sha
+    } catch (err) {
+      if (!(err instanceof ModelRefusedError)) throw err
+      log('the %s rewrite of model %s does not load, the job runs it as submitted: %e', task.name, model, err)
+      return model
+    }
   }
 
   async function results(res: ServerResponse, job: JobRecord) {

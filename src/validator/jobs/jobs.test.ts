@@ -99,6 +99,11 @@ describe('jobs', () => {
       })
       const status = await (await call(`jobs/${job.id}`)).json()
       expect(status).toMatchObject({ state: 'done', items: 14, delivered: 14, errors: 2, eta_s: 0 })
+      // Scored on the contributor (the model rewritten to give -ln p of each next byte): results are
+      // a few KB a record, not the 512 KiB of logits per batch.
+      expect(status.model).not.toBe(MODEL_SHA)
+      const { wire } = await validator.status()
+      expect(wire.resultBytes / 12).toBeLessThan(8192)
       const text = await (await call(`jobs/${job.id}/results`)).text()
       const lines = text.trimEnd().split('\n')
       expect(lines).toHaveLength(14)

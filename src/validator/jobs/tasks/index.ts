@@ -27,6 +27,8 @@ export interface Task<S = any> {
   flopsPerBatch(model: Uint8Array, info: ModelInfo): number
   /** Checks a record's body against the model (RecordError with a code when it cannot be used). */
   check(body: unknown, model: ModelInfo): void
+  /** A model the task would rather run than the one submitted (undefined: the submitted one). */
+  prepare?(model: Uint8Array, info: ModelInfo): Uint8Array | undefined
   /** The record's state before its first step. */
   start(body: unknown, model: ModelInfo): S
   /** The model batches of the record's next step. */

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createNodeOnnx } from '../../../work/onnx-node.ts'
-import { chunksOf, packChunks, scoreOf, textOf, unpackLogits } from './text-score.ts'
+import { withNextByteLoss } from './next-byte-loss.ts'
+import { chunksOf, packChunks, packTargets, scoreOf, scoreOfNll, textOf, unpackLogits } from './text-score.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..')
 const [BATCH, CONTEXT] = [8, 64]
@@ -75,5 +76,39 @@ describe('the text-score task', () => {
     } finally {
       await onnx.close()
     }
+  })
+
+  it('scores on the contributor with the rewritten model: the same figure from 256 times fewer bytes', async () => {
+    const onnx = createNodeOnnx()
+    const model = new Uint8Array(readFileSync(join(ROOT, 'models', 'train-base.onnx')))
+    const rewritten = withNextByteLoss(model, BATCH, CONTEXT)!
+    expect(rewritten).toBeDefined()
+    try {
+      const text = readFileSync(join(ROOT, 'corpora', 'tinyshakespeare.txt')).subarray(-300)
+      const bytes = textOf({ text: new TextDecoder().decode(text) })
+      const chunks = chunksOf(bytes, CONTEXT)
+      const targets = packTargets(bytes, BATCH, CONTEXT)
+      const [logits, nll]: Float32Array[][] = [[], []]
+      for (const [b, tokens] of packChunks(chunks, BATCH, CONTEXT).entries()) {
+        const input = { name: 'tokens', dtype: 'int64' as const, shape: [BATCH, CONTEXT], data: tokens }
+        logits.push((await onnx.run('base', async () => model, [input]))[0].data as Float32Array)
+        const [out] = await onnx.run('rewritten', async () => rewritten, [
+          input,
+          { name: 'targets', dtype: 'int64', shape: [BATCH, CONTEXT, 1], data: targets[b] },
+        ])
+        expect(out.name).toBe('nll')
+        nll.push(out.data as Float32Array)
+      }
+      const full = scoreOf(bytes, CONTEXT, unpackLogits(logits, chunks.length, BATCH, CONTEXT))
+      const onContributor = scoreOfNll(bytes, BATCH, CONTEXT, nll)
+      expect(Math.abs(onContributor.nats_per_byte - full.nats_per_byte)).toBeLessThan(1e-5)
+      expect(logits[0].length / nll[0].length).toBe(256)
+    } finally {
+      await onnx.close()
+    }
+    // A file with a field Tessera's ONNX subset does not read (a doc_string) is left as it is.
+    const docString = Uint8Array.of(0x32, 3, 0x61, 0x62, 0x63)
+    const foreign = new Uint8Array([...model, ...docString])
+    expect(withNextByteLoss(foreign, BATCH, CONTEXT)).toBeUndefined()
   })
 })
