@@ -85,13 +85,15 @@ interface Status {
   delivered: number
   errors: number
   eta_s: number | null
+  cost_flops: number
 }
 
 function line(s: Status): string {
   const width = 30
   const filled = s.items === 0 ? width : Math.round((width * s.delivered) / s.items)
   const eta = s.state === 'running' && s.eta_s != null ? `, about ${s.eta_s} s left` : ''
-  return `${s.id} ${s.task} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.delivered}/${s.items} records (${s.errors} errors), ${s.state}${eta}`
+  const cost = `${(s.cost_flops / 1e9).toFixed(1)} GFLOP so far`
+  return `${s.id} ${s.task} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.delivered}/${s.items} records (${s.errors} errors), ${s.state}${eta}, ${cost}`
 }
 
 async function submit() {

@@ -15,6 +15,7 @@ interface JobView {
   delivered: number
   errors: number
   eta_s: number | null
+  cost_flops: number
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`)!
@@ -91,7 +92,7 @@ function row(job: JobView): HTMLTableRowElement {
   const cells = [
     job.id.slice(0, 8),
     job.task,
-    `${job.delivered}/${job.items} (${job.errors} errors)${eta}`,
+    `${job.delivered}/${job.items} (${job.errors} errors)${eta}, ${(job.cost_flops / 1e9).toFixed(1)} GFLOP`,
     job.state,
   ]
   for (const [i, text] of cells.entries()) {

@@ -69,169 +69,10 @@ class HttpError extends Error {
   }
 }
 
+type Ctx = JobsApiOptions & { now: () => number }
+
 export function createJobsApi(options: JobsApiOptions) {
-  const { store, limits } = options
-  const now = options.now ?? Date.now
-
-  async function jobFor(owner: string, id: string): Promise<JobRecord> {
-    const job = await store.get(id)
-    if (job == null || (owner !== OWNER && job.owner !== owner)) throw new HttpError(404, `no job ${id}`)
-    return job
-  }
-
-  async function describeJob(job: JobRecord) {
-    const progress = await store.progress(job.jobId)
-    const remaining = progress.items - progress.delivered
-    const verified = progress.delivered - progress.errors
-    const elapsed = progress.firstAt == null ? 0 : now() - progress.firstAt
-    return {
-      id: job.jobId,
-      task: job.task,
-      model: job.model,
-      state: job.state,
-      priority: job.priority,
-      reward: String(job.reward),
-      created_at: job.createdAt,
-      items: progress.items,
-      delivered: progress.delivered,
-      errors: progress.errors,
-      eta_s:
-        remaining === 0
-          ? 0
-          : verified > 0 && elapsed > 0
-            ? Math.round((remaining * elapsed) / verified / 1000)
-            : null,
-    }
-  }
-
-  async function submit(req: IncomingMessage, owner: string, query: URLSearchParams) {
-    const task = taskNamed(query.get('task') ?? '')
-    if (task == null) throw new HttpError(400, `unknown task ${query.get('task')}`)
-    const model = query.get('model') ?? ''
-    const info = options.models.info(model)
-    if (info == null)
-      throw new HttpError(400, `no model ${model}: upload it first (PUT /api/models/<sha256>)`)
-    const unfit = task.unfit(info)
-    if (unfit != null) throw new HttpError(422, unfit)
-    const jobModel = await prepared(task, model, info)
-    const open = (await store.list(owner)).filter((j) => j.state === 'running' || j.state === 'paused')
-    if (open.length >= limits.maxOpenJobs)
-      throw new HttpError(429, `${open.length} jobs open: the limit is ${limits.maxOpenJobs}`)
-    const text = new TextDecoder().decode(await readBody(req, limits.maxUploadBytes))
-    let items: ReturnType<typeof parseRecords>
-    try {
-      items = parseRecords(text, limits, (body) => task.check(body, info))
-    } catch (err) {
-      if (err instanceof TooManyRecordsError) throw new HttpError(413, err.message)
-      throw err
-    }
-    if (items.length === 0) throw new HttpError(400, 'the dataset has no records')
-    const job = await store.create(
-      {
-        jobId: crypto.randomUUID(),
-        owner,
-        task: task.name,
-        model: jobModel,
-        params: '{}',
-        priority: intParam(query, 'priority', 0),
-        reward: BigInt(intParam(query, 'reward', 0)),
-        createdAt: now(),
-      },
-      items,
-    )
-    return describeJob(job)
-  }
-
-  /** The model the job runs: the task's rewrite of the submitted one when it has one that loads. */
-  async function prepared(task: Task, model: string, info: ModelInfo): Promise<string> {
-    const bytes = task.prepare?.(new Uint8Array(await readFile(options.models.path(model))), info)
-    if (bytes == null) return model
-    const sha = bytesToHex(sha256(bytes))
-    try {
-      await options.models.put(sha, bytes)
-      return sha
-    } catch (err) {
-      if (!(err instanceof ModelRefusedError)) throw err
-      log('the %s rewrite of model %s does not load, the job runs it as submitted: %e', task.name, model, err)
-      return model
-    }
-  }
-
-  async function results(res: ServerResponse, job: JobRecord) {
-    res.writeHead(200, { 'content-type': 'application/x-ndjson' })
-    for (let after = -1; ; ) {
-      const page = await store.outputs(job.jobId, after, RESULTS_PAGE)
-      if (page.length === 0) break
-      const chunk = `${page.map(outputLine).join('\n')}\n`
-      if (!res.write(chunk)) await new Promise((resume) => res.once('drain', resume))
-      after = page.at(-1)!.index
-    }
-    res.end()
-  }
-
-  async function manifest(job: JobRecord) {
-    if (job.state !== 'done')
-      throw new HttpError(409, `job ${job.jobId} is ${job.state}: a manifest is signed once it is done`)
-    const lines: string[] = []
-    for (let after = -1; ; ) {
-      const page = await store.outputs(job.jobId, after, RESULTS_PAGE)
-      if (page.length === 0) break
-      lines.push(...page.map(outputLine))
-      after = page.at(-1)!.index
-    }
-    return options.manifest(job.jobId, lines)
-  }
-
-  async function putModel(req: IncomingMessage, sha: string) {
-    if (!SHA256_HEX.test(sha))
-      throw new HttpError(400, 'a model is named by its sha256 (64 lowercase hex digits)')
-    try {
-      return await options.models.put(sha, await readBody(req, limits.maxModelBytes))
-    } catch (err) {
-      if (err instanceof ModelRefusedError) throw new HttpError(422, err.message)
-      throw err
-    }
-  }
-
-  async function route(
-    req: IncomingMessage,
-    res: ServerResponse,
-    owner: string,
-    path: string,
-    query: URLSearchParams,
-  ) {
-    const [collection, id, action, ...rest] = path.split('/')
-    const method = req.method ?? 'GET'
-    if (rest.length > 0) throw new HttpError(404, 'no such endpoint')
-    if (collection === 'models' && id != null && action == null) {
-      if (method === 'HEAD') return send(res, options.models.has(id) ? 200 : 404)
-      if (method === 'PUT') return send(res, 200, await putModel(req, id))
-    }
-    if (collection !== 'jobs') throw new HttpError(404, 'no such endpoint')
-    if (id == null || id === '') {
-      if (method === 'GET')
-        return send(res, 200, {
-          jobs: await Promise.all((await store.list(owner === OWNER ? undefined : owner)).map(describeJob)),
-        })
-      if (method === 'POST') return send(res, 201, await submit(req, owner, query))
-      throw new HttpError(405, 'GET or POST')
-    }
-    const job = await jobFor(owner, id)
-    if (action == null && method === 'GET') return send(res, 200, await describeJob(job))
-    if (action == null && method === 'DELETE') return changeState(res, job, 'cancelled')
-    if (action === 'results' && method === 'GET') return results(res, job)
-    if (action === 'manifest' && method === 'GET') return send(res, 200, await manifest(job))
-    if (action === 'pause' && method === 'POST') return changeState(res, job, 'paused')
-    if (action === 'resume' && method === 'POST') return changeState(res, job, 'running')
-    throw new HttpError(404, 'no such endpoint')
-  }
-
-  async function changeState(res: ServerResponse, job: JobRecord, state: 'paused' | 'running' | 'cancelled') {
-    if (!(await store.setState(job.jobId, state)))
-      throw new HttpError(409, `job ${job.jobId} is ${job.state}`)
-    return send(res, 200, await describeJob((await store.get(job.jobId))!))
-  }
-
+  const ctx: Ctx = { ...options, now: options.now ?? Date.now }
   return {
     /** Whether a request is this API's (`path` is what follows /api/). */
     owns: (path: string) => /^(jobs|models)(\/|$)/.test(path),
@@ -242,9 +83,9 @@ export function createJobsApi(options: JobsApiOptions) {
       query: URLSearchParams,
     ): Promise<void> {
       try {
-        const owner = options.tokens.authorize(req.headers.authorization)
+        const owner = ctx.tokens.authorize(req.headers.authorization)
         if (owner == null) throw new HttpError(401, 'a job needs a token: Authorization: Bearer <token>')
-        await route(req, res, owner, path, query)
+        await route(ctx, req, res, owner, path, query)
       } catch (err) {
         if (!(err instanceof HttpError)) throw err
         if (err.status === 413) res.setHeader('connection', 'close')
@@ -252,6 +93,172 @@ export function createJobsApi(options: JobsApiOptions) {
       }
     },
   }
+}
+
+async function jobFor(ctx: Ctx, owner: string, id: string): Promise<JobRecord> {
+  const job = await ctx.store.get(id)
+  if (job == null || (owner !== OWNER && job.owner !== owner)) throw new HttpError(404, `no job ${id}`)
+  return job
+}
+
+async function describeJob(ctx: Ctx, job: JobRecord) {
+  const progress = await ctx.store.progress(job.jobId)
+  const remaining = progress.items - progress.delivered
+  const verified = progress.delivered - progress.errors
+  const elapsed = progress.firstAt == null ? 0 : ctx.now() - progress.firstAt
+  return {
+    id: job.jobId,
+    task: job.task,
+    model: job.model,
+    state: job.state,
+    priority: job.priority,
+    reward: String(job.reward),
+    created_at: job.createdAt,
+    cost_flops: job.cost,
+    items: progress.items,
+    delivered: progress.delivered,
+    errors: progress.errors,
+    eta_s:
+      remaining === 0
+        ? 0
+        : verified > 0 && elapsed > 0
+          ? Math.round((remaining * elapsed) / verified / 1000)
+          : null,
+  }
+}
+
+async function submit(ctx: Ctx, req: IncomingMessage, owner: string, query: URLSearchParams) {
+  const task = taskNamed(query.get('task') ?? '')
+  if (task == null) throw new HttpError(400, `unknown task ${query.get('task')}`)
+  const model = query.get('model') ?? ''
+  const info = ctx.models.info(model)
+  if (info == null) throw new HttpError(400, `no model ${model}: upload it first (PUT /api/models/<sha256>)`)
+  const unfit = task.unfit(info)
+  if (unfit != null) throw new HttpError(422, unfit)
+  const jobModel = await prepared(ctx, task, model, info)
+  const open = (await ctx.store.list(owner)).filter((j) => j.state === 'running' || j.state === 'paused')
+  if (open.length >= ctx.limits.maxOpenJobs)
+    throw new HttpError(429, `${open.length} jobs open: the limit is ${ctx.limits.maxOpenJobs}`)
+  const text = new TextDecoder().decode(await readBody(req, ctx.limits.maxUploadBytes))
+  let items: ReturnType<typeof parseRecords>
+  try {
+    items = parseRecords(text, ctx.limits, (body) => task.check(body, info))
+  } catch (err) {
+    if (err instanceof TooManyRecordsError) throw new HttpError(413, err.message)
+    throw err
+  }
+  if (items.length === 0) throw new HttpError(400, 'the dataset has no records')
+  const job = await ctx.store.create(
+    {
+      jobId: crypto.randomUUID(),
+      owner,
+      task: task.name,
+      model: jobModel,
+      params: '{}',
+      priority: intParam(query, 'priority', 0),
+      reward: BigInt(intParam(query, 'reward', 0)),
+      createdAt: ctx.now(),
+    },
+    items,
+  )
+  return describeJob(ctx, job)
+}
+
+async function prepared(ctx: Ctx, task: Task, model: string, info: ModelInfo): Promise<string> {
+  const bytes = task.prepare?.(new Uint8Array(await readFile(ctx.models.path(model))), info)
+  if (bytes == null) return model
+  const sha = bytesToHex(sha256(bytes))
+  try {
+    await ctx.models.put(sha, bytes)
+    return sha
+  } catch (err) {
+    if (!(err instanceof ModelRefusedError)) throw err
+    log('the %s rewrite of model %s does not load, the job runs it as submitted: %e', task.name, model, err)
+    return model
+  }
+}
+
+async function results(ctx: Ctx, res: ServerResponse, job: JobRecord) {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' })
+  for (let after = -1; ; ) {
+    const page = await ctx.store.outputs(job.jobId, after, RESULTS_PAGE)
+    if (page.length === 0) break
+    const chunk = `${page.map(outputLine).join('\n')}\n`
+    if (!res.write(chunk)) await new Promise((resume) => res.once('drain', resume))
+    after = page.at(-1)!.index
+  }
+  res.end()
+}
+
+async function manifest(ctx: Ctx, job: JobRecord) {
+  if (job.state !== 'done')
+    throw new HttpError(409, `job ${job.jobId} is ${job.state}: a manifest is signed once it is done`)
+  const lines: string[] = []
+  for (let after = -1; ; ) {
+    const page = await ctx.store.outputs(job.jobId, after, RESULTS_PAGE)
+    if (page.length === 0) break
+    lines.push(...page.map(outputLine))
+    after = page.at(-1)!.index
+  }
+  return ctx.manifest(job.jobId, lines)
+}
+
+async function putModel(ctx: Ctx, req: IncomingMessage, sha: string) {
+  if (!SHA256_HEX.test(sha))
+    throw new HttpError(400, 'a model is named by its sha256 (64 lowercase hex digits)')
+  try {
+    return await ctx.models.put(sha, await readBody(req, ctx.limits.maxModelBytes))
+  } catch (err) {
+    if (err instanceof ModelRefusedError) throw new HttpError(422, err.message)
+    throw err
+  }
+}
+
+async function route(
+  ctx: Ctx,
+  req: IncomingMessage,
+  res: ServerResponse,
+  owner: string,
+  path: string,
+  query: URLSearchParams,
+) {
+  const [collection, id, action, ...rest] = path.split('/')
+  const method = req.method ?? 'GET'
+  if (rest.length > 0) throw new HttpError(404, 'no such endpoint')
+  if (collection === 'models' && id != null && action == null) {
+    if (method === 'HEAD') return send(res, ctx.models.has(id) ? 200 : 404)
+    if (method === 'PUT') return send(res, 200, await putModel(ctx, req, id))
+  }
+  if (collection !== 'jobs') throw new HttpError(404, 'no such endpoint')
+  if (id == null || id === '') {
+    if (method === 'GET')
+      return send(res, 200, {
+        jobs: await Promise.all(
+          (await ctx.store.list(owner === OWNER ? undefined : owner)).map((job) => describeJob(ctx, job)),
+        ),
+      })
+    if (method === 'POST') return send(res, 201, await submit(ctx, req, owner, query))
+    throw new HttpError(405, 'GET or POST')
+  }
+  const job = await jobFor(ctx, owner, id)
+  if (action == null && method === 'GET') return send(res, 200, await describeJob(ctx, job))
+  if (action == null && method === 'DELETE') return changeState(ctx, res, job, 'cancelled')
+  if (action === 'results' && method === 'GET') return results(ctx, res, job)
+  if (action === 'manifest' && method === 'GET') return send(res, 200, await manifest(ctx, job))
+  if (action === 'pause' && method === 'POST') return changeState(ctx, res, job, 'paused')
+  if (action === 'resume' && method === 'POST') return changeState(ctx, res, job, 'running')
+  throw new HttpError(404, 'no such endpoint')
+}
+
+async function changeState(
+  ctx: Ctx,
+  res: ServerResponse,
+  job: JobRecord,
+  state: 'paused' | 'running' | 'cancelled',
+) {
+  if (!(await ctx.store.setState(job.jobId, state)))
+    throw new HttpError(409, `job ${job.jobId} is ${job.state}`)
+  return send(res, 200, await describeJob(ctx, (await ctx.store.get(job.jobId))!))
 }
 
 export type JobsApi = ReturnType<typeof createJobsApi>

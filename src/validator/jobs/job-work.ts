@@ -56,50 +56,6 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
   const shards = new Map<string, { job: OpenJob; units: Unit[] }>()
   const flopsOf = new Map<string, number>()
 
-  async function openJob(job: JobRecord): Promise<OpenJob | undefined> {
-    const task = taskNamed(job.task)
-    const info = models.info(job.model)
-    if (task == null || info == null) return undefined
-    let flops = flopsOf.get(job.model)
-    if (flops == null) {
-      flops = Math.max(1, task.flopsPerBatch(new Uint8Array(await readFile(models.path(job.model))), info))
-      flopsOf.set(job.model, flops)
-    }
-    const offer = {
-      offerId: `job.${job.jobId.replaceAll('-', '').slice(0, 12)}`,
-      model: job.model,
-      flopsPerBatch: flops,
-      maxBatches: MAX_BATCHES,
-      notes: { job: job.jobId.slice(0, 8), doing: task.doing },
-    }
-    return { job, task, info, offer, waiting: [], held: new Set() }
-  }
-
-  /** Reads the window's records into units; a record the task cannot turn into batches gets its error line. */
-  async function fill(o: OpenJob): Promise<void> {
-    const room = WINDOW - o.waiting.length
-    if (room <= 0) return
-    const after = o.waiting.at(-1)?.index ?? -1
-    for (const item of await store.pending(o.job.jobId, after, room + o.held.size)) {
-      if (o.held.has(item.index)) continue
-      try {
-        const state = o.task.start(JSON.parse(item.input), o.info)
-        o.waiting.push({
-          index: item.index,
-          state,
-          batches: o.task.inputs(state, o.info),
-          contributors: new Set(),
-        })
-        o.held.add(item.index)
-      } catch (err) {
-        if (!(err instanceof RecordError || err instanceof SyntaxError)) throw err
-        const code = err instanceof RecordError ? err.code : 'invalid_json'
-        await store.deliver(o.job.jobId, errorOutput(item.index, code, err.message, now()))
-      }
-      if (o.waiting.length >= WINDOW) break
-    }
-  }
-
   async function refill(): Promise<void> {
     const running = (await store.list()).filter((j) => j.state === 'running')
     for (const id of [...open.keys()]) {
@@ -110,12 +66,12 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
     for (const job of running) {
       let o = open.get(job.jobId)
       if (o == null) {
-        o = await openJob(job)
+        o = await openJob(job, models, flopsOf)
         if (o == null) continue
         open.set(job.jobId, o)
         byOffer.set(o.offer.offerId, o)
       }
-      await fill(o)
+      await fill(o, store, now)
     }
   }
 
@@ -158,37 +114,103 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
       if (shard == null) return
       shards.delete(shardId)
       const { job, units } = shard
-      let at = 0
-      const again: Unit[] = []
-      for (const unit of units) {
-        const own = outputs.slice(at, at + unit.batches.length)
-        at += unit.batches.length
-        for (const peer of contributors) unit.contributors.add(peer)
-        let output: Omit<JobOutput, 'customId'>
-        try {
-          const step = job.task.advance(unit.state, job.info, own)
-          if (!step.done) {
-            // The record's next step: first in line, so records finish rather than all start.
-            again.push({ ...unit, state: step.state, batches: job.task.inputs(step.state, job.info) })
-            continue
-          }
-          output = {
-            index: unit.index,
-            outcome: 'ok',
-            body: JSON.stringify(step.result),
-            verifiedBy: 'recompute',
-            contributors: [...unit.contributors],
-            deliveredAt: now(),
-          }
-        } catch (err) {
-          output = errorOutput(unit.index, 'model_output', (err as Error).message, now())
-        }
-        job.held.delete(unit.index)
-        await store.deliver(job.job.jobId, output)
-      }
-      job.waiting.unshift(...again)
+      // Computed twice: by the contributor, and again here to verify it.
+      await store.charge(job.job.jobId, 2 * outputs.length * job.offer.flopsPerBatch)
+      await deliverUnits(job, units, outputs, contributors, store, now)
     },
   }
+}
+
+/** A running job's offer and window; undefined when its task or model is unknown here. */
+async function openJob(
+  job: JobRecord,
+  models: ModelStore,
+  flopsOf: Map<string, number>,
+): Promise<OpenJob | undefined> {
+  const task = taskNamed(job.task)
+  const info = models.info(job.model)
+  if (task == null || info == null) return undefined
+  let flops = flopsOf.get(job.model)
+  if (flops == null) {
+    flops = Math.max(1, task.flopsPerBatch(new Uint8Array(await readFile(models.path(job.model))), info))
+    flopsOf.set(job.model, flops)
+  }
+  const offer = {
+    offerId: `job.${job.jobId.replaceAll('-', '').slice(0, 12)}`,
+    model: job.model,
+    flopsPerBatch: flops,
+    maxBatches: MAX_BATCHES,
+    notes: { job: job.jobId.slice(0, 8), doing: task.doing },
+  }
+  return { job, task, info, offer, waiting: [], held: new Set() }
+}
+
+/** Reads the window's records into units; a record the task cannot turn into batches gets its error line. */
+async function fill(o: OpenJob, store: JobStore, now: () => number): Promise<void> {
+  const room = WINDOW - o.waiting.length
+  if (room <= 0) return
+  const after = o.waiting.at(-1)?.index ?? -1
+  for (const item of await store.pending(o.job.jobId, after, room + o.held.size)) {
+    if (o.held.has(item.index)) continue
+    try {
+      const state = o.task.start(JSON.parse(item.input), o.info)
+      o.waiting.push({
+        index: item.index,
+        state,
+        batches: o.task.inputs(state, o.info),
+        contributors: new Set(),
+      })
+      o.held.add(item.index)
+    } catch (err) {
+      if (!(err instanceof RecordError || err instanceof SyntaxError)) throw err
+      const code = err instanceof RecordError ? err.code : 'invalid_json'
+      await store.deliver(o.job.jobId, errorOutput(item.index, code, err.message, now()))
+    }
+    if (o.waiting.length >= WINDOW) break
+  }
+}
+
+/**
+ * A verified shard's outputs applied to its records: a finished record's result is kept, one with
+ * another step to go is first in line again.
+ */
+async function deliverUnits(
+  job: OpenJob,
+  units: Unit[],
+  outputs: NamedTensor[][],
+  contributors: string[],
+  store: JobStore,
+  now: () => number,
+): Promise<void> {
+  let at = 0
+  const again: Unit[] = []
+  for (const unit of units) {
+    const own = outputs.slice(at, at + unit.batches.length)
+    at += unit.batches.length
+    for (const peer of contributors) unit.contributors.add(peer)
+    let output: Omit<JobOutput, 'customId'>
+    try {
+      const step = job.task.advance(unit.state, job.info, own)
+      if (!step.done) {
+        // The record's next step: first in line, so records finish rather than all start.
+        again.push({ ...unit, state: step.state, batches: job.task.inputs(step.state, job.info) })
+        continue
+      }
+      output = {
+        index: unit.index,
+        outcome: 'ok',
+        body: JSON.stringify(step.result),
+        verifiedBy: 'recompute',
+        contributors: [...unit.contributors],
+        deliveredAt: now(),
+      }
+    } catch (err) {
+      output = errorOutput(unit.index, 'model_output', (err as Error).message, now())
+    }
+    job.held.delete(unit.index)
+    await store.deliver(job.job.jobId, output)
+  }
+  job.waiting.unshift(...again)
 }
 
 function errorOutput(index: number, code: string, message: string, at: number): Omit<JobOutput, 'customId'> {

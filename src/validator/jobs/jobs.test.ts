@@ -102,6 +102,7 @@ describe('jobs', () => {
       // Scored on the contributor (the model rewritten to give -ln p of each next byte): results are
       // a few KB a record, not the 512 KiB of logits per batch.
       expect(status.model).not.toBe(MODEL_SHA)
+      expect(status.cost_flops).toBeGreaterThan(0)
       const { wire } = await validator.status()
       expect(wire.resultBytes / 12).toBeLessThan(8192)
       const text = await (await call(`jobs/${job.id}/results`)).text()

@@ -426,6 +426,9 @@ describe.each(backends)('%s ledger', (_, backend) => {
     expect((await ledger.jobs.get(id))?.state).toBe('running')
     expect(await ledger.jobs.deliver(id, output(2, 'ok', [alice, peers[1]]))).toBe(true)
     expect((await ledger.jobs.get(id))?.state).toBe('done')
+    await ledger.jobs.charge(id, 1.5e9)
+    await ledger.jobs.charge(id, 2e9)
+    expect((await ledger.jobs.get(id))?.cost).toBe(3.5e9)
     const first = await ledger.jobs.outputs(id, -1, 2)
     expect(first.map((o) => [o.index, o.customId, o.outcome])).toEqual([
       [0, 'a', 'error'],

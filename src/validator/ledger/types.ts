@@ -230,6 +230,8 @@ export interface JobSpec {
 export interface JobRecord extends JobSpec {
   state: JobState
   items: number
+  /** FLOPs spent on its delivered shards so far: the contributors' and the validator's recomputation. */
+  cost: number
 }
 
 export interface JobItem {
@@ -286,6 +288,8 @@ export interface JobStore {
    * after a crash). The delivery that completes a running job marks it done.
    */
   deliver(jobId: string, output: Omit<JobOutput, 'customId'>): Promise<boolean>
+  /** Adds FLOPs spent on the job (a verified shard's). */
+  charge(jobId: string, flops: number): Promise<void>
   /** Outputs of index above `after`, in order, at most `limit`. */
   outputs(jobId: string, after: number, limit: number): Promise<JobOutput[]>
   progress(jobId: string): Promise<JobProgress>

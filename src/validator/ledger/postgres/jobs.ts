@@ -3,7 +3,14 @@
  * (the primary key on job and index decides between two processes handing in the same item).
  */
 import type { Pool } from 'pg'
-import { DuplicateJobError, type JobOutput, type JobRecord, type JobStore } from '../types.ts'
+import {
+  DuplicateJobError,
+  type JobOutput,
+  type JobRecord,
+  type JobSpec,
+  type JobStore,
+  type NewJobItem,
+} from '../types.ts'
 import { num, type PgError, transaction, UNIQUE_VIOLATION } from './tx.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: pg rows are untyped
@@ -18,6 +25,7 @@ const toJob = (r: any): JobRecord => ({
   reward: BigInt(r.reward),
   items: r.items,
   createdAt: num(r.created_at),
+  cost: Number(r.cost),
 })
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
@@ -37,50 +45,7 @@ const ITEMS_PER_INSERT = 1000
 export function pgJobs(pool: Pool): JobStore {
   return {
     async create(spec, items) {
-      try {
-        await transaction(pool, async (client) => {
-          await client.query(
-            `INSERT INTO jobs (job_id, owner, task, model, params, state, priority, reward, items, created_at)
-              VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9)`,
-            [
-              spec.jobId,
-              spec.owner,
-              spec.task,
-              spec.model,
-              spec.params,
-              spec.priority,
-              String(spec.reward),
-              items.length,
-              spec.createdAt,
-            ],
-          )
-          for (let from = 0; from < items.length; from += ITEMS_PER_INSERT) {
-            const chunk = items.slice(from, from + ITEMS_PER_INSERT)
-            const values = chunk.map((_, i) => `($1, $${3 * i + 2}, $${3 * i + 3}, $${3 * i + 4})`).join(', ')
-            await client.query(`INSERT INTO job_items (job_id, idx, custom_id, input) VALUES ${values}`, [
-              spec.jobId,
-              ...chunk.flatMap((item, i) => [from + i, item.customId, item.input]),
-            ])
-          }
-          for (const [i, item] of items.entries()) {
-            if (item.error == null) continue
-            await client.query(
-              `INSERT INTO job_outputs (job_id, idx, outcome, body, verified_by, contributors, delivered_at)
-                VALUES ($1, $2, 'error', $3, NULL, '{}', $4)`,
-              [spec.jobId, i, JSON.stringify(item.error), spec.createdAt],
-            )
-          }
-          await client.query(
-            `UPDATE jobs SET state = 'done' WHERE job_id = $1
-              AND items = (SELECT COUNT(*) FROM job_outputs WHERE job_id = $1)`,
-            [spec.jobId],
-          )
-        })
-      } catch (err) {
-        if ((err as PgError).code === UNIQUE_VIOLATION)
-          throw new DuplicateJobError(`job ${spec.jobId} exists, or two of its records share a custom_id`)
-        throw err
-      }
+      await create(pool, spec, items)
       return (await this.get(spec.jobId))!
     },
     async get(jobId) {
@@ -111,25 +76,10 @@ export function pgJobs(pool: Pool): JobStore {
       )
       return rows.map((r) => ({ index: r.idx, customId: r.custom_id, input: r.input }))
     },
-    deliver: (jobId, o) =>
-      transaction(pool, async (client) => {
-        // Deliveries to one job in turn: the one that completes it sees every other's output.
-        await client.query('SELECT 1 FROM jobs WHERE job_id = $1 FOR UPDATE', [jobId])
-        const { rowCount } = await client.query(
-          `INSERT INTO job_outputs (job_id, idx, outcome, body, verified_by, contributors, delivered_at)
-            SELECT $1::text, $2::int, $3::text, $4::text, $5::text, $6::text[], $7::bigint
-            WHERE EXISTS (SELECT 1 FROM jobs WHERE job_id = $1::text AND state != 'cancelled')
-            ON CONFLICT (job_id, idx) DO NOTHING`,
-          [jobId, o.index, o.outcome, o.body, o.verifiedBy, o.contributors, o.deliveredAt],
-        )
-        if ((rowCount ?? 0) === 0) return false
-        await client.query(
-          `UPDATE jobs SET state = 'done' WHERE job_id = $1 AND state IN ('running', 'paused')
-            AND items = (SELECT COUNT(*) FROM job_outputs WHERE job_id = $1)`,
-          [jobId],
-        )
-        return true
-      }),
+    deliver: (jobId, o) => deliver(pool, jobId, o),
+    async charge(jobId, flops) {
+      await pool.query('UPDATE jobs SET cost = cost + $1 WHERE job_id = $2', [flops, jobId])
+    },
     async outputs(jobId, after, limit) {
       const { rows } = await pool.query(
         `SELECT o.*, i.custom_id FROM job_outputs o JOIN job_items i USING (job_id, idx)
@@ -163,4 +113,74 @@ export function pgJobs(pool: Pool): JobStore {
       return rowCount ?? 0
     },
   }
+}
+
+/** A job and its records at once; records that could not be read get their error lines with them. */
+async function create(pool: Pool, spec: JobSpec, items: NewJobItem[]): Promise<void> {
+  try {
+    await transaction(pool, async (client) => {
+      await client.query(
+        `INSERT INTO jobs (job_id, owner, task, model, params, state, priority, reward, items, created_at)
+          VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9)`,
+        [
+          spec.jobId,
+          spec.owner,
+          spec.task,
+          spec.model,
+          spec.params,
+          spec.priority,
+          String(spec.reward),
+          items.length,
+          spec.createdAt,
+        ],
+      )
+      for (let from = 0; from < items.length; from += ITEMS_PER_INSERT) {
+        const chunk = items.slice(from, from + ITEMS_PER_INSERT)
+        const values = chunk.map((_, i) => `($1, $${3 * i + 2}, $${3 * i + 3}, $${3 * i + 4})`).join(', ')
+        await client.query(`INSERT INTO job_items (job_id, idx, custom_id, input) VALUES ${values}`, [
+          spec.jobId,
+          ...chunk.flatMap((item, i) => [from + i, item.customId, item.input]),
+        ])
+      }
+      for (const [i, item] of items.entries()) {
+        if (item.error == null) continue
+        await client.query(
+          `INSERT INTO job_outputs (job_id, idx, outcome, body, verified_by, contributors, delivered_at)
+            VALUES ($1, $2, 'error', $3, NULL, '{}', $4)`,
+          [spec.jobId, i, JSON.stringify(item.error), spec.createdAt],
+        )
+      }
+      await client.query(
+        `UPDATE jobs SET state = 'done' WHERE job_id = $1
+          AND items = (SELECT COUNT(*) FROM job_outputs WHERE job_id = $1)`,
+        [spec.jobId],
+      )
+    })
+  } catch (err) {
+    if ((err as PgError).code === UNIQUE_VIOLATION)
+      throw new DuplicateJobError(`job ${spec.jobId} exists, or two of its records share a custom_id`)
+    throw err
+  }
+}
+
+/** An item's output once; the delivery that completes the job marks it done. */
+function deliver(pool: Pool, jobId: string, o: Omit<JobOutput, 'customId'>): Promise<boolean> {
+  return transaction(pool, async (client) => {
+    // Deliveries to one job in turn: the one that completes it sees every other's output.
+    await client.query('SELECT 1 FROM jobs WHERE job_id = $1 FOR UPDATE', [jobId])
+    const { rowCount } = await client.query(
+      `INSERT INTO job_outputs (job_id, idx, outcome, body, verified_by, contributors, delivered_at)
+        SELECT $1::text, $2::int, $3::text, $4::text, $5::text, $6::text[], $7::bigint
+        WHERE EXISTS (SELECT 1 FROM jobs WHERE job_id = $1::text AND state != 'cancelled')
+        ON CONFLICT (job_id, idx) DO NOTHING`,
+      [jobId, o.index, o.outcome, o.body, o.verifiedBy, o.contributors, o.deliveredAt],
+    )
+    if ((rowCount ?? 0) === 0) return false
+    await client.query(
+      `UPDATE jobs SET state = 'done' WHERE job_id = $1 AND state IN ('running', 'paused')
+        AND items = (SELECT COUNT(*) FROM job_outputs WHERE job_id = $1)`,
+      [jobId],
+    )
+    return true
+  })
 }

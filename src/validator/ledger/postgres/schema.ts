@@ -98,7 +98,8 @@ export const MIGRATIONS: readonly string[] = [
     priority   INTEGER NOT NULL,
     reward     NUMERIC NOT NULL,
     items      INTEGER NOT NULL,
-    created_at BIGINT NOT NULL
+    created_at BIGINT NOT NULL,
+    cost       DOUBLE PRECISION NOT NULL DEFAULT 0
   );
   CREATE INDEX jobs_by_owner ON jobs (owner, created_at);
   CREATE TABLE job_items (

@@ -16,6 +16,7 @@ interface JobRow {
   reward: string
   items: number
   created_at: number
+  cost: number
 }
 
 const toJob = (r: JobRow): JobRecord => ({
@@ -29,6 +30,7 @@ const toJob = (r: JobRow): JobRecord => ({
   reward: BigInt(r.reward),
   items: r.items,
   createdAt: r.created_at,
+  cost: r.cost,
 })
 
 interface OutputRow {
@@ -51,13 +53,13 @@ const toOutput = (r: OutputRow): JobOutput => ({
   deliveredAt: r.delivered_at,
 })
 
-export function sqliteJobs(db: Database.Database): JobStore {
+/** The two writes that must happen whole: a job with its records, and an output with the job's state. */
+function writers(db: Database.Database) {
   const insertJob = db.prepare(
     `INSERT INTO jobs (job_id, owner, task, model, params, state, priority, reward, items, created_at)
       VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
   )
   const insertItem = db.prepare('INSERT INTO job_items (job_id, idx, custom_id, input) VALUES (?, ?, ?, ?)')
-  const getJob = db.prepare('SELECT * FROM jobs WHERE job_id = ?')
   const finish = db.prepare(
     `UPDATE jobs SET state = 'done' WHERE job_id = ? AND state IN ('running', 'paused')
       AND items = (SELECT COUNT(*) FROM job_outputs WHERE job_id = ?)`,
@@ -106,6 +108,12 @@ export function sqliteJobs(db: Database.Database): JobStore {
     finish.run(jobId, jobId)
     return true
   })
+  return { create, deliver }
+}
+
+export function sqliteJobs(db: Database.Database): JobStore {
+  const { create, deliver } = writers(db)
+  const getJob = db.prepare('SELECT * FROM jobs WHERE job_id = ?')
   return {
     async create(spec, items) {
       try {
@@ -147,6 +155,9 @@ export function sqliteJobs(db: Database.Database): JobStore {
       return rows.map((r) => ({ index: r.idx, customId: r.custom_id, input: r.input }))
     },
     deliver: async (jobId, output) => deliver.immediate(jobId, output),
+    async charge(jobId, flops) {
+      db.prepare('UPDATE jobs SET cost = cost + ? WHERE job_id = ?').run(flops, jobId)
+    },
     async outputs(jobId, after, limit) {
       const rows = db
         .prepare(

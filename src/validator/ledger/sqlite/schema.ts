@@ -102,7 +102,8 @@ export const MIGRATIONS: readonly string[] = [
     priority   INTEGER NOT NULL,
     reward     TEXT NOT NULL,
     items      INTEGER NOT NULL,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    cost       REAL NOT NULL DEFAULT 0
   );
   CREATE INDEX jobs_by_owner ON jobs (owner, created_at);
   CREATE TABLE job_items (
