@@ -15,6 +15,8 @@ import { startValidatorProcess, type ValidatorProcess } from '../../testing/vali
 import { openLedger } from '../ledger/index.ts'
 
 const run = promisify(execFile)
+/** Enough that the validator is killed mid-job even with several records to a batch. */
+const RECORDS = 1200
 const dir = mkdtempSync(join(tmpdir(), 'tessera-job-cli-'))
 const running: Array<ValidatorProcess | WsContributor> = []
 afterAll(async () => {
@@ -66,10 +68,11 @@ describe('the job command line', () => {
     let validator = await start()
     expect(validator.output()).toMatch(/owner token \S+ \(shown once/)
     const lines = readFileSync(join(REPO_ROOT, 'corpora', 'tinyshakespeare.txt'), 'utf8')
-      .slice(-20_000)
+      .slice(-80_000)
       .split('\n')
       .filter((l) => l.length > 10)
-      .slice(0, 120)
+      .slice(0, RECORDS)
+    expect(lines).toHaveLength(RECORDS)
     const input = join(dir, 'dataset.jsonl')
     writeFileSync(
       input,
@@ -84,13 +87,15 @@ describe('the job command line', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/)
     const early = await job(['results', id, '--out', join(dir, 'early.jsonl')], validator)
     expect(early.code).not.toBe(0)
-    expect(early.out).toMatch(/of 120 records have no verified result yet/)
+    expect(early.out).toContain(`of ${RECORDS} records have no verified result yet`)
 
     const address = /libp2p +(\S+)/.exec(validator.output())![1]
     const contributors = await Promise.all([startWsContributor(address), startWsContributor(address)])
     running.push(...contributors)
     const delivered = async () =>
-      Number(/ (\d+)\/120 records/.exec((await job(['status', id], validator)).out)?.[1] ?? 0)
+      Number(
+        new RegExp(` (\\d+)/${RECORDS} records`).exec((await job(['status', id], validator)).out)?.[1] ?? 0,
+      )
     while ((await delivered()) < 20) await new Promise((r) => setTimeout(r, 200))
     await validator.kill()
     // Killed mid-job: some records verified and kept, the rest not yet.
@@ -98,13 +103,14 @@ describe('the job command line', () => {
     const atCrash = await kept.jobs.progress(id)
     await kept.close()
     expect(atCrash.delivered).toBeGreaterThanOrEqual(20)
-    expect(atCrash.delivered).toBeLessThan(120)
+    expect(atCrash.delivered).toBeLessThan(RECORDS)
     validator = await start()
     running.push(validator)
     expect(validator.output()).not.toMatch(/owner token/)
-    for (let i = 0; i < 600 && (await delivered()) < 120; i++) await new Promise((r) => setTimeout(r, 250))
+    for (let i = 0; i < 600 && (await delivered()) < RECORDS; i++)
+      await new Promise((r) => setTimeout(r, 250))
     const status = await job(['status', id], validator)
-    expect(status.out).toMatch(/120\/120 records \(0 errors\), done/)
+    expect(status.out).toContain(`${RECORDS}/${RECORDS} records (0 errors), done`)
 
     const out = join(dir, 'results.jsonl')
     const written = await job(['results', id, '--out', out], validator)
@@ -119,6 +125,6 @@ describe('the job command line', () => {
       expect(r.response.verified_by).toBe('recompute')
       expect(r.response.body.nats_per_byte).toBeGreaterThan(0)
     }
-    expect(JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')).records).toBe(120)
+    expect(JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')).records).toBe(RECORDS)
   })
 })

@@ -11,13 +11,14 @@ import { logger } from '@libp2p/logger'
 import type { JobOffer, JobWork, NamedTensor } from '../../work/kind.ts'
 import type { JobOutput, JobRecord, JobStore } from '../ledger/types.ts'
 import type { ModelInfo, ModelStore } from './models.ts'
+import { packRows, type Row, unpackRows } from './rows.ts'
 import { type Task, taskNamed } from './tasks/index.ts'
 import { RecordError } from './tasks/text-score.ts'
 
 const log = logger('tessera:jobs')
 
 /** Records of a job held ready at once. */
-const WINDOW = 256
+const WINDOW = 1024
 /** Batches one shard may hold. */
 const MAX_BATCHES = 16
 /** How often the window is refilled and job states read again. */
@@ -27,12 +28,15 @@ interface Unit {
   index: number
   /** The task's state of the record (its body, for one-step tasks). */
   state: unknown
-  batches: NamedTensor[][]
+  /** The rows of its next step. */
+  rows: Row[]
   /** Who computed its steps so far. */
   contributors: Set<string>
 }
 
 interface OpenJob {
+  /** A refill of the window under way (taking shards starts one when the window runs low). */
+  filling?: Promise<void>
   job: JobRecord
   task: Task
   info: ModelInfo
@@ -53,7 +57,7 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
   const now = options.now ?? Date.now
   const open = new Map<string, OpenJob>()
   const byOffer = new Map<string, OpenJob>()
-  const shards = new Map<string, { job: OpenJob; units: Unit[] }>()
+  const shards = new Map<string, { job: OpenJob; units: Unit[]; batches: NamedTensor[][] }>()
   const flopsOf = new Map<string, number>()
 
   async function refill(): Promise<void> {
@@ -71,7 +75,7 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
         open.set(job.jobId, o)
         byOffer.set(o.offer.offerId, o)
       }
-      await fill(o, store, now)
+      if (o.filling == null) await fill(o, store, now)
     }
   }
 
@@ -87,26 +91,41 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
       clearInterval(timer)
       timer = undefined
     },
-    offers: () => [...open.values()].filter((o) => o.waiting.length > 0).map((o) => o.offer),
+    // Every running job, waiting records or not: a shard handed back (rejected, or its lease run out)
+    // waits in the scheduler's queue under its offer, and only an announced offer is asked for.
+    offers: () => [...open.values()].map((o) => o.offer),
     take(offerId, batches) {
       const o = byOffer.get(offerId)
       if (o == null || o.waiting.length === 0) return undefined
+      // Whole records, as many as fill the batches asked for (at least one record).
+      const stack = o.task.stack(o.info)
+      const room = batches * (stack ?? 1)
       const units: Unit[] = []
-      let count = 0
-      while (o.waiting.length > 0 && (units.length === 0 || count + o.waiting[0].batches.length <= batches)) {
+      let rows = 0
+      while (o.waiting.length > 0 && (units.length === 0 || rows + o.waiting[0].rows.length <= room)) {
         const unit = o.waiting.shift()!
         units.push(unit)
-        count += unit.batches.length
+        rows += unit.rows.length
+      }
+      // Records go fast when several share a batch: read more before the window runs dry.
+      if (o.waiting.length < WINDOW / 2 && o.filling == null) {
+        o.filling = fill(o, store, now)
+          .catch((err) => log.error('reading job %s failed: %e', o.job.jobId, err))
+          .finally(() => {
+            o.filling = undefined
+          })
       }
       const shardId = `${o.offer.offerId}.${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
-      shards.set(shardId, { job: o, units })
-      return { shardId, batches: units.flatMap((u) => u.batches) }
+      const packed = packRows(
+        units.flatMap((u) => u.rows),
+        stack,
+      )
+      shards.set(shardId, { job: o, units, batches: packed })
+      return { shardId, batches: packed }
     },
     shard(shardId) {
       const open = shards.get(shardId)
-      return open == null
-        ? undefined
-        : { offer: open.job.offer, batches: open.units.flatMap((u) => u.batches) }
+      return open == null ? undefined : { offer: open.job.offer, batches: open.batches }
     },
     model: async (sha) => new Uint8Array(await readFile(models.path(sha))),
     async deliver(shardId, outputs, contributors) {
@@ -157,7 +176,7 @@ async function fill(o: OpenJob, store: JobStore, now: () => number): Promise<voi
       o.waiting.push({
         index: item.index,
         state,
-        batches: o.task.inputs(state, o.info),
+        rows: o.task.inputs(state, o.info),
         contributors: new Set(),
       })
       o.held.add(item.index)
@@ -182,18 +201,20 @@ async function deliverUnits(
   store: JobStore,
   now: () => number,
 ): Promise<void> {
+  const total = units.reduce((n, u) => n + u.rows.length, 0)
+  const rows = unpackRows(outputs, total, job.task.stack(job.info))
   let at = 0
   const again: Unit[] = []
   for (const unit of units) {
-    const own = outputs.slice(at, at + unit.batches.length)
-    at += unit.batches.length
+    const own = rows.slice(at, at + unit.rows.length)
+    at += unit.rows.length
     for (const peer of contributors) unit.contributors.add(peer)
     let output: Omit<JobOutput, 'customId'>
     try {
       const step = job.task.advance(unit.state, job.info, own)
       if (!step.done) {
         // The record's next step: first in line, so records finish rather than all start.
-        again.push({ ...unit, state: step.state, batches: job.task.inputs(step.state, job.info) })
+        again.push({ ...unit, state: step.state, rows: job.task.inputs(step.state, job.info) })
         continue
       }
       output = {

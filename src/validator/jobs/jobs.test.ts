@@ -16,6 +16,7 @@ import { startHttpServer } from '../http-server.ts'
 import type { Validator } from '../validator.ts'
 import { type Manifest, verifyManifest } from './manifest.ts'
 import type { ModelInfo } from './models.ts'
+import { packRows, unpackRows } from './rows.ts'
 import { startGeneration, textGenerateTask } from './tasks/text-generate.ts'
 import { chunksOf, packChunks, scoreOf, unpackLogits } from './tasks/text-score.ts'
 
@@ -231,9 +232,10 @@ describe('jobs', () => {
           // The same steps, run here: the last 64 bytes in, the chosen byte appended.
           let state = startGeneration(p)
           for (let n = 0; n < p.max_bytes; n++) {
-            const [inputs] = textGenerateTask.inputs(state, INFO)
-            const outputs = await onnx.run(MODEL_SHA, async () => MODEL, inputs)
-            const step = textGenerateTask.advance(state, INFO, [outputs])
+            const rows = textGenerateTask.inputs(state, INFO)
+            const [batch] = packRows(rows, BATCH)
+            const outputs = await onnx.run(MODEL_SHA, async () => MODEL, batch)
+            const step = textGenerateTask.advance(state, INFO, unpackRows([outputs], rows.length, BATCH))
             if (step.done) {
               expect(lines[i].response.body).toEqual(step.result)
               break

@@ -3,8 +3,8 @@
  * result (docs/JOBS.md). A task runs on the validator only; contributors see model batches, as in
  * any `infer` shard. One line here per task.
  */
-import type { NamedTensor } from '../../../work/kind.ts'
 import type { ModelInfo } from '../models.ts'
+import type { Row } from '../rows.ts'
 import { tensorsTask } from './tensors.ts'
 import { textGenerateTask } from './text-generate.ts'
 import { textScoreTask } from './text-score-task.ts'
@@ -13,8 +13,9 @@ import { textScoreTask } from './text-score-task.ts'
 export type Advance<S> = { done: true; result: unknown } | { done: false; state: S }
 
 /**
- * One record's way through the model: `start` from its body, then steps of `inputs` (its batches)
- * and `advance` (their outputs) until done. Most tasks take one step; generation takes one per byte.
+ * One record's way through the model: `start` from its body, then steps of `inputs` (its rows) and
+ * `advance` (their outputs) until done. Most tasks take one step; generation takes one per byte. The
+ * rows of several records share a batch when the model stacks them (rows.ts).
  */
 // biome-ignore lint/suspicious/noExplicitAny: each task has its own state type
 export interface Task<S = any> {
@@ -31,10 +32,12 @@ export interface Task<S = any> {
   prepare?(model: Uint8Array, info: ModelInfo): Uint8Array | undefined
   /** The record's state before its first step. */
   start(body: unknown, model: ModelInfo): S
-  /** The model batches of the record's next step. */
-  inputs(state: S, model: ModelInfo): NamedTensor[][]
-  /** The step's outputs (one per batch, in order) applied to the state. */
-  advance(state: S, model: ModelInfo, outputs: NamedTensor[][]): Advance<S>
+  /** Rows one batch of this model stacks (its fixed first dimension); undefined: a row is a batch. */
+  stack(model: ModelInfo): number | undefined
+  /** The rows of the record's next step. */
+  inputs(state: S, model: ModelInfo): Row[]
+  /** The step's outputs (one per row, in order) applied to the state. */
+  advance(state: S, model: ModelInfo, outputs: Row[]): Advance<S>
 }
 
 export const TASKS: readonly Task[] = [tensorsTask, textGenerateTask, textScoreTask]

@@ -95,6 +95,8 @@ export const tensorsTask: Task = {
     return gemmFlops(model, rows)
   },
   check: (body, model) => void tensorsOf(body, model),
+  // A record is a whole run of the model: its tensors carry their own batch dimension.
+  stack: () => undefined,
   start: (body) => body,
   inputs: (body, model) => [tensorsOf(body, model)],
   advance: (_body, _model, [outputs]) => ({

@@ -66,13 +66,14 @@ export const textGenerateTask: Task<GenerateState> = {
   unfit: lmUnfit('text-generate'),
   flopsPerBatch: lmFlops,
   check: (body) => void startGeneration(body),
+  stack: (model) => lmShape(model)!.batch,
   start: (body) => startGeneration(body),
   inputs(state, model) {
-    const { batch, context } = lmShape(model)!
+    const { context } = lmShape(model)!
     const window = state.bytes.slice(-context)
-    const data = new BigInt64Array(batch * context)
+    const data = new BigInt64Array(context)
     for (const [i, b] of window.entries()) data[i] = BigInt(b)
-    return [[{ name: 'tokens', dtype: 'int64', shape: [batch, context], data } satisfies NamedTensor]]
+    return [[{ name: 'tokens', dtype: 'int64', shape: [context], data } satisfies NamedTensor]]
   },
   advance(state, model, [outputs]) {
     const { context } = lmShape(model)!

@@ -4,7 +4,7 @@ import type { NamedTensor } from '../../../work/kind.ts'
 import type { ModelInfo } from '../models.ts'
 import type { Task } from './index.ts'
 import { withNextByteLoss } from './next-byte-loss.ts'
-import { chunksOf, packChunks, packTargets, scoreOf, scoreOfNll, textOf, unpackLogits } from './text-score.ts'
+import { chunksOf, scoreOf, scoreOfNll, targetsOf, textOf } from './text-score.ts'
 
 /** A byte-level language model's fixed batch and context: `tokens` int64 [batch, context]. */
 export function lmShape(model: ModelInfo): { batch: number; context: number } | undefined {
@@ -44,30 +44,26 @@ export const textScoreTask: Task = {
     const { batch, context } = lmShape(info)!
     return withNextByteLoss(model, batch, context)
   },
+  stack: (model) => lmShape(model)!.batch,
   start: (body) => body,
+  // A row per chunk: its tokens, and its targets when the model scores on the contributor.
   inputs(body, model) {
-    const { batch, context } = lmShape(model)!
+    const { context } = lmShape(model)!
     const bytes = textOf(body)
-    const targets = model.inputs.some((i) => i.name === 'targets')
-      ? packTargets(bytes, batch, context)
-      : undefined
-    return packChunks(chunksOf(bytes, context), batch, context).map((data, b): NamedTensor[] => [
-      { name: 'tokens', dtype: 'int64', shape: [batch, context], data },
+    const targets = model.inputs.some((i) => i.name === 'targets') ? targetsOf(bytes, context) : undefined
+    return chunksOf(bytes, context).map((data, c): NamedTensor[] => [
+      { name: 'tokens', dtype: 'int64', shape: [context], data },
       ...(targets != null
-        ? [{ name: 'targets', dtype: 'int64' as const, shape: [batch, context, 1], data: targets[b] }]
+        ? [{ name: 'targets', dtype: 'int64' as const, shape: [context, 1], data: targets[c] }]
         : []),
     ])
   },
-  advance(body, model, outputs) {
-    const { batch, context } = lmShape(model)!
+  advance(body, model, rows) {
+    const { context } = lmShape(model)!
     const bytes = textOf(body)
-    const named = (name: string) => outputs.map((o) => o.find((t) => t.name === name)?.data as Float32Array)
-    if (model.outputs.includes('nll'))
-      return { done: true, result: scoreOfNll(bytes, batch, context, named('nll')) }
-    const chunks = Math.ceil(bytes.length / context)
-    return {
-      done: true,
-      result: scoreOf(bytes, context, unpackLogits(named('logits'), chunks, batch, context)),
-    }
+    const named = (name: string) => rows.map((r) => r.find((t) => t.name === name)?.data as Float32Array)
+    const nll = model.outputs.includes('nll')
+    const result = nll ? scoreOfNll(bytes, context, named('nll')) : scoreOf(bytes, context, named('logits'))
+    return { done: true, result }
   },
 }

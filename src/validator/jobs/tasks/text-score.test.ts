@@ -5,9 +5,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { NamedTensor } from '../../../work/kind.ts'
 import { createNodeOnnx } from '../../../work/onnx-node.ts'
+import { packRows, unpackRows } from '../rows.ts'
 import { withNextByteLoss } from './next-byte-loss.ts'
-import { chunksOf, packChunks, packTargets, scoreOf, scoreOfNll, textOf, unpackLogits } from './text-score.ts'
+import { chunksOf, packChunks, scoreOf, scoreOfNll, targetsOf, textOf, unpackLogits } from './text-score.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..')
 const [BATCH, CONTEXT] = [8, 64]
@@ -87,22 +89,25 @@ describe('the text-score task', () => {
       const text = readFileSync(join(ROOT, 'corpora', 'tinyshakespeare.txt')).subarray(-300)
       const bytes = textOf({ text: new TextDecoder().decode(text) })
       const chunks = chunksOf(bytes, CONTEXT)
-      const targets = packTargets(bytes, BATCH, CONTEXT)
-      const [logits, nll]: Float32Array[][] = [[], []]
-      for (const [b, tokens] of packChunks(chunks, BATCH, CONTEXT).entries()) {
-        const input = { name: 'tokens', dtype: 'int64' as const, shape: [BATCH, CONTEXT], data: tokens }
-        logits.push((await onnx.run('base', async () => model, [input]))[0].data as Float32Array)
-        const [out] = await onnx.run('rewritten', async () => rewritten, [
-          input,
-          { name: 'targets', dtype: 'int64', shape: [BATCH, CONTEXT, 1], data: targets[b] },
-        ])
-        expect(out.name).toBe('nll')
-        nll.push(out.data as Float32Array)
+      const targets = targetsOf(bytes, CONTEXT)
+      // Rows stacked into the model's batches as the job's shards stack them (rows.ts).
+      const rows = chunks.map((tokens, c) => [
+        { name: 'tokens', dtype: 'int64' as const, shape: [CONTEXT], data: tokens },
+        { name: 'targets', dtype: 'int64' as const, shape: [CONTEXT, 1], data: targets[c] },
+      ])
+      const [logits, nll]: NamedTensor[][][] = [[], []]
+      for (const batch of packRows(rows, BATCH)) {
+        logits.push(await onnx.run('base', async () => model, [batch[0]]))
+        const out = await onnx.run('rewritten', async () => rewritten, batch)
+        expect(out.map((t) => t.name)).toEqual(['nll'])
+        nll.push(out)
       }
-      const full = scoreOf(bytes, CONTEXT, unpackLogits(logits, chunks.length, BATCH, CONTEXT))
-      const onContributor = scoreOfNll(bytes, BATCH, CONTEXT, nll)
+      const logitRows = unpackRows(logits, chunks.length, BATCH).map((r) => r[0].data as Float32Array)
+      const nllRows = unpackRows(nll, chunks.length, BATCH).map((r) => r[0].data as Float32Array)
+      const full = scoreOf(bytes, CONTEXT, logitRows)
+      const onContributor = scoreOfNll(bytes, CONTEXT, nllRows)
       expect(Math.abs(onContributor.nats_per_byte - full.nats_per_byte)).toBeLessThan(1e-5)
-      expect(logits[0].length / nll[0].length).toBe(256)
+      expect(logitRows[0].length / nllRows[0].length).toBe(256)
     } finally {
       await onnx.close()
     }

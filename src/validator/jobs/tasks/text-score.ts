@@ -87,40 +87,28 @@ export function unpackLogits(
 }
 
 /**
- * Each packed batch's `targets` for a model rewritten by next-byte-loss.ts: at each position the byte
- * that follows it in its chunk (0 where none does: those positions are not read).
+ * Each chunk's `targets` for a model rewritten by next-byte-loss.ts: at each position the byte that
+ * follows it in its chunk (0 where none does: those positions are not read).
  */
-export function packTargets(bytes: Uint8Array, batch: number, context: number): BigInt64Array[] {
-  const chunks = Math.ceil(bytes.length / context)
-  const packed: BigInt64Array[] = []
-  for (let from = 0; from < chunks; from += batch) {
-    const targets = new BigInt64Array(batch * context)
-    for (let c = from; c < Math.min(chunks, from + batch); c++) {
-      const chunk = bytes.subarray(c * context, (c + 1) * context)
-      for (let t = 0; t + 1 < chunk.length; t++) targets[(c - from) * context + t] = BigInt(chunk[t + 1])
-    }
-    packed.push(targets)
-  }
-  return packed
+export function targetsOf(bytes: Uint8Array, context: number): BigInt64Array[] {
+  return Array.from({ length: Math.ceil(bytes.length / context) }, (_, c) => {
+    const chunk = bytes.subarray(c * context, (c + 1) * context)
+    const targets = new BigInt64Array(context)
+    for (let t = 0; t + 1 < chunk.length; t++) targets[t] = BigInt(chunk[t + 1])
+    return targets
+  })
 }
 
-/** The score from each packed batch's `nll` output ([batch, context, 1]: −ln p of the next byte). */
-export function scoreOfNll(
-  bytes: Uint8Array,
-  batch: number,
-  context: number,
-  nll: readonly Float32Array[],
-): TextScoreBody {
+/** The score from each chunk's `nll` (context values: −ln p of the byte after each position). */
+export function scoreOfNll(bytes: Uint8Array, context: number, nll: readonly Float32Array[]): TextScoreBody {
   const chunks = Math.ceil(bytes.length / context)
+  if (nll.length !== chunks) throw new RangeError(`${nll.length} chunks of nll for ${chunks} chunks`)
   let nats = 0
   let predicted = 0
   for (let c = 0; c < chunks; c++) {
-    const out = nll[Math.floor(c / batch)]
-    const at = (c % batch) * context
-    if (out == null || out.length < at + context) throw new RangeError(`no nll for chunk ${c}`)
     const length = Math.min(context, bytes.length - c * context)
     for (let t = 0; t + 1 < length; t++) {
-      nats += out[at + t]
+      nats += nll[c][t]
       predicted++
     }
   }
