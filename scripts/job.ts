@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
+import type { JobView } from '../src/validator/jobs/api.ts'
 import { type Manifest, verifyManifest } from '../src/validator/jobs/manifest.ts'
 
 const USAGE = `usage: npm run job -- <submit|status|results|cancel|list> …
@@ -77,18 +78,7 @@ async function json<T>(res: Response): Promise<T> {
   return body
 }
 
-interface Status {
-  id: string
-  task: string
-  state: string
-  items: number
-  delivered: number
-  errors: number
-  eta_s: number | null
-  cost_flops: number
-}
-
-function line(s: Status): string {
+function line(s: JobView): string {
   const width = 30
   const filled = s.items === 0 ? width : Math.round((width * s.delivered) / s.items)
   const eta = s.state === 'running' && s.eta_s != null ? `, about ${s.eta_s} s left` : ''
@@ -109,13 +99,13 @@ async function submit() {
   const query = new URLSearchParams({ task, model: sha })
   if (values.priority != null) query.set('priority', values.priority)
   if (values.reward != null) query.set('reward', values.reward)
-  const job = await json<Status>(await call(`jobs?${query}`, { method: 'POST', body: readFileSync(input) }))
+  const job = await json<JobView>(await call(`jobs?${query}`, { method: 'POST', body: readFileSync(input) }))
   process.stdout.write(`${line(job)}\n${job.id}\n`)
 }
 
 async function status(id: string) {
   for (;;) {
-    const s = await json<Status>(await call(`jobs/${encodeURIComponent(id)}`))
+    const s = await json<JobView>(await call(`jobs/${encodeURIComponent(id)}`))
     process.stdout.write(`${values.watch ? '\r' : ''}${line(s)}${values.watch ? '' : '\n'}`)
     if (!values.watch || s.state !== 'running') break
     await new Promise((r) => setTimeout(r, 1000))
@@ -125,7 +115,7 @@ async function status(id: string) {
 
 async function results(id: string) {
   if (values.out == null) fail(`results needs --out <file>\n${USAGE}`)
-  const s = await json<Status>(await call(`jobs/${encodeURIComponent(id)}`))
+  const s = await json<JobView>(await call(`jobs/${encodeURIComponent(id)}`))
   if (s.state !== 'done')
     fail(
       `job ${id} is ${s.state}: ${s.items - s.delivered} of ${s.items} records have no verified result yet`,
@@ -151,7 +141,7 @@ async function main() {
   }
   if (command === 'submit') return submit()
   if (command === 'list') {
-    const { jobs } = await json<{ jobs: Status[] }>(await call('jobs'))
+    const { jobs } = await json<{ jobs: JobView[] }>(await call('jobs'))
     for (const j of jobs) process.stdout.write(`${line(j)}\n`)
     return
   }
@@ -160,7 +150,7 @@ async function main() {
   if (command === 'results') return results(id)
   if (command === 'cancel')
     return void process.stdout.write(
-      `${line(await json<Status>(await call(`jobs/${encodeURIComponent(id)}`, { method: 'DELETE' })))}\n`,
+      `${line(await json<JobView>(await call(`jobs/${encodeURIComponent(id)}`, { method: 'DELETE' })))}\n`,
     )
   fail(`unknown command ${command}\n${USAGE}`)
 }

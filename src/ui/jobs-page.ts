@@ -4,19 +4,10 @@
  * the jobs API (docs/JOBS.md). Plain fetch; nothing of the contributor's code loads here.
  */
 
+import type { JobView } from '../validator/jobs/api.ts'
+
 const TOKEN_KEY = 'tessera.jobs.token'
 const POLL_MS = 2000
-
-interface JobView {
-  id: string
-  task: string
-  state: string
-  items: number
-  delivered: number
-  errors: number
-  eta_s: number | null
-  cost_flops: number
-}
 
 const $ = <T extends HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`)!
 const say = (text: string) => {

@@ -101,6 +101,9 @@ async function jobFor(ctx: Ctx, owner: string, id: string): Promise<JobRecord> {
   return job
 }
 
+/** A job as the API describes it (GET jobs/<id>): what the CLI and the Jobs page show. */
+export type JobView = Awaited<ReturnType<typeof describeJob>>
+
 async function describeJob(ctx: Ctx, job: JobRecord) {
   const progress = await ctx.store.progress(job.jobId)
   const remaining = progress.items - progress.delivered

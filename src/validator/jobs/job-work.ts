@@ -61,7 +61,7 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
   const flopsOf = new Map<string, number>()
 
   async function refill(): Promise<void> {
-    const running = (await store.list()).filter((j) => j.state === 'running')
+    const running = await store.list(undefined, 'running')
     for (const id of [...open.keys()]) {
       if (running.some((j) => j.jobId === id)) continue
       byOffer.delete(open.get(id)!.offer.offerId)

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { TesseraNode } from '../../p2p/node-server.ts'
 import { createHarness, REPO_ROOT } from '../../testing/test-support.ts'
 import type { NamedTensor } from '../../work/kind.ts'
 import { createNodeOnnx } from '../../work/onnx-node.ts'
@@ -75,6 +76,26 @@ async function expected(onnx: ReturnType<typeof createNodeOnnx>, text: string) {
   return scoreOf(bytes, CONTEXT, unpackLogits(outputs, chunks.length, BATCH, CONTEXT))
 }
 
+/** A contributor works until the job is done. */
+async function contributeUntilDone(validator: Validator, node: TesseraNode, jobId: string): Promise<void> {
+  let finished = false
+  await harness.contribute(node, () => {
+    void validator.ledger.jobs.get(jobId).then((j) => {
+      finished ||= j?.state === 'done'
+    })
+    return finished
+  })
+}
+
+/** The job's output lines so far, parsed. */
+async function resultsOf(call: Awaited<ReturnType<typeof serve>>['call'], jobId: string) {
+  const text = await (await call(`jobs/${jobId}/results`)).text()
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+}
+
 async function submit(call: Awaited<ReturnType<typeof serve>>['call'], body: string) {
   expect((await call(`models/${MODEL_SHA}`, { method: 'PUT', body: MODEL })).status).toBe(200)
   const res = await call(`jobs?task=text-score&model=${MODEL_SHA}`, { method: 'POST', body })
@@ -90,14 +111,7 @@ describe('jobs', () => {
       const job = await submit(call, dataset(12))
       expect(job).toMatchObject({ items: 14, errors: 2, state: 'running' })
       const node = await harness.contributorNode(validator)
-      const done = async () => (await validator.ledger.jobs.get(job.id))?.state === 'done'
-      let finished = false
-      await harness.contribute(node, () => {
-        void done().then((d) => {
-          finished ||= d
-        })
-        return finished
-      })
+      await contributeUntilDone(validator, node, job.id)
       const status = await (await call(`jobs/${job.id}`)).json()
       expect(status).toMatchObject({ state: 'done', items: 14, delivered: 14, errors: 2, eta_s: 0 })
       // Scored on the contributor (the model rewritten to give -ln p of each next byte): results are
@@ -167,17 +181,8 @@ describe('jobs', () => {
       const job = await res.json()
       expect(job).toMatchObject({ items: 4, errors: 1 })
       const node = await harness.contributorNode(validator)
-      let finished = false
-      await harness.contribute(node, () => {
-        void validator.ledger.jobs.get(job.id).then((j) => {
-          finished ||= j?.state === 'done'
-        })
-        return finished
-      })
-      const lines = (await (await call(`jobs/${job.id}/results`)).text())
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l))
+      await contributeUntilDone(validator, node, job.id)
+      const lines = await resultsOf(call, job.id)
       expect(lines[3]).toMatchObject({ custom_id: 'bad', response: null, error: { code: 'invalid_shape' } })
       const onnx = createNodeOnnx()
       try {
@@ -215,17 +220,8 @@ describe('jobs', () => {
       expect(res.status).toBe(201)
       const job = await res.json()
       const node = await harness.contributorNode(validator)
-      let finished = false
-      await harness.contribute(node, () => {
-        void validator.ledger.jobs.get(job.id).then((j) => {
-          finished ||= j?.state === 'done'
-        })
-        return finished
-      })
-      const lines = (await (await call(`jobs/${job.id}/results`)).text())
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l))
+      await contributeUntilDone(validator, node, job.id)
+      const lines = await resultsOf(call, job.id)
       const onnx = createNodeOnnx()
       try {
         for (const [i, p] of prompts.entries()) {
@@ -324,17 +320,8 @@ describe('jobs', () => {
       )
       expect((await validator.ledger.jobs.progress(job.id)).delivered).toBe(2)
       const honest = await harness.contributorNode(validator)
-      let finished = false
-      await harness.contribute(honest, () => {
-        void validator.ledger.jobs.get(job.id).then((j) => {
-          finished ||= j?.state === 'done'
-        })
-        return finished
-      })
-      const lines = (await (await call(`jobs/${job.id}/results`)).text())
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l))
+      await contributeUntilDone(validator, honest, job.id)
+      const lines = await resultsOf(call, job.id)
       const contributors = new Set(lines.flatMap((l) => l.response?.contributors ?? []))
       expect(contributors).toEqual(new Set([honest.peerId.toString()]))
     } finally {

@@ -380,6 +380,8 @@ describe.each(backends)('%s ledger', (_, backend) => {
     const mine = await reopened.jobs.list('owner')
     expect(mine.map((j) => j.jobId)).toContain(id)
     expect(mine.every((j) => j.owner === 'owner')).toBe(true)
+    expect((await reopened.jobs.list(undefined, 'running')).map((j) => j.jobId)).toContain(id)
+    expect(await reopened.jobs.list('owner', 'done')).toEqual([])
     const all = await reopened.jobs.list()
     expect(all.map((j) => j.createdAt)).toEqual([...all.map((j) => j.createdAt)].sort((x, y) => y - x))
     await reopened.close()

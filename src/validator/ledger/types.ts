@@ -277,8 +277,8 @@ export interface JobStore {
    */
   create(spec: JobSpec, items: NewJobItem[]): Promise<JobRecord>
   get(jobId: string): Promise<JobRecord | undefined>
-  /** Jobs newest first; one owner's when given. */
-  list(owner?: string): Promise<JobRecord[]>
+  /** Jobs newest first; one owner's, and those in one state, when given. */
+  list(owner?: string, state?: JobState): Promise<JobRecord[]>
   /** Pauses, resumes or cancels; false when the job is unknown or already final. */
   setState(jobId: string, state: Exclude<JobState, 'done'>): Promise<boolean>
   /** Items with no output yet, of index above `after`, in order, at most `limit`. */

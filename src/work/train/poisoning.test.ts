@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createCpuEngine } from '../../gpu/cpu-engine.ts'
+import { REPO_ROOT, SMALL_TRAIN } from '../../testing/test-support.ts'
 import { createBlobStore } from '../../validator/blob-store.ts'
 import { createWorkerPool } from '../../validator/worker-pool.ts'
 import type { Shard, WorkSource } from '../kind.ts'
@@ -17,16 +18,10 @@ import type { TrainGrant, TrainResult } from './codec.ts'
 import { trainContributor } from './contributor.ts'
 import { trainValidator } from './validator.ts'
 
-const REPO_ROOT = join(import.meta.dirname, '..', '..', '..')
 const STEPS = 40
 /** SMALL_TRAIN's model (2 layers, width 32), three results a step, no sampling and no canaries. */
 const CONFIG = {
-  layers: 2,
-  width: 32,
-  heads: 2,
-  context: 32,
-  sequences: 8,
-  microBatch: 8,
+  ...SMALL_TRAIN,
   shardsPerStep: 3,
   lr: 3e-3,
   evalEvery: 10,

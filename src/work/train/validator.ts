@@ -169,13 +169,8 @@ async function createTrainSource(
   const run: Run = await openRun(config, context)
   const { lora, trained } = run
   const { checkpoints, restored, trainer, versions } = await resume(config, run, context)
-  const verifier = createTrainVerifier({
-    config,
-    run,
-    versions,
-    workers: context.workers,
-    step: () => trainer.state.step,
-  })
+  const step = () => trainer.state.step
+  const verifier = createTrainVerifier({ config, run, versions, workers: context.workers, step })
   let steps = 0
   let trainLoss: number | null = null
   const evaluator = createEvaluator({

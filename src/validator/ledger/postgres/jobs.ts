@@ -3,41 +3,9 @@
  * (the primary key on job and index decides between two processes handing in the same item).
  */
 import type { Pool } from 'pg'
-import {
-  DuplicateJobError,
-  type JobOutput,
-  type JobRecord,
-  type JobSpec,
-  type JobStore,
-  type NewJobItem,
-} from '../types.ts'
+import { jobOfRow, outputOfRow } from '../job-rows.ts'
+import { DuplicateJobError, type JobOutput, type JobSpec, type JobStore, type NewJobItem } from '../types.ts'
 import { num, type PgError, transaction, UNIQUE_VIOLATION } from './tx.ts'
-
-// biome-ignore lint/suspicious/noExplicitAny: pg rows are untyped
-const toJob = (r: any): JobRecord => ({
-  jobId: r.job_id,
-  owner: r.owner,
-  task: r.task,
-  model: r.model,
-  params: r.params,
-  state: r.state,
-  priority: r.priority,
-  reward: BigInt(r.reward),
-  items: r.items,
-  createdAt: num(r.created_at),
-  cost: Number(r.cost),
-})
-
-// biome-ignore lint/suspicious/noExplicitAny: as above
-const toOutput = (r: any): JobOutput => ({
-  index: r.idx,
-  customId: r.custom_id,
-  outcome: r.outcome,
-  body: r.body,
-  verifiedBy: r.verified_by,
-  contributors: r.contributors,
-  deliveredAt: num(r.delivered_at),
-})
 
 /** Rows per INSERT when a job's records are stored (PostgreSQL takes at most 65,535 parameters). */
 const ITEMS_PER_INSERT = 1000
@@ -50,14 +18,15 @@ export function pgJobs(pool: Pool): JobStore {
     },
     async get(jobId) {
       const { rows } = await pool.query('SELECT * FROM jobs WHERE job_id = $1', [jobId])
-      return rows.length === 0 ? undefined : toJob(rows[0])
+      return rows.length === 0 ? undefined : jobOfRow(rows[0])
     },
-    async list(owner) {
-      const { rows } =
-        owner == null
-          ? await pool.query('SELECT * FROM jobs ORDER BY created_at DESC, job_id')
-          : await pool.query('SELECT * FROM jobs WHERE owner = $1 ORDER BY created_at DESC, job_id', [owner])
-      return rows.map(toJob)
+    async list(owner, state) {
+      const { rows } = await pool.query(
+        `SELECT * FROM jobs WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR state = $2)
+          ORDER BY created_at DESC, job_id`,
+        [owner ?? null, state ?? null],
+      )
+      return rows.map(jobOfRow)
     },
     async setState(jobId, state) {
       const { rowCount } = await pool.query(
@@ -86,7 +55,7 @@ export function pgJobs(pool: Pool): JobStore {
           WHERE o.job_id = $1 AND o.idx > $2 ORDER BY o.idx LIMIT $3`,
         [jobId, after, limit],
       )
-      return rows.map(toOutput)
+      return rows.map(outputOfRow)
     },
     async progress(jobId) {
       const { rows } = await pool.query(

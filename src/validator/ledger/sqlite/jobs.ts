@@ -3,55 +3,8 @@
  * primary key on job and index decides between a result handed in twice).
  */
 import type Database from 'better-sqlite3'
-import { DuplicateJobError, type JobOutput, type JobRecord, type JobStore } from '../types.ts'
-
-interface JobRow {
-  job_id: string
-  owner: string
-  task: string
-  model: string
-  params: string
-  state: JobRecord['state']
-  priority: number
-  reward: string
-  items: number
-  created_at: number
-  cost: number
-}
-
-const toJob = (r: JobRow): JobRecord => ({
-  jobId: r.job_id,
-  owner: r.owner,
-  task: r.task,
-  model: r.model,
-  params: r.params,
-  state: r.state,
-  priority: r.priority,
-  reward: BigInt(r.reward),
-  items: r.items,
-  createdAt: r.created_at,
-  cost: r.cost,
-})
-
-interface OutputRow {
-  idx: number
-  custom_id: string
-  outcome: JobOutput['outcome']
-  body: string
-  verified_by: JobOutput['verifiedBy']
-  contributors: string
-  delivered_at: number
-}
-
-const toOutput = (r: OutputRow): JobOutput => ({
-  index: r.idx,
-  customId: r.custom_id,
-  outcome: r.outcome,
-  body: r.body,
-  verifiedBy: r.verified_by,
-  contributors: JSON.parse(r.contributors),
-  deliveredAt: r.delivered_at,
-})
+import { type JobRow, jobOfRow, type OutputRow, outputOfRow } from '../job-rows.ts'
+import { DuplicateJobError, type JobOutput, type JobStore } from '../types.ts'
 
 /** The two writes that must happen whole: a job with its records, and an output with the job's state. */
 function writers(db: Database.Database) {
@@ -123,19 +76,20 @@ export function sqliteJobs(db: Database.Database): JobStore {
           throw new DuplicateJobError(`job ${spec.jobId} exists, or two of its records share a custom_id`)
         throw err
       }
-      return toJob(getJob.get(spec.jobId) as JobRow)
+      return jobOfRow(getJob.get(spec.jobId) as JobRow)
     },
     async get(jobId) {
       const row = getJob.get(jobId) as JobRow | undefined
-      return row == null ? undefined : toJob(row)
+      return row == null ? undefined : jobOfRow(row)
     },
-    async list(owner) {
-      const rows = (
-        owner == null
-          ? db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, job_id').all()
-          : db.prepare('SELECT * FROM jobs WHERE owner = ? ORDER BY created_at DESC, job_id').all(owner)
-      ) as JobRow[]
-      return rows.map(toJob)
+    async list(owner, state) {
+      const rows = db
+        .prepare(
+          `SELECT * FROM jobs WHERE (@owner IS NULL OR owner = @owner) AND (@state IS NULL OR state = @state)
+            ORDER BY created_at DESC, job_id`,
+        )
+        .all({ owner: owner ?? null, state: state ?? null }) as JobRow[]
+      return rows.map(jobOfRow)
     },
     async setState(jobId, state) {
       const { changes } = db
@@ -165,7 +119,7 @@ export function sqliteJobs(db: Database.Database): JobStore {
             WHERE o.job_id = ? AND o.idx > ? ORDER BY o.idx LIMIT ?`,
         )
         .all(jobId, after, limit) as OutputRow[]
-      return rows.map(toOutput)
+      return rows.map(outputOfRow)
     },
     async progress(jobId) {
       const row = db
