@@ -2,6 +2,7 @@
  * The requester's command line for jobs (docs/JOBS.md):
  *
  *   npm run job -- submit --task <task> --model <path> --input <path> [--priority n] [--reward rao]
+ *                         [--verify adaptive|recompute]
  *   npm run job -- status <id> [--watch]
  *   npm run job -- results <id> --out <file>
  *   npm run job -- cancel <id>
@@ -23,7 +24,7 @@ import { type Manifest, verifyManifest } from '../src/validator/jobs/manifest.ts
 
 const USAGE = `usage: npm run job -- <submit|status|results|cancel|list> …
   submit --task <tensors|text-score|text-generate|audio-segments|train> --model <path> --input <path>
-         [--priority <n>] [--reward <rao>]
+         [--priority <n>] [--reward <rao>] [--verify adaptive|recompute]
   status <id> [--watch]
   results <id> --out <file>
   cancel <id>
@@ -40,6 +41,7 @@ const { values, positionals } = parseArgs({
     out: { type: 'string' },
     priority: { type: 'string' },
     reward: { type: 'string' },
+    verify: { type: 'string' },
     validator: { type: 'string', default: 'http://127.0.0.1:8787/' },
     token: { type: 'string' },
     'data-dir': { type: 'string', default: 'data' },
@@ -99,6 +101,7 @@ async function submit() {
   const query = new URLSearchParams({ task, model: sha })
   if (values.priority != null) query.set('priority', values.priority)
   if (values.reward != null) query.set('reward', values.reward)
+  if (values.verify != null) query.set('verify', values.verify)
   const job = await json<JobView>(await call(`jobs?${query}`, { method: 'POST', body: readFileSync(input) }))
   process.stdout.write(`${line(job)}\n${job.id}\n`)
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- job [--records 400] [--contributors 1,2,4]`: a text-score job (Tiny Shakespeare's
+ * `npm run bench -- job [--records 5000] [--contributors 1,2,4]`: a text-score job (Tiny Shakespeare's
  * last lines, the shipped base model) submitted to a validator in this process and computed by 1, 2
  * and 4 Node contributors (CPU engine, onnxruntime-node) over libp2p, against onnxruntime-node
  * scoring the same records alone (the do-it-yourself line). Reports records/s delivered, the total
@@ -23,7 +23,7 @@ import { createNodeOnnx } from '../../src/work/onnx-node.ts'
 const { values } = parseArgs({
   allowPositionals: true,
   options: {
-    records: { type: 'string', default: '400' },
+    records: { type: 'string', default: '5000' },
     contributors: { type: 'string', default: '1,2,4' },
   },
 })
@@ -31,10 +31,11 @@ const RECORDS = Number(values.records)
 const [BATCH, CONTEXT] = [8, 64]
 const model = new Uint8Array(readFileSync(join(REPO_ROOT, 'models', 'train-base.onnx')))
 const texts = readFileSync(join(REPO_ROOT, 'corpora', 'tinyshakespeare.txt'), 'utf8')
-  .slice(-200_000)
+  .slice(-400_000)
   .split('\n')
   .filter((l) => l.length > 10)
   .slice(0, RECORDS)
+if (texts.length < RECORDS) throw new Error(`the corpus's tail holds ${texts.length} lines, not ${RECORDS}`)
 /** Every record's chunks, packed eight to a batch across records, as the job's shards pack them. */
 const allChunks = texts.flatMap((t) => chunksOf(new TextEncoder().encode(t), CONTEXT))
 const batchesPerRun = Math.ceil(allChunks.length / BATCH)
@@ -91,7 +92,10 @@ async function network(contributors: number) {
       .flatMap((r) => r.events)
       .flatMap((e) => (e.type === 'leased' ? [infer.grant.decode(e.grant.payload).batches.length] : []))
       .reduce((a, b) => a + b, 0)
-    const recomputed = (status.sources.infer as { jobBatchesRecomputed: number }).jobBatchesRecomputed
+    const { jobBatchesRecomputed: recomputed, jobBatchesAdaptive: adaptive } = status.sources.infer as {
+      jobBatchesRecomputed: number
+      jobBatchesAdaptive: number
+    }
     const { grantBytes, resultBytes } = status.wire
     await http.close()
     return {
@@ -100,6 +104,7 @@ async function network(contributors: number) {
       recordsPerSecond: +(RECORDS / seconds).toFixed(1),
       batchesByContributors: granted,
       batchesRecomputedByValidator: recomputed,
+      batchesTakenOnTheirWord: adaptive,
       computePerHonestRun: +((granted + recomputed) / batchesPerRun).toFixed(2),
       bytesPerRecord: Math.round((grantBytes + resultBytes) / RECORDS),
     }

@@ -10,6 +10,7 @@ import { canonicalAddress } from '../wallet/claim-message.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { startHttpServer } from './http-server.ts'
 import { JOB_LIMITS } from './jobs/api.ts'
+import { ASSURANCE_DEFAULTS } from './jobs/assurance.ts'
 import { parseTao } from './settlement.ts'
 import { loadSubnetConfig, type SubnetConfig } from './subnet-config.ts'
 import { createValidator, VALIDATOR_DEFAULTS } from './validator.ts'
@@ -59,6 +60,10 @@ Options:
   --job-max-records <n>     records in one job (default ${JOB_LIMITS.maxRecords})
   --job-max-record <KiB>    one record's line (default ${JOB_LIMITS.maxRecordBytes / 1024})
   --job-max-open <n>        jobs one token may have running or paused (default ${JOB_LIMITS.maxOpenJobs})
+  --job-trust-items <n>     a contributor's records recomputed and found right before its job results
+                            may be taken on its word (default ${ASSURANCE_DEFAULTS.trustItems}; docs/JOBS.md)
+  --job-check-rate <p>      share of an established contributor's job results still recomputed
+                            (default ${ASSURANCE_DEFAULTS.checkRate}; 1 recomputes every one)
 ${KIND_FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.kind}: ${f.help}`).join('\n')}
   -h, --help            show this help
 `
@@ -72,6 +77,13 @@ function int(name: string, value: string | undefined, fallback: number, min = 0)
   if (value == null) return fallback
   const n = Number(value)
   if (!Number.isSafeInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}, got "${value}"`)
+  return n
+}
+
+function rate(name: string, value: string | undefined, fallback: number): number {
+  if (value == null) return fallback
+  const n = Number(value)
+  if (!(n >= 0 && n <= 1)) fail(`--${name} must be a number from 0 to 1, got "${value}"`)
   return n
 }
 
@@ -105,6 +117,8 @@ const OPTIONS = {
   'job-max-records': { type: 'string' },
   'job-max-record': { type: 'string' },
   'job-max-open': { type: 'string' },
+  'job-trust-items': { type: 'string' },
+  'job-check-rate': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...Object.fromEntries(KIND_FLAGS.map((f) => [f.flag, { type: 'string' }])),
 } as const
@@ -156,6 +170,10 @@ function parse() {
             maxRecordBytes:
               int('job-max-record', str('job-max-record'), JOB_LIMITS.maxRecordBytes / 1024, 1) * 1024,
             maxOpenJobs: int('job-max-open', str('job-max-open'), JOB_LIMITS.maxOpenJobs, 1),
+          },
+          assurance: {
+            trustItems: int('job-trust-items', str('job-trust-items'), ASSURANCE_DEFAULTS.trustItems),
+            checkRate: rate('job-check-rate', str('job-check-rate'), ASSURANCE_DEFAULTS.checkRate),
           },
         },
     chain: chain(str('chain-endpoint'), str('payout-seed-file')),

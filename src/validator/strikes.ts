@@ -21,6 +21,8 @@ export interface StrikesOptions {
   epochs: EpochClock
   strikeLimit: number
   log?: (message: string) => void
+  /** A contributor was caught handing in wrong values (called once per epoch): what rests on its word is taken back. */
+  onCaught?: (peer: string) => Promise<unknown>
 }
 
 export interface Strikes {
@@ -74,7 +76,12 @@ export function createStrikes(options: StrikesOptions): Strikes {
       if (!(STRIKE_REASONS as readonly string[]).includes(rejection.reason)) return
       const r = await recordOf(rejection.contributor)
       r.strikes++
-      r.caught ||= rejection.reason === CAUGHT_REASON
+      if (rejection.reason === CAUGHT_REASON && !r.caught) {
+        r.caught = true
+        await options.onCaught?.(rejection.contributor).catch((err: Error) => {
+          options.log?.(`taking back what rests on ${rejection.contributor}'s word failed: ${err.message}`)
+        })
+      }
       if (!refused(r)) return
       // Idempotent: a later strike also voids a receipt credited while this result was being verified.
       const voided = await receipts.forfeit(rejection.contributor, current)

@@ -271,7 +271,13 @@ async function openWork(
 ) {
   const kinds = createKindRegistry(options.kinds ?? VALIDATOR_KINDS)
   const blobs = jobs?.blobs ?? createBlobStore()
-  const strikes = createStrikes({ receipts: ledger.receipts, epochs, strikeLimit: options.strikeLimit, log })
+  const strikes = createStrikes({
+    receipts: ledger.receipts,
+    epochs,
+    strikeLimit: options.strikeLimit,
+    log,
+    ...(jobs != null ? { onCaught: (peer: string) => jobs.work.caught(peer) } : {}),
+  })
   const workers = createWorkerPool({ size: options.verifyThreads })
   closers.push(() => workers.stop())
   const sources = await createSources(

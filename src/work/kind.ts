@@ -161,8 +161,21 @@ export interface JobWork {
   shard(shardId: string): { offer: JobOffer; batches: NamedTensor[][] } | undefined
   /** The model's bytes, for recomputation. */
   model(sha: string): Promise<Uint8Array>
-  /** The shard's outputs, one per batch in order, verified by recomputation, for `contributors`. */
-  deliver(shardId: string, outputs: NamedTensor[][], contributors: string[]): Promise<void>
+  /**
+   * How `peer`'s result for the shard is to be verified: `recompute` (every batch, here), or
+   * `adaptive` (a contributor with a long clean record: its outputs are taken once their form is
+   * checked). Decided by a secret draw: ask once per result.
+   */
+  plan(shardId: string, peer: string): 'recompute' | 'adaptive'
+  /**
+   * The shard's outputs, one per batch in order, from `peer`: the validator's own when `verifiedBy`
+   * is `recompute` (they agreed with the peer's), the peer's when `adaptive`.
+   */
+  deliver(
+    shardId: string,
+    outputs: NamedTensor[][],
+    from: { peer: string; verifiedBy: 'recompute' | 'adaptive' },
+  ): Promise<void>
 }
 
 /** What a validator hands a kind when it builds the kind's source. */

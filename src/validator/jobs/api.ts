@@ -6,10 +6,11 @@
  *
  *   PUT    models/<sha256>      the model's bytes (kept once; refused if they do not load)
  *   HEAD   models/<sha256>      200 when the validator holds it
- *   POST   jobs?task=&model=&priority=&reward=   the dataset (JSONL) as the body
+ *   POST   jobs?task=&model=&priority=&reward=&verify=   the dataset (JSONL) as the body
  *   GET    jobs                 the token's jobs
  *   GET    jobs/<id>            one job: progress and ETA
- *   GET    jobs/<id>/results    the output lines verified so far, in input order
+ *   GET    jobs/<id>/results    the output lines verified so far, in input order (results taken on an
+ *                                established contributor's word only once the job is done)
  *   GET    jobs/<id>/manifest   a completed job's signed manifest
  *   POST   jobs/<id>/pause, jobs/<id>/resume;  DELETE jobs/<id> cancels
  */
@@ -133,6 +134,9 @@ async function describeJob(ctx: Ctx, job: JobRecord) {
 async function submit(ctx: Ctx, req: IncomingMessage, owner: string, query: URLSearchParams) {
   const task = taskNamed(query.get('task') ?? '')
   if (task == null) throw new HttpError(400, `unknown task ${query.get('task')}`)
+  const verify = query.get('verify') ?? 'adaptive'
+  if (verify !== 'adaptive' && verify !== 'recompute')
+    throw new HttpError(400, `verify is adaptive or recompute, not ${verify}`)
   const model = query.get('model') ?? ''
   const info = ctx.models.info(model)
   if (info == null) throw new HttpError(400, `no model ${model}: upload it first (PUT /api/models/<sha256>)`)
@@ -157,7 +161,7 @@ async function submit(ctx: Ctx, req: IncomingMessage, owner: string, query: URLS
       owner,
       task: task.name,
       model: jobModel,
-      params: '{}',
+      params: JSON.stringify({ verify }),
       priority: intParam(query, 'priority', 0),
       reward: BigInt(intParam(query, 'reward', 0)),
       createdAt: ctx.now(),
@@ -183,10 +187,14 @@ async function prepared(ctx: Ctx, task: Task, model: string, info: ModelInfo): P
 
 async function results(ctx: Ctx, res: ServerResponse, job: JobRecord) {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' })
+  // Until the job is done, a result taken on its contributor's word may still be taken back (the
+  // contributor caught later): only independently verified lines go out.
+  const final = job.state === 'done'
   for (let after = -1; ; ) {
     const page = await ctx.store.outputs(job.jobId, after, RESULTS_PAGE)
     if (page.length === 0) break
-    const chunk = `${page.map(outputLine).join('\n')}\n`
+    const lines = page.filter((o) => final || o.verifiedBy !== 'adaptive').map(outputLine)
+    const chunk = lines.length === 0 ? '' : `${lines.join('\n')}\n`
     if (!res.write(chunk)) await new Promise((resume) => res.once('drain', resume))
     after = page.at(-1)!.index
   }

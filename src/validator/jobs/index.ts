@@ -6,6 +6,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { BlobRegistry } from '../../work/kind.ts'
 import type { JobStore } from '../ledger/types.ts'
 import { createJobsApi, JOB_LIMITS, type JobLimits, type JobsApi } from './api.ts'
+import type { AssuranceOptions } from './assurance.ts'
 import { createJobWork } from './job-work.ts'
 import { signManifest } from './manifest.ts'
 import { openModelStore } from './models.ts'
@@ -15,6 +16,8 @@ export interface JobsOptions {
   /** A file of `<name> <token>` lines: requesters besides the owner. */
   tokensFile?: string
   limits?: Partial<JobLimits>
+  /** How job results are verified (assurance.ts). */
+  assurance?: AssuranceOptions
 }
 
 export interface Jobs {
@@ -36,7 +39,7 @@ export async function openJobs(
 ): Promise<Jobs> {
   const { tokens, created } = await loadTokens(options.dataDir, options.tokensFile)
   const models = await openModelStore(options.dataDir, options.blobs)
-  const work = createJobWork({ store: options.store, models })
+  const work = createJobWork({ store: options.store, models, assurance: options.assurance })
   const api = createJobsApi({
     store: options.store,
     tokens,

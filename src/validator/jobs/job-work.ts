@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises'
 import { logger } from '@libp2p/logger'
 import type { JobOffer, JobWork, NamedTensor } from '../../work/kind.ts'
 import type { JobOutput, JobRecord, JobStore } from '../ledger/types.ts'
+import { type Assurance, type AssuranceOptions, createAssurance } from './assurance.ts'
 import type { ModelInfo, ModelStore } from './models.ts'
 import { packRows, type Row, unpackRows } from './rows.ts'
 import { type Task, taskNamed } from './tasks/index.ts'
@@ -26,12 +27,16 @@ export const REFILL_MS = 1000
 
 interface Unit {
   index: number
+  /** The record's body: a record whose steps rested on a caught contributor starts again from it. */
+  body: unknown
   /** The task's state of the record (its body, for one-step tasks). */
   state: unknown
   /** The rows of its next step. */
   rows: Row[]
   /** Who computed its steps so far. */
   contributors: Set<string>
+  /** Those whose steps were taken on their word (`adaptive`), not recomputed. */
+  unchecked: Set<string>
 }
 
 interface OpenJob {
@@ -44,17 +49,36 @@ interface OpenJob {
   waiting: Unit[]
   /** Record indexes in the window or in a shard: not loaded again. */
   held: Set<number>
+  /** The requester asked for every result to be recomputed (`verify: recompute`). */
+  recomputeAll: boolean
+  /** Records were taken back (a contributor caught): the next refill reads the job from its start. */
+  rewind: boolean
 }
 
 export interface JobWorkOptions {
   store: JobStore
   models: ModelStore
+  assurance?: AssuranceOptions
   now?: () => number
 }
 
-export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Promise<void>; stop(): void } {
+export interface JobWorkService extends JobWork {
+  refill(): Promise<void>
+  /**
+   * `peer` was caught handing in wrong results (anywhere): every record that rests on its word alone
+   * in an open job is computed again (docs/JOBS.md). Returns how many stored results were taken back.
+   */
+  caught(peer: string): Promise<number>
+  /** Records taken back from the store, and records in the window started again, since the start. */
+  stats(): { withdrawn: number; restarted: number }
+  stop(): void
+}
+
+export function createJobWork(options: JobWorkOptions): JobWorkService {
   const { store, models } = options
   const now = options.now ?? Date.now
+  const assurance = createAssurance(options.assurance)
+  const counters = { withdrawn: 0, restarted: 0 }
   const open = new Map<string, OpenJob>()
   const byOffer = new Map<string, OpenJob>()
   const shards = new Map<string, { job: OpenJob; units: Unit[]; batches: NamedTensor[][] }>()
@@ -87,6 +111,7 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
 
   return {
     refill,
+    stats: () => ({ ...counters }),
     stop() {
       clearInterval(timer)
       timer = undefined
@@ -128,16 +153,42 @@ export function createJobWork(options: JobWorkOptions): JobWork & { refill(): Pr
       return open == null ? undefined : { offer: open.job.offer, batches: open.batches }
     },
     model: async (sha) => new Uint8Array(await readFile(models.path(sha))),
-    async deliver(shardId, outputs, contributors) {
+    plan(shardId, peer) {
+      return assurance.plan(peer, shards.get(shardId)?.job.recomputeAll ?? true)
+    },
+    async deliver(shardId, outputs, { peer, verifiedBy }) {
       const shard = shards.get(shardId)
       if (shard == null) return
       shards.delete(shardId)
       const { job, units } = shard
-      // Computed twice: by the contributor, and again here to verify it.
-      await store.charge(job.job.jobId, 2 * outputs.length * job.offer.flopsPerBatch)
-      await deliverUnits(job, units, outputs, contributors, store, now)
+      // The contributor's run, and the validator's when it recomputed the shard.
+      const runs = verifiedBy === 'recompute' ? 2 : 1
+      await store.charge(job.job.jobId, runs * outputs.length * job.offer.flopsPerBatch)
+      if (verifiedBy === 'recompute') assurance.passed(peer, units.length)
+      await deliverUnits(job, units, outputs, { peer, verifiedBy }, { store, now, assurance })
+    },
+    async caught(peer) {
+      if (!assurance.catch(peer)) return 0
+      const withdrawn = await store.withdraw(peer)
+      counters.withdrawn += withdrawn
+      for (const o of open.values()) {
+        o.rewind ||= withdrawn > 0
+        o.waiting = o.waiting.map((u) => {
+          if (!u.unchecked.has(peer)) return u
+          counters.restarted++
+          return restart(o, u)
+        })
+      }
+      if (withdrawn > 0) log('%s was caught: %d results taken back to be computed again', peer, withdrawn)
+      return withdrawn
     },
   }
+}
+
+/** The record from its first step again, with no contributor. */
+function restart(o: OpenJob, unit: Unit): Unit {
+  const state = o.task.start(unit.body, o.info)
+  return { ...unit, state, rows: o.task.inputs(state, o.info), contributors: new Set(), unchecked: new Set() }
 }
 
 /** A running job's offer and window; undefined when its task or model is unknown here. */
@@ -154,6 +205,7 @@ async function openJob(
     flops = Math.max(1, task.flopsPerBatch(new Uint8Array(await readFile(models.path(job.model))), info))
     flopsOf.set(job.model, flops)
   }
+  const params = JSON.parse(job.params) as { verify?: string }
   const offer = {
     offerId: `job.${job.jobId.replaceAll('-', '').slice(0, 12)}`,
     model: job.model,
@@ -161,23 +213,36 @@ async function openJob(
     maxBatches: MAX_BATCHES,
     notes: { job: job.jobId.slice(0, 8), doing: task.doing },
   }
-  return { job, task, info, offer, waiting: [], held: new Set() }
+  return {
+    job,
+    task,
+    info,
+    offer,
+    waiting: [],
+    held: new Set(),
+    recomputeAll: params.verify === 'recompute',
+    rewind: false,
+  }
 }
 
 /** Reads the window's records into units; a record the task cannot turn into batches gets its error line. */
 async function fill(o: OpenJob, store: JobStore, now: () => number): Promise<void> {
   const room = WINDOW - o.waiting.length
   if (room <= 0) return
-  const after = o.waiting.at(-1)?.index ?? -1
+  const after = o.rewind ? -1 : (o.waiting.at(-1)?.index ?? -1)
+  o.rewind = false
   for (const item of await store.pending(o.job.jobId, after, room + o.held.size)) {
     if (o.held.has(item.index)) continue
     try {
-      const state = o.task.start(JSON.parse(item.input), o.info)
+      const body = JSON.parse(item.input)
+      const state = o.task.start(body, o.info)
       o.waiting.push({
         index: item.index,
+        body,
         state,
         rows: o.task.inputs(state, o.info),
         contributors: new Set(),
+        unchecked: new Set(),
       })
       o.held.add(item.index)
     } catch (err) {
@@ -197,9 +262,8 @@ async function deliverUnits(
   job: OpenJob,
   units: Unit[],
   outputs: NamedTensor[][],
-  contributors: string[],
-  store: JobStore,
-  now: () => number,
+  from: { peer: string; verifiedBy: 'recompute' | 'adaptive' },
+  { store, now, assurance }: { store: JobStore; now: () => number; assurance: Assurance },
 ): Promise<void> {
   const total = units.reduce((n, u) => n + u.rows.length, 0)
   const rows = unpackRows(outputs, total, job.task.stack(job.info))
@@ -208,7 +272,13 @@ async function deliverUnits(
   for (const unit of units) {
     const own = rows.slice(at, at + unit.rows.length)
     at += unit.rows.length
-    for (const peer of contributors) unit.contributors.add(peer)
+    unit.contributors.add(from.peer)
+    if (from.verifiedBy === 'adaptive') unit.unchecked.add(from.peer)
+    // A step taken on the word of a contributor caught since: the record starts again.
+    if ([...unit.unchecked].some(assurance.isCaught)) {
+      again.push(restart(job, unit))
+      continue
+    }
     let output: Omit<JobOutput, 'customId'>
     try {
       const step = job.task.advance(unit.state, job.info, own)
@@ -221,7 +291,7 @@ async function deliverUnits(
         index: unit.index,
         outcome: 'ok',
         body: JSON.stringify(step.result),
-        verifiedBy: 'recompute',
+        verifiedBy: unit.unchecked.size > 0 ? 'adaptive' : 'recompute',
         contributors: [...unit.contributors],
         deliveredAt: now(),
       }

@@ -9,43 +9,32 @@ import { join } from 'node:path'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { TesseraNode } from '../../p2p/node-server.ts'
+import {
+  BATCH,
+  CONTEXT,
+  contributeUntilDone,
+  jobResults,
+  MODEL,
+  MODEL_SHA,
+  scoreTexts,
+  serveJobs,
+  submitTextScore,
+} from '../../testing/jobs-support.ts'
 import { createHarness, REPO_ROOT } from '../../testing/test-support.ts'
 import type { NamedTensor } from '../../work/kind.ts'
 import { createNodeOnnx } from '../../work/onnx-node.ts'
-import { startHttpServer } from '../http-server.ts'
-import type { Validator } from '../validator.ts'
 import { type Manifest, verifyManifest } from './manifest.ts'
 import type { ModelInfo } from './models.ts'
 import { packRows, unpackRows } from './rows.ts'
 import { startGeneration, textGenerateTask } from './tasks/text-generate.ts'
-import { chunksOf, packChunks, scoreOf, unpackLogits } from './tasks/text-score.ts'
 
 const harness = createHarness()
 afterEach(() => harness.cleanup())
 
-const MODEL = new Uint8Array(readFileSync(join(REPO_ROOT, 'models', 'train-base.onnx')))
-const MODEL_SHA = bytesToHex(sha256(MODEL))
-const [BATCH, CONTEXT] = [8, 64]
 const INFO: ModelInfo = {
   sha256: MODEL_SHA,
   inputs: [{ name: 'tokens', type: 'int64', shape: [BATCH, CONTEXT] }],
   outputs: ['logits'],
-}
-
-async function serve(validator: Validator) {
-  const http = await startHttpServer({
-    host: '127.0.0.1',
-    port: 0,
-    siteDir: join(REPO_ROOT, 'dist'),
-    api: validator.api,
-    blobs: validator.blobs,
-    jobs: validator.jobs!.api,
-  })
-  const token = validator.jobs!.createdToken!
-  const call = (path: string, init: RequestInit = {}, auth = `Bearer ${token}`) =>
-    fetch(new URL(`api/${path}`, http.url), { ...init, headers: { authorization: auth, ...init.headers } })
-  return { http, call }
 }
 
 /** Lines of Shakespeare's held-out tail, as records, with two that cannot be scored. */
@@ -62,56 +51,15 @@ function dataset(records: number): string {
   ].join('\n')
 }
 
-/** What this test computes itself for a text-score record. */
-async function expected(onnx: ReturnType<typeof createNodeOnnx>, text: string) {
-  const bytes = new TextEncoder().encode(text)
-  const chunks = chunksOf(bytes, CONTEXT)
-  const outputs: Float32Array[] = []
-  for (const tokens of packChunks(chunks, BATCH, CONTEXT)) {
-    const [out] = await onnx.run(MODEL_SHA, async () => MODEL, [
-      { name: 'tokens', dtype: 'int64', shape: [BATCH, CONTEXT], data: tokens },
-    ])
-    outputs.push(out.data as Float32Array)
-  }
-  return scoreOf(bytes, CONTEXT, unpackLogits(outputs, chunks.length, BATCH, CONTEXT))
-}
-
-/** A contributor works until the job is done. */
-async function contributeUntilDone(validator: Validator, node: TesseraNode, jobId: string): Promise<void> {
-  let finished = false
-  await harness.contribute(node, () => {
-    void validator.ledger.jobs.get(jobId).then((j) => {
-      finished ||= j?.state === 'done'
-    })
-    return finished
-  })
-}
-
-/** The job's output lines so far, parsed. */
-async function resultsOf(call: Awaited<ReturnType<typeof serve>>['call'], jobId: string) {
-  const text = await (await call(`jobs/${jobId}/results`)).text()
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-}
-
-async function submit(call: Awaited<ReturnType<typeof serve>>['call'], body: string) {
-  expect((await call(`models/${MODEL_SHA}`, { method: 'PUT', body: MODEL })).status).toBe(200)
-  const res = await call(`jobs?task=text-score&model=${MODEL_SHA}`, { method: 'POST', body })
-  expect(res.status).toBe(201)
-  return (await res.json()) as { id: string; items: number; errors: number }
-}
-
 describe('jobs', () => {
   it('a text-score job goes in over HTTP, is computed by a contributor and comes back complete, verified and signed', async () => {
     const validator = await harness.startValidator({ sections: { gemm: false } })
-    const { http, call } = await serve(validator)
+    const { http, call } = await serveJobs(validator)
     try {
-      const job = await submit(call, dataset(12))
+      const job = await submitTextScore(call, dataset(12))
       expect(job).toMatchObject({ items: 14, errors: 2, state: 'running' })
       const node = await harness.contributorNode(validator)
-      await contributeUntilDone(validator, node, job.id)
+      await contributeUntilDone(harness, validator, node, job.id)
       const status = await (await call(`jobs/${job.id}`)).json()
       expect(status).toMatchObject({ state: 'done', items: 14, delivered: 14, errors: 2, eta_s: 0 })
       // Scored on the contributor (the model rewritten to give -ln p of each next byte): results are
@@ -136,11 +84,12 @@ describe('jobs', () => {
           .split('\n')
           .slice(0, 12)
           .map((l) => JSON.parse(l).body.text as string)
+        const wants = await scoreTexts(onnx, inputs)
         for (const [i, r] of records.slice(0, 12).entries()) {
           expect(r.error).toBeNull()
           expect(r.response.verified_by).toBe('recompute')
           expect(r.response.contributors).toEqual([node.peerId.toString()])
-          const want = await expected(onnx, inputs[i])
+          const want = wants[i]
           expect(r.response.body.bytes).toBe(want.bytes)
           expect(Math.abs(r.response.body.nats_per_byte - want.nats_per_byte)).toBeLessThan(1e-4)
         }
@@ -160,7 +109,7 @@ describe('jobs', () => {
 
   it('a tensors job runs any ONNX model on the records’ named tensors and gives back its outputs', async () => {
     const validator = await harness.startValidator({ sections: { gemm: false } })
-    const { http, call } = await serve(validator)
+    const { http, call } = await serveJobs(validator)
     try {
       const mlp = new Uint8Array(readFileSync(join(REPO_ROOT, 'models', 'mlp-16x64x64x10.onnx')))
       const mlpSha = bytesToHex(sha256(mlp))
@@ -181,8 +130,8 @@ describe('jobs', () => {
       const job = await res.json()
       expect(job).toMatchObject({ items: 4, errors: 1 })
       const node = await harness.contributorNode(validator)
-      await contributeUntilDone(validator, node, job.id)
-      const lines = await resultsOf(call, job.id)
+      await contributeUntilDone(harness, validator, node, job.id)
+      const lines = await jobResults(call, job.id)
       expect(lines[3]).toMatchObject({ custom_id: 'bad', response: null, error: { code: 'invalid_shape' } })
       const onnx = createNodeOnnx()
       try {
@@ -207,7 +156,7 @@ describe('jobs', () => {
 
   it('a text-generate job continues prompts one byte per model run, greedy or seeded, exactly as the validator recomputes', async () => {
     const validator = await harness.startValidator({ sections: { gemm: false } })
-    const { http, call } = await serve(validator)
+    const { http, call } = await serveJobs(validator)
     try {
       const prompts = [
         { prompt: 'ROMEO:\nBut soft', max_bytes: 12 },
@@ -220,8 +169,8 @@ describe('jobs', () => {
       expect(res.status).toBe(201)
       const job = await res.json()
       const node = await harness.contributorNode(validator)
-      await contributeUntilDone(validator, node, job.id)
-      const lines = await resultsOf(call, job.id)
+      await contributeUntilDone(harness, validator, node, job.id)
+      const lines = await jobResults(call, job.id)
       const onnx = createNodeOnnx()
       try {
         for (const [i, p] of prompts.entries()) {
@@ -254,7 +203,7 @@ describe('jobs', () => {
       sections: { gemm: false },
       jobs: { limits: { maxUploadBytes: 4096, maxRecords: 3 } },
     })
-    const { http, call } = await serve(validator)
+    const { http, call } = await serveJobs(validator)
     try {
       expect((await call('jobs', {}, '')).status).toBe(401)
       expect((await call('jobs', {}, 'Bearer not-a-token-of-this-validator')).status).toBe(401)
@@ -292,7 +241,7 @@ describe('jobs', () => {
       expect((await unfit.json()).error).toMatch(/tokens/)
       expect((await call('jobs?task=nope&model=x', { method: 'POST', body: '' })).status).toBe(400)
       // Cancel, and a cancelled job stays cancelled.
-      const job = await submit(call, many.slice(0, 2).join('\n'))
+      const job = await submitTextScore(call, many.slice(0, 2).join('\n'))
       expect((await call(`jobs/${job.id}`, { method: 'DELETE' })).status).toBe(200)
       expect((await call(`jobs/${job.id}/resume`, { method: 'POST' })).status).toBe(409)
       expect((await (await call(`jobs/${job.id}`)).json()).state).toBe('cancelled')
@@ -304,9 +253,9 @@ describe('jobs', () => {
 
   it('a contributor returning plausible wrong outputs gets none of them into the results', async () => {
     const validator = await harness.startValidator({ sections: { gemm: false }, strikeLimit: 1 })
-    const { http, call } = await serve(validator)
+    const { http, call } = await serveJobs(validator)
     try {
-      const job = await submit(call, dataset(4))
+      const job = await submitTextScore(call, dataset(4))
       const cheat = await harness.contributorNode(validator)
       // Right names, shapes and dtypes; every logit nudged.
       const tamper = (outputs: NamedTensor[]) =>
@@ -320,8 +269,8 @@ describe('jobs', () => {
       )
       expect((await validator.ledger.jobs.progress(job.id)).delivered).toBe(2)
       const honest = await harness.contributorNode(validator)
-      await contributeUntilDone(validator, honest, job.id)
-      const lines = await resultsOf(call, job.id)
+      await contributeUntilDone(harness, validator, honest, job.id)
+      const lines = await jobResults(call, job.id)
       const contributors = new Set(lines.flatMap((l) => l.response?.contributors ?? []))
       expect(contributors).toEqual(new Set([honest.peerId.toString()]))
     } finally {

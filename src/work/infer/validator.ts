@@ -17,6 +17,7 @@ import type {
   WorkSource,
 } from '../kind.ts'
 import { mixSeed } from '../prng.ts'
+import { mustRecompute } from '../sampling.ts'
 import { canaries } from './canaries.ts'
 import { type InferGrant, type InferResult, MAX_ELEMENTS } from './codec.ts'
 import { type InferConfig, JOBS_ONLY, parseInferConfig } from './config.ts'
@@ -213,8 +214,10 @@ async function createInferSource(
     stats: () => ({ ...verifier.counters }),
     verify(shard, result, verifying) {
       if (jobs?.shard(shard.shardId) == null) return verifier.verify(shard, result, verifying)
-      return verifier.verifyAll(shard, result, (outputs) =>
-        jobs.deliver(shard.shardId, outputs, [verifying.peer]),
+      const { peer } = verifying
+      const how = mustRecompute(verifying, [], 0) ? 'recompute' : jobs.plan(shard.shardId, peer)
+      return verifier.verifyJob(shard, result, how, (outputs, verifiedBy) =>
+        jobs.deliver(shard.shardId, outputs, { peer, verifiedBy }),
       )
     },
   }

@@ -37,8 +37,11 @@ export function createInferVerifier(options: InferVerifierOptions) {
   const { config, forms } = options
   /** Copies of a redundant batch seen so far, until all n have come in. */
   const copies = new Map<string, Copy[]>()
-  /** Batches of requesters' jobs recomputed here: the validator's share of a job's compute. */
-  const counters = { jobBatchesRecomputed: 0 }
+  /**
+   * Batches of requesters' jobs: handed in (any verdict), recomputed here (the validator's share of a
+   * job's compute), and taken on an established contributor's word.
+   */
+  const counters = { jobBatchesReceived: 0, jobBatchesRecomputed: 0, jobBatchesAdaptive: 0 }
 
   async function recompute(model: string, inputs: NamedTensor[]): Promise<Outputs> {
     const outputs = await options.recompute(model, inputs)
@@ -88,18 +91,29 @@ export function createInferVerifier(options: InferVerifierOptions) {
   return {
     counters,
     /**
-     * A job's shard: its outputs are what a requester keeps, so every batch is recomputed; the
-     * recomputation is what `deliver` keeps, and a claim that differs is refused.
+     * A job's shard: its outputs are what a requester keeps. `recompute`: every batch is recomputed,
+     * a claim that differs is refused, and the recomputation is what `deliver` keeps. `adaptive` (a
+     * contributor with a long clean record, JobWork.plan): its form is checked and its outputs kept.
      */
-    async verifyAll(
+    async verifyJob(
       shard: Shard<InferGrant>,
       result: InferResult,
-      deliver: (outputs: NamedTensor[][]) => Promise<void>,
+      how: 'recompute' | 'adaptive',
+      deliver: (outputs: NamedTensor[][], verifiedBy: 'recompute' | 'adaptive') => Promise<void>,
     ): Promise<Verdict> {
       const { grant } = shard
       if (result.batches.length !== grant.batches.length) {
         const message = `${result.batches.length} batches for ${grant.batches.length}`
         return { ok: false, reason: 'wrong-shape', message }
+      }
+      counters.jobBatchesReceived += grant.batches.length
+      // Before the model's first recomputation its outputs' form is unknown: that one is recomputed.
+      if (how === 'adaptive' && forms.known(grant.model)) {
+        const form = forms.check(grant.model, grant, result)
+        if (form != null) return form
+        counters.jobBatchesAdaptive += grant.batches.length
+        await deliver(result.batches, 'adaptive')
+        return { ok: true, quality: UNVERIFIED_QUALITY, detail: 'job shard: form checked (adaptive)' }
       }
       const truth: NamedTensor[][] = []
       for (const inputs of grant.batches) {
@@ -117,7 +131,7 @@ export function createInferVerifier(options: InferVerifierOptions) {
         const message = `recomputed outputs differ in batch ${bad} (element ${c.index}: ${c.worstRatio.toFixed(1)}x the tolerance)`
         return { ok: false, reason: 'verification-failed', message }
       }
-      await deliver(truth)
+      await deliver(truth, 'recompute')
       return { ok: true, quality: 1, detail: `job shard: all ${truth.length} batch(es) recomputed` }
     },
 
