@@ -14,8 +14,8 @@
  * writes the results once the job is complete, checked against the validator's signed manifest, and
  * exits 0; otherwise it says what is missing and exits 1.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
@@ -102,8 +102,45 @@ async function submit() {
   if (values.priority != null) query.set('priority', values.priority)
   if (values.reward != null) query.set('reward', values.reward)
   if (values.verify != null) query.set('verify', values.verify)
-  const job = await json<JobView>(await call(`jobs?${query}`, { method: 'POST', body: readFileSync(input) }))
+  const dataset = task === 'audio-segments' ? await audioDataset(input) : readFileSync(input)
+  const job = await json<JobView>(await call(`jobs?${query}`, { method: 'POST', body: dataset }))
   process.stdout.write(`${line(job)}\n${job.id}\n`)
+}
+
+/** Uploads a WAV unless the validator holds it already; its sha256. */
+async function uploadWav(path: string): Promise<string> {
+  const bytes = readFileSync(path)
+  const sha = bytesToHex(sha256(bytes))
+  if ((await call(`files/${sha}`, { method: 'HEAD' })).status !== 200) {
+    process.stdout.write(`uploading ${path} (${(bytes.length / 1e6).toFixed(1)} MB)…\n`)
+    await json(await call(`files/${sha}`, { method: 'PUT', body: bytes }))
+  }
+  return sha
+}
+
+/**
+ * An audio-segments input as the API takes it: a WAV file is one record (its file name the custom
+ * id); a JSONL names WAVs relative to itself. Each WAV is uploaded and named by its sha256; a line
+ * that cannot be read, or names no file, goes as it is and comes back as its error line.
+ */
+async function audioDataset(input: string): Promise<string> {
+  if (extname(input).toLowerCase() === '.wav')
+    return JSON.stringify({ custom_id: basename(input), body: { wav: await uploadWav(input) } })
+  const lines: string[] = []
+  for (const text of readFileSync(input, 'utf8').split('\n')) {
+    let record: { custom_id?: unknown; body?: { wav?: unknown } }
+    try {
+      record = JSON.parse(text)
+    } catch {
+      lines.push(text)
+      continue
+    }
+    const wav = record?.body?.wav
+    const path = typeof wav === 'string' ? resolve(dirname(input), wav) : undefined
+    if (path != null && existsSync(path)) record.body!.wav = await uploadWav(path)
+    lines.push(JSON.stringify(record))
+  }
+  return lines.join('\n')
 }
 
 async function status(id: string) {

@@ -4,11 +4,13 @@
  * them with.
  */
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { startHttpServer } from '../validator/http-server.ts'
+import { audioAdvance, audioInputs, segmentsOf, startAudio } from '../validator/jobs/tasks/audio-segments.ts'
 import { chunksOf, packChunks, scoreOf, unpackLogits } from '../validator/jobs/tasks/text-score.ts'
 import type { Validator } from '../validator/validator.ts'
 import type { createNodeOnnx } from '../work/onnx-node.ts'
@@ -17,6 +19,21 @@ import { type Harness, REPO_ROOT } from './test-support.ts'
 export const MODEL = new Uint8Array(readFileSync(join(REPO_ROOT, 'models', 'train-base.onnx')))
 export const MODEL_SHA = bytesToHex(sha256(MODEL))
 export const [BATCH, CONTEXT] = [8, 64]
+/** Silero VAD v5, as @ricky0123/vad-web ships it: the audio-segments task's model. */
+export const SILERO = new Uint8Array(
+  readFileSync(
+    join(
+      createRequire(import.meta.url).resolve('@ricky0123/vad-web/package.json'),
+      '..',
+      'dist',
+      'silero_vad_v5.onnx',
+    ),
+  ),
+)
+/** The speech fixture: 1 s of silence, synthesised speech, 1 s of silence (7.2 s, 16 kHz). */
+export const SPEECH_WAV = new Uint8Array(
+  readFileSync(join(REPO_ROOT, 'src/work/infer/fixtures/speech-16k.wav')),
+)
 
 export type Call = (path: string, init?: RequestInit, auth?: string) => Promise<Response>
 
@@ -94,4 +111,12 @@ export async function scoreTexts(onnx: ReturnType<typeof createNodeOnnx>, texts:
     at += perRecord[i].length
     return scoreOf(new TextEncoder().encode(t), CONTEXT, own)
   })
+}
+
+/** The audio-segments task's windowed run of Silero on onnxruntime-node, step by step: its segments. */
+export async function segmentAudio(onnx: ReturnType<typeof createNodeOnnx>, samples: Float32Array) {
+  let state = startAudio(samples)
+  while (state.step < state.steps)
+    state = audioAdvance(state, await onnx.run('silero', async () => SILERO, audioInputs(state)))
+  return segmentsOf(state.probs)
 }

@@ -6,6 +6,8 @@
  *
  *   PUT    models/<sha256>      the model's bytes (kept once; refused if they do not load)
  *   HEAD   models/<sha256>      200 when the validator holds it
+ *   PUT    files/<sha256>       a data file records name (an audio-segments record's WAV)
+ *   HEAD   files/<sha256>       200 when the validator holds it
  *   POST   jobs?task=&model=&priority=&reward=&verify=   the dataset (JSONL) as the body
  *   GET    jobs                 the token's jobs
  *   GET    jobs/<id>            one job: progress and ETA
@@ -21,6 +23,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { SHA256_HEX } from '../../protocol/ids.ts'
 import type { JobRecord, JobStore } from '../ledger/types.ts'
+import { FileRefusedError, type FileStore } from './files.ts'
 import { outputLine, parseRecords, TooManyRecordsError } from './jsonl.ts'
 import type { Manifest } from './manifest.ts'
 import { type ModelInfo, ModelRefusedError, type ModelStore } from './models.ts'
@@ -50,6 +53,7 @@ export interface JobsApiOptions {
   store: JobStore
   tokens: Tokens
   models: ModelStore
+  files: FileStore
   limits: JobLimits
   /** The signed manifest of a completed job's output lines. */
   manifest(jobId: string, lines: string[]): Promise<Manifest>
@@ -76,7 +80,7 @@ export function createJobsApi(options: JobsApiOptions) {
   const ctx: Ctx = { ...options, now: options.now ?? Date.now }
   return {
     /** Whether a request is this API's (`path` is what follows /api/). */
-    owns: (path: string) => /^(jobs|models)(\/|$)/.test(path),
+    owns: (path: string) => /^(jobs|models|files)(\/|$)/.test(path),
     async handle(
       req: IncomingMessage,
       res: ServerResponse,
@@ -149,7 +153,7 @@ async function submit(ctx: Ctx, req: IncomingMessage, owner: string, query: URLS
   const text = new TextDecoder().decode(await readBody(req, ctx.limits.maxUploadBytes))
   let items: ReturnType<typeof parseRecords>
   try {
-    items = parseRecords(text, ctx.limits, (body) => task.check(body, info))
+    items = parseRecords(text, ctx.limits, (body) => task.check(body, info, { files: ctx.files }))
   } catch (err) {
     if (err instanceof TooManyRecordsError) throw new HttpError(413, err.message)
     throw err
@@ -214,6 +218,17 @@ async function manifest(ctx: Ctx, job: JobRecord) {
   return ctx.manifest(job.jobId, lines)
 }
 
+async function putFile(ctx: Ctx, req: IncomingMessage, sha: string) {
+  if (!SHA256_HEX.test(sha))
+    throw new HttpError(400, 'a file is named by its sha256 (64 lowercase hex digits)')
+  try {
+    return await ctx.files.put(sha, await readBody(req, ctx.limits.maxUploadBytes))
+  } catch (err) {
+    if (err instanceof FileRefusedError) throw new HttpError(422, err.message)
+    throw err
+  }
+}
+
 async function putModel(ctx: Ctx, req: IncomingMessage, sha: string) {
   if (!SHA256_HEX.test(sha))
     throw new HttpError(400, 'a model is named by its sha256 (64 lowercase hex digits)')
@@ -239,6 +254,10 @@ async function route(
   if (collection === 'models' && id != null && action == null) {
     if (method === 'HEAD') return send(res, ctx.models.has(id) ? 200 : 404)
     if (method === 'PUT') return send(res, 200, await putModel(ctx, req, id))
+  }
+  if (collection === 'files' && id != null && action == null) {
+    if (method === 'HEAD') return send(res, ctx.files.has(id) ? 200 : 404)
+    if (method === 'PUT') return send(res, 200, await putFile(ctx, req, id))
   }
   if (collection !== 'jobs') throw new HttpError(404, 'no such endpoint')
   if (id == null || id === '') {

@@ -102,7 +102,10 @@ describe('job results are verified before they are delivered', () => {
     try {
       const records = texts(40)
       const bogus = await call('jobs?task=text-score&model=x&verify=never', { method: 'POST', body: '' })
-      expect([bogus.status, await bogus.json()]).toEqual([400, { error: 'verify is adaptive or recompute, not never' }])
+      expect([bogus.status, await bogus.json()]).toEqual([
+        400,
+        { error: 'verify is adaptive or recompute, not never' },
+      ])
       const node = await harness.contributorNode(validator)
       const checked = await submitTextScore(call, jsonl(records), '&verify=recompute')
       await contributeUntilDone(harness, validator, node, checked.id)

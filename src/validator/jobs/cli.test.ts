@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, REPO_ROOT, startWsContributor, type WsContributor } from '../../testing/test-support.ts'
@@ -129,4 +129,51 @@ describe('the job command line', () => {
     }
     expect(JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')).records).toBe(RECORDS)
   })
+
+  it('submits an audio-segments job from a WAV and from a JSONL of WAVs, uploading each WAV once', async () => {
+    const validator = await startValidatorProcess(['--shard-ms', '20'], {
+      dataDir: join(dir, 'audio'),
+      listen: `/ip4/127.0.0.1/tcp/${await freePort()}/ws`,
+    })
+    running.push(validator)
+    const silero = join(REPO_ROOT, 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx')
+    const wav = join(REPO_ROOT, 'src/work/infer/fixtures/speech-16k.wav')
+    const single = await job(
+      ['submit', '--task', 'audio-segments', '--model', silero, '--input', wav],
+      validator,
+    )
+    expect(single.code).toBe(0)
+    expect(single.out).toContain('uploading')
+    const list = join(dir, 'audio.jsonl')
+    // A path in the JSONL is resolved against the JSONL's folder (an absolute one stays as it is).
+    writeFileSync(
+      list,
+      [
+        JSON.stringify({ custom_id: 'same', body: { wav: relative(dir, wav) } }),
+        JSON.stringify({ custom_id: 'absent', body: { wav: 'no-such.wav' } }),
+      ].join('\n'),
+    )
+    const many = await job(
+      ['submit', '--task', 'audio-segments', '--model', silero, '--input', list],
+      validator,
+    )
+    expect(many.code).toBe(0)
+    // Held already: not uploaded twice.
+    expect(many.out).not.toContain('uploading')
+    const ids = [single, many].map((r) => r.out.trimEnd().split('\n').at(-1)!)
+    const address = /libp2p +(\S+)/.exec(validator.output())![1]
+    running.push(await startWsContributor(address))
+    for (const id of ids)
+      for (let i = 0; i < 400 && !(await job(['status', id], validator)).out.includes(', done'); i++)
+        await new Promise((r) => setTimeout(r, 250))
+    const out = join(dir, 'audio-results.jsonl')
+    expect((await job(['results', ids[1], '--out', out], validator)).code).toBe(0)
+    const [same, absent] = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(same.response.body.segments.length).toBeGreaterThanOrEqual(1)
+    expect(same.response.body.segments[0].start_s).toBeGreaterThan(0.8)
+    expect(absent.error.code).toBe('invalid_body')
+  }, 240_000)
 })

@@ -7,6 +7,7 @@ import type { BlobRegistry } from '../../work/kind.ts'
 import type { JobStore } from '../ledger/types.ts'
 import { createJobsApi, JOB_LIMITS, type JobLimits, type JobsApi } from './api.ts'
 import type { AssuranceOptions } from './assurance.ts'
+import { openFileStore } from './files.ts'
 import { createJobWork } from './job-work.ts'
 import { signManifest } from './manifest.ts'
 import { openModelStore } from './models.ts'
@@ -39,11 +40,13 @@ export async function openJobs(
 ): Promise<Jobs> {
   const { tokens, created } = await loadTokens(options.dataDir, options.tokensFile)
   const models = await openModelStore(options.dataDir, options.blobs)
-  const work = createJobWork({ store: options.store, models, assurance: options.assurance })
+  const files = await openFileStore(options.dataDir)
+  const work = createJobWork({ store: options.store, models, files, assurance: options.assurance })
   const api = createJobsApi({
     store: options.store,
     tokens,
     models,
+    files,
     limits: { ...JOB_LIMITS, ...options.limits },
     manifest: (jobId, lines) => signManifest(jobId, lines, options.privateKey, options.validator),
   })

@@ -11,9 +11,10 @@ import { logger } from '@libp2p/logger'
 import type { JobOffer, JobWork, NamedTensor } from '../../work/kind.ts'
 import type { JobOutput, JobRecord, JobStore } from '../ledger/types.ts'
 import { type Assurance, type AssuranceOptions, createAssurance } from './assurance.ts'
+import type { FileStore } from './files.ts'
 import type { ModelInfo, ModelStore } from './models.ts'
 import { packRows, type Row, unpackRows } from './rows.ts'
-import { type Task, taskNamed } from './tasks/index.ts'
+import { type Task, type TaskContext, taskNamed } from './tasks/index.ts'
 import { RecordError } from './tasks/text-score.ts'
 
 const log = logger('tessera:jobs')
@@ -53,11 +54,13 @@ interface OpenJob {
   recomputeAll: boolean
   /** Records were taken back (a contributor caught): the next refill reads the job from its start. */
   rewind: boolean
+  context: TaskContext
 }
 
 export interface JobWorkOptions {
   store: JobStore
   models: ModelStore
+  files: FileStore
   assurance?: AssuranceOptions
   now?: () => number
 }
@@ -75,7 +78,7 @@ export interface JobWorkService extends JobWork {
 }
 
 export function createJobWork(options: JobWorkOptions): JobWorkService {
-  const { store, models } = options
+  const { store, models, files } = options
   const now = options.now ?? Date.now
   const assurance = createAssurance(options.assurance)
   const counters = { withdrawn: 0, restarted: 0 }
@@ -94,7 +97,7 @@ export function createJobWork(options: JobWorkOptions): JobWorkService {
     for (const job of running) {
       let o = open.get(job.jobId)
       if (o == null) {
-        o = await openJob(job, models, flopsOf)
+        o = await openJob(job, models, files, flopsOf)
         if (o == null) continue
         open.set(job.jobId, o)
         byOffer.set(o.offer.offerId, o)
@@ -133,7 +136,7 @@ export function createJobWork(options: JobWorkOptions): JobWorkService {
         rows += unit.rows.length
       }
       // Records go fast when several share a batch: read more before the window runs dry.
-      if (o.waiting.length < WINDOW / 2 && o.filling == null) {
+      if (o.waiting.length < (o.task.window ?? WINDOW) / 2 && o.filling == null) {
         o.filling = fill(o, store, now)
           .catch((err) => log.error('reading job %s failed: %e', o.job.jobId, err))
           .finally(() => {
@@ -187,7 +190,7 @@ export function createJobWork(options: JobWorkOptions): JobWorkService {
 
 /** The record from its first step again, with no contributor. */
 function restart(o: OpenJob, unit: Unit): Unit {
-  const state = o.task.start(unit.body, o.info)
+  const state = o.task.start(unit.body, o.info, o.context)
   return { ...unit, state, rows: o.task.inputs(state, o.info), contributors: new Set(), unchecked: new Set() }
 }
 
@@ -195,6 +198,7 @@ function restart(o: OpenJob, unit: Unit): Unit {
 async function openJob(
   job: JobRecord,
   models: ModelStore,
+  files: FileStore,
   flopsOf: Map<string, number>,
 ): Promise<OpenJob | undefined> {
   const task = taskNamed(job.task)
@@ -222,12 +226,14 @@ async function openJob(
     held: new Set(),
     recomputeAll: params.verify === 'recompute',
     rewind: false,
+    context: { files },
   }
 }
 
 /** Reads the window's records into units; a record the task cannot turn into batches gets its error line. */
 async function fill(o: OpenJob, store: JobStore, now: () => number): Promise<void> {
-  const room = WINDOW - o.waiting.length
+  const window = o.task.window ?? WINDOW
+  const room = window - o.waiting.length
   if (room <= 0) return
   const after = o.rewind ? -1 : (o.waiting.at(-1)?.index ?? -1)
   o.rewind = false
@@ -235,7 +241,7 @@ async function fill(o: OpenJob, store: JobStore, now: () => number): Promise<voi
     if (o.held.has(item.index)) continue
     try {
       const body = JSON.parse(item.input)
-      const state = o.task.start(body, o.info)
+      const state = o.task.start(body, o.info, o.context)
       o.waiting.push({
         index: item.index,
         body,
@@ -250,7 +256,7 @@ async function fill(o: OpenJob, store: JobStore, now: () => number): Promise<voi
       const code = err instanceof RecordError ? err.code : 'invalid_json'
       await store.deliver(o.job.jobId, errorOutput(item.index, code, err.message, now()))
     }
-    if (o.waiting.length >= WINDOW) break
+    if (o.waiting.length >= window) break
   }
 }
 

@@ -16,11 +16,15 @@ import {
   jobResults,
   MODEL,
   MODEL_SHA,
+  SILERO,
+  SPEECH_WAV,
   scoreTexts,
+  segmentAudio,
   serveJobs,
   submitTextScore,
 } from '../../testing/jobs-support.ts'
 import { createHarness, REPO_ROOT } from '../../testing/test-support.ts'
+import { decodeWav, encodeWav } from '../../work/infer/wav.ts'
 import type { NamedTensor } from '../../work/kind.ts'
 import { createNodeOnnx } from '../../work/onnx-node.ts'
 import { type Manifest, verifyManifest } from './manifest.ts'
@@ -197,6 +201,51 @@ describe('jobs', () => {
       await http.close()
     }
   })
+
+  it('an audio-segments job finds the speech in uploaded WAVs, as the validator’s own run of Silero does', async () => {
+    const validator = await harness.startValidator({ sections: { gemm: false } })
+    const { http, call } = await serveJobs(validator)
+    try {
+      const sha = (bytes: Uint8Array) => bytesToHex(sha256(bytes))
+      // Half a minute (the fixture four times over), and the fixture alone.
+      const { samples } = decodeWav(SPEECH_WAV)
+      const long = new Float32Array(samples.length * 4)
+      for (let i = 0; i < 4; i++) long.set(samples, i * samples.length)
+      const wavs = [encodeWav(long, 16_000), SPEECH_WAV]
+      for (const wav of wavs)
+        expect((await call(`files/${sha(wav)}`, { method: 'PUT', body: new Uint8Array(wav) })).status).toBe(
+          200,
+        )
+      const wrong = await call(`files/${sha(SILERO)}`, { method: 'PUT', body: SPEECH_WAV })
+      expect(wrong.status).toBe(422)
+      expect((await call(`models/${sha(SILERO)}`, { method: 'PUT', body: SILERO })).status).toBe(200)
+      const body = [
+        ...wavs.map((wav, i) => JSON.stringify({ custom_id: `a${i}`, body: { wav: sha(wav) } })),
+        JSON.stringify({ custom_id: 'missing', body: { wav: '0'.repeat(64) } }),
+      ].join('\n')
+      const res = await call(`jobs?task=audio-segments&model=${sha(SILERO)}`, { method: 'POST', body })
+      expect(res.status).toBe(201)
+      const job = await res.json()
+      expect(job).toMatchObject({ items: 3, errors: 1 })
+      const node = await harness.contributorNode(validator)
+      await contributeUntilDone(harness, validator, node, job.id)
+      const lines = await jobResults(call, job.id)
+      expect(lines.map((l) => l.custom_id)).toEqual(['a0', 'a1', 'missing'])
+      expect(lines[2].error.code).toBe('unknown_file')
+      const onnx = createNodeOnnx()
+      try {
+        for (const [i, wav] of wavs.entries()) {
+          const want = await segmentAudio(onnx, decodeWav(wav).samples)
+          expect(lines[i].response.body.segments).toEqual(want)
+          expect(lines[i].response.body.segments.length).toBeGreaterThanOrEqual(i === 0 ? 4 : 1)
+        }
+      } finally {
+        await onnx.close()
+      }
+    } finally {
+      await http.close()
+    }
+  }, 300_000)
 
   it('refuses requests without a token, uploads over the limits before reading them, and models that do not fit', async () => {
     const validator = await harness.startValidator({

@@ -3,11 +3,18 @@
  * result (docs/JOBS.md). A task runs on the validator only; contributors see model batches, as in
  * any `infer` shard. One line here per task.
  */
+import type { FileStore } from '../files.ts'
 import type { ModelInfo } from '../models.ts'
 import type { Row } from '../rows.ts'
+import { audioSegmentsTask } from './audio-segments.ts'
 import { tensorsTask } from './tensors.ts'
 import { textGenerateTask } from './text-generate.ts'
 import { textScoreTask } from './text-score-task.ts'
+
+/** What a task may read besides a record's body: the job's uploaded data files. */
+export interface TaskContext {
+  files: FileStore
+}
 
 /** A step's outcome: the record's result once it is finished, else its state for the next step. */
 export type Advance<S> = { done: true; result: unknown } | { done: false; state: S }
@@ -27,11 +34,13 @@ export interface Task<S = any> {
   /** The declared cost of one of its batches on this model. */
   flopsPerBatch(model: Uint8Array, info: ModelInfo): number
   /** Checks a record's body against the model (RecordError with a code when it cannot be used). */
-  check(body: unknown, model: ModelInfo): void
+  check(body: unknown, model: ModelInfo, context: TaskContext): void
   /** A model the task would rather run than the one submitted (undefined: the submitted one). */
   prepare?(model: Uint8Array, info: ModelInfo): Uint8Array | undefined
   /** The record's state before its first step. */
-  start(body: unknown, model: ModelInfo): S
+  start(body: unknown, model: ModelInfo, context: TaskContext): S
+  /** Records held in the validator's memory at once (default 1,024): fewer for large states. */
+  window?: number
   /** Rows one batch of this model stacks (its fixed first dimension); undefined: a row is a batch. */
   stack(model: ModelInfo): number | undefined
   /** The rows of the record's next step. */
@@ -40,6 +49,6 @@ export interface Task<S = any> {
   advance(state: S, model: ModelInfo, outputs: Row[]): Advance<S>
 }
 
-export const TASKS: readonly Task[] = [tensorsTask, textGenerateTask, textScoreTask]
+export const TASKS: readonly Task[] = [tensorsTask, textGenerateTask, textScoreTask, audioSegmentsTask]
 
 export const taskNamed = (name: string): Task | undefined => TASKS.find((t) => t.name === name)
