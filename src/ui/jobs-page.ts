@@ -35,20 +35,42 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
+/** Uploads a model or a data file unless the validator holds it already; its sha256, or why not. */
+async function uploadOnce(collection: 'models' | 'files', file: File): Promise<string> {
+  const bytes = await file.arrayBuffer()
+  const sha = await sha256Hex(bytes)
+  if ((await api(`${collection}/${sha}`, { method: 'HEAD' })).status !== 200) {
+    say(`Uploading ${file.name} (${(bytes.byteLength / 1e6).toFixed(1)} MB)…`)
+    const put = await api(`${collection}/${sha}`, { method: 'PUT', body: bytes })
+    if (!put.ok) throw new Error(`${file.name} was refused: ${await errorOf(put)}`)
+  }
+  return sha
+}
+
+/** The dataset as the API takes it: a JSONL file as it is; for audio-segments, WAVs chosen, one record each. */
+async function datasetOf(task: string, files: File[]): Promise<Blob | string> {
+  if (task !== 'audio-segments' || files[0].name.endsWith('.jsonl')) return files[0]
+  const records: string[] = []
+  for (const wav of files)
+    records.push(JSON.stringify({ custom_id: wav.name, body: { wav: await uploadOnce('files', wav) } }))
+  return records.join('\n')
+}
+
 async function submit(event: Event): Promise<void> {
   event.preventDefault()
   const model = $<HTMLInputElement>('model').files?.[0]
-  const dataset = $<HTMLInputElement>('dataset').files?.[0]
-  if (model == null || dataset == null) return say('Choose a model and a dataset first.')
-  const bytes = await model.arrayBuffer()
-  const sha = await sha256Hex(bytes)
-  if ((await api(`models/${sha}`, { method: 'HEAD' })).status !== 200) {
-    say(`Uploading the model (${(bytes.byteLength / 1e6).toFixed(1)} MB)…`)
-    const put = await api(`models/${sha}`, { method: 'PUT', body: bytes })
-    if (!put.ok) return say(`The model was refused: ${await errorOf(put)}`)
+  const chosen = [...($<HTMLInputElement>('dataset').files ?? [])]
+  if (model == null || chosen.length === 0) return say('Choose a model and a dataset first.')
+  const task = $<HTMLSelectElement>('task').value
+  let sha: string
+  let dataset: Blob | string
+  try {
+    sha = await uploadOnce('models', model)
+    dataset = await datasetOf(task, chosen)
+  } catch (err) {
+    return say(`Not submitted: ${(err as Error).message}`)
   }
   say('Submitting the dataset…')
-  const task = $<HTMLSelectElement>('task').value
   const res = await api(`jobs?${new URLSearchParams({ task, model: sha })}`, {
     method: 'POST',
     body: dataset,
