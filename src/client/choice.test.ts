@@ -27,6 +27,25 @@ describe('where the next shard goes', () => {
   const rates: Record<string, number> = { a: 1, b: 4, c: 2 }
   const offers = [offer('a'), offer('b'), offer('c')]
 
+  it('sends hardware to the job that pays most on top of its validator’s rate', () => {
+    const choice = createChoice({
+      throughput: () => 1e9,
+      rate: () => 1,
+      trust: createTrust(),
+      random: sequence(0.9, 0),
+    })
+    const paying = {
+      ...offer('a', 'infer'),
+      offerId: 'job.1',
+      notes: { job: '1', doing: 'Scoring text', rate: '3' },
+    }
+    const plain = { ...offer('a', 'infer'), offerId: 'job.2', notes: { job: '2', doing: 'Scoring text' } }
+    const lying = { ...offer('a', 'infer'), offerId: 'job.3', notes: { rate: 'NaN' } }
+    expect(choice.choose([plain, paying, lying])?.offerId).toBe('job.1')
+    expect(choice.value(paying)).toBeCloseTo(4)
+    expect(choice.value(lying)).toBeCloseTo(1)
+  })
+
   it('exploits the highest expected reward per second (throughput × rate × acceptance × trust)', () => {
     const choice = createChoice({
       throughput: () => 2e9,

@@ -1,7 +1,8 @@
 /**
  * Where the next shard goes: the offer whose expected reward per second on this contributor's
- * hardware is highest, i.e. its measured throughput for the kind (FLOP/s) × the validator's reward
- * rate (TAO per GFLOP of credit, from its directory announcement) × its recent acceptance of this
+ * hardware is highest, i.e. its measured throughput for the kind (FLOP/s) × the rate it pays (TAO
+ * per GFLOP of credit: the validator's, from its directory announcement, plus a requester's job
+ * reward on that job's offer, its `rate` note) × the validator's recent acceptance of this
  * contributor's work × the trust it has kept. A fraction of picks explores the others (so every kind
  * gets measured and a validator's changed rate is noticed); validators below LEFT_BELOW get nothing.
  */
@@ -26,6 +27,15 @@ export interface Choice {
   value(offer: WorkOffer): number
 }
 
+/** A job offer's own rate is the validator's word like its announced rate; capped so one note cannot blind the market. */
+const MAX_JOB_RATE = 1000
+
+/** TAO per GFLOP a job pays on top of the pool (its offer's `rate` note); 0 for other offers. */
+export function jobRate(offer: WorkOffer): number {
+  const rate = Number(offer.notes.rate)
+  return Number.isFinite(rate) && rate > 0 ? Math.min(rate, MAX_JOB_RATE) : 0
+}
+
 export function createChoice(options: ChoiceOptions): Choice {
   const explore = options.explore ?? 0.2
   const random = options.random ?? Math.random
@@ -33,7 +43,7 @@ export function createChoice(options: ChoiceOptions): Choice {
     options.rate(validator) ?? (known.length > 0 ? median(known) : 1)
   const valueWith = (offer: WorkOffer, known: number[]) =>
     (options.throughput(offer.kind) / 1e9) *
-    rate(offer.validator, known) *
+    (rate(offer.validator, known) + jobRate(offer)) *
     options.trust.acceptance(offer.validator) *
     options.trust.score(offer.validator)
   const knownRates = (offers: WorkOffer[]) => offers.flatMap((o) => options.rate(o.validator) ?? [])

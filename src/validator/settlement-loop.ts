@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import { type ChainOptions, submitSettlementOnChain } from './chain.ts'
 import type { EpochClock } from './epochs.ts'
-import type { SettlementStore } from './ledger/index.ts'
+import type { JobStore, SettlementStore } from './ledger/index.ts'
 import { settleEpoch, weightsVector } from './settlement.ts'
 
 export interface SettlementLoopOptions {
@@ -17,6 +17,8 @@ export interface SettlementLoopOptions {
   poolRao: bigint
   dataDir: string
   hotkeys?: Map<string, number>
+  /** Requesters' jobs, whose rewards settlements pay. */
+  jobs?: JobStore
   chain?: Omit<ChainOptions, 'netuid' | 'weights'>
   intervalMs: number
   log: (message: string) => void
@@ -67,6 +69,7 @@ export function startSettlementLoop(options: SettlementLoopOptions): SettlementL
             netuid: options.netuid,
             outDir: join(options.dataDir, 'payouts'),
             uids: options.hotkeys,
+            jobs: options.jobs,
             log: options.log,
           })
           options.log(`settled epoch ${epoch}`)

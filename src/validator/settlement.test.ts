@@ -6,8 +6,9 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
 import { signReceipt } from '../protocol/receipt.ts'
 import { createEpochClock } from './epochs.ts'
+import { jobOfferId } from './jobs/job-work.ts'
 import { openLedger } from './ledger/index.ts'
-import { computePayouts, formatTao, parseTao, weightsVector } from './settlement.ts'
+import { computePayouts, formatTao, parseTao, settleEpoch, weightsVector } from './settlement.ts'
 import { startSettlementLoop } from './settlement-loop.ts'
 
 describe('settlement', () => {
@@ -132,5 +133,109 @@ describe('settlement loop', () => {
     await loop.stop()
     await ledger.close()
     rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('pays a done job’s reward to the addresses that computed it, pro rata, once, beside the pool', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-settle-job-'))
+    const ledger = openLedger(join(dir, 'ledger.sqlite'))
+    try {
+      const key = await generateKeyPair('Ed25519')
+      const me = peerIdFromPrivateKey(key).toString()
+      const jobId = crypto.randomUUID()
+      await ledger.jobs.create(
+        {
+          jobId,
+          owner: 'owner',
+          task: 'text-score',
+          model: 'ab'.repeat(32),
+          params: '{}',
+          priority: 0,
+          reward: 900n,
+          createdAt: 1,
+        },
+        [{ customId: 'a', input: '{}' }],
+      )
+      const receiptOf = (id: string, epoch: number, credit: number, offerId: string) =>
+        signReceipt(
+          {
+            netuid: 1,
+            validator: me,
+            contributor: me,
+            receiptId: id,
+            leaseId: `l-${id}`,
+            shardId: `s-${id}`,
+            offerId,
+            kind: 'infer',
+            flops: 1e9,
+            credit,
+            epoch,
+            issuedAt: 1,
+            resultDigest: new Uint8Array(32),
+          },
+          key,
+        )
+      const offer = jobOfferId(jobId)
+      // Epoch 0: gemm work and the job's first shard; epoch 1: the job's last shard.
+      for (const [id, epoch, credit, offerId] of [
+        ['g', 0, 1, 'gemm'],
+        ['j0', 0, 1, offer],
+        ['j1', 1, 2, offer],
+      ] as const)
+        await ledger.receipts.credit(await receiptOf(id, epoch, credit, offerId))
+      const claim = (claimId: string, address: string, receipts: string[]) =>
+        ledger.claims.record(
+          {
+            claimId,
+            contributor: me,
+            address,
+            nonce: claimId,
+            epochs: [0, 1],
+            receiptsRoot: new Uint8Array(32),
+            credit: 1,
+            message: new Uint8Array(1),
+            signature: new Uint8Array(64),
+            recordedAt: 2,
+          },
+          receipts,
+        )
+      await claim('c1', '5Pool', ['g'])
+      await claim('c2', '5First', ['j0'])
+      await claim('c3', '5Second', ['j1'])
+      await ledger.jobs.deliver(jobId, {
+        index: 0,
+        outcome: 'ok',
+        body: '{}',
+        verifiedBy: 'recompute',
+        contributors: [me],
+        deliveredAt: 3,
+      })
+      const settle = (epoch: number) =>
+        settleEpoch({
+          settlements: ledger.settlements,
+          jobs: ledger.jobs,
+          epoch,
+          pool: 100n,
+          netuid: 1,
+          outDir: dir,
+        })
+      // The job has a receipt in epoch 1: epoch 0's settlement does not pay it yet.
+      const first = await settle(0)
+      expect(first.jobs).toEqual([])
+      expect(first.payouts.map((p) => [p.address, p.amount])).toEqual([
+        ['5First', 50n],
+        ['5Pool', 50n],
+      ])
+      const second = await settle(1)
+      expect(second.jobs).toEqual([{ jobId, paid: 900n }])
+      // The pool's 100 on epoch 1's credit (all 5Second's), and the job's 900 split 1 : 2.
+      expect(second.payouts.map((p) => [p.address, p.amount])).toEqual([
+        ['5First', 300n],
+        ['5Second', 700n],
+      ])
+      expect(await ledger.jobs.rewardsDue()).toEqual([])
+    } finally {
+      await ledger.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -9,7 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { u8aToHex } from '@polkadot/util'
 import { merkleProof, merkleRoot, payoutLeaf } from '../wallet/merkle.ts'
-import type { PayoutRow, Settlement, SettlementStore } from './ledger/index.ts'
+import { jobOfferId } from './jobs/job-work.ts'
+import type { JobStore, PayoutRow, Settlement, SettlementStore } from './ledger/index.ts'
 import { CAUGHT_REASON } from './strikes.ts'
 
 export const RAO_PER_TAO = 1_000_000_000n
@@ -102,6 +103,8 @@ export interface SettleOptions {
   /** Where payout files go: epoch-<n>.json, .csv, and .weights.json when `uids` is given. */
   outDir: string
   uids?: Map<string, number>
+  /** Requesters' jobs: a done job's reward is paid with the first settlement after its last receipt's epoch. */
+  jobs?: JobStore
   now?: number
   log?: (message: string) => void
 }
@@ -116,7 +119,11 @@ export async function settleEpoch(options: SettleOptions): Promise<Settlement> {
     )
   }
   const { byAddress, total } = await settlements.epochCredit(epoch)
-  const payouts = computePayouts(epoch, byAddress, total, pool)
+  const rewards = options.jobs == null ? [] : await jobRewards(options.jobs, settlements, epoch)
+  const payouts = mergePayouts([
+    computePayouts(epoch, byAddress, total, pool),
+    ...rewards.map((r) => r.payouts),
+  ])
   const settlement: Settlement = {
     epoch,
     pool,
@@ -125,11 +132,42 @@ export async function settleEpoch(options: SettleOptions): Promise<Settlement> {
     payoutRoot: payoutsRoot(epoch, payouts),
     settledAt: options.now ?? Date.now(),
     payouts,
+    jobs: rewards.map((r) => ({ jobId: r.jobId, paid: r.payouts.reduce((s, p) => s + p.amount, 0n) })),
   }
   // Files first: they are derived and rewritten alike; the record is what makes the epoch settled.
   await writePayoutFiles(settlement, options)
   await settlements.record(settlement)
   return settlement
+}
+
+/**
+ * The rewards this settlement pays: each done job's, once every receipt of it is in this epoch or an
+ * earlier one (settled, so its forfeits are final), split pro rata of the job's claimed, unforfeited
+ * credit over all epochs, like the pool (credit nobody claimed is not paid).
+ */
+async function jobRewards(jobs: JobStore, settlements: SettlementStore, epoch: number) {
+  const due: Array<{ jobId: string; payouts: PayoutRow[] }> = []
+  for (const job of await jobs.rewardsDue()) {
+    const credit = await settlements.offerCredit(jobOfferId(job.jobId))
+    if (credit.lastEpoch != null && credit.lastEpoch > epoch) continue
+    due.push({ jobId: job.jobId, payouts: computePayouts(epoch, credit.byAddress, credit.total, job.reward) })
+  }
+  return due
+}
+
+/** One payout row per address: the pool's credit and every amount it is owed this epoch. */
+function mergePayouts(lists: PayoutRow[][]): PayoutRow[] {
+  const byAddress = new Map<string, PayoutRow>()
+  for (const [i, list] of lists.entries()) {
+    for (const p of list) {
+      const row = byAddress.get(p.address) ?? { ...p, credit: 0, amount: 0n }
+      // Credit is the pool's (what the epoch's share was computed on); a job's is in its own file.
+      if (i === 0) row.credit = p.credit
+      row.amount += p.amount
+      byAddress.set(p.address, row)
+    }
+  }
+  return [...byAddress.values()].sort((a, b) => (a.address < b.address ? -1 : 1))
 }
 
 async function writePayoutFiles(s: Settlement, options: SettleOptions): Promise<void> {
@@ -144,6 +182,8 @@ async function writePayoutFiles(s: Settlement, options: SettleOptions): Promise<
     totalCredit: s.totalCredit,
     unclaimedCredit: Math.max(0, s.totalCredit - claimed),
     payoutRoot: s.payoutRoot == null ? null : u8aToHex(s.payoutRoot),
+    // Requesters' job rewards paid with this epoch (included in the amounts below).
+    jobs: (s.jobs ?? []).map((j) => ({ jobId: j.jobId, paidRao: String(j.paid) })),
     payouts: s.payouts.map((p) => ({
       address: p.address,
       credit: p.credit,

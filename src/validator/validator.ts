@@ -375,6 +375,7 @@ function startTimers(options: Options, parts: Opened & { scheduler: Scheduler },
   const settlement = startSettlementLoop({
     ...options,
     settlements: ledger.settlements,
+    jobs: ledger.jobs,
     epochs,
     intervalMs: Math.min(options.epochLengthMs / 4, 60_000),
     log,

@@ -54,8 +54,13 @@ interface OpenJob {
   recomputeAll: boolean
   /** Records were taken back (a contributor caught): the next refill reads the job from its start. */
   rewind: boolean
+  /** Contributors' FLOPs on the records finished here, and how many: the job's size, for its rate. */
+  measured: { flops: number; records: number }
   context: TaskContext
 }
+
+/** The offer a job's shards are cut from: its receipts carry it, and its reward is paid on them. */
+export const jobOfferId = (jobId: string) => `job.${jobId.replaceAll('-', '').slice(0, 12)}`
 
 export interface JobWorkOptions {
   store: JobStore
@@ -121,7 +126,7 @@ export function createJobWork(options: JobWorkOptions): JobWorkService {
     },
     // Every running job, waiting records or not: a shard handed back (rejected, or its lease run out)
     // waits in the scheduler's queue under its offer, and only an announced offer is asked for.
-    offers: () => [...open.values()].map((o) => o.offer),
+    offers: () => [...open.values()].map((o) => withRate(o)),
     take(offerId, batches) {
       const o = byOffer.get(offerId)
       if (o == null || o.waiting.length === 0) return undefined
@@ -167,6 +172,7 @@ export function createJobWork(options: JobWorkOptions): JobWorkService {
       // The contributor's run, and the validator's when it recomputed the shard.
       const runs = verifiedBy === 'recompute' ? 2 : 1
       await store.charge(job.job.jobId, runs * outputs.length * job.offer.flopsPerBatch)
+      job.measured.flops += outputs.length * job.offer.flopsPerBatch
       if (verifiedBy === 'recompute') assurance.passed(peer, units.length)
       await deliverUnits(job, units, outputs, { peer, verifiedBy }, { store, now, assurance })
     },
@@ -186,6 +192,22 @@ export function createJobWork(options: JobWorkOptions): JobWorkService {
       return withdrawn
     },
   }
+}
+
+/**
+ * The offer, with the rate its reward pays when it has one (TAO per GFLOP of credit, the `rate` note
+ * the page's market adds to the validator's: client/choice.ts). Credit is the contributors' GFLOPs,
+ * so the rate is the reward over the job's expected GFLOPs: its records × the FLOPs a record took
+ * so far (before the first, one batch row's).
+ */
+function withRate(o: OpenJob): JobOffer {
+  if (o.job.reward <= 0n) return o.offer
+  const perRecord =
+    o.measured.records > 0
+      ? o.measured.flops / o.measured.records
+      : o.offer.flopsPerBatch / (o.task.stack(o.info) ?? 1)
+  const rate = Number(o.job.reward) / 1e9 / ((perRecord * o.job.items) / 1e9)
+  return { ...o.offer, notes: { ...o.offer.notes, rate: rate.toPrecision(4) } }
 }
 
 /** The record from its first step again, with no contributor. */
@@ -211,7 +233,7 @@ async function openJob(
   }
   const params = JSON.parse(job.params) as { verify?: string }
   const offer = {
-    offerId: `job.${job.jobId.replaceAll('-', '').slice(0, 12)}`,
+    offerId: jobOfferId(job.jobId),
     model: job.model,
     flopsPerBatch: flops,
     maxBatches: MAX_BATCHES,
@@ -226,6 +248,7 @@ async function openJob(
     held: new Set(),
     recomputeAll: params.verify === 'recompute',
     rewind: false,
+    measured: { flops: 0, records: 0 },
     context: { files },
   }
 }
@@ -305,6 +328,7 @@ async function deliverUnits(
       output = errorOutput(unit.index, 'model_output', (err as Error).message, now())
     }
     job.held.delete(unit.index)
+    job.measured.records++
     await store.deliver(job.job.jobId, output)
   }
   job.waiting.unshift(...again)

@@ -247,6 +247,24 @@ describe('jobs', () => {
     }
   }, 300_000)
 
+  it('a job with a reward announces the rate it pays per GFLOP beside its offer', async () => {
+    const validator = await harness.startValidator({ sections: { gemm: false } })
+    const { http, call } = await serveJobs(validator)
+    try {
+      const job = await submitTextScore(call, dataset(8), '&reward=2000000000')
+      const plain = await submitTextScore(call, dataset(8))
+      await validator.jobs!.work.refill()
+      const offers = validator.jobs!.work.offers()
+      const rated = offers.find((o) => o.notes?.job === job.id.slice(0, 8))!
+      expect(offers.find((o) => o.notes?.job === plain.id.slice(0, 8))!.notes).not.toHaveProperty('rate')
+      // 2 TAO over 10 records (two of them error lines), each about one row of a [8, 64] batch.
+      const gflop = (job.items * rated.flopsPerBatch) / BATCH / 1e9
+      expect(Number(rated.notes!.rate)).toBeCloseTo(2 / gflop, 2)
+    } finally {
+      await http.close()
+    }
+  })
+
   it('refuses requests without a token, uploads over the limits before reading them, and models that do not fit', async () => {
     const validator = await harness.startValidator({
       sections: { gemm: false },

@@ -67,7 +67,7 @@ function receipt(
   contributor: string,
   epoch: number,
   amount = 1,
-  ids: { lease?: string; shard?: string } = {},
+  ids: { lease?: string; shard?: string; offer?: string } = {},
 ) {
   return signReceipt(
     {
@@ -77,8 +77,8 @@ function receipt(
       receiptId: crypto.randomUUID(),
       leaseId: ids.lease ?? crypto.randomUUID(),
       shardId: ids.shard ?? crypto.randomUUID(),
-      offerId: 'gemm',
-      kind: 'gemm',
+      offerId: ids.offer ?? 'gemm',
+      kind: ids.offer == null ? 'gemm' : 'infer',
       flops: 1_000,
       credit: amount,
       epoch,
@@ -502,6 +502,43 @@ describe.each(backends)('%s ledger', (_, backend) => {
     expect((await ledger.jobs.pending(open, -1, 10)).map((i) => i.index)).toEqual([0, 3])
     expect((await ledger.jobs.get(finished))?.state).toBe('done')
     expect(await ledger.jobs.progress(finished)).toMatchObject({ delivered: 1 })
+    await ledger.close()
+  })
+
+  it('reads a job’s credit by address over all epochs, and pays its reward with one settlement only', async () => {
+    const { ledger } = await backend.open()
+    const job = crypto.randomUUID()
+    await ledger.jobs.create(jobSpec(job), [{ customId: 'a', input: '{}' }])
+    expect(await ledger.jobs.rewardsDue()).toEqual([])
+    await ledger.jobs.deliver(job, output(0, 'ok', [alice]))
+    expect((await ledger.jobs.rewardsDue()).map((j) => j.jobId)).toEqual([job])
+    const offer = 'job.0123456789ab'
+    const [bob, carol] = [peers[1], peers[2]]
+    const held = [
+      await receipt(alice, 0, 2, { offer }),
+      await receipt(bob, 1, 3, { offer }),
+      await receipt(carol, 1, 4, { offer }),
+      await receipt(alice, 0, 7),
+    ]
+    for (const r of held) await ledger.receipts.credit(r)
+    await ledger.claims.record(claimOf(alice, '5Alice'), [held[0].body.receiptId, held[3].body.receiptId])
+    await ledger.claims.record(claimOf(bob, '5Bob'), [held[1].body.receiptId])
+    // Carol never claimed: her credit counts in the total and is not paid.
+    expect(await ledger.settlements.offerCredit(offer)).toEqual({
+      byAddress: [
+        { address: '5Alice', credit: 2 },
+        { address: '5Bob', credit: 3 },
+      ],
+      total: 9,
+      lastEpoch: 1,
+    })
+    await ledger.settlements.record({ ...settlementOf(1), jobs: [{ jobId: job, paid: 2n }] })
+    expect(await ledger.jobs.rewardsDue()).toEqual([])
+    expect(await ledger.settlements.offerCredit('job.none')).toEqual({
+      byAddress: [],
+      total: 0,
+      lastEpoch: null,
+    })
     await ledger.close()
   })
 })

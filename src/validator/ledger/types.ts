@@ -120,6 +120,11 @@ export interface Settlement {
   payoutRoot: Uint8Array | null
   settledAt: number
   payouts: PayoutRow[]
+  /**
+   * Jobs whose reward this settlement pays (docs/JOBS.md, "Reward"), and how much of it went out:
+   * recorded with the settlement, so a reward is paid once.
+   */
+  jobs?: Array<{ jobId: string; paid: bigint }>
   /** When the epoch's transfers were submitted on chain, and what the chain said; null until then. */
   chainPaidAt?: number | null
   chainResult?: string | null
@@ -145,7 +150,16 @@ export interface SettlementStore {
   epochCredit(
     epoch: number,
   ): Promise<{ byAddress: Array<{ address: string; credit: number }>; total: number }>
-  /** Stores a settlement in one transaction; throws AlreadySettledError. */
+  /**
+   * A job's credit, all epochs: claimed and unforfeited per payout address, all unforfeited, and the
+   * last epoch that holds a receipt of it (null: none). Its receipts are those of `offerId`.
+   */
+  offerCredit(offerId: string): Promise<{
+    byAddress: Array<{ address: string; credit: number }>
+    total: number
+    lastEpoch: number | null
+  }>
+  /** Stores a settlement (and marks its jobs rewarded) in one transaction; throws AlreadySettledError. */
   record(settlement: Settlement): Promise<void>
   get(epoch: number): Promise<Settlement | undefined>
   payoutsFor(address: string): Promise<PayoutRow[]>
@@ -298,6 +312,8 @@ export interface JobStore {
    * done are taken back, so those items are computed again. Returns how many.
    */
   withdraw(contributor: string): Promise<number>
+  /** Done jobs with a reward that no settlement has paid yet. */
+  rewardsDue(): Promise<JobRecord[]>
 }
 
 export interface Ledger {

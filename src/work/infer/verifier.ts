@@ -90,50 +90,14 @@ export function createInferVerifier(options: InferVerifierOptions) {
 
   return {
     counters,
-    /**
-     * A job's shard: its outputs are what a requester keeps. `recompute`: every batch is recomputed,
-     * a claim that differs is refused, and the recomputation is what `deliver` keeps. `adaptive` (a
-     * contributor with a long clean record, JobWork.plan): its form is checked and its outputs kept.
-     */
-    async verifyJob(
+    /** A job's shard (jobShard below). */
+    verifyJob: (
       shard: Shard<InferGrant>,
       result: InferResult,
       how: 'recompute' | 'adaptive',
-      deliver: (outputs: NamedTensor[][], verifiedBy: 'recompute' | 'adaptive') => Promise<void>,
-    ): Promise<Verdict> {
-      const { grant } = shard
-      if (result.batches.length !== grant.batches.length) {
-        const message = `${result.batches.length} batches for ${grant.batches.length}`
-        return { ok: false, reason: 'wrong-shape', message }
-      }
-      counters.jobBatchesReceived += grant.batches.length
-      // Before the model's first recomputation its outputs' form is unknown: that one is recomputed.
-      if (how === 'adaptive' && forms.known(grant.model)) {
-        const form = forms.check(grant.model, grant, result)
-        if (form != null) return form
-        counters.jobBatchesAdaptive += grant.batches.length
-        await deliver(result.batches, 'adaptive')
-        return { ok: true, quality: UNVERIFIED_QUALITY, detail: 'job shard: form checked (adaptive)' }
-      }
-      const truth: NamedTensor[][] = []
-      for (const inputs of grant.batches) {
-        const outputs = await options.recompute(grant.model, inputs)
-        counters.jobBatchesRecomputed++
-        forms.learn(grant.model, outputs)
-        truth.push(outputs)
-      }
-      const form = forms.check(grant.model, grant, result)
-      if (form != null) return form
-      const claimed = result.batches.map(floats)
-      const bad = truth.findIndex((outputs, b) => !compareAll(claimed[b], floats(outputs)).ok)
-      if (bad >= 0) {
-        const c = compareAll(claimed[bad], floats(truth[bad]))
-        const message = `recomputed outputs differ in batch ${bad} (element ${c.index}: ${c.worstRatio.toFixed(1)}x the tolerance)`
-        return { ok: false, reason: 'verification-failed', message }
-      }
-      await deliver(truth, 'recompute')
-      return { ok: true, quality: 1, detail: `job shard: all ${truth.length} batch(es) recomputed` }
-    },
+      deliver: JobDelivery,
+    ): Promise<Verdict> =>
+      verifyJobShard({ forms, recompute: options.recompute, counters }, shard, result, how, deliver),
 
     async verify(shard: Shard<InferGrant>, result: InferResult, verifying: VerifyContext): Promise<Verdict> {
       const { grant } = shard
@@ -166,4 +130,60 @@ export function createInferVerifier(options: InferVerifierOptions) {
       return remember(await settle(shard, result, claimed, earlier, which))
     },
   }
+}
+
+type JobDelivery = (outputs: NamedTensor[][], verifiedBy: 'recompute' | 'adaptive') => Promise<void>
+
+/**
+ * A job's shard: its outputs are what a requester keeps. `recompute`: every batch is recomputed,
+ * a claim that differs is refused, and the recomputation is what `deliver` keeps. `adaptive` (a
+ * contributor with a long clean record, JobWork.plan): its form is checked and its outputs kept.
+ */
+async function verifyJobShard(
+  {
+    forms,
+    recompute,
+    counters,
+  }: {
+    forms: OutputForms
+    recompute: InferVerifierOptions['recompute']
+    counters: { jobBatchesReceived: number; jobBatchesRecomputed: number; jobBatchesAdaptive: number }
+  },
+  shard: Shard<InferGrant>,
+  result: InferResult,
+  how: 'recompute' | 'adaptive',
+  deliver: JobDelivery,
+): Promise<Verdict> {
+  const { grant } = shard
+  if (result.batches.length !== grant.batches.length) {
+    const message = `${result.batches.length} batches for ${grant.batches.length}`
+    return { ok: false, reason: 'wrong-shape', message }
+  }
+  counters.jobBatchesReceived += grant.batches.length
+  // Before the model's first recomputation its outputs' form is unknown: that one is recomputed.
+  if (how === 'adaptive' && forms.known(grant.model)) {
+    const form = forms.check(grant.model, grant, result)
+    if (form != null) return form
+    counters.jobBatchesAdaptive += grant.batches.length
+    await deliver(result.batches, 'adaptive')
+    return { ok: true, quality: UNVERIFIED_QUALITY, detail: 'job shard: form checked (adaptive)' }
+  }
+  const truth: NamedTensor[][] = []
+  for (const inputs of grant.batches) {
+    const outputs = await recompute(grant.model, inputs)
+    counters.jobBatchesRecomputed++
+    forms.learn(grant.model, outputs)
+    truth.push(outputs)
+  }
+  const form = forms.check(grant.model, grant, result)
+  if (form != null) return form
+  const claimed = result.batches.map(floats)
+  const bad = truth.findIndex((outputs, b) => !compareAll(claimed[b], floats(outputs)).ok)
+  if (bad >= 0) {
+    const c = compareAll(claimed[bad], floats(truth[bad]))
+    const message = `recomputed outputs differ in batch ${bad} (element ${c.index}: ${c.worstRatio.toFixed(1)}x the tolerance)`
+    return { ok: false, reason: 'verification-failed', message }
+  }
+  await deliver(truth, 'recompute')
+  return { ok: true, quality: 1, detail: `job shard: all ${truth.length} batch(es) recomputed` }
 }

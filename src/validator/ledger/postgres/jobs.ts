@@ -81,6 +81,13 @@ export function pgJobs(pool: Pool): JobStore {
       )
       return rowCount ?? 0
     },
+    async rewardsDue() {
+      const { rows } = await pool.query(
+        `SELECT * FROM jobs WHERE state = 'done' AND reward > 0 AND rewarded_epoch IS NULL
+          ORDER BY created_at, job_id`,
+      )
+      return rows.map(jobOfRow)
+    },
   }
 }
 

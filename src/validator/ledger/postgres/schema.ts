@@ -122,6 +122,8 @@ export const MIGRATIONS: readonly string[] = [
     FOREIGN KEY (job_id, idx) REFERENCES job_items (job_id, idx)
   );
   `,
+  // 3: a job's reward is paid once, by the settlement of this epoch (docs/JOBS.md, "Reward").
+  'ALTER TABLE jobs ADD COLUMN rewarded_epoch INTEGER;',
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

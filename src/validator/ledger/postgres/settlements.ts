@@ -55,6 +55,28 @@ export function pgSettlements(pool: Pool): SettlementStore {
       }
     },
 
+    async offerCredit(offerId) {
+      const [byAddress, total] = await Promise.all([
+        pool.query(
+          `SELECT c.address, SUM(r.credit) AS credit FROM receipts r
+            JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
+            WHERE r.offer_id = $1 AND NOT r.forfeited GROUP BY c.address ORDER BY c.address`,
+          [offerId],
+        ),
+        pool.query(
+          `SELECT COALESCE(SUM(credit) FILTER (WHERE NOT forfeited), 0) AS total, MAX(epoch) AS last
+            FROM receipts WHERE offer_id = $1`,
+          [offerId],
+        ),
+      ])
+      const last = total.rows[0].last
+      return {
+        byAddress: byAddress.rows.map((r) => ({ address: r.address as string, credit: num(r.credit) })),
+        total: num(total.rows[0].total),
+        lastEpoch: last == null ? null : num(last),
+      }
+    },
+
     async payoutsFor(address) {
       const { rows } = await pool.query('SELECT * FROM payouts WHERE address = $1 ORDER BY epoch', [address])
       return rows.map(toPayout)
@@ -134,6 +156,12 @@ function record(pool: Pool, s: Settlement) {
         p.address,
         p.credit,
         String(p.amount),
+      ])
+    }
+    for (const job of s.jobs ?? []) {
+      await client.query('UPDATE jobs SET rewarded_epoch = $1 WHERE job_id = $2 AND rewarded_epoch IS NULL', [
+        s.epoch,
+        job.jobId,
       ])
     }
   })

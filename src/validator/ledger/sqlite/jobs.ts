@@ -147,5 +147,14 @@ export function sqliteJobs(db: Database.Database): JobStore {
         .run(contributor)
       return changes
     },
+    async rewardsDue() {
+      const rows = db
+        .prepare(
+          `SELECT * FROM jobs WHERE state = 'done' AND CAST(reward AS INTEGER) > 0 AND rewarded_epoch IS NULL
+            ORDER BY created_at, job_id`,
+        )
+        .all() as JobRow[]
+      return rows.map(jobOfRow)
+    },
   }
 }

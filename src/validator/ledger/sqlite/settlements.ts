@@ -60,6 +60,14 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
     for (const address of addresses) receipts += voidAddress.run({ epoch, address }).changes
     return { addresses, receipts }
   })
+  const offerByAddress = db.prepare(`SELECT c.address, SUM(r.credit) AS credit FROM receipts r
+    JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
+    WHERE r.offer_id = ? AND r.forfeited = 0 GROUP BY c.address ORDER BY c.address`)
+  const offerTotal = db.prepare(`SELECT COALESCE(SUM(CASE WHEN forfeited = 0 THEN credit END), 0) AS total,
+    MAX(epoch) AS lastEpoch FROM receipts WHERE offer_id = ?`)
+  const markRewarded = db.prepare(
+    'UPDATE jobs SET rewarded_epoch = ? WHERE job_id = ? AND rewarded_epoch IS NULL',
+  )
   const toPayout = (row: { epoch: number; address: string; credit: number; amount: string }): PayoutRow => ({
     ...row,
     amount: BigInt(row.amount),
@@ -76,6 +84,7 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
       s.settledAt,
     )
     for (const p of s.payouts) insertPayout.run(p.epoch, p.address, p.credit, String(p.amount))
+    for (const job of s.jobs ?? []) markRewarded.run(s.epoch, job.jobId)
   })
 
   return {
@@ -87,6 +96,14 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
       byAddress: creditByAddress.all(epoch) as Array<{ address: string; credit: number }>,
       total: epochTotal.get(epoch) as number,
     }),
+    async offerCredit(offerId) {
+      const { total, lastEpoch } = offerTotal.get(offerId) as { total: number; lastEpoch: number | null }
+      return {
+        byAddress: offerByAddress.all(offerId) as Array<{ address: string; credit: number }>,
+        total,
+        lastEpoch,
+      }
+    },
     record: async (s) => record.immediate(s),
     get: async (epoch) => {
       const row = byEpoch.get(epoch) as SettlementRow | undefined
