@@ -14,7 +14,7 @@
  * writes the results once the job is complete, checked against the validator's signed manifest, and
  * exits 0; otherwise it says what is missing and exits 1.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -168,9 +168,32 @@ async function results(id: string) {
   )
   writeFileSync(values.out, `${lines.join('\n')}\n`)
   writeFileSync(`${values.out}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`)
+  const tensors = await downloadTensors(lines, `${values.out}.tensors`)
   process.stdout.write(
-    `${lines.length} records written to ${values.out}, signed by ${manifest.validator} (manifest beside it)\n`,
+    `${lines.length} records written to ${values.out}, signed by ${manifest.validator} (manifest beside it` +
+      `${tensors > 0 ? `, ${tensors} .npy tensors in ${values.out}.tensors/` : ''})\n`,
   )
+}
+
+/** The .npy files the lines name (`{"npy": "<sha256>"}`), each checked against its name; how many. */
+async function downloadTensors(lines: string[], dir: string): Promise<number> {
+  const shas = new Set<string>()
+  const walk = (v: unknown): void => {
+    if (v == null || typeof v !== 'object') return
+    const npy = (v as { npy?: unknown }).npy
+    if (typeof npy === 'string' && /^[0-9a-f]{64}$/.test(npy)) shas.add(npy)
+    for (const x of Object.values(v)) walk(x)
+  }
+  for (const line of lines) walk(JSON.parse(line).response?.body)
+  if (shas.size > 0) mkdirSync(dir, { recursive: true })
+  for (const sha of shas) {
+    const res = await call(`files/${sha}`)
+    if (!res.ok) fail(`tensor ${sha}: ${res.status}`)
+    const bytes = new Uint8Array(await res.arrayBuffer())
+    if (bytesToHex(sha256(bytes)) !== sha) fail(`tensor ${sha}: the bytes do not have that sha256`)
+    writeFileSync(join(dir, `${sha}.npy`), bytes)
+  }
+  return shas.size
 }
 
 async function main() {

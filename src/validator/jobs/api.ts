@@ -8,6 +8,7 @@
  *   HEAD   models/<sha256>      200 when the validator holds it
  *   PUT    files/<sha256>       a data file records name (an audio-segments record's WAV)
  *   HEAD   files/<sha256>       200 when the validator holds it
+ *   GET    files/<sha256>       a file: an upload, or a result's .npy tensor its line names
  *   POST   jobs?task=&model=&priority=&reward=&verify=   the dataset (JSONL) as the body
  *   GET    jobs                 the token's jobs
  *   GET    jobs/<id>            one job: progress and ETA
@@ -16,8 +17,10 @@
  *   GET    jobs/<id>/manifest   a completed job's signed manifest
  *   POST   jobs/<id>/pause, jobs/<id>/resume;  DELETE jobs/<id> cancels
  */
+import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream/promises'
 import { logger } from '@libp2p/logger'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
@@ -218,6 +221,12 @@ async function manifest(ctx: Ctx, job: JobRecord) {
   return ctx.manifest(job.jobId, lines)
 }
 
+async function sendFile(ctx: Ctx, res: ServerResponse, sha: string) {
+  if (!ctx.files.has(sha)) throw new HttpError(404, `no file ${sha}`)
+  res.writeHead(200, { 'content-type': 'application/octet-stream' })
+  await pipeline(createReadStream(ctx.files.path(sha)), res)
+}
+
 async function putFile(ctx: Ctx, req: IncomingMessage, sha: string) {
   if (!SHA256_HEX.test(sha))
     throw new HttpError(400, 'a file is named by its sha256 (64 lowercase hex digits)')
@@ -258,6 +267,7 @@ async function route(
   if (collection === 'files' && id != null && action == null) {
     if (method === 'HEAD') return send(res, ctx.files.has(id) ? 200 : 404)
     if (method === 'PUT') return send(res, 200, await putFile(ctx, req, id))
+    if (method === 'GET') return sendFile(ctx, res, id)
   }
   if (collection !== 'jobs') throw new HttpError(404, 'no such endpoint')
   if (id == null || id === '') {

@@ -13,6 +13,7 @@ import type { JobOutput, JobRecord, JobStore } from '../ledger/types.ts'
 import { type Assurance, type AssuranceOptions, createAssurance } from './assurance.ts'
 import type { FileStore } from './files.ts'
 import type { ModelInfo, ModelStore } from './models.ts'
+import { externalize } from './npy.ts'
 import { packRows, type Row, unpackRows } from './rows.ts'
 import { type Task, type TaskContext, taskNamed } from './tasks/index.ts'
 import { RecordError } from './tasks/text-score.ts'
@@ -319,7 +320,7 @@ async function deliverUnits(
       output = {
         index: unit.index,
         outcome: 'ok',
-        body: JSON.stringify(step.result),
+        body: JSON.stringify(await externalize(step.result, job.context.files)),
         verifiedBy: unit.unchecked.size > 0 ? 'adaptive' : 'recompute',
         contributors: [...unit.contributors],
         deliveredAt: now(),

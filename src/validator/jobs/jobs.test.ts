@@ -29,6 +29,7 @@ import type { NamedTensor } from '../../work/kind.ts'
 import { createNodeOnnx } from '../../work/onnx-node.ts'
 import { type Manifest, verifyManifest } from './manifest.ts'
 import type { ModelInfo } from './models.ts'
+import { decodeNpy } from './npy.ts'
 import { packRows, unpackRows } from './rows.ts'
 import { startGeneration, textGenerateTask } from './tasks/text-generate.ts'
 
@@ -150,6 +151,48 @@ describe('jobs', () => {
           for (const [k, v] of (want.data as Float32Array).entries())
             expect(Math.abs(flat[k] - v)).toBeLessThan(1e-5)
         }
+      } finally {
+        await onnx.close()
+      }
+    } finally {
+      await http.close()
+    }
+  })
+
+  it('a tensors job gives a large output as a .npy file its line names by sha256', async () => {
+    const validator = await harness.startValidator({ sections: { gemm: false } })
+    const { http, call } = await serveJobs(validator)
+    try {
+      expect((await call(`models/${MODEL_SHA}`, { method: 'PUT', body: MODEL })).status).toBe(200)
+      const tokens = Array.from({ length: BATCH }, (_, r) =>
+        Array.from({ length: CONTEXT }, (_, c) => (r * 7 + c) % 256),
+      )
+      const body = JSON.stringify({ custom_id: 'big', body: { inputs: { tokens } } })
+      const res = await call(`jobs?task=tensors&model=${MODEL_SHA}`, { method: 'POST', body })
+      expect(res.status).toBe(201)
+      const job = await res.json()
+      await contributeUntilDone(harness, validator, await harness.contributorNode(validator), job.id)
+      const [line] = await jobResults(call, job.id)
+      const ref = line.response.body.outputs.logits
+      expect(ref).toMatchObject({ dtype: 'float32', shape: [BATCH, CONTEXT, 256] })
+      const file = new Uint8Array(await (await call(`files/${ref.npy}`)).arrayBuffer())
+      expect(bytesToHex(sha256(file))).toBe(ref.npy)
+      const got = decodeNpy(file)
+      expect(got.shape).toEqual([BATCH, CONTEXT, 256])
+      const onnx = createNodeOnnx()
+      try {
+        const [want] = await onnx.run(MODEL_SHA, async () => MODEL, [
+          {
+            name: 'tokens',
+            dtype: 'int64',
+            shape: [BATCH, CONTEXT],
+            data: BigInt64Array.from(tokens.flat(), BigInt),
+          },
+        ])
+        let worst = 0
+        for (const [k, v] of (want.data as Float32Array).entries())
+          worst = Math.max(worst, Math.abs((got.data[k] as number) - v))
+        expect(worst).toBeLessThan(1e-4)
       } finally {
         await onnx.close()
       }

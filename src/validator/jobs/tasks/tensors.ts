@@ -7,6 +7,7 @@
 import { gemmFlops } from '../../../work/gemm-flops.ts'
 import type { NamedTensor } from '../../../work/kind.ts'
 import type { ModelInfo } from '../models.ts'
+import { asNpy, NPY_ELEMENTS } from '../npy.ts'
 import type { Task } from './index.ts'
 import { RecordError } from './text-score.ts'
 
@@ -99,8 +100,13 @@ export const tensorsTask: Task = {
   stack: () => undefined,
   start: (body) => body,
   inputs: (body, model) => [tensorsOf(body, model)],
+  // A large output goes to a .npy file (npy.ts), a small one inline.
   advance: (_body, _model, [outputs]) => ({
     done: true,
-    result: { outputs: Object.fromEntries(outputs.map((t) => [t.name, nest(t)])) },
+    result: {
+      outputs: Object.fromEntries(
+        outputs.map((t) => [t.name, t.data.length > NPY_ELEMENTS ? asNpy(t) : nest(t)]),
+      ),
+    },
   }),
 }
