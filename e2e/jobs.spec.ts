@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { expect, type Locator, type Page, test } from '@playwright/test'
 import { SPEECH_WAV, scoreTexts, segmentAudio } from '../src/testing/jobs-support.ts'
 import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
-import { decodeWav, encodeWav } from '../src/work/infer/wav.ts'
 import { createNodeOnnx } from '../src/work/onnx-node.ts'
+import { decodeWav, encodeWav } from '../src/work/wav.ts'
 
 let validator: ValidatorProcess
 

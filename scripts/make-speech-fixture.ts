@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { decodeWav, encodeWav } from '../src/work/infer/wav.ts'
+import { decodeWav, encodeWav } from '../src/work/wav.ts'
 
 const RATE = 16_000
 const raw = execFileSync('espeak-ng', [

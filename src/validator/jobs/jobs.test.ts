@@ -24,9 +24,9 @@ import {
   submitTextScore,
 } from '../../testing/jobs-support.ts'
 import { createHarness, REPO_ROOT } from '../../testing/test-support.ts'
-import { decodeWav, encodeWav } from '../../work/infer/wav.ts'
 import type { NamedTensor } from '../../work/kind.ts'
 import { createNodeOnnx } from '../../work/onnx-node.ts'
+import { decodeWav, encodeWav } from '../../work/wav.ts'
 import { type Manifest, verifyManifest } from './manifest.ts'
 import type { ModelInfo } from './models.ts'
 import { decodeNpy } from './npy.ts'

@@ -25,7 +25,7 @@ export function encodeNpy(t: NamedTensor): Uint8Array {
   const shape = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`
   // Magic (6) + version (2) + length (2) + header + newline, padded to a multiple of 64.
-  header = header.padEnd(Math.ceil((10 + header.length + 1) / 64) * 64 - 10 - 1, ' ') + '\n'
+  header = `${header.padEnd(Math.ceil((10 + header.length + 1) / 64) * 64 - 10 - 1, ' ')}\n`
   const data = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)
   const out = new Uint8Array(10 + header.length + data.byteLength)
   out.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8])

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises'
 import type { NamedTensor } from '../kind.ts'
 import { createPrng, mixSeed } from '../prng.ts'
+import { decodeWav } from '../wav.ts'
 import type { InputSpec, ModelSpec } from './config.ts'
-import { decodeWav } from './wav.ts'
 
 export type Generator = (counter: number) => NamedTensor
 

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createNodeOnnx } from '../onnx-node.ts'
-import { decodeWav } from './wav.ts'
+import { decodeWav } from '../wav.ts'
 
 const require = createRequire(import.meta.url)
 const MODEL = join(require.resolve('@ricky0123/vad-web/package.json'), '..', 'dist', 'silero_vad_v5.onnx')

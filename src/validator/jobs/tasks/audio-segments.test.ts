@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { SILERO, segmentAudio } from '../../../testing/jobs-support.ts'
-import { decodeWav, encodeWav } from '../../../work/infer/wav.ts'
 import { createNodeOnnx } from '../../../work/onnx-node.ts'
+import { decodeWav, encodeWav } from '../../../work/wav.ts'
 import { FRAME, RATE, type Segment, samplesOf, segmentsOf } from './audio-segments.ts'
 
 const SPEECH = readFileSync(join(import.meta.dirname, '../../../work/infer/fixtures/speech-16k.wav'))

@@ -13,8 +13,8 @@
  * under 0.35, and segments shorter than MIN_SPEECH frames are dropped.
  */
 import { readFileSync } from 'node:fs'
-import { decodeWav, InvalidWavError } from '../../../work/infer/wav.ts'
 import type { NamedTensor } from '../../../work/kind.ts'
+import { decodeWav, InvalidWavError } from '../../../work/wav.ts'
 import type { ModelInfo } from '../models.ts'
 import type { Task } from './index.ts'
 import { RecordError } from './text-score.ts'

@@ -1,4 +1,4 @@
-/** Minimal RIFF/WAVE PCM16 mono reading and writing, for audio inputs of `infer` work. */
+/** Minimal RIFF/WAVE PCM16 reading (mixed to mono) and writing: `infer` work's audio inputs and the audio-segments job task. */
 
 export interface Wav {
   rate: number
