@@ -21,10 +21,13 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import type { JobView } from '../src/validator/jobs/api.ts'
 import { type Manifest, verifyManifest } from '../src/validator/jobs/manifest.ts'
+import { decodeWeights } from '../src/work/train/checkpoint.ts'
 
 const USAGE = `usage: npm run job -- <submit|status|results|cancel|list> …
   submit --task <tensors|text-score|text-generate|audio-segments|train> --model <path> --input <path>
          [--priority <n>] [--reward <rao>] [--verify adaptive|recompute]
+         (train: --input is the corpus, --model a JSON train config, or weights to fine-tune
+          with the rest of the config in --config <json>)
   status <id> [--watch]
   results <id> --out <file>
   cancel <id>
@@ -42,6 +45,7 @@ const { values, positionals } = parseArgs({
     priority: { type: 'string' },
     reward: { type: 'string' },
     verify: { type: 'string' },
+    config: { type: 'string' },
     validator: { type: 'string', default: 'http://127.0.0.1:8787/' },
     token: { type: 'string' },
     'data-dir': { type: 'string', default: 'data' },
@@ -88,10 +92,39 @@ function line(s: JobView): string {
   return `${s.id} ${s.task} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.delivered}/${s.items} records (${s.errors} errors), ${s.state}${eta}, ${cost}`
 }
 
+/**
+ * A training job: --input is the corpus; --model a JSON train config (from scratch) or a weights
+ * file to fine-tune (its architecture read from it, the rest of the config from --config).
+ */
+async function submitTrain(model: string, input: string, query: URLSearchParams) {
+  query.set('corpus', await uploadFile(input))
+  let config: Record<string, unknown>
+  const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  if (extname(model).toLowerCase() === '.json') config = read(model)
+  else {
+    query.set('init', await uploadFile(model))
+    const architecture = decodeWeights(new Uint8Array(readFileSync(model))).meta.model as Record<
+      string,
+      unknown
+    >
+    config = { ...(values.config != null ? read(values.config) : {}), ...architecture }
+    delete config.vocab
+  }
+  return json<JobView>(await call(`jobs?${query}`, { method: 'POST', body: JSON.stringify(config) }))
+}
+
 async function submit() {
   const { task, model, input } = values
   if (task == null || model == null || input == null)
     fail(`submit needs --task, --model and --input\n${USAGE}`)
+  if (task === 'train') {
+    const query = new URLSearchParams({ task })
+    if (values.priority != null) query.set('priority', values.priority)
+    if (values.reward != null) query.set('reward', values.reward)
+    const job = await submitTrain(model, input, query)
+    process.stdout.write(`${line(job)}\n${job.id}\n`)
+    return
+  }
   const bytes = readFileSync(model)
   const sha = bytesToHex(sha256(bytes))
   if ((await call(`models/${sha}`, { method: 'HEAD' })).status !== 200) {
@@ -107,8 +140,8 @@ async function submit() {
   process.stdout.write(`${line(job)}\n${job.id}\n`)
 }
 
-/** Uploads a WAV unless the validator holds it already; its sha256. */
-async function uploadWav(path: string): Promise<string> {
+/** Uploads a data file (a WAV, a corpus, weights) unless the validator holds it already; its sha256. */
+async function uploadFile(path: string): Promise<string> {
   const bytes = readFileSync(path)
   const sha = bytesToHex(sha256(bytes))
   if ((await call(`files/${sha}`, { method: 'HEAD' })).status !== 200) {
@@ -125,7 +158,7 @@ async function uploadWav(path: string): Promise<string> {
  */
 async function audioDataset(input: string): Promise<string> {
   if (extname(input).toLowerCase() === '.wav')
-    return JSON.stringify({ custom_id: basename(input), body: { wav: await uploadWav(input) } })
+    return JSON.stringify({ custom_id: basename(input), body: { wav: await uploadFile(input) } })
   const lines: string[] = []
   for (const text of readFileSync(input, 'utf8').split('\n')) {
     let record: { custom_id?: unknown; body?: { wav?: unknown } }
@@ -137,7 +170,7 @@ async function audioDataset(input: string): Promise<string> {
     }
     const wav = record?.body?.wav
     const path = typeof wav === 'string' ? resolve(dirname(input), wav) : undefined
-    if (path != null && existsSync(path)) record.body!.wav = await uploadWav(path)
+    if (path != null && existsSync(path)) record.body!.wav = await uploadFile(path)
     lines.push(JSON.stringify(record))
   }
   return lines.join('\n')
@@ -169,10 +202,29 @@ async function results(id: string) {
   writeFileSync(values.out, `${lines.join('\n')}\n`)
   writeFileSync(`${values.out}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`)
   const tensors = await downloadTensors(lines, `${values.out}.tensors`)
+  const trained = await downloadTrained(lines, values.out)
   process.stdout.write(
     `${lines.length} records written to ${values.out}, signed by ${manifest.validator} (manifest beside it` +
-      `${tensors > 0 ? `, ${tensors} .npy tensors in ${values.out}.tensors/` : ''})\n`,
+      `${tensors > 0 ? `, ${tensors} .npy tensors in ${values.out}.tensors/` : ''}${trained})\n`,
   )
+}
+
+/** A file the validator keeps, checked against the sha256 that names it. */
+async function fetchFile(sha: string): Promise<Uint8Array> {
+  const res = await call(`files/${sha}`)
+  if (!res.ok) fail(`file ${sha}: ${res.status}`)
+  const bytes = new Uint8Array(await res.arrayBuffer())
+  if (bytesToHex(sha256(bytes)) !== sha) fail(`file ${sha}: the bytes do not have that sha256`)
+  return bytes
+}
+
+/** A training job's checkpoint and ONNX export, beside the results file; what was written. */
+async function downloadTrained(lines: string[], out: string): Promise<string> {
+  const body = JSON.parse(lines[0]).response?.body as { checkpoint?: string; onnx?: string } | undefined
+  if (typeof body?.checkpoint !== 'string' || typeof body.onnx !== 'string') return ''
+  writeFileSync(`${out}.safetensors`, await fetchFile(body.checkpoint))
+  writeFileSync(`${out}.onnx`, await fetchFile(body.onnx))
+  return `, the model in ${out}.safetensors and ${out}.onnx`
 }
 
 /** The .npy files the lines name (`{"npy": "<sha256>"}`), each checked against its name; how many. */
@@ -186,13 +238,7 @@ async function downloadTensors(lines: string[], dir: string): Promise<number> {
   }
   for (const line of lines) walk(JSON.parse(line).response?.body)
   if (shas.size > 0) mkdirSync(dir, { recursive: true })
-  for (const sha of shas) {
-    const res = await call(`files/${sha}`)
-    if (!res.ok) fail(`tensor ${sha}: ${res.status}`)
-    const bytes = new Uint8Array(await res.arrayBuffer())
-    if (bytesToHex(sha256(bytes)) !== sha) fail(`tensor ${sha}: the bytes do not have that sha256`)
-    writeFileSync(join(dir, `${sha}.npy`), bytes)
-  }
+  for (const sha of shas) writeFileSync(join(dir, `${sha}.npy`), await fetchFile(sha))
   return shas.size
 }
 

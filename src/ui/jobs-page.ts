@@ -62,19 +62,22 @@ async function submit(event: Event): Promise<void> {
   const chosen = [...($<HTMLInputElement>('dataset').files ?? [])]
   if (model == null || chosen.length === 0) return say('Choose a model and a dataset first.')
   const task = $<HTMLSelectElement>('task').value
-  let sha: string
+  let query: URLSearchParams
   let dataset: Blob | string
   try {
-    sha = await uploadOnce('models', model)
-    dataset = await datasetOf(task, chosen)
+    if (task === 'train') {
+      // A training job: the "model" is its JSON train config, the dataset its corpus.
+      query = new URLSearchParams({ task, corpus: await uploadOnce('files', chosen[0]) })
+      dataset = await model.text()
+    } else {
+      query = new URLSearchParams({ task, model: await uploadOnce('models', model) })
+      dataset = await datasetOf(task, chosen)
+    }
   } catch (err) {
     return say(`Not submitted: ${(err as Error).message}`)
   }
   say('Submitting the dataset…')
-  const res = await api(`jobs?${new URLSearchParams({ task, model: sha })}`, {
-    method: 'POST',
-    body: dataset,
-  })
+  const res = await api(`jobs?${query}`, { method: 'POST', body: dataset })
   if (!res.ok) return say(`The job was refused: ${await errorOf(res)}`)
   const job = (await res.json()) as JobView
   say(`Job ${job.id} submitted: ${job.items} records (${job.errors} could not be read).`)

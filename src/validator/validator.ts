@@ -29,7 +29,7 @@ import {
   RESULT_PROTOCOL,
   workTopic,
 } from '../protocol/constants.ts'
-import type { AnyValidatorKind, JobWork, ValidatorKind, WorkSource } from '../work/kind.ts'
+import type { AnyValidatorKind, JobWork, TrainJobWork, ValidatorKind, WorkSource } from '../work/kind.ts'
 import { createKindRegistry, type KindRegistry } from '../work/registry.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { type ApiRoutes, createApi, type ValidatorStatus } from './api.ts'
@@ -282,7 +282,7 @@ async function openWork(
   closers.push(() => workers.stop())
   const sources = await createSources(
     kinds,
-    { blobs, workers, jobs: jobs?.work },
+    { blobs, workers, jobs: jobs?.work, trainJobs: jobs?.train },
     options,
     ledger,
     strikes,
@@ -466,7 +466,12 @@ async function stateDirOf(dataDir: string, kind: string): Promise<string> {
 /** A source for every kind the validator offers: those whose section is absent use their defaults. */
 async function createSources(
   kinds: KindRegistry<ValidatorKind>,
-  { blobs, workers, jobs }: { blobs: BlobStore; workers: WorkerPool; jobs?: JobWork },
+  {
+    blobs,
+    workers,
+    jobs,
+    trainJobs,
+  }: { blobs: BlobStore; workers: WorkerPool; jobs?: JobWork; trainJobs?: TrainJobWork },
   options: ValidatorOptions,
   ledger: Ledger,
   strikes: ReturnType<typeof createStrikes>,
@@ -484,6 +489,7 @@ async function createSources(
       blobs,
       workers,
       ...(jobs != null ? { jobs } : {}),
+      ...(trainJobs != null ? { trainJobs } : {}),
       strike: (peer, shardId, message) =>
         void strikes
           .record({ leaseId: 'late', shardId, contributor: peer, reason: 'verification-failed', message })

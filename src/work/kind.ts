@@ -178,6 +178,44 @@ export interface JobWork {
   ): Promise<void>
 }
 
+/** A requester's training job: a run of its own, beside the subnet's (docs/JOBS.md, "train"). */
+export interface TrainJobRun {
+  jobId: string
+  /** The offer its shards are cut from (its receipts carry it, its reward is paid on them). */
+  offerId: string
+  /** The train kind's config section for the run (its keys; corpus and init are below). */
+  config: Record<string, unknown>
+  /** The corpus file and its sha256. */
+  corpus: string
+  corpusSha256: string
+  /** A weights file to fine-tune from. */
+  init?: string
+  /** What the offer tells pages (the job, and what it does). */
+  notes: Record<string, string>
+}
+
+/** A finished training job's outputs. */
+export interface TrainJobResult {
+  /** The final weights (safetensors, the model's full parameters). */
+  checkpoint: Uint8Array
+  /** Their ONNX export: next-byte logits for a batch of 8 sequences (the infer kind's and text-score's models). */
+  onnx: Uint8Array
+  /** Held-out loss through the run. */
+  history: Array<{ step: number; heldOutLoss: number; trainLoss: number | null }>
+  /** Peers whose results entered the run (at most a thousand). */
+  contributors: string[]
+}
+
+/** Requesters' training jobs, for the train kind's source. */
+export interface TrainJobWork {
+  /** The training jobs running now. */
+  runs(): TrainJobRun[]
+  /** A run reached its last step: its outputs become the job's result. */
+  finish(jobId: string, result: TrainJobResult): Promise<void>
+  /** A run could not start (its config or files are wrong): the job ends with that error. */
+  fail(jobId: string, message: string): Promise<void>
+}
+
 /** What a validator hands a kind when it builds the kind's source. */
 export interface SourceContext {
   /** The kind's section of the subnet config, CLI flags merged in; undefined when absent. */
@@ -205,6 +243,8 @@ export interface SourceContext {
   workers: TaskRunner
   /** Requesters' jobs, for a kind that runs models (infer); absent when the validator takes none. */
   jobs?: JobWork
+  /** Requesters' training jobs, for the train kind; absent when the validator takes none. */
+  trainJobs?: TrainJobWork
 }
 
 /** An exported function of a module, run on a worker thread; args cross by structured clone. */

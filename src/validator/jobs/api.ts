@@ -10,6 +10,7 @@
  *   HEAD   files/<sha256>       200 when the validator holds it
  *   GET    files/<sha256>       a file: an upload, or a result's .npy tensor its line names
  *   POST   jobs?task=&model=&priority=&reward=&verify=   the dataset (JSONL) as the body
+ *   POST   jobs?task=train&corpus=<sha256>[&init=<sha256>]&priority=&reward=   the train config (JSON)
  *   GET    jobs                 the token's jobs
  *   GET    jobs/<id>            one job: progress and ETA
  *   GET    jobs/<id>/results    the output lines verified so far, in input order (results taken on an
@@ -32,6 +33,7 @@ import type { Manifest } from './manifest.ts'
 import { type ModelInfo, ModelRefusedError, type ModelStore } from './models.ts'
 import { type Task, taskNamed } from './tasks/index.ts'
 import { OWNER, type Tokens } from './tokens.ts'
+import type { TrainParams } from './train-jobs.ts'
 
 export interface JobLimits {
   /** Bytes of one dataset upload. */
@@ -64,6 +66,9 @@ export interface JobsApiOptions {
 }
 
 const log = logger('tessera:jobs')
+
+/** Bytes of a training job's config. */
+const TRAIN_CONFIG_BYTES = 64 * 1024
 
 /** Output lines read from the store at a time when results are streamed. */
 const RESULTS_PAGE = 1000
@@ -138,7 +143,58 @@ async function describeJob(ctx: Ctx, job: JobRecord) {
   }
 }
 
+async function openJobsOf(ctx: Ctx, owner: string) {
+  const open = (await ctx.store.list(owner)).filter((j) => j.state === 'running' || j.state === 'paused')
+  if (open.length >= ctx.limits.maxOpenJobs)
+    throw new HttpError(429, `${open.length} jobs open: the limit is ${ctx.limits.maxOpenJobs}`)
+}
+
+/**
+ * A training job: a run of the train kind on an uploaded corpus (from scratch, or fine-tuning an
+ * uploaded weights file), its config the body. Its one record is the run's outcome: the final
+ * checkpoint, its ONNX export and the held-out curve. The config is the train kind's to judge: one it
+ * refuses ends the job with its reason as the record's error.
+ */
+async function submitTrain(ctx: Ctx, req: IncomingMessage, owner: string, query: URLSearchParams) {
+  const corpus = query.get('corpus') ?? ''
+  if (!ctx.files.has(corpus))
+    throw new HttpError(400, `no corpus ${corpus}: upload it first (PUT /api/files/<sha256>)`)
+  const init = query.get('init') ?? undefined
+  if (init != null && !ctx.files.has(init))
+    throw new HttpError(400, `no weights file ${init}: upload it first`)
+  await openJobsOf(ctx, owner)
+  let config: unknown
+  try {
+    config = JSON.parse(new TextDecoder().decode(await readBody(req, TRAIN_CONFIG_BYTES)))
+  } catch (err) {
+    if (err instanceof HttpError) throw err
+    throw new HttpError(400, `the train config is not JSON: ${(err as Error).message}`)
+  }
+  if (config == null || typeof config !== 'object' || Array.isArray(config))
+    throw new HttpError(400, 'the train config must be a JSON object of the train section’s keys')
+  const params: TrainParams = {
+    config: config as Record<string, unknown>,
+    corpus,
+    ...(init != null ? { init } : {}),
+  }
+  const job = await ctx.store.create(
+    {
+      jobId: crypto.randomUUID(),
+      owner,
+      task: 'train',
+      model: init ?? '',
+      params: JSON.stringify(params),
+      priority: intParam(query, 'priority', 0),
+      reward: BigInt(intParam(query, 'reward', 0)),
+      createdAt: ctx.now(),
+    },
+    [{ customId: 'checkpoint', input: '{}' }],
+  )
+  return describeJob(ctx, job)
+}
+
 async function submit(ctx: Ctx, req: IncomingMessage, owner: string, query: URLSearchParams) {
+  if (query.get('task') === 'train') return submitTrain(ctx, req, owner, query)
   const task = taskNamed(query.get('task') ?? '')
   if (task == null) throw new HttpError(400, `unknown task ${query.get('task')}`)
   const verify = query.get('verify') ?? 'adaptive'
@@ -150,9 +206,7 @@ async function submit(ctx: Ctx, req: IncomingMessage, owner: string, query: URLS
   const unfit = task.unfit(info)
   if (unfit != null) throw new HttpError(422, unfit)
   const jobModel = await prepared(ctx, task, model, info)
-  const open = (await ctx.store.list(owner)).filter((j) => j.state === 'running' || j.state === 'paused')
-  if (open.length >= ctx.limits.maxOpenJobs)
-    throw new HttpError(429, `${open.length} jobs open: the limit is ${ctx.limits.maxOpenJobs}`)
+  await openJobsOf(ctx, owner)
   const text = new TextDecoder().decode(await readBody(req, ctx.limits.maxUploadBytes))
   let items: ReturnType<typeof parseRecords>
   try {

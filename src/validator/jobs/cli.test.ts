@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freePort, REPO_ROOT, startWsContributor, type WsContributor } from '../../testing/test-support.ts'
+import {
+  freePort,
+  REPO_ROOT,
+  SMALL_TRAIN,
+  startWsContributor,
+  type WsContributor,
+} from '../../testing/test-support.ts'
 import { startValidatorProcess, type ValidatorProcess } from '../../testing/validator-process.ts'
 import { openLedger } from '../ledger/index.ts'
 
@@ -175,5 +181,39 @@ describe('the job command line', () => {
     expect(same.response.body.segments.length).toBeGreaterThanOrEqual(1)
     expect(same.response.body.segments[0].start_s).toBeGreaterThan(0.8)
     expect(absent.error.code).toBe('invalid_body')
+  }, 240_000)
+
+  it('submits a training job (a corpus and a config) and writes its checkpoint and ONNX export beside the results', async () => {
+    const validator = await startValidatorProcess(['--shard-ms', '20'], {
+      dataDir: join(dir, 'train'),
+      listen: `/ip4/127.0.0.1/tcp/${await freePort()}/ws`,
+    })
+    running.push(validator)
+    const corpus = join(dir, 'corpus.txt')
+    writeFileSync(
+      corpus,
+      readFileSync(join(REPO_ROOT, 'corpora', 'tinyshakespeare.txt')).subarray(0, 100_000),
+    )
+    const config = join(dir, 'train.json')
+    writeFileSync(config, JSON.stringify({ ...SMALL_TRAIN, maxSteps: 6 }))
+    const submitted = await job(
+      ['submit', '--task', 'train', '--model', config, '--input', corpus],
+      validator,
+    )
+    expect(submitted.code).toBe(0)
+    const id = submitted.out.trimEnd().split('\n').at(-1)!
+    running.push(await startWsContributor(/libp2p +(\S+)/.exec(validator.output())![1]))
+    for (let i = 0; i < 400 && !(await job(['status', id], validator)).out.includes(', done'); i++)
+      await new Promise((r) => setTimeout(r, 250))
+    const out = join(dir, 'trained.jsonl')
+    const written = await job(['results', id, '--out', out], validator)
+    expect(written.code).toBe(0)
+    expect(written.out).toContain(`the model in ${out}.safetensors and ${out}.onnx`)
+    const [line] = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(line.response.body.steps).toBe(6)
+    expect(readFileSync(`${out}.onnx`).length).toBeGreaterThan(1000)
   }, 240_000)
 })

@@ -12,6 +12,7 @@ import { createJobWork } from './job-work.ts'
 import { signManifest } from './manifest.ts'
 import { openModelStore } from './models.ts'
 import { loadTokens } from './tokens.ts'
+import { createTrainJobWork } from './train-jobs.ts'
 
 export interface JobsOptions {
   /** A file of `<name> <token>` lines: requesters besides the owner. */
@@ -24,6 +25,8 @@ export interface JobsOptions {
 export interface Jobs {
   api: JobsApi
   work: ReturnType<typeof createJobWork>
+  /** Training jobs, for the train kind. */
+  train: ReturnType<typeof createTrainJobWork>
   /** The owner token, when this start made it (shown once). */
   createdToken?: string
   stop(): void
@@ -42,6 +45,7 @@ export async function openJobs(
   const models = await openModelStore(options.dataDir, options.blobs)
   const files = await openFileStore(options.dataDir)
   const work = createJobWork({ store: options.store, models, files, assurance: options.assurance })
+  const train = createTrainJobWork({ store: options.store, files })
   const api = createJobsApi({
     store: options.store,
     tokens,
@@ -50,5 +54,14 @@ export async function openJobs(
     limits: { ...JOB_LIMITS, ...options.limits },
     manifest: (jobId, lines) => signManifest(jobId, lines, options.privateKey, options.validator),
   })
-  return { api, work, ...(created != null ? { createdToken: created } : {}), stop: () => work.stop() }
+  return {
+    api,
+    work,
+    train,
+    ...(created != null ? { createdToken: created } : {}),
+    stop() {
+      work.stop()
+      train.stop()
+    },
+  }
 }

@@ -21,7 +21,12 @@ export interface ShardCutter {
   restore(id: string): Shard<TrainGrant> | undefined
 }
 
-export function createShardCutter(config: TrainConfig, run: Run, versions: VersionStore): ShardCutter {
+export function createShardCutter(
+  config: TrainConfig,
+  run: Run,
+  versions: VersionStore,
+  offerId: string = OFFER_ID,
+): ShardCutter {
   const { model } = config
   const flops = trainFlops(model, config.sequences * model.context)
   const cut = (step: number, seed: number, canary?: number): Shard<TrainGrant> | undefined => {
@@ -29,7 +34,7 @@ export function createShardCutter(config: TrainConfig, run: Run, versions: Versi
     if (version == null) return undefined
     return {
       shardId: `train.${run.id}.${step}.${seed}${canary != null ? `.c${canary}` : ''}`,
-      offerId: OFFER_ID,
+      offerId,
       // Copies of one batch (a canary and its original) go to different contributors.
       group: `train.${run.id}.${step}.${seed}`,
       flops,

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
-import type { SourceContext, TaskRunner, ValidatorKind, WorkSource } from '../kind.ts'
+import type { SourceContext, TaskRunner, TrainJobResult, ValidatorKind, WorkSource } from '../kind.ts'
 import { secretRandom } from '../sampling.ts'
 import { CheckpointError, createCheckpointStore } from './checkpoints.ts'
 import type { TrainGrant, TrainResult } from './codec.ts'
@@ -18,6 +18,7 @@ import { normOf } from './compare.ts'
 import { parseTrainConfig, type TrainConfig } from './config.ts'
 import { createEvaluator } from './evaluator.ts'
 import { train } from './index.ts'
+import { createJobRuns, finalOutputs } from './job-runs.ts'
 import { judge } from './judge.ts'
 import { mergeAdapters } from './lora.ts'
 import { lossAndGradientRef, type Matmul, refMatmul } from './model.ref.ts'
@@ -35,6 +36,8 @@ export { CheckpointError } from './checkpoints.ts'
 export { TOLERANCE } from './judge.ts'
 
 const log = logger('tessera:train')
+/** Peers a job's result names at most. */
+const MAX_CONTRIBUTORS = 1000
 
 export { OFFER_ID } from './shards.ts'
 
@@ -62,7 +65,9 @@ export const trainValidator: ValidatorKind<TrainGrant, TrainResult> = {
   ...train,
   async createSource(context) {
     const config = parseTrainConfig(context.config, context.configDir, context.shippedDir)
-    return config == null ? undefined : createTrainSource(config, context)
+    const own = config == null ? undefined : await createTrainSource(config, context)
+    // Requesters' training jobs run beside the subnet's own run, each a run of its own.
+    return context.trainJobs == null ? own : createJobRuns(own, context, context.trainJobs, createTrainSource)
   },
   conformance: {
     config: { layers: 1, width: 16, heads: 2, context: 8, sequences: 2, microBatch: 1, verifyFraction: 1 },
@@ -160,10 +165,20 @@ async function resume(config: TrainConfig, run: Run, context: SourceContext) {
   return { checkpoints, restored, trainer, versions }
 }
 
-async function createTrainSource(
+export interface RunOptions {
+  /** The offer its shards are cut from (a job's own); the subnet's run: OFFER_ID. */
+  offerId?: string
+  notes?: Record<string, string>
+  /** Called once, when the run has taken its last step and checkpointed: a job's result. */
+  finished?(result: TrainJobResult): Promise<void>
+}
+
+export async function createTrainSource(
   config: TrainConfig,
   context: SourceContext,
+  options: RunOptions = {},
 ): Promise<WorkSource<TrainGrant, TrainResult>> {
+  const offerId = options.offerId ?? OFFER_ID
   context.workers.preload(CHECK)
   const { model } = config
   const run: Run = await openRun(config, context)
@@ -180,7 +195,23 @@ async function createTrainSource(
   })
   let canaryCount = 0
   const draw = context.draw ?? secretRandom
-  const shards = createShardCutter(config, run, versions)
+  const shards = createShardCutter(config, run, versions, offerId)
+  const contributors = new Set<string>()
+  let finishing: Promise<void> | undefined
+  /** A job's run, once done: its outputs handed over (again at the next offers() if that failed). */
+  const finish = () => {
+    if (options.finished == null || !done() || finishing != null) return
+    finishing = (async () => {
+      await guard.idle()
+      await evaluator.idle()
+      await save()
+      const weights = versions.get(trainer.state.step)!.weights
+      await options.finished!(finalOutputs(config, run, weights, evaluator.history, [...contributors]))
+    })().catch((err) => {
+      log.error('handing over the finished run failed: %e', err)
+      finishing = undefined
+    })
+  }
   const done = () => config.maxSteps > 0 && trainer.state.step >= config.maxSteps
   const save = () => checkpoints.save(() => ({ state: trainer.state, history: evaluator.history }))
 
@@ -203,25 +234,28 @@ async function createTrainSource(
     const step = trainer.state.step
     if (step % config.evalEvery === 0 || done()) evaluator.evaluate(step, versions.get(step)!.weights)
     if (step % config.checkpointEvery === 0 || done()) void save()
+    finish()
   }
 
   return {
     offers() {
-      if (done()) return []
+      if (done()) {
+        finish()
+        return []
+      }
       const measured = evaluator.history.at(-1)
       const notes = {
+        ...options.notes,
         run: run.id,
         mode: config.mode,
         weights: versions.get(trainer.state.step)!.sha,
         step: String(trainer.state.step),
         ...(measured != null ? { heldOutLoss: measured.heldOutLoss.toFixed(4) } : {}),
       }
-      return [
-        { offerId: OFFER_ID, blobs: [run.corpusSha], minFlops: shards.flops, maxFlops: shards.flops, notes },
-      ]
+      return [{ offerId, blobs: [run.corpusSha], minFlops: shards.flops, maxFlops: shards.flops, notes }]
     },
-    next(offerId) {
-      if (offerId !== OFFER_ID || done()) return undefined
+    next(asked) {
+      if (asked !== offerId || done()) return undefined
       const canary = verifier.canary()
       if (canary != null && secretRandom() < config.canaryFraction) {
         return shards.cut(canary.step, canary.seed, ++canaryCount)
@@ -244,6 +278,7 @@ async function createTrainSource(
           ? result.loss
           : (1 - TRAIN_LOSS_WEIGHT) * trainLoss + TRAIN_LOSS_WEIGHT * result.loss
       const tag = { peer, shardId: shard.shardId, grant, loss: result.loss }
+      if (contributors.size < MAX_CONTRIBUTORS) contributors.add(peer)
       guard.add({ vector: checked.vector, fromStep: grant.step, checked: checked.recomputed, tag })
       return { ok: true, quality, detail: checked.recomputed ? 'recomputed' : 'form checked, not sampled' }
     },

@@ -1,0 +1,98 @@
+/**
+ * Training jobs (docs/JOBS.md, "train") as the train kind sees them (kind.ts TrainJobWork): each
+ * running `train` job is a run of its own, its config and files read from the job; a finished run's
+ * final weights and their ONNX export are kept as files (files.ts, named by sha256) and the job's one
+ * record says where, with the held-out curve. A run that cannot start ends its job with that error.
+ */
+import { logger } from '@libp2p/logger'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex } from '@noble/hashes/utils.js'
+import type { TrainJobResult, TrainJobRun, TrainJobWork } from '../../work/kind.ts'
+import type { JobStore } from '../ledger/types.ts'
+import type { FileStore } from './files.ts'
+import { jobOfferId, REFILL_MS } from './job-work.ts'
+
+const log = logger('tessera:jobs')
+
+/** What a train job keeps in its params (api.ts submitTrain). */
+export interface TrainParams {
+  config: Record<string, unknown>
+  corpus: string
+  init?: string
+}
+
+export function createTrainJobWork(options: {
+  store: JobStore
+  files: FileStore
+  now?: () => number
+}): TrainJobWork & { refill(): Promise<void>; stop(): void } {
+  const { store, files } = options
+  const now = options.now ?? Date.now
+  let running: TrainJobRun[] = []
+
+  async function refill(): Promise<void> {
+    const jobs = (await store.list(undefined, 'running')).filter((j) => j.task === 'train')
+    running = jobs.map((job) => {
+      const params = JSON.parse(job.params) as TrainParams
+      return {
+        jobId: job.jobId,
+        offerId: jobOfferId(job.jobId),
+        config: params.config,
+        corpus: files.path(params.corpus),
+        corpusSha256: params.corpus,
+        ...(params.init != null ? { init: files.path(params.init) } : {}),
+        notes: { job: job.jobId.slice(0, 8), doing: 'Training a model' },
+      }
+    })
+  }
+  let timer: ReturnType<typeof setInterval> | undefined = setInterval(
+    () => void refill().catch((err) => log.error('reading the training jobs failed: %e', err)),
+    REFILL_MS,
+  )
+  timer.unref?.()
+
+  const keep = async (bytes: Uint8Array) => {
+    const sha = bytesToHex(sha256(bytes))
+    await files.put(sha, bytes)
+    return sha
+  }
+
+  return {
+    refill,
+    stop() {
+      clearInterval(timer)
+      timer = undefined
+    },
+    runs: () => running,
+    async finish(jobId, result: TrainJobResult) {
+      const body = {
+        checkpoint: await keep(result.checkpoint),
+        onnx: await keep(result.onnx),
+        steps: result.history.at(-1)?.step ?? 0,
+        held_out: result.history.map((h) => ({ step: h.step, loss: h.heldOutLoss, train_loss: h.trainLoss })),
+      }
+      await store.deliver(jobId, {
+        index: 0,
+        outcome: 'ok',
+        body: JSON.stringify(body),
+        // Gradients are checked by sampling and by their step's guard (docs/TRAINING.md): the
+        // weights rest on the contributors' word where they were not recomputed.
+        verifiedBy: 'adaptive',
+        contributors: result.contributors,
+        deliveredAt: now(),
+      })
+      running = running.filter((r) => r.jobId !== jobId)
+    },
+    async fail(jobId, message) {
+      await store.deliver(jobId, {
+        index: 0,
+        outcome: 'error',
+        body: JSON.stringify({ code: 'train_failed', message }),
+        verifiedBy: null,
+        contributors: [],
+        deliveredAt: now(),
+      })
+      running = running.filter((r) => r.jobId !== jobId)
+    },
+  }
+}
