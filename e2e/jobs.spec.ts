@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, type Locator, type Page, test } from '@playwright/test'
+import { type Browser, expect, type Locator, type Page, test } from '@playwright/test'
 import { SPEECH_WAV, scoreTexts, segmentAudio } from '../src/testing/jobs-support.ts'
 import { startValidatorProcess, type ValidatorProcess } from '../src/testing/validator-process.ts'
 import { createNodeOnnx } from '../src/work/onnx-node.ts'
@@ -30,6 +30,15 @@ test.afterAll(async () => {
 })
 
 const RECORDS = 2000
+
+/** The Jobs page, signed in with the owner token. */
+async function jobsPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage()
+  await page.goto(new URL('jobs.html', validator.url).href)
+  await page.getByTestId('token').fill(readFileSync(join(validator.dataDir, 'owner.token'), 'utf8').trim())
+  await page.getByRole('button', { name: 'Use this token' }).click()
+  return page
+}
 
 /** Submits a job on the Jobs page; its row in the jobs table. */
 async function submitOnPage(requester: Page, task: string, model: string, dataset: string, records: number) {
@@ -83,12 +92,7 @@ test('a requester submits jobs on the Jobs page, two pages compute them, and the
   const wav = join(dir, 'talk.wav')
   writeFileSync(wav, encodeWav(audio, 16_000))
 
-  const requester = await browser.newPage()
-  await requester.goto(new URL('jobs.html', validator.url).href)
-  await requester
-    .getByTestId('token')
-    .fill(readFileSync(join(validator.dataDir, 'owner.token'), 'utf8').trim())
-  await requester.getByRole('button', { name: 'Use this token' }).click()
+  const requester = await jobsPage(browser)
   const scoring = await submitOnPage(requester, 'text-score', 'models/train-base.onnx', dataset, RECORDS)
   const silero = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx'
   const listening = await submitOnPage(requester, 'audio-segments', silero, wav, 1)
@@ -136,4 +140,19 @@ test('a requester submits jobs on the Jobs page, two pages compute them, and the
   } finally {
     await onnx.close()
   }
+})
+
+test('a training job goes in from the Jobs page (a JSON config and a corpus) and can be cancelled there', async ({
+  browser,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-jobs-train-e2e-'))
+  const config = join(dir, 'train.json')
+  writeFileSync(config, JSON.stringify({ layers: 1, width: 16, heads: 2, context: 16, maxSteps: 100 }))
+  const corpus = join(dir, 'corpus.txt')
+  writeFileSync(corpus, readFileSync('corpora/tinyshakespeare.txt').subarray(0, 50_000))
+  const requester = await jobsPage(browser)
+  const row = await submitOnPage(requester, 'train', config, corpus, 1)
+  await expect(row).toContainText('train')
+  await row.getByRole('button', { name: 'Cancel' }).click()
+  await expect(row).toHaveAttribute('data-state', 'cancelled')
 })

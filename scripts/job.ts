@@ -86,6 +86,12 @@ async function json<T>(res: Response): Promise<T> {
 
 function line(s: JobView): string {
   const width = 30
+  if (s.train != null) {
+    const filled = Math.round((width * s.train.step) / Math.max(1, s.train.max_steps))
+    const loss = s.train.held_out_loss != null ? `, held-out loss ${s.train.held_out_loss.toFixed(3)}` : ''
+    const eta = s.eta_s != null ? `, about ${s.eta_s} s left` : ''
+    return `${s.id} train [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] step ${s.train.step}/${s.train.max_steps}${loss}, ${s.state}${eta}`
+  }
   const filled = s.items === 0 ? width : Math.round((width * s.delivered) / s.items)
   const eta = s.state === 'running' && s.eta_s != null ? `, about ${s.eta_s} s left` : ''
   const cost = `${(s.cost_flops / 1e9).toFixed(1)} GFLOP so far`

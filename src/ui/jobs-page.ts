@@ -84,31 +84,51 @@ async function submit(event: Event): Promise<void> {
   await refresh()
 }
 
+/** Hands a fetched body to the browser as a file. */
+async function save(res: Response, name: string): Promise<void> {
+  const url = URL.createObjectURL(await res.blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
 /** Fetches the results with the token and hands them to the browser as a file. */
 async function download(job: JobView): Promise<void> {
   const res = await api(`jobs/${job.id}/results`)
   if (!res.ok) return say(`Results: ${await errorOf(res)}`)
-  const url = URL.createObjectURL(await res.blob())
-  const a = document.createElement('a')
-  a.href = url
-  a.download = `${job.id}.jsonl`
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+  await save(res, `${job.id}.jsonl`)
+}
+
+/** A finished training job's checkpoint or ONNX export, the file its results line names. */
+async function downloadModel(job: JobView, which: 'checkpoint' | 'onnx'): Promise<void> {
+  const res = await api(`jobs/${job.id}/results`)
+  if (!res.ok) return say(`Results: ${await errorOf(res)}`)
+  const sha = JSON.parse((await res.text()).split('\n')[0]).response?.body?.[which]
+  if (typeof sha !== 'string') return say('This job has no model to download.')
+  const file = await api(`files/${sha}`)
+  if (!file.ok) return say(`The ${which}: ${await errorOf(file)}`)
+  await save(file, `${job.id}.${which === 'onnx' ? 'onnx' : 'safetensors'}`)
 }
 
 function row(job: JobView): HTMLTableRowElement {
   const tr = document.createElement('tr')
   tr.dataset.job = job.id
   tr.dataset.state = job.state
+  // A training job's progress is its run's steps; other jobs', their records.
+  const [done, of, unit] =
+    job.train != null ? [job.train.step, job.train.max_steps, 'steps'] : [job.delivered, job.items, 'records']
   const progress = document.createElement('progress')
-  progress.max = job.items
-  progress.value = job.delivered
-  progress.setAttribute('aria-label', `Job ${job.id.slice(0, 8)}: ${job.delivered} of ${job.items} records`)
+  progress.max = of
+  progress.value = done
+  progress.setAttribute('aria-label', `Job ${job.id.slice(0, 8)}: ${done} of ${of} ${unit}`)
   const eta = job.state === 'running' && job.eta_s != null ? `, about ${job.eta_s} s left` : ''
+  const loss = job.train?.held_out_loss != null ? `, held-out loss ${job.train.held_out_loss.toFixed(3)}` : ''
   const cells = [
     job.id.slice(0, 8),
     job.task,
-    `${job.delivered}/${job.items} (${job.errors} errors)${eta}, ${(job.cost_flops / 1e9).toFixed(1)} GFLOP`,
+    `${done}/${of} ${unit === 'steps' ? 'steps' : `(${job.errors} errors)`}${loss}${eta}, ${(job.cost_flops / 1e9).toFixed(1)} GFLOP`,
     job.state,
   ]
   for (const [i, text] of cells.entries()) {
@@ -124,6 +144,19 @@ function row(job: JobView): HTMLTableRowElement {
   get.dataset.testid = 'download'
   get.addEventListener('click', () => void download(job))
   actions.append(get)
+  if (job.task === 'train' && job.state === 'done') {
+    for (const [which, label] of [
+      ['checkpoint', 'Checkpoint'],
+      ['onnx', 'ONNX'],
+    ] as const) {
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.textContent = label
+      button.dataset.testid = `download-${which}`
+      button.addEventListener('click', () => void downloadModel(job, which))
+      actions.append(button)
+    }
+  }
   if (job.state === 'running' || job.state === 'paused') {
     const cancel = document.createElement('button')
     cancel.type = 'button'

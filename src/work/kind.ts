@@ -214,6 +214,8 @@ export interface TrainJobWork {
   finish(jobId: string, result: TrainJobResult): Promise<void>
   /** A run could not start (its config or files are wrong): the job ends with that error. */
   fail(jobId: string, message: string): Promise<void>
+  /** A run took a step: where it stands, for the job's progress and ETA. */
+  progress(jobId: string, at: { step: number; maxSteps: number; heldOutLoss: number | null }): void
 }
 
 /** What a validator hands a kind when it builds the kind's source. */

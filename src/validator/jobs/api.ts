@@ -33,7 +33,7 @@ import type { Manifest } from './manifest.ts'
 import { type ModelInfo, ModelRefusedError, type ModelStore } from './models.ts'
 import { type Task, taskNamed } from './tasks/index.ts'
 import { OWNER, type Tokens } from './tokens.ts'
-import type { TrainParams } from './train-jobs.ts'
+import type { TrainParams, TrainProgress } from './train-jobs.ts'
 
 export interface JobLimits {
   /** Bytes of one dataset upload. */
@@ -62,6 +62,8 @@ export interface JobsApiOptions {
   limits: JobLimits
   /** The signed manifest of a completed job's output lines. */
   manifest(jobId: string, lines: string[]): Promise<Manifest>
+  /** A running training job's step and pace. */
+  trainProgress?(jobId: string): TrainProgress | undefined
   now?: () => number
 }
 
@@ -122,6 +124,7 @@ async function describeJob(ctx: Ctx, job: JobRecord) {
   const remaining = progress.items - progress.delivered
   const verified = progress.delivered - progress.errors
   const elapsed = progress.firstAt == null ? 0 : ctx.now() - progress.firstAt
+  const train = job.state === 'running' ? ctx.trainProgress?.(job.jobId) : undefined
   return {
     id: job.jobId,
     task: job.task,
@@ -137,9 +140,13 @@ async function describeJob(ctx: Ctx, job: JobRecord) {
     eta_s:
       remaining === 0
         ? 0
-        : verified > 0 && elapsed > 0
-          ? Math.round((remaining * elapsed) / verified / 1000)
-          : null,
+        : train != null
+          ? train.eta_s
+          : verified > 0 && elapsed > 0
+            ? Math.round((remaining * elapsed) / verified / 1000)
+            : null,
+    /** A training job's run: its step of max_steps, held-out loss and pace. */
+    ...(train != null ? { train } : {}),
   }
 }
 

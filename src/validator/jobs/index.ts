@@ -53,6 +53,7 @@ export async function openJobs(
     files,
     limits: { ...JOB_LIMITS, ...options.limits },
     manifest: (jobId, lines) => signManifest(jobId, lines, options.privateKey, options.validator),
+    trainProgress: (jobId) => train.progressOf(jobId),
   })
   return {
     api,

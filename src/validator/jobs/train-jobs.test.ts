@@ -42,7 +42,16 @@ describe('training jobs', () => {
         })
       ).json()
       const node = await harness.contributorNode(validator)
+      // While it runs, the job says which step its run is at, of how many.
+      const seen: Array<{ step: number; max_steps: number }> = []
+      const watch = setInterval(async () => {
+        const view = await (await call(`jobs/${job.id}`)).json()
+        if (view.train != null) seen.push(view.train)
+      }, 100)
       await contributeUntilDone(harness, validator, node, job.id, { lanes: 1 })
+      clearInterval(watch)
+      expect(seen.length).toBeGreaterThan(0)
+      expect(seen.every((p) => p.max_steps === 10 && p.step >= 1 && p.step <= 10)).toBe(true)
 
       const [line] = await jobResults(call, job.id)
       expect(line.custom_id).toBe('checkpoint')

@@ -21,14 +21,37 @@ export interface TrainParams {
   init?: string
 }
 
+/** Where a training job stands (GET jobs/<id>): its step of `max_steps`, and an ETA from its pace. */
+export interface TrainProgress {
+  step: number
+  max_steps: number
+  held_out_loss: number | null
+  eta_s: number | null
+}
+
 export function createTrainJobWork(options: {
   store: JobStore
   files: FileStore
   now?: () => number
-}): TrainJobWork & { refill(): Promise<void>; stop(): void } {
+}): TrainJobWork & {
+  refill(): Promise<void>
+  stop(): void
+  progressOf(jobId: string): TrainProgress | undefined
+} {
   const { store, files } = options
   const now = options.now ?? Date.now
   let running: TrainJobRun[] = []
+  /** Each run's latest step, and its first step seen in this process (its pace). */
+  const steps = new Map<
+    string,
+    {
+      step: number
+      maxSteps: number
+      heldOutLoss: number | null
+      at: number
+      first: { step: number; at: number }
+    }
+  >()
 
   async function refill(): Promise<void> {
     const jobs = (await store.list(undefined, 'running')).filter((j) => j.task === 'train')
@@ -64,6 +87,21 @@ export function createTrainJobWork(options: {
       timer = undefined
     },
     runs: () => running,
+    progress(jobId, at) {
+      const first = steps.get(jobId)?.first ?? { step: at.step, at: now() }
+      steps.set(jobId, { ...at, at: now(), first })
+    },
+    progressOf(jobId) {
+      const p = steps.get(jobId)
+      if (p == null) return undefined
+      const pace = p.step > p.first.step ? (p.at - p.first.at) / (p.step - p.first.step) : null
+      return {
+        step: p.step,
+        max_steps: p.maxSteps,
+        held_out_loss: p.heldOutLoss,
+        eta_s: pace == null ? null : Math.round(((p.maxSteps - p.step) * pace) / 1000),
+      }
+    },
     async finish(jobId, result: TrainJobResult) {
       const body = {
         checkpoint: await keep(result.checkpoint),
@@ -82,6 +120,7 @@ export function createTrainJobWork(options: {
         deliveredAt: now(),
       })
       running = running.filter((r) => r.jobId !== jobId)
+      steps.delete(jobId)
     },
     async fail(jobId, message) {
       await store.deliver(jobId, {

@@ -27,7 +27,12 @@ type Source = WorkSource<TrainGrant, TrainResult>
 type Open = (
   config: TrainConfig,
   context: SourceContext,
-  options: { offerId: string; notes: Record<string, string>; finished(r: TrainJobResult): Promise<void> },
+  options: {
+    offerId: string
+    notes: Record<string, string>
+    finished(r: TrainJobResult): Promise<void>
+    stepped(at: { step: number; maxSteps: number; heldOutLoss: number | null }): void
+  },
 ) => Promise<Source>
 
 /** The full model's weights at the end of a run (adapters merged), as a job hands them back. */
@@ -102,7 +107,12 @@ export function createJobRuns(
     return open(
       config,
       { ...context, stateDir },
-      { offerId: job.offerId, notes: job.notes, finished: (result) => jobs.finish(job.jobId, result) },
+      {
+        offerId: job.offerId,
+        notes: job.notes,
+        finished: (result) => jobs.finish(job.jobId, result),
+        stepped: (at) => jobs.progress(job.jobId, at),
+      },
     )
   }
 

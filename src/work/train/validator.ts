@@ -171,6 +171,8 @@ export interface RunOptions {
   notes?: Record<string, string>
   /** Called once, when the run has taken its last step and checkpointed: a job's result. */
   finished?(result: TrainJobResult): Promise<void>
+  /** Called after every step (a job's progress). */
+  stepped?(at: { step: number; maxSteps: number; heldOutLoss: number | null }): void
 }
 
 export async function createTrainSource(
@@ -234,6 +236,11 @@ export async function createTrainSource(
     const step = trainer.state.step
     if (step % config.evalEvery === 0 || done()) evaluator.evaluate(step, versions.get(step)!.weights)
     if (step % config.checkpointEvery === 0 || done()) void save()
+    options.stepped?.({
+      step,
+      maxSteps: config.maxSteps,
+      heldOutLoss: evaluator.history.at(-1)?.heldOutLoss ?? null,
+    })
     finish()
   }
 
