@@ -127,7 +127,12 @@ export function createJobWork(options: JobWorkOptions): JobWorkService {
     },
     // Every running job, waiting records or not: a shard handed back (rejected, or its lease run out)
     // waits in the scheduler's queue under its offer, and only an announced offer is asked for.
-    offers: () => [...open.values()].map((o) => withRate(o)),
+    // Priority: while a job of higher priority has records waiting, those of lower ones wait.
+    offers() {
+      const jobs = [...open.values()]
+      const top = Math.max(-Infinity, ...jobs.filter((o) => o.waiting.length > 0).map((o) => o.job.priority))
+      return jobs.filter((o) => o.job.priority >= top).map(withRate)
+    },
     take(offerId, batches) {
       const o = byOffer.get(offerId)
       if (o == null || o.waiting.length === 0) return undefined

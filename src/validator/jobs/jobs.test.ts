@@ -290,6 +290,28 @@ describe('jobs', () => {
     }
   }, 300_000)
 
+  it('a job of higher priority is offered first; one of lower priority waits until its records are handed out', async () => {
+    const validator = await harness.startValidator({ sections: { gemm: false } })
+    const { http, call } = await serveJobs(validator)
+    try {
+      const low = await submitTextScore(call, dataset(4))
+      const high = await submitTextScore(call, dataset(4), '&priority=5')
+      await validator.jobs!.work.refill()
+      const offered = () => validator.jobs!.work.offers().map((o) => o.notes?.job)
+      expect(offered()).toEqual([high.id.slice(0, 8)])
+      // Once the high job's records are all handed out, the low one's go out too.
+      await contributeUntilDone(harness, validator, await harness.contributorNode(validator), low.id)
+      const [first, second] = await Promise.all(
+        [high, low].map((j) => validator.ledger.jobs.outputs(j.id, -1, 10)),
+      )
+      const at = (outputs: typeof first) =>
+        outputs.filter((o) => o.verifiedBy != null).map((o) => o.deliveredAt)
+      expect(Math.min(...at(second))).toBeGreaterThanOrEqual(Math.min(...at(first)))
+    } finally {
+      await http.close()
+    }
+  })
+
   it('a job with a reward announces the rate it pays per GFLOP beside its offer', async () => {
     const validator = await harness.startValidator({ sections: { gemm: false } })
     const { http, call } = await serveJobs(validator)
