@@ -1,20 +1,25 @@
 /**
- * `npm run bench -- job [--records 5000] [--contributors 1,2,4]`: a text-score job (Tiny Shakespeare's
- * last lines, the shipped base model) submitted to a validator in this process and computed by 1, 2
- * and 4 Node contributors (CPU engine, onnxruntime-node) over libp2p, against onnxruntime-node
- * scoring the same records alone (the do-it-yourself line). Reports records/s delivered, the total
- * compute spent per honest run (contributors' batches plus the validator's recomputations, over the
- * batches one honest run needs), and kind payload bytes moved per record. Writes
- * bench/results/job.json. Both sides pack the records' chunks eight to a batch.
+ * `npm run bench -- job [--records 5000] [--contributors 1,2,4] [--pages 1,2,4]`: a text-score job
+ * (Tiny Shakespeare's last lines, the shipped base model) submitted to a validator in this process
+ * and computed by 1, 2 and 4 Node contributors (CPU engine, onnxruntime-node) over libp2p — or, with
+ * `--pages`, to the validator `npm start` runs, computed by Chromium pages of the built site (npm run
+ * build first) — against onnxruntime-node scoring the same records alone (the do-it-yourself line).
+ * Reports records/s delivered, the total compute spent per honest run (contributors' batches plus
+ * the validator's recomputations, over the batches one honest run needs), and kind payload bytes
+ * moved per record. Writes bench/results/job.json (job-pages.json with --pages). Both sides pack the
+ * records' chunks eight to a batch.
  */
 import '../../src/validator/polyfills.ts'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
+import { chromium } from '@playwright/test'
+import { CHROMIUM_PATH, WEBGPU_ARGS } from '../../e2e/chromium.ts'
 import { createHarness, REPO_ROOT } from '../../src/testing/test-support.ts'
+import { startValidatorProcess } from '../../src/testing/validator-process.ts'
 import { startHttpServer } from '../../src/validator/http-server.ts'
 import { chunksOf, packChunks } from '../../src/validator/jobs/tasks/text-score.ts'
 import { infer } from '../../src/work/infer/index.ts'
@@ -25,6 +30,8 @@ const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '5000' },
     contributors: { type: 'string', default: '1,2,4' },
+    /** Chromium pages of the built site (npm run build) instead of Node contributors: `--pages 1,2,4`. */
+    pages: { type: 'string', default: '' },
   },
 })
 const RECORDS = Number(values.records)
@@ -113,13 +120,78 @@ async function network(contributors: number) {
   }
 }
 
+/**
+ * The same job on the validator `npm start` runs (its own process, gemm off), computed by `pages`
+ * Chromium pages of the built site pressing Start: ONNX Runtime Web on SwiftShader here.
+ */
+async function inPages(pages: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-job-bench-'))
+  const subnet = join(dir, 'subnet.json')
+  writeFileSync(subnet, JSON.stringify({ kinds: { gemm: false } }))
+  const validator = await startValidatorProcess(['--subnet', subnet, '--verify-threads', '1'])
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: WEBGPU_ARGS })
+  try {
+    const token = readFileSync(join(validator.dataDir, 'owner.token'), 'utf8').trim()
+    const call = (path: string, init: RequestInit = {}) =>
+      fetch(new URL(`api/${path}`, validator.url), { ...init, headers: { authorization: `Bearer ${token}` } })
+    const sha = bytesToHex(sha256(model))
+    await call(`models/${sha}`, { method: 'PUT', body: model })
+    const body = texts.map((text, i) => JSON.stringify({ custom_id: `r${i}`, body: { text } })).join('\n')
+    const job = (await (
+      await call(`jobs?task=text-score&model=${sha}`, { method: 'POST', body })
+    ).json()) as {
+      id: string
+    }
+    const started = performance.now()
+    for (let i = 0; i < pages; i++) {
+      const page = await (await browser.newContext()).newPage()
+      await page.goto(validator.url)
+      await page.getByTestId('start').click()
+    }
+    while (((await (await call(`jobs/${job.id}`)).json()) as { state: string }).state !== 'done')
+      await new Promise((r) => setTimeout(r, 250))
+    const seconds = (performance.now() - started) / 1000
+    const status = (await (await fetch(new URL('api/status', validator.url))).json()) as {
+      sources: {
+        infer: { jobBatchesReceived: number; jobBatchesRecomputed: number; jobBatchesAdaptive: number }
+      }
+      wire: { grantBytes: number; resultBytes: number }
+    }
+    const { jobBatchesReceived: received, jobBatchesRecomputed: recomputed } = status.sources.infer
+    return {
+      pages,
+      seconds: +seconds.toFixed(1),
+      recordsPerSecond: +(RECORDS / seconds).toFixed(1),
+      batchesByContributors: received,
+      batchesRecomputedByValidator: recomputed,
+      batchesTakenOnTheirWord: status.sources.infer.jobBatchesAdaptive,
+      computePerHonestRun: +((received + recomputed) / batchesPerRun).toFixed(2),
+      bytesPerRecord: Math.round((status.wire.grantBytes + status.wire.resultBytes) / RECORDS),
+    }
+  } finally {
+    await browser.close()
+    await validator.stop()
+  }
+}
+
 const diy = await alone()
 console.log(`onnxruntime-node alone: ${RECORDS} records (${batchesPerRun} batches) in ${diy.toFixed(1)} s`)
 const rows = []
-for (const n of values.contributors!.split(',').map(Number)) {
+const pageRows = []
+const counts = (list: string) =>
+  list
+    .split(',')
+    .filter((n) => n !== '')
+    .map(Number)
+for (const n of values.pages === '' ? counts(values.contributors!) : []) {
   const row = await network(n)
   console.log(`${n} contributor(s): ${row.recordsPerSecond} records/s, ${row.bytesPerRecord} bytes/record`)
   rows.push(row)
+}
+for (const n of counts(values.pages!)) {
+  const row = await inPages(n)
+  console.log(`${n} page(s): ${row.recordsPerSecond} records/s, ${row.bytesPerRecord} bytes/record`)
+  pageRows.push(row)
 }
 const out = {
   benchmark: 'job',
@@ -130,8 +202,10 @@ const out = {
   records: RECORDS,
   batchesPerHonestRun: batchesPerRun,
   alone: { seconds: +diy.toFixed(1), recordsPerSecond: +(RECORDS / diy).toFixed(1) },
-  network: rows,
+  ...(rows.length > 0 ? { network: rows } : {}),
+  ...(pageRows.length > 0 ? { pages: pageRows } : {}),
 }
 mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true })
-writeFileSync(join(REPO_ROOT, 'bench', 'results', 'job.json'), `${JSON.stringify(out, null, 2)}\n`)
+const file = pageRows.length > 0 ? 'job-pages.json' : 'job.json'
+writeFileSync(join(REPO_ROOT, 'bench', 'results', file), `${JSON.stringify(out, null, 2)}\n`)
 console.log(JSON.stringify(out, null, 2))

@@ -18,7 +18,7 @@ export interface ValidatorStatus {
   epoch: number
   epochLengthMs: number
   epochEndsAt: number
-  /** Work kinds offered, and the offers (one per kind, or per model). */
+  /** Work kinds offered now (those with offers), and the offers (one per kind, or per model, or per job). */
   kinds: string[]
   offers: Array<{ offerId: string; kind: string; minFlops: number; maxFlops: number }>
   shards: SchedulerStats

@@ -424,7 +424,9 @@ function statusOf(
     epoch: epochs.current(),
     epochLengthMs: epochs.lengthMs,
     epochEndsAt: epochs.startOf(epochs.current() + 1),
-    kinds: [...sources.keys()],
+    // Kinds with work offered now: a source that offers nothing (the train kind's, waiting for a
+    // training job; infer's, for requesters' jobs only) is not a kind a page can earn from.
+    kinds: [...new Set(scheduler.offers().map((o) => o.kind))],
     offers: scheduler
       .offers()
       .map(({ offerId, kind, minFlops, maxFlops }) => ({ offerId, kind, minFlops, maxFlops })),
