@@ -150,7 +150,7 @@ async function describeJob(ctx: Ctx, job: JobRecord) {
   }
 }
 
-async function openJobsOf(ctx: Ctx, owner: string) {
+async function refuseOverOpenLimit(ctx: Ctx, owner: string) {
   const open = (await ctx.store.list(owner)).filter((j) => j.state === 'running' || j.state === 'paused')
   if (open.length >= ctx.limits.maxOpenJobs)
     throw new HttpError(429, `${open.length} jobs open: the limit is ${ctx.limits.maxOpenJobs}`)
@@ -169,7 +169,7 @@ async function submitTrain(ctx: Ctx, req: IncomingMessage, owner: string, query:
   const init = query.get('init') ?? undefined
   if (init != null && !ctx.files.has(init))
     throw new HttpError(400, `no weights file ${init}: upload it first`)
-  await openJobsOf(ctx, owner)
+  await refuseOverOpenLimit(ctx, owner)
   let config: unknown
   try {
     config = JSON.parse(new TextDecoder().decode(await readBody(req, TRAIN_CONFIG_BYTES)))
@@ -213,7 +213,7 @@ async function submit(ctx: Ctx, req: IncomingMessage, owner: string, query: URLS
   const unfit = task.unfit(info)
   if (unfit != null) throw new HttpError(422, unfit)
   const jobModel = await prepared(ctx, task, model, info)
-  await openJobsOf(ctx, owner)
+  await refuseOverOpenLimit(ctx, owner)
   const text = new TextDecoder().decode(await readBody(req, ctx.limits.maxUploadBytes))
   let items: ReturnType<typeof parseRecords>
   try {
@@ -288,24 +288,21 @@ async function sendFile(ctx: Ctx, res: ServerResponse, sha: string) {
   await pipeline(createReadStream(ctx.files.path(sha)), res)
 }
 
-async function putFile(ctx: Ctx, req: IncomingMessage, sha: string) {
+/** An upload named by its sha256 into a store; the store's refusal (wrong bytes, a model that does not load) is a 422. */
+async function putUpload<T>(
+  req: IncomingMessage,
+  sha: string,
+  what: 'file' | 'model',
+  limit: number,
+  put: (sha: string, bytes: Uint8Array) => Promise<T>,
+): Promise<T> {
   if (!SHA256_HEX.test(sha))
-    throw new HttpError(400, 'a file is named by its sha256 (64 lowercase hex digits)')
+    throw new HttpError(400, `a ${what} is named by its sha256 (64 lowercase hex digits)`)
   try {
-    return await ctx.files.put(sha, await readBody(req, ctx.limits.maxUploadBytes))
+    return await put(sha, await readBody(req, limit))
   } catch (err) {
-    if (err instanceof FileRefusedError) throw new HttpError(422, err.message)
-    throw err
-  }
-}
-
-async function putModel(ctx: Ctx, req: IncomingMessage, sha: string) {
-  if (!SHA256_HEX.test(sha))
-    throw new HttpError(400, 'a model is named by its sha256 (64 lowercase hex digits)')
-  try {
-    return await ctx.models.put(sha, await readBody(req, ctx.limits.maxModelBytes))
-  } catch (err) {
-    if (err instanceof ModelRefusedError) throw new HttpError(422, err.message)
+    if (err instanceof FileRefusedError || err instanceof ModelRefusedError)
+      throw new HttpError(422, err.message)
     throw err
   }
 }
@@ -323,11 +320,13 @@ async function route(
   if (rest.length > 0) throw new HttpError(404, 'no such endpoint')
   if (collection === 'models' && id != null && action == null) {
     if (method === 'HEAD') return send(res, ctx.models.has(id) ? 200 : 404)
-    if (method === 'PUT') return send(res, 200, await putModel(ctx, req, id))
+    if (method === 'PUT')
+      return send(res, 200, await putUpload(req, id, 'model', ctx.limits.maxModelBytes, ctx.models.put))
   }
   if (collection === 'files' && id != null && action == null) {
     if (method === 'HEAD') return send(res, ctx.files.has(id) ? 200 : 404)
-    if (method === 'PUT') return send(res, 200, await putFile(ctx, req, id))
+    if (method === 'PUT')
+      return send(res, 200, await putUpload(req, id, 'file', ctx.limits.maxUploadBytes, ctx.files.put))
     if (method === 'GET') return sendFile(ctx, res, id)
   }
   if (collection !== 'jobs') throw new HttpError(404, 'no such endpoint')

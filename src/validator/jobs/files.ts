@@ -19,6 +19,8 @@ export interface FileStore {
   has(sha: string): boolean
   path(sha: string): string
   put(sha: string, bytes: Uint8Array): Promise<{ sha256: string; bytes: number }>
+  /** Keeps bytes the validator made itself (a result's tensor, a trained model); their sha256. */
+  add(bytes: Uint8Array): Promise<string>
 }
 
 export async function openFileStore(dataDir: string): Promise<FileStore> {
@@ -26,18 +28,25 @@ export async function openFileStore(dataDir: string): Promise<FileStore> {
   await mkdir(dir, { recursive: true })
   const path = (sha: string) => join(dir, sha)
   const has = (sha: string) => /^[0-9a-f]{64}$/.test(sha) && existsSync(path(sha))
+  const keep = async (sha: string, bytes: Uint8Array) => {
+    if (has(sha)) return
+    const partial = `${path(sha)}.partial`
+    await writeFile(partial, bytes)
+    await rename(partial, path(sha))
+  }
   return {
     has,
     path,
     async put(sha, bytes) {
       const digest = bytesToHex(sha256(bytes))
       if (digest !== sha) throw new FileRefusedError(`the bytes have sha256 ${digest}, not ${sha}`)
-      if (!has(sha)) {
-        const partial = `${path(sha)}.partial`
-        await writeFile(partial, bytes)
-        await rename(partial, path(sha))
-      }
+      await keep(sha, bytes)
       return { sha256: sha, bytes: bytes.byteLength }
+    },
+    async add(bytes) {
+      const sha = bytesToHex(sha256(bytes))
+      await keep(sha, bytes)
+      return sha
     },
   }
 }

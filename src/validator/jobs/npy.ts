@@ -4,8 +4,6 @@
  * by its sha256, leaving `{"npy": "<sha256>", "dtype", "shape"}` in the record's line. The line, and
  * so the signed manifest, names the file's hash: a requester checks each file against it.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex } from '@noble/hashes/utils.js'
 import type { NamedTensor } from '../../work/kind.ts'
 import type { FileStore } from './files.ts'
 
@@ -59,10 +57,7 @@ export async function externalize(result: unknown, files: FileStore): Promise<un
   if (result == null || typeof result !== 'object') return result
   if (MARK in result) {
     const t = (result as Marked)[MARK]
-    const bytes = encodeNpy(t)
-    const sha = bytesToHex(sha256(bytes))
-    await files.put(sha, bytes)
-    return { npy: sha, dtype: t.dtype, shape: t.shape }
+    return { npy: await files.add(encodeNpy(t)), dtype: t.dtype, shape: t.shape }
   }
   if (Array.isArray(result)) return Promise.all(result.map((v) => externalize(v, files)))
   const out: Record<string, unknown> = {}

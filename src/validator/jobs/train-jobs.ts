@@ -5,8 +5,6 @@
  * record says where, with the held-out curve. A run that cannot start ends its job with that error.
  */
 import { logger } from '@libp2p/logger'
-import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex } from '@noble/hashes/utils.js'
 import type { TrainJobResult, TrainJobRun, TrainJobWork } from '../../work/kind.ts'
 import type { JobStore } from '../ledger/types.ts'
 import type { FileStore } from './files.ts'
@@ -74,12 +72,6 @@ export function createTrainJobWork(options: {
   )
   timer.unref?.()
 
-  const keep = async (bytes: Uint8Array) => {
-    const sha = bytesToHex(sha256(bytes))
-    await files.put(sha, bytes)
-    return sha
-  }
-
   return {
     refill,
     stop() {
@@ -104,8 +96,8 @@ export function createTrainJobWork(options: {
     },
     async finish(jobId, result: TrainJobResult) {
       const body = {
-        checkpoint: await keep(result.checkpoint),
-        onnx: await keep(result.onnx),
+        checkpoint: await files.add(result.checkpoint),
+        onnx: await files.add(result.onnx),
         steps: result.history.at(-1)?.step ?? 0,
         held_out: result.history.map((h) => ({ step: h.step, loss: h.heldOutLoss, train_loss: h.trainLoss })),
       }

@@ -80,12 +80,7 @@ export function createInferVerifier(options: InferVerifierOptions) {
         detail: `recomputed ${which.length} batch(es), ratio ${worst.toFixed(3)}`,
       }
     }
-    const c = compareAll(claimed[bad], truth[bad])
-    return {
-      ok: false,
-      reason: 'verification-failed',
-      message: `recomputed outputs differ in batch ${bad} (element ${c.index}: ${c.worstRatio.toFixed(1)}x the tolerance)`,
-    }
+    return differs(bad, claimed[bad], truth[bad])
   }
 
   return {
@@ -179,11 +174,14 @@ async function verifyJobShard(
   if (form != null) return form
   const claimed = result.batches.map(floats)
   const bad = truth.findIndex((outputs, b) => !compareAll(claimed[b], floats(outputs)).ok)
-  if (bad >= 0) {
-    const c = compareAll(claimed[bad], floats(truth[bad]))
-    const message = `recomputed outputs differ in batch ${bad} (element ${c.index}: ${c.worstRatio.toFixed(1)}x the tolerance)`
-    return { ok: false, reason: 'verification-failed', message }
-  }
+  if (bad >= 0) return differs(bad, claimed[bad], floats(truth[bad]))
   await deliver(truth, 'recompute')
   return { ok: true, quality: 1, detail: `job shard: all ${truth.length} batch(es) recomputed` }
+}
+
+/** The verdict on a batch whose claimed outputs are not the recomputed ones. */
+function differs(batch: number, claimed: Outputs, truth: Outputs): Verdict {
+  const c = compareAll(claimed, truth)
+  const message = `recomputed outputs differ in batch ${batch} (element ${c.index}: ${c.worstRatio.toFixed(1)}x the tolerance)`
+  return { ok: false, reason: 'verification-failed', message }
 }

@@ -38,31 +38,18 @@ export function pgSettlements(pool: Pool): SettlementStore {
 
     async epochCredit(epoch) {
       const [byAddress, total] = await Promise.all([
-        pool.query(
-          `SELECT c.address, SUM(r.credit) AS credit FROM receipts r
-            JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
-            WHERE r.epoch = $1 AND NOT r.forfeited GROUP BY c.address ORDER BY c.address`,
-          [epoch],
-        ),
+        claimedCredit(pool, 'epoch', epoch),
         pool.query(
           'SELECT COALESCE(SUM(credit), 0) AS total FROM receipts WHERE epoch = $1 AND NOT forfeited',
           [epoch],
         ),
       ])
-      return {
-        byAddress: byAddress.rows.map((r) => ({ address: r.address as string, credit: num(r.credit) })),
-        total: num(total.rows[0].total),
-      }
+      return { byAddress, total: num(total.rows[0].total) }
     },
 
     async offerCredit(offerId) {
       const [byAddress, total] = await Promise.all([
-        pool.query(
-          `SELECT c.address, SUM(r.credit) AS credit FROM receipts r
-            JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
-            WHERE r.offer_id = $1 AND NOT r.forfeited GROUP BY c.address ORDER BY c.address`,
-          [offerId],
-        ),
+        claimedCredit(pool, 'offer_id', offerId),
         pool.query(
           `SELECT COALESCE(SUM(credit) FILTER (WHERE NOT forfeited), 0) AS total, MAX(epoch) AS last
             FROM receipts WHERE offer_id = $1`,
@@ -70,11 +57,7 @@ export function pgSettlements(pool: Pool): SettlementStore {
         ),
       ])
       const last = total.rows[0].last
-      return {
-        byAddress: byAddress.rows.map((r) => ({ address: r.address as string, credit: num(r.credit) })),
-        total: num(total.rows[0].total),
-        lastEpoch: last == null ? null : num(last),
-      }
+      return { byAddress, total: num(total.rows[0].total), lastEpoch: last == null ? null : num(last) }
     },
 
     async payoutsFor(address) {
@@ -135,6 +118,17 @@ function forfeitTainted(pool: Pool, epoch: number, reason: string) {
     )
     return { addresses, receipts: voided.rowCount ?? 0 }
   })
+}
+
+/** Claimed, unforfeited credit per payout address, of the receipts of one epoch or one offer. */
+async function claimedCredit(pool: Pool, column: 'epoch' | 'offer_id', value: number | string) {
+  const { rows } = await pool.query(
+    `SELECT c.address, SUM(r.credit) AS credit FROM receipts r
+      JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
+      WHERE r.${column} = $1 AND NOT r.forfeited GROUP BY c.address ORDER BY c.address`,
+    [value],
+  )
+  return rows.map((r) => ({ address: r.address as string, credit: num(r.credit) }))
 }
 
 function record(pool: Pool, s: Settlement) {

@@ -19,9 +19,12 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
       AND epoch NOT IN (SELECT epoch FROM settlements) ORDER BY epoch`)
     .pluck()
   const settled = db.prepare('SELECT 1 FROM settlements WHERE epoch = ?').pluck()
-  const creditByAddress = db.prepare(`SELECT c.address, SUM(r.credit) AS credit FROM receipts r
-    JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
-    WHERE r.epoch = ? AND r.forfeited = 0 GROUP BY c.address ORDER BY c.address`)
+  /** Claimed, unforfeited credit per payout address, of the receipts of one epoch or one offer. */
+  const claimedBy = (column: 'epoch' | 'offer_id') =>
+    db.prepare(`SELECT c.address, SUM(r.credit) AS credit FROM receipts r
+      JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
+      WHERE r.${column} = ? AND r.forfeited = 0 GROUP BY c.address ORDER BY c.address`)
+  const creditByAddress = claimedBy('epoch')
   const epochTotal = db
     .prepare('SELECT COALESCE(SUM(credit), 0) FROM receipts WHERE epoch = ? AND forfeited = 0')
     .pluck()
@@ -60,9 +63,7 @@ export function sqliteSettlements(db: Database.Database): SettlementStore {
     for (const address of addresses) receipts += voidAddress.run({ epoch, address }).changes
     return { addresses, receipts }
   })
-  const offerByAddress = db.prepare(`SELECT c.address, SUM(r.credit) AS credit FROM receipts r
-    JOIN claimed_receipts cr USING (receipt_id) JOIN claims c USING (claim_id)
-    WHERE r.offer_id = ? AND r.forfeited = 0 GROUP BY c.address ORDER BY c.address`)
+  const offerByAddress = claimedBy('offer_id')
   const offerTotal = db.prepare(`SELECT COALESCE(SUM(CASE WHEN forfeited = 0 THEN credit END), 0) AS total,
     MAX(epoch) AS lastEpoch FROM receipts WHERE offer_id = ?`)
   const markRewarded = db.prepare(
