@@ -22,7 +22,7 @@ import { matmulModel } from '../../src/gpu/ort/onnx-model.ts'
 import { startValidatorProcess } from '../../src/testing/validator-process.ts'
 import { createBlobStore } from '../../src/validator/blob-store.ts'
 import { createWorkerPool } from '../../src/validator/worker-pool.ts'
-import { assembleColumns } from '../../src/work/gemm/contributor.ts'
+import { assembleColumns, assembleRows } from '../../src/work/gemm/contributor.ts'
 import { gemmValidator } from '../../src/work/gemm/validator.ts'
 
 const { values } = parseArgs({
@@ -136,14 +136,13 @@ async function validatorCore(rows = 256) {
     workers: createWorkerPool({ size: 0 }),
   }))!
   const shard = source.next('gemm', Number.MAX_SAFE_INTEGER)!
-  const { a, col0, n, panels } = shard.grant
-  const data = await Promise.all(
-    panels.map(async (panel) => {
-      const bytes = await blobs.read(panel.sha256, 0, blobs.size(panel.sha256)!)
-      return { panel, data: new Float32Array(bytes.slice().buffer) }
-    }),
-  )
-  const b = assembleColumns(data, a.cols, col0, n)
+  const { row0, m, k, rowBlocks, col0, n, panels } = shard.grant
+  const f32 = async (sha256: string) =>
+    new Float32Array((await blobs.read(sha256, 0, blobs.size(sha256)!)).slice().buffer)
+  const data = await Promise.all(panels.map(async (panel) => ({ panel, data: await f32(panel.sha256) })))
+  const b = assembleColumns(data, k, col0, n)
+  const blocks = await Promise.all(rowBlocks.map(async (block) => ({ block, data: await f32(block.sha256) })))
+  const a = { rows: m, cols: k, data: assembleRows(blocks, k, row0, m) }
   const session = await ort.InferenceSession.create(matmulModel(), { executionProviders: ['cpu'] })
   const out = await session.run({
     A: new ort.Tensor('float32', a.data, [a.rows, a.cols]),

@@ -1,13 +1,12 @@
 /**
  * Blobs (models, weight matrices) for the page's shards: from the browser's cache when it has them,
- * else downloaded once from the validator that granted the shard (resumable, sha256-checked, with
- * progress) and cached for the next visit.
+ * else downloaded once — over HTTP from the offer's mirrors or the validator's server, else from the
+ * validator over libp2p (sha256-checked, with progress) — and cached for the next visit.
  */
 import type { PeerId } from '@libp2p/interface'
-import { createBlobDownload } from '../p2p/blob-protocol.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { createBlobMemo } from './blob-memo.ts'
-import type { BlobFetcher } from './contributor.ts'
+import { type BlobFetcher, type BlobFetchOptions, downloadBlob } from './contributor.ts'
 import type { ModelCache } from './model-cache.ts'
 
 export type BlobEvent =
@@ -23,10 +22,12 @@ export function createCachedBlobFetcher(options: {
 }): BlobFetcher {
   const { node, cache } = options
   const memo = createBlobMemo(options.memoBytes)
-  const load = async (sha256: string, from: PeerId, persist: boolean) => {
+  const load = async (sha256: string, from: PeerId, o: BlobFetchOptions = {}) => {
+    const persist = o.persist ?? true
     const cached = persist ? await cache.get(sha256) : undefined
     if (cached != null) return cached
-    const bytes = await createBlobDownload(node, from, sha256).run({
+    const bytes = await downloadBlob(node, sha256, from, {
+      ...o,
       onProgress: (p) => options.onBlob?.({ type: 'download', sha256, ...p }),
     })
     // Short-lived blobs (a training run's versions) would evict the models worth keeping.
@@ -35,5 +36,5 @@ export function createCachedBlobFetcher(options: {
     options.onBlob?.({ type: 'cached', sha256, evicted })
     return bytes
   }
-  return (sha256, from, o) => memo.get(sha256, () => load(sha256, from, o?.persist ?? true))
+  return (sha256, from, o) => memo.get(sha256, () => load(sha256, from, o))
 }

@@ -46,6 +46,40 @@ describe('where the next shard goes', () => {
     expect(choice.value(lying)).toBeCloseTo(1)
   })
 
+  it('values a kind at what the device and the link together deliver, not at the device alone', () => {
+    // A 1 TFLOP/s GPU behind 10 Mbit/s up, 50 down: gemm returns one byte per 2,048 FLOPs, training
+    // with local steps one per 200,000.
+    const intensity = (kind: string) =>
+      kind === 'gemm'
+        ? { flopsPerByteUp: 2048, flopsPerByteDown: 2048 }
+        : { flopsPerByteUp: 200_000, flopsPerByteDown: 1e6 }
+    const link = { uplink: 1.25e6, downlink: 6.25e6 }
+    const choice = createChoice({
+      throughput: (kind) => (kind === 'gemm' ? 1e12 : 0.5e12),
+      rate: () => 1,
+      trust: createTrust(),
+      link: () => link,
+      intensity,
+      random: sequence(0.9, 0),
+    })
+    const gemm = offer('a', 'gemm')
+    const train = offer('a', 'train')
+    // gemm: min(1e12, 1.25e6 × 2048, 6.25e6 × 2048) = 2.56 GFLOP/s; train: min(5e11, 2.5e11, 6.25e12).
+    expect(choice.value(gemm)).toBeCloseTo(2.56)
+    expect(choice.value(train)).toBeCloseTo(250)
+    expect(choice.choose([gemm, train])?.kind).toBe('train')
+    // On a link not measured yet, the device's rate alone decides.
+    const unmeasured = createChoice({
+      throughput: (kind) => (kind === 'gemm' ? 1e12 : 0.5e12),
+      rate: () => 1,
+      trust: createTrust(),
+      link: () => ({ uplink: 0, downlink: 0 }),
+      intensity,
+      random: sequence(0.9, 0),
+    })
+    expect(unmeasured.choose([gemm, train])?.kind).toBe('gemm')
+  })
+
   it('exploits the highest expected reward per second (throughput × rate × acceptance × trust)', () => {
     const choice = createChoice({
       throughput: () => 2e9,

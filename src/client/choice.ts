@@ -1,6 +1,7 @@
 /**
  * Where the next shard goes: the offer whose expected reward per second on this contributor's
- * hardware is highest, i.e. its measured throughput for the kind (FLOP/s) × the rate it pays (TAO
+ * hardware and link is highest, i.e. what it can deliver of the kind — min(device FLOP/s, uplink ×
+ * FLOPs per uploaded byte, downlink × FLOPs per downloaded byte), link.ts — × the rate it pays (TAO
  * per GFLOP of credit: the validator's, from its directory announcement, plus a requester's job
  * reward on that job's offer, its `rate` note) × the validator's recent acceptance of this
  * contributor's work × the trust it has kept. A fraction of picks explores the others (so every kind
@@ -8,11 +9,16 @@
  */
 import { median } from '../p2p/directory.ts'
 import type { WorkOffer } from '../protocol/types.ts'
+import { deliverableFlops, type Intensity } from './link.ts'
 import { LEFT_BELOW, type Trust } from './trust.ts'
 
 export interface ChoiceOptions {
-  /** This contributor's FLOP/s for a kind (0 when never measured). */
+  /** This contributor's device FLOP/s for a kind (0 when never measured). */
   throughput(kind: string): number
+  /** Its measured link, bytes per second each way (0: not measured); unbounded when omitted. */
+  link?: () => { uplink: number; downlink: number }
+  /** FLOPs per byte a kind moves each way, as measured; a side not measured does not bound. */
+  intensity?: (kind: string) => Intensity
   /** TAO per GFLOP of the validator's work this epoch; undefined when it never announced one. */
   rate(validator: string): number | undefined
   trust: Trust
@@ -41,8 +47,12 @@ export function createChoice(options: ChoiceOptions): Choice {
   const random = options.random ?? Math.random
   const rate = (validator: string, known: number[]) =>
     options.rate(validator) ?? (known.length > 0 ? median(known) : 1)
+  const deliverable = (kind: string) =>
+    options.link == null || options.intensity == null
+      ? options.throughput(kind)
+      : deliverableFlops(options.throughput(kind), options.link(), options.intensity(kind))
   const valueWith = (offer: WorkOffer, known: number[]) =>
-    (options.throughput(offer.kind) / 1e9) *
+    (deliverable(offer.kind) / 1e9) *
     (rate(offer.validator, known) + jobRate(offer)) *
     options.trust.acceptance(offer.validator) *
     options.trust.score(offer.validator)

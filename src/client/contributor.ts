@@ -11,6 +11,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { createBlobDownload } from '../p2p/blob-protocol.ts'
 import type { TesseraNode } from '../p2p/node-server.ts'
 import { type Channel, createChannel } from '../p2p/rpc.ts'
+import { blobUrlsOf } from '../protocol/blob-urls.ts'
 import {
   decodeLeaseResponse,
   decodeResultResponse,
@@ -35,6 +36,8 @@ import { createBlobMemo } from './blob-memo.ts'
 import { createChoice } from './choice.ts'
 import { createDeviceTurns, type DeviceTurns } from './device-turns.ts'
 import { localExecutor, type ShardExecutor } from './executor.ts'
+import { fetchBlobOverHttp } from './http-blobs.ts'
+import { createLinkMeter, deliverableFlops, type KindBytes, type LinkMeter } from './link.ts'
 import { createOfferBook, type OfferBook } from './offer-book.ts'
 import { createPauseGate, type PauseGate } from './pause-gate.ts'
 import type { ReceiptStore } from './receipt-store.ts'
@@ -51,6 +54,11 @@ export interface ContributorStats {
   deliveredGflops: number
   /** Round trip of a lease request to a validator (smoothed), in ms; absent before the first. */
   latencyMs?: number
+  /** The link as shards measured it, bytes per second each way (0: not yet measured). */
+  uplink: number
+  downlink: number
+  /** Per kind: FLOPs handed in and the bytes they moved, first shard apart (link.ts). */
+  bytes: Record<string, KindBytes>
   running: boolean
 }
 
@@ -62,8 +70,16 @@ export type ContributorEvent =
   | { type: 'error'; error: Error }
   | { type: 'stats'; stats: ContributorStats }
 
-/** Where blobs (models, weights) come from: the browser's cache first, else the validator. */
-export type BlobFetcher = (sha256: string, from: PeerId, options?: BlobOptions) => Promise<Uint8Array>
+/** How a shard asks for a blob: where else it is served, and who hears of bytes that crossed the network. */
+export interface BlobFetchOptions extends BlobOptions {
+  /** Base URLs serving `<base><sha256>` over HTTP (the offer's mirrors, the validator's server), tried first. */
+  urls?: string[]
+  /** Called once per network download (not for a cache or memory hit), with its bytes and time. */
+  onNetwork?: (bytes: number, ms: number) => void
+}
+
+/** Where blobs (models, weights) come from: the browser's cache first, else HTTP, else the validator over libp2p. */
+export type BlobFetcher = (sha256: string, from: PeerId, options?: BlobFetchOptions) => Promise<Uint8Array>
 
 export interface ContributorOptions {
   node: TesseraNode
@@ -149,6 +165,7 @@ interface Lanes {
   kinds: KindRegistry<AnyContributorKind>
   blobs: BlobFetcher
   rates: Throughput
+  link: LinkMeter
   trust: Trust
   device: DeviceTurns
   pause: PauseGate
@@ -166,6 +183,7 @@ export function createContributor(options: ContributorOptions): Contributor {
   const executor = options.executor ?? localExecutor(required(options.runtimes, 'runtimes or executor'))
   const kinds = createKindRegistry(options.kinds ?? CONTRIBUTOR_KINDS)
   const rates = createThroughput()
+  const link = createLinkMeter()
   const trust = createTrust()
   const subnets = new Set([netuid, ...(options.subnets ?? [])])
   const choice =
@@ -173,6 +191,8 @@ export function createContributor(options: ContributorOptions): Contributor {
       ? undefined
       : createChoice({
           throughput: (kind) => rates.flopsPerSecond(kind, executor.engine.flopsPerSecond ?? 0),
+          link: () => ({ uplink: link.uplink(), downlink: link.downlink() }),
+          intensity: (kind) => link.intensity(kind),
           rate: options.rate,
           trust,
         })
@@ -187,6 +207,9 @@ export function createContributor(options: ContributorOptions): Contributor {
     gflops: rates.devicePerSecond() / 1e9,
     deliveredGflops: rates.deliveredPerSecond() / 1e9,
     ...(totals.latencyMs != null ? { latencyMs: totals.latencyMs } : {}),
+    uplink: link.uplink(),
+    downlink: link.downlink(),
+    bytes: link.bytes(),
     running: controller != null,
   })
   const lanes: Lanes = {
@@ -195,6 +218,7 @@ export function createContributor(options: ContributorOptions): Contributor {
     kinds,
     blobs: options.blobs ?? memoryBlobs(node),
     rates,
+    link,
     trust,
     device: createDeviceTurns(executor, options.dutyCycle),
     pause: createPauseGate(),
@@ -206,12 +230,19 @@ export function createContributor(options: ContributorOptions): Contributor {
       kinds.has(offer.kind) &&
       kinds.get(offer.kind).version === offer.kindVersion &&
       executor.canRun(kinds.get(offer.kind)),
+    // Shards are sized to what the device and the link together deliver, and the link is told.
     leaseRequest: (offer) => ({
       offerId: offer.offerId,
       kind: offer.kind,
       kindVersion: offer.kindVersion,
       engine: executor.engine.name,
-      flopsPerSecond: rates.flopsPerSecond(offer.kind, executor.engine.flopsPerSecond ?? 0),
+      flopsPerSecond: deliverableFlops(
+        rates.flopsPerSecond(offer.kind, executor.engine.flopsPerSecond ?? 0),
+        { uplink: link.uplink(), downlink: link.downlink() },
+        link.intensity(offer.kind),
+      ),
+      uplinkBytesPerSecond: link.uplink(),
+      downlinkBytesPerSecond: link.downlink(),
     }),
     stats,
     emit: (event) => options.onEvent?.(event),
@@ -358,7 +389,13 @@ async function runShard(
   }
   lanes.emit({ type: 'leased', offer, grant })
   const validator = peerIdFromString(offer.validator)
-  const blob = (sha256: string, o?: BlobOptions) => lanes.blobs(sha256, validator, o)
+  const urls = blobUrlsOf(offer)
+  let down = grant.payload.byteLength
+  const onNetwork = (bytes: number, ms: number) => {
+    down += bytes
+    lanes.link.downloaded(bytes, ms)
+  }
+  const blob = (sha256: string, o?: BlobOptions) => lanes.blobs(sha256, validator, { ...o, urls, onNetwork })
   await Promise.all(offer.blobs.map((sha) => blob(sha)))
   const { value: payload, ms } = await lanes.device.take(
     () => executor.run(kind, input, grant.payload, { blob, signal }),
@@ -373,6 +410,7 @@ async function runShard(
   const following = upNext?.validator === offer.validator ? upNext : undefined
   // Not tied to `signal`: a result computed before Stop is still handed in and its receipt kept,
   // so the contributor's receipts and the validator's ledger never disagree. The RPC timeout bounds it.
+  const sent = performance.now()
   const bytes = await channel(offer.validator, RESULT_PROTOCOL).request(
     encodeResult({
       leaseId: grant.leaseId,
@@ -385,6 +423,9 @@ async function runShard(
     }),
   )
   const response = decodeResultResponse(bytes)
+  // The round trip less a lease's (latency, the validator's work): what the upload took, about.
+  lanes.link.uploaded(payload.byteLength, performance.now() - sent - (lanes.totals.latencyMs ?? 0))
+  if (response.type === 'receipt') lanes.link.shard(kind.name, grant.flops, down, payload.byteLength)
   await settle(lanes, offer, grant, response, ms)
   if (upNext != null && following == null) return { offer: upNext }
   const next =
@@ -424,7 +465,26 @@ async function settle(
 
 /** Blobs downloaded from the validator once and kept in memory (Node contributors, tests). */
 export function memoryBlobs(node: TesseraNode, memo = createBlobMemo()): BlobFetcher {
-  return (sha256, from) => memo.get(sha256, () => createBlobDownload(node, from, sha256).run())
+  return (sha256, from, options) => memo.get(sha256, () => downloadBlob(node, sha256, from, options))
+}
+
+/** A blob over HTTP from the URLs given, else over libp2p from the validator; timed for the link. */
+export async function downloadBlob(
+  node: TesseraNode,
+  sha256: string,
+  from: PeerId,
+  options: BlobFetchOptions & { onProgress?: (p: { received: number; total: number }) => void } = {},
+): Promise<Uint8Array> {
+  const started = performance.now()
+  let bytes: Uint8Array | undefined
+  if (options.urls != null && options.urls.length > 0) {
+    bytes = await fetchBlobOverHttp(options.urls, sha256, { onProgress: options.onProgress }).catch(
+      () => undefined,
+    )
+  }
+  bytes ??= await createBlobDownload(node, from, sha256).run({ onProgress: options.onProgress })
+  options.onNetwork?.(bytes.byteLength, performance.now() - started)
+  return bytes
 }
 
 function required<T>(value: T | undefined, what: string): T {

@@ -107,20 +107,33 @@ export function decodeOffer(bytes: Uint8Array): WorkOffer {
 // --- lease (stream) ---
 
 function leaseRequestOf(request: LeaseRequest): pb.LeaseRequest {
-  return { version: WORK_VERSION, ...request }
+  return {
+    version: WORK_VERSION,
+    ...request,
+    uplinkBytesPerSecond: request.uplinkBytesPerSecond ?? 0,
+    downlinkBytesPerSecond: request.downlinkBytesPerSecond ?? 0,
+  }
 }
 
 function checkLeaseRequest(c: Check, raw: pb.LeaseRequest, prefix = ''): LeaseRequest {
   version(c, raw.version, WORK_VERSION)
-  if (!Number.isFinite(raw.flopsPerSecond) || raw.flopsPerSecond < 0 || raw.flopsPerSecond > 1e18) {
-    c.fail(`${prefix}flopsPerSecond`, 'must be a finite number in [0, 1e18]')
+  const rate = (name: string, value: number | undefined, max: number) => {
+    if (value == null) return 0
+    if (!Number.isFinite(value) || value < 0 || value > max)
+      c.fail(`${prefix}${name}`, `must be a finite number in [0, ${max}]`)
+    return value
   }
+  rate('flopsPerSecond', raw.flopsPerSecond, 1e18)
+  const uplink = rate('uplinkBytesPerSecond', raw.uplinkBytesPerSecond, 1e12)
+  const downlink = rate('downlinkBytesPerSecond', raw.downlinkBytesPerSecond, 1e12)
   return {
     offerId: c.id(`${prefix}offerId`, raw.offerId),
     kind: c.kind(`${prefix}kind`, raw.kind),
     kindVersion: c.int(`${prefix}kindVersion`, raw.kindVersion, 1, MAX_U32),
     engine: c.id(`${prefix}engine`, raw.engine),
     flopsPerSecond: raw.flopsPerSecond,
+    ...(uplink > 0 ? { uplinkBytesPerSecond: uplink } : {}),
+    ...(downlink > 0 ? { downlinkBytesPerSecond: downlink } : {}),
   }
 }
 

@@ -510,6 +510,8 @@ export interface LeaseRequest {
   kindVersion: number
   engine: string
   flopsPerSecond: number
+  uplinkBytesPerSecond: number
+  downlinkBytesPerSecond: number
 }
 
 export namespace LeaseRequest {
@@ -552,6 +554,16 @@ export namespace LeaseRequest {
           w.double(obj.flopsPerSecond)
         }
 
+        if ((obj.uplinkBytesPerSecond != null && obj.uplinkBytesPerSecond !== 0)) {
+          w.uint32(57)
+          w.double(obj.uplinkBytesPerSecond)
+        }
+
+        if ((obj.downlinkBytesPerSecond != null && obj.downlinkBytesPerSecond !== 0)) {
+          w.uint32(65)
+          w.double(obj.downlinkBytesPerSecond)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -562,7 +574,9 @@ export namespace LeaseRequest {
           kind: '',
           kindVersion: 0,
           engine: '',
-          flopsPerSecond: 0
+          flopsPerSecond: 0,
+          uplinkBytesPerSecond: 0,
+          downlinkBytesPerSecond: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -593,6 +607,14 @@ export namespace LeaseRequest {
             }
             case 6: {
               obj.flopsPerSecond = reader.double()
+              break
+            }
+            case 7: {
+              obj.uplinkBytesPerSecond = reader.double()
+              break
+            }
+            case 8: {
+              obj.downlinkBytesPerSecond = reader.double()
               break
             }
             default: {
@@ -652,6 +674,20 @@ export namespace LeaseRequest {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.uplinkBytesPerSecond`,
+                value: reader.double()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.downlinkBytesPerSecond`,
+                value: reader.double()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -694,6 +730,16 @@ export namespace LeaseRequest {
     value: number
   }
 
+  export interface LeaseRequestUplinkBytesPerSecondFieldEvent {
+    field: '$.uplinkBytesPerSecond'
+    value: number
+  }
+
+  export interface LeaseRequestDownlinkBytesPerSecondFieldEvent {
+    field: '$.downlinkBytesPerSecond'
+    value: number
+  }
+
   export function encode (obj: Partial<LeaseRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LeaseRequest.codec())
   }
@@ -702,7 +748,7 @@ export namespace LeaseRequest {
     return decodeMessage(buf, LeaseRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRequest>): Generator<LeaseRequestVersionFieldEvent | LeaseRequestOfferIdFieldEvent | LeaseRequestKindFieldEvent | LeaseRequestKindVersionFieldEvent | LeaseRequestEngineFieldEvent | LeaseRequestFlopsPerSecondFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRequest>): Generator<LeaseRequestVersionFieldEvent | LeaseRequestOfferIdFieldEvent | LeaseRequestKindFieldEvent | LeaseRequestKindVersionFieldEvent | LeaseRequestEngineFieldEvent | LeaseRequestFlopsPerSecondFieldEvent | LeaseRequestUplinkBytesPerSecondFieldEvent | LeaseRequestDownlinkBytesPerSecondFieldEvent> {
     return streamMessage(buf, LeaseRequest.codec(), opts)
   }
 }
@@ -1565,6 +1611,16 @@ export namespace WorkResult {
     value: number
   }
 
+  export interface WorkResultNextUplinkBytesPerSecondFieldEvent {
+    field: '$.next.uplinkBytesPerSecond'
+    value: number
+  }
+
+  export interface WorkResultNextDownlinkBytesPerSecondFieldEvent {
+    field: '$.next.downlinkBytesPerSecond'
+    value: number
+  }
+
   export function encode (obj: Partial<WorkResult>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, WorkResult.codec())
   }
@@ -1573,7 +1629,7 @@ export namespace WorkResult {
     return decodeMessage(buf, WorkResult.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkResult>): Generator<WorkResultVersionFieldEvent | WorkResultLeaseIdFieldEvent | WorkResultKindFieldEvent | WorkResultKindVersionFieldEvent | WorkResultEngineFieldEvent | WorkResultElapsedMsFieldEvent | WorkResultPayloadFieldEvent | WorkResultNextVersionFieldEvent | WorkResultNextOfferIdFieldEvent | WorkResultNextKindFieldEvent | WorkResultNextKindVersionFieldEvent | WorkResultNextEngineFieldEvent | WorkResultNextFlopsPerSecondFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkResult>): Generator<WorkResultVersionFieldEvent | WorkResultLeaseIdFieldEvent | WorkResultKindFieldEvent | WorkResultKindVersionFieldEvent | WorkResultEngineFieldEvent | WorkResultElapsedMsFieldEvent | WorkResultPayloadFieldEvent | WorkResultNextVersionFieldEvent | WorkResultNextOfferIdFieldEvent | WorkResultNextKindFieldEvent | WorkResultNextKindVersionFieldEvent | WorkResultNextEngineFieldEvent | WorkResultNextFlopsPerSecondFieldEvent | WorkResultNextUplinkBytesPerSecondFieldEvent | WorkResultNextDownlinkBytesPerSecondFieldEvent> {
     return streamMessage(buf, WorkResult.codec(), opts)
   }
 }

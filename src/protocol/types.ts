@@ -57,6 +57,10 @@ export interface LeaseRequest {
   engine: string
   /** Measured throughput of this contributor for the kind on this engine, FLOP/s; 0 when unknown. */
   flopsPerSecond: number
+  /** Measured bytes per second this contributor uploads results at; absent when unknown. */
+  uplinkBytesPerSecond?: number
+  /** Measured bytes per second it downloads shard inputs at; absent when unknown. */
+  downlinkBytesPerSecond?: number
 }
 
 export interface LeaseGrant {

@@ -33,6 +33,9 @@ const stats = (patch: Partial<ContributorStats>): ContributorStats => ({
   credit: 0,
   gflops: 0,
   deliveredGflops: 0,
+  uplink: 0,
+  downlink: 0,
+  bytes: {},
   running: true,
   ...patch,
 })

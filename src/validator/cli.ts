@@ -6,6 +6,8 @@ import './polyfills.ts'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { MIRROR_NOTES } from '../protocol/blob-urls.ts'
+import { OFFER_NOTE_LIMITS } from '../protocol/codec.ts'
 import { canonicalAddress } from '../wallet/claim-message.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
 import { startHttpServer } from './http-server.ts'
@@ -48,6 +50,8 @@ Options:
   --pool <tao>          what the pool pays out per epoch, split pro rata of verified credit (default 1)
   --peer <multiaddr>    another validator to connect to (repeatable): directory announcements
                         reach across validators, and pages learn every one from any one
+  --blob-mirror <url>   a mirror serving the validator's blobs as <url><sha256> (repeatable, up to 3):
+                        offers name it, pages fetch models, panels and row blocks there first
   --claim-epochs <n>    epochs after its own during which a receipt can be claimed (default ${VALIDATOR_DEFAULTS.claimEpochs})
   --hotkeys <file>      JSON {"<ss58 address>": <uid>} for the Bittensor weights export
   --chain-endpoint <url>   pay settled epochs on chain through this node's RPC (off by default)
@@ -67,6 +71,17 @@ Options:
 ${KIND_FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.kind}: ${f.help}`).join('\n')}
   -h, --help            show this help
 `
+
+function mirrors(urls: string[]): string[] {
+  if (urls.length > MIRROR_NOTES.length) fail(`at most ${MIRROR_NOTES.length} --blob-mirror`)
+  for (const url of urls) {
+    if (!/^https?:\/\/.+\/$/.test(url) || url.length > OFFER_NOTE_LIMITS.value)
+      fail(
+        `--blob-mirror ${url}: must be an http(s) URL ending in / of at most ${OFFER_NOTE_LIMITS.value} characters`,
+      )
+  }
+  return urls
+}
 
 function fail(message: string): never {
   process.stderr.write(`tessera: ${message}\n\n${HELP}`)
@@ -91,6 +106,7 @@ const OPTIONS = {
   netuid: { type: 'string' },
   listen: { type: 'string', multiple: true },
   peer: { type: 'string', multiple: true },
+  'blob-mirror': { type: 'string', multiple: true },
   'http-host': { type: 'string' },
   'http-port': { type: 'string' },
   'data-dir': { type: 'string' },
@@ -141,6 +157,7 @@ function parse() {
     netuid: int('netuid', str('netuid'), 1),
     listen: (values.listen as string[] | undefined) ?? ['/ip4/127.0.0.1/tcp/9797/ws'],
     peers: (values.peer as string[] | undefined) ?? [],
+    blobMirrors: mirrors((values['blob-mirror'] as string[] | undefined) ?? []),
     httpHost: str('http-host') ?? '127.0.0.1',
     httpPort: int('http-port', str('http-port'), 8787),
     dataDir: resolve(str('data-dir') ?? 'data'),

@@ -17,7 +17,7 @@
  * recent ones sit in a bounded cache and the rest are rebuilt from their shard id by their source.
  */
 import type { LeaseRequest, LeaseResponse, RejectionReason, WorkOffer } from '../protocol/types.ts'
-import type { OfferSpec, Shard, ValidatorKind, WorkSource } from '../work/kind.ts'
+import type { Lessee, OfferSpec, Shard, ValidatorKind, WorkSource } from '../work/kind.ts'
 import type { KindRegistry } from '../work/registry.ts'
 import type { EpochClock } from './epochs.ts'
 import { createGrantCache, type GrantCache } from './grant-cache.ts'
@@ -360,7 +360,13 @@ async function lease(ctx: LeaseContext, who: Requester, request: LeaseRequest): 
   // panel, are the least it can wait for), and an unproven identity costs little.
   const wanted = verified === 0 ? entry.spec.minFlops : (fps * options.targetShardMs) / 1000
   const target = Math.max(entry.spec.minFlops, Math.min(entry.spec.maxFlops, room, wanted))
-  const picked = await pick(ctx, entry, peer, room, target)
+  const lessee: Lessee = {
+    ...(young ? {} : { peer }),
+    flopsPerSecond: request.flopsPerSecond,
+    uplinkBytesPerSecond: request.uplinkBytesPerSecond ?? 0,
+    downlinkBytesPerSecond: request.downlinkBytesPerSecond ?? 0,
+  }
+  const picked = await pick(ctx, entry, peer, lessee, room, target)
   if (picked == null)
     return refuse(request.offerId, 'busy', 'no work on this offer right now', RETRY_LATER_MS)
 
@@ -398,7 +404,14 @@ async function lease(ctx: LeaseContext, who: Requester, request: LeaseRequest): 
 }
 
 /** A queued shard the peer may take, or a new one cut to `target`; with its grant, and the shard if new. */
-async function pick(ctx: LeaseContext, entry: OfferEntry, peer: string, room: number, target: number) {
+async function pick(
+  ctx: LeaseContext,
+  entry: OfferEntry,
+  peer: string,
+  lessee: Lessee,
+  room: number,
+  target: number,
+) {
   for (let queued = ctx.book.takeQueued(entry.spec.offerId, peer, room); queued != null; ) {
     const grant = ctx.grantOf(queued)
     if (grant != null) return { o: queued, grant, fresh: undefined }
@@ -407,7 +420,7 @@ async function pick(ctx: LeaseContext, entry: OfferEntry, peer: string, room: nu
     queued = ctx.book.takeQueued(entry.spec.offerId, peer, room)
   }
   for (let tries = 0; tries < 4; tries++) {
-    const shard = entry.source.next(entry.spec.offerId, target)
+    const shard = entry.source.next(entry.spec.offerId, target, lessee)
     if (shard == null) return undefined
     const o = ctx.book.add(shard, entry.kind.name)
     if (!ctx.book.holdsGroup(shard.group, peer)) return { o, grant: shard.grant, fresh: shard }

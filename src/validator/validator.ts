@@ -17,6 +17,7 @@ import type { Directory } from '../p2p/directory.ts'
 import { createServerNode, type ServerNodeOptions, type TesseraNode } from '../p2p/node-server.ts'
 import { loadOrCreatePeerKey } from '../p2p/peer-key.ts'
 import { type Accountability, handleRequests, type Offence } from '../p2p/rpc.ts'
+import { BLOBS_NOTE, MIRROR_NOTES } from '../protocol/blob-urls.ts'
 import {
   CLAIM_PROTOCOL,
   DIRECTORY_TOPIC,
@@ -29,6 +30,7 @@ import {
   RESULT_PROTOCOL,
   workTopic,
 } from '../protocol/constants.ts'
+import type { WorkOffer } from '../protocol/types.ts'
 import type { AnyValidatorKind, JobWork, TrainJobWork, ValidatorKind, WorkSource } from '../work/kind.ts'
 import { createKindRegistry, type KindRegistry } from '../work/registry.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
@@ -105,6 +107,8 @@ export interface ValidatorOptions {
   peers?: string[]
   /** Its HTTP API's URL (`…/`), announced so pages can check what it paid; read at each announcement. */
   apiUrl?: () => string | undefined
+  /** Mirrors serving its blobs as `<url><sha256>`, named in its offers before its own HTTP server. */
+  blobMirrors?: string[]
 }
 
 /** Announcements every 10 s: a page learns a new validator within seconds, gossip stays small. */
@@ -366,7 +370,7 @@ function startTimers(options: Options, parts: Opened & { scheduler: Scheduler },
   const publisher = startOfferPublisher({
     node,
     netuid: options.netuid,
-    offers: () => scheduler.offers(),
+    offers: () => withBlobUrls(scheduler.offers(), options),
     intervalMs: options.offerIntervalMs,
     onInvalid,
     onError: (err) => log.error('publish failed: %e', err),
@@ -503,4 +507,17 @@ async function createSources(
   }
   if (sources.size === 0) throw new RangeError('no work kind is configured to offer anything')
   return sources
+}
+
+/** Offers naming where their blobs are served over HTTP (protocol/blob-urls.ts): mirrors, then its own server. */
+function withBlobUrls(
+  offers: WorkOffer[],
+  options: Pick<ValidatorOptions, 'apiUrl' | 'blobMirrors'>,
+): WorkOffer[] {
+  const api = options.apiUrl?.()
+  const notes: Record<string, string> = {}
+  for (const [i, url] of (options.blobMirrors ?? []).slice(0, MIRROR_NOTES.length).entries())
+    notes[MIRROR_NOTES[i]] = url
+  if (api != null) notes[BLOBS_NOTE] = new URL('blobs/', api).href
+  return offers.map((o) => ({ ...o, notes: { ...o.notes, ...notes } }))
 }

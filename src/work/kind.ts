@@ -116,6 +116,18 @@ export type Verdict =
       message: string
     }
 
+/**
+ * Who a shard is cut for: its peer (a kind may keep giving it shards whose inputs it holds) and its
+ * measured device and link rates (a kind may size what a shard uploads to the link); 0 is unknown.
+ */
+export interface Lessee {
+  /** Absent for an identity with little verified work: nothing is kept for it (ids are free). */
+  peer?: string
+  flopsPerSecond: number
+  uplinkBytesPerSecond: number
+  downlinkBytesPerSecond: number
+}
+
 /** Where a validator's shards of one kind come from, and how their results are judged. */
 export interface WorkSource<G = unknown, R = unknown> {
   offers(): OfferSpec[]
@@ -123,7 +135,7 @@ export interface WorkSource<G = unknown, R = unknown> {
    * Cuts the next shard of an offer with a declared cost close to `flops` (within the offer's
    * bounds); undefined when the offer has nothing left right now.
    */
-  next(offerId: string, flops: number): Shard<G> | undefined
+  next(offerId: string, flops: number, lessee?: Lessee): Shard<G> | undefined
   /** Rebuilds a shard from its id after a restart; undefined if the id is not this source's. */
   restore(shardId: string, offerId: string): Shard<G> | undefined
   verify(shard: Shard<G>, result: R, context: VerifyContext): Promise<Verdict>

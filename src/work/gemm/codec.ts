@@ -1,4 +1,4 @@
-/** Grant and result payloads of the `gemm` kind: raw little-endian f32, dimensions checked. */
+/** Grant and result payloads of the `gemm` kind: operands named as blobs, results raw little-endian f32, dimensions checked. */
 import { bytesOf, Check, decodeWithin } from '../../protocol/check.ts'
 import type { PayloadCodec } from '../kind.ts'
 import type { Matrix } from './matrix.ts'
@@ -12,6 +12,10 @@ const ENVELOPE = 1024
 
 /** Most panels one grant may name: a 4096-wide tile of 16-column panels. */
 export const MAX_PANELS = 256
+/** Most row blocks one grant may name: a 1024-row tile of 4-row blocks. */
+export const MAX_ROW_BLOCKS = 256
+/** Bytes a grant's blob names may take: sha256 hex and two integers each. */
+const BLOCK_BYTES = 80
 
 /** Columns [col0, col0 + cols) of the layer's weights, k × cols f32 row-major, stored as one blob. */
 export interface WeightsPanel {
@@ -20,9 +24,19 @@ export interface WeightsPanel {
   cols: number
 }
 
+/** Rows [row0, row0 + rows) of a batch's activations, rows × k f32 row-major, stored as one blob. */
+export interface RowBlock {
+  sha256: string
+  row0: number
+  rows: number
+}
+
 export interface GemmGrant {
-  /** m × k rows of the activations. */
-  a: Matrix
+  /** A is rows [row0, row0 + m) of a batch's activations (k columns), held by `rowBlocks` (in row order). */
+  row0: number
+  m: number
+  k: number
+  rowBlocks: RowBlock[]
   /** B is columns [col0, col0 + n) of the layer's weights, held by `panels` (in column order). */
   col0: number
   n: number
@@ -42,21 +56,27 @@ function dims(c: Check, m: number, n: number, k?: number): void {
 }
 
 export const grantCodec: PayloadCodec<GemmGrant> = {
-  maxBytes: MAX_GEMM_ELEMENTS * 4 + ENVELOPE,
-  encode: ({ a, col0, n, panels }) =>
-    pb.GemmGrant.encode({ m: a.rows, n, k: a.cols, a: bytesOf(a.data), col0, panels }),
+  maxBytes: (MAX_PANELS + MAX_ROW_BLOCKS) * BLOCK_BYTES + ENVELOPE,
+  encode: ({ row0, m, k, rowBlocks, col0, n, panels }) =>
+    pb.GemmGrant.encode({ m, n, k, row0, rowBlocks, col0, panels }),
   decode(bytes) {
     const raw = decodeWithin('GemmGrant', this.maxBytes, bytes, (b) =>
-      pb.GemmGrant.decode(b, { limits: { panels: MAX_PANELS } }),
+      pb.GemmGrant.decode(b, { limits: { panels: MAX_PANELS, rowBlocks: MAX_ROW_BLOCKS } }),
     )
     const c = new Check('GemmGrant')
     dims(c, raw.m, raw.n, raw.k)
+    c.int('row0', raw.row0, 0, MAX_GEMM_DIM - 1)
     c.int('col0', raw.col0, 0, MAX_GEMM_DIM - 1)
+    const rowBlocks = cover(c, 'rowBlocks', raw.rowBlocks, raw.row0, raw.m, (b) => [b.row0, b.rows])
+    const panels = cover(c, 'panels', raw.panels, raw.col0, raw.n, (p) => [p.col0, p.cols])
     return {
-      a: { rows: raw.m, cols: raw.k, data: c.f32('a', raw.a, raw.m * raw.k) },
+      row0: raw.row0,
+      m: raw.m,
+      k: raw.k,
+      rowBlocks: rowBlocks.map((b, i) => ({ ...b, sha256: c.sha256Hex(`rowBlocks[${i}].sha256`, b.sha256) })),
       col0: raw.col0,
       n: raw.n,
-      panels: checkPanels(c, raw.panels, raw.col0, raw.n),
+      panels: panels.map((p, i) => ({ ...p, sha256: c.sha256Hex(`panels[${i}].sha256`, p.sha256) })),
     }
   },
 }
@@ -72,21 +92,32 @@ export const resultCodec: PayloadCodec<GemmResult> = {
   },
 }
 
-/** Panels in column order, each following the last, the first holding col0 and the last col0 + n − 1. */
-function checkPanels(c: Check, panels: pb.WeightsPanel[], col0: number, n: number): WeightsPanel[] {
-  if (panels.length === 0) c.fail('panels', 'name no weights')
-  let next = panels[0].col0
-  const out = panels.map((p, i) => {
-    c.int(`panels[${i}].cols`, p.cols, 1, MAX_GEMM_DIM)
-    if (p.col0 !== next) c.fail(`panels[${i}].col0`, `is ${p.col0}, the previous panel ends at ${next}`)
-    next = p.col0 + p.cols
-    return { sha256: c.sha256Hex(`panels[${i}].sha256`, p.sha256), col0: p.col0, cols: p.cols }
+/**
+ * Blocks in order, each following the last, the first holding `start` and the last `start + count − 1`:
+ * the runs of rows or columns that hold exactly a tile's, and no block it does not touch.
+ */
+function cover<T>(
+  c: Check,
+  name: string,
+  blocks: T[],
+  start: number,
+  count: number,
+  span: (b: T) => [number, number],
+): T[] {
+  if (blocks.length === 0) c.fail(name, 'name no blobs')
+  const first = span(blocks[0])[0]
+  let next = first
+  blocks.forEach((b, i) => {
+    const [at, size] = span(b)
+    c.int(`${name}[${i}] size`, size, 1, MAX_GEMM_DIM)
+    if (at !== next) c.fail(`${name}[${i}]`, `starts at ${at}, the previous one ends at ${next}`)
+    next = at + size
   })
-  if (panels[0].col0 > col0 || (panels.length > 1 && panels[1].col0 <= col0)) {
-    c.fail('panels', `do not start at the panel holding column ${col0}`)
+  if (first > start || (blocks.length > 1 && span(blocks[1])[0] <= start)) {
+    c.fail(name, `do not start at the one holding ${start}`)
   }
-  if (next < col0 + n || out[out.length - 1].col0 >= col0 + n) {
-    c.fail('panels', `do not end at the panel holding column ${col0 + n - 1}`)
+  if (next < start + count || span(blocks[blocks.length - 1])[0] >= start + count) {
+    c.fail(name, `do not end at the one holding ${start + count - 1}`)
   }
-  return out
+  return blocks
 }

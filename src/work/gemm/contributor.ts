@@ -1,52 +1,84 @@
 /**
- * The contributor half of `gemm`: fetch the weight panels the grant names (each once, cached), cut
- * B from them, run C = A·B on the engine.
+ * The contributor half of `gemm`: fetch the row blocks and weight panels the grant names (each once,
+ * kept), cut A and B from them, run C = A·B on the engine.
  */
 import type { ContributorKind } from '../kind.ts'
-import type { GemmGrant, GemmResult, WeightsPanel } from './codec.ts'
+import type { GemmGrant, GemmResult, RowBlock, WeightsPanel } from './codec.ts'
 import { gemm } from './index.ts'
 
-/** A weights panel is not the matrix the grant says it is. */
+/** An operand blob is not the matrix the grant says it is. */
 export class WeightsMismatchError extends Error {
   static override name = 'WeightsMismatchError'
   override name = 'WeightsMismatchError'
 }
 
-/** The last B assembled: wide tiles of a layer mostly ask for the same columns, shard after shard. */
+/** The last A and B assembled: the tiles of one strip share A, wide tiles of a layer mostly share B. */
+let lastA: { key: string; a: Float32Array } | undefined
 let lastB: { key: string; b: Float32Array } | undefined
 
 export const gemmContributor: ContributorKind<GemmGrant, GemmResult> = {
   ...gemm,
   canRun: () => true,
   async execute(grant, context) {
-    const { a, col0, n, panels } = grant
-    const k = a.cols
-    const key = `${col0}:${n}:${panels.map((p) => p.sha256).join(',')}`
-    let b = lastB?.key === key ? lastB.b : undefined
-    if (b == null) {
-      const blobs = await Promise.all(panels.map((p) => context.blob(p.sha256)))
-      b = assembleColumns(
-        panels.map((p, i) => ({ panel: p, data: asMatrix(blobs[i], k, p) })),
-        k,
-        col0,
-        n,
-      )
-      lastB = { key, b }
-    }
-    const c = await context.engine.matmul(a.data, b, a.rows, n, k)
-    return { c: { rows: a.rows, cols: n, data: c } }
+    const { row0, m, k, rowBlocks, col0, n, panels } = grant
+    const aKey = `${row0}:${m}:${rowBlocks.map((b) => b.sha256).join(',')}`
+    const bKey = `${col0}:${n}:${panels.map((p) => p.sha256).join(',')}`
+    // Row blocks are one strip's: kept in memory while it lasts, never in the page's model cache.
+    const [a, b] = await Promise.all([
+      lastA?.key === aKey
+        ? lastA.a
+        : Promise.all(rowBlocks.map((r) => context.blob(r.sha256, { persist: false }))).then((blobs) =>
+            assembleRows(
+              rowBlocks.map((block, i) => ({ block, data: asF32(blobs[i], block.rows * k, block.sha256) })),
+              k,
+              row0,
+              m,
+            ),
+          ),
+      lastB?.key === bKey
+        ? lastB.b
+        : Promise.all(panels.map((p) => context.blob(p.sha256))).then((blobs) =>
+            assembleColumns(
+              panels.map((panel, i) => ({ panel, data: asF32(blobs[i], k * panel.cols, panel.sha256) })),
+              k,
+              col0,
+              n,
+            ),
+          ),
+    ])
+    lastA = { key: aKey, a }
+    lastB = { key: bKey, b }
+    const c = await context.engine.matmul(a, b, m, n, k)
+    return { c: { rows: m, cols: n, data: c } }
   },
 }
 
-function asMatrix(bytes: Uint8Array, k: number, panel: WeightsPanel): Float32Array {
-  if (bytes.byteLength !== k * panel.cols * 4) {
-    throw new WeightsMismatchError(
-      `panel ${panel.sha256} is ${bytes.byteLength} bytes, not ${k} x ${panel.cols} f32`,
-    )
+function asF32(bytes: Uint8Array, elements: number, sha256: string): Float32Array {
+  if (bytes.byteLength !== elements * 4) {
+    throw new WeightsMismatchError(`blob ${sha256} is ${bytes.byteLength} bytes, not ${elements} f32`)
   }
   return bytes.byteOffset % 4 === 0
-    ? new Float32Array(bytes.buffer, bytes.byteOffset, k * panel.cols)
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, elements)
     : new Float32Array(bytes.slice().buffer)
+}
+
+/** Rows [row0, row0 + m) of a batch (k columns), from the blocks that hold them. */
+export function assembleRows(
+  blocks: Array<{ block: RowBlock; data: Float32Array }>,
+  k: number,
+  row0: number,
+  m: number,
+): Float32Array {
+  if (blocks.length === 1 && blocks[0].block.row0 === row0 && blocks[0].block.rows === m) {
+    return blocks[0].data
+  }
+  const out = new Float32Array(m * k)
+  for (const { block, data } of blocks) {
+    const from = Math.max(row0, block.row0)
+    const to = Math.min(row0 + m, block.row0 + block.rows)
+    out.set(data.subarray((from - block.row0) * k, (to - block.row0) * k), (from - row0) * k)
+  }
+  return out
 }
 
 /** Columns [col0, col0 + n) of the layer (k rows), from the panels that hold them. */

@@ -1,8 +1,8 @@
 /**
- * The `gemm` work kind: a tile C = A·B of a larger linear layer Y = X·W. A (rows of X) travels in
- * the grant; W is stored as panels of columns, each a blob fetched once, and B is a column range
- * assembled from the panels that hold it (version 2; version 1 named all of W as one blob, so the
- * first shard waited for the whole matrix). The contributor half is
+ * The `gemm` work kind: a tile C = A·B of a larger linear layer Y = X·W. Both operands are blobs:
+ * X is stored as blocks of rows, W as panels of columns, each fetched once and kept, so a
+ * contributor given the tiles of one strip of rows fetches its rows once (version 3; version 2
+ * carried A in every grant, version 1 named all of W as one blob). The contributor half is
  * contributor.ts, the validator half (source and Freivalds verification) validator.ts. The CPU
  * reference is gemmRef, beside the kernels it checks (src/gpu/kernels/gemm.ref.ts): Node contributors
  * run it as their engine; the validator never needs the product, only Freivalds' check of it.
@@ -19,8 +19,8 @@ export function flopsOf(m: number, n: number, k: number): number {
 
 export const gemm: WorkKind<GemmGrant, GemmResult> = {
   name: 'gemm',
-  version: 2,
+  version: 3,
   grant: grantCodec,
   result: resultCodec,
-  cost: (grant) => flopsOf(grant.a.rows, grant.n, grant.a.cols),
+  cost: (grant) => flopsOf(grant.m, grant.n, grant.k),
 }

@@ -138,13 +138,149 @@ export namespace WeightsPanel {
   }
 }
 
+export interface RowBlock {
+  sha256: string
+  row0: number
+  rows: number
+}
+
+export namespace RowBlock {
+  let _codec: Codec<RowBlock>
+
+  export const codec = (): Codec<RowBlock> => {
+    if (_codec == null) {
+      _codec = message<RowBlock>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sha256 != null && obj.sha256 !== '')) {
+          w.uint32(10)
+          w.string(obj.sha256)
+        }
+
+        if ((obj.row0 != null && obj.row0 !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.row0)
+        }
+
+        if ((obj.rows != null && obj.rows !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.rows)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sha256: '',
+          row0: 0,
+          rows: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sha256 = reader.string()
+              break
+            }
+            case 2: {
+              obj.row0 = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.rows = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sha256`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.row0`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.rows`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RowBlockSha256FieldEvent {
+    field: '$.sha256'
+    value: string
+  }
+
+  export interface RowBlockRow0FieldEvent {
+    field: '$.row0'
+    value: number
+  }
+
+  export interface RowBlockRowsFieldEvent {
+    field: '$.rows'
+    value: number
+  }
+
+  export function encode (obj: Partial<RowBlock>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RowBlock.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RowBlock>): RowBlock {
+    return decodeMessage(buf, RowBlock.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RowBlock>): Generator<RowBlockSha256FieldEvent | RowBlockRow0FieldEvent | RowBlockRowsFieldEvent> {
+    return streamMessage(buf, RowBlock.codec(), opts)
+  }
+}
+
 export interface GemmGrant {
   m: number
   n: number
   k: number
-  a: Uint8Array<ArrayBuffer>
   col0: number
   panels: WeightsPanel[]
+  row0: number
+  rowBlocks: RowBlock[]
 }
 
 export namespace GemmGrant {
@@ -172,11 +308,6 @@ export namespace GemmGrant {
           w.uint32(obj.k)
         }
 
-        if ((obj.a != null && obj.a.byteLength > 0)) {
-          w.uint32(34)
-          w.bytes(obj.a)
-        }
-
         if ((obj.col0 != null && obj.col0 !== 0)) {
           w.uint32(56)
           w.uint32(obj.col0)
@@ -189,6 +320,18 @@ export namespace GemmGrant {
           }
         }
 
+        if ((obj.row0 != null && obj.row0 !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.row0)
+        }
+
+        if (obj.rowBlocks != null && obj.rowBlocks.length > 0) {
+          for (const value of obj.rowBlocks) {
+            w.uint32(82)
+            RowBlock.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -197,9 +340,10 @@ export namespace GemmGrant {
           m: 0,
           n: 0,
           k: 0,
-          a: uint8ArrayAlloc(0),
           col0: 0,
-          panels: []
+          panels: [],
+          row0: 0,
+          rowBlocks: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -220,10 +364,6 @@ export namespace GemmGrant {
               obj.k = reader.uint32()
               break
             }
-            case 4: {
-              obj.a = reader.bytes()
-              break
-            }
             case 7: {
               obj.col0 = reader.uint32()
               break
@@ -238,6 +378,20 @@ export namespace GemmGrant {
               }))
               break
             }
+            case 9: {
+              obj.row0 = reader.uint32()
+              break
+            }
+            case 10: {
+              if (opts.limits?.rowBlocks != null && obj.rowBlocks.length === opts.limits.rowBlocks) {
+                throw new MaxLengthError('Decode error - repeated field "rowBlocks" had too many elements')
+              }
+
+              obj.rowBlocks.push(RowBlock.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.rowBlocks$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -248,7 +402,8 @@ export namespace GemmGrant {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          panels: 0
+          panels: 0,
+          rowBlocks: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -278,13 +433,6 @@ export namespace GemmGrant {
               }
               break
             }
-            case 4: {
-              yield {
-                field: `${prefix}.a`,
-                value: reader.bytes()
-              }
-              break
-            }
             case 7: {
               yield {
                 field: `${prefix}.col0`,
@@ -307,6 +455,31 @@ export namespace GemmGrant {
               }
 
               obj.panels++
+
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.row0`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              if (opts.limits?.rowBlocks != null && obj.rowBlocks === opts.limits.rowBlocks) {
+                throw new MaxLengthError('Streaming decode error - repeated field "rowBlocks" had too many elements')
+              }
+
+              for (const evt of RowBlock.codec().stream(reader, reader.uint32(), `${prefix}.rowBlocks[]`, {
+                limits: opts.limits?.rowBlocks$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.rowBlocks
+                }
+              }
+
+              obj.rowBlocks++
 
               break
             }
@@ -337,11 +510,6 @@ export namespace GemmGrant {
     value: number
   }
 
-  export interface GemmGrantAFieldEvent {
-    field: '$.a'
-    value: Uint8Array<ArrayBuffer>
-  }
-
   export interface GemmGrantCol0FieldEvent {
     field: '$.col0'
     value: number
@@ -365,6 +533,29 @@ export namespace GemmGrant {
     index: number
   }
 
+  export interface GemmGrantRow0FieldEvent {
+    field: '$.row0'
+    value: number
+  }
+
+  export interface GemmGrantRowBlocksSha256FieldEvent {
+    field: '$.rowBlocks[].sha256'
+    value: string
+    index: number
+  }
+
+  export interface GemmGrantRowBlocksRow0FieldEvent {
+    field: '$.rowBlocks[].row0'
+    value: number
+    index: number
+  }
+
+  export interface GemmGrantRowBlocksRowsFieldEvent {
+    field: '$.rowBlocks[].rows'
+    value: number
+    index: number
+  }
+
   export function encode (obj: Partial<GemmGrant>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GemmGrant.codec())
   }
@@ -373,7 +564,7 @@ export namespace GemmGrant {
     return decodeMessage(buf, GemmGrant.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GemmGrant>): Generator<GemmGrantMFieldEvent | GemmGrantNFieldEvent | GemmGrantKFieldEvent | GemmGrantAFieldEvent | GemmGrantCol0FieldEvent | GemmGrantPanelsSha256FieldEvent | GemmGrantPanelsCol0FieldEvent | GemmGrantPanelsColsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GemmGrant>): Generator<GemmGrantMFieldEvent | GemmGrantNFieldEvent | GemmGrantKFieldEvent | GemmGrantCol0FieldEvent | GemmGrantPanelsSha256FieldEvent | GemmGrantPanelsCol0FieldEvent | GemmGrantPanelsColsFieldEvent | GemmGrantRow0FieldEvent | GemmGrantRowBlocksSha256FieldEvent | GemmGrantRowBlocksRow0FieldEvent | GemmGrantRowBlocksRowsFieldEvent> {
     return streamMessage(buf, GemmGrant.codec(), opts)
   }
 }

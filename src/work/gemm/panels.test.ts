@@ -13,7 +13,10 @@ import { gemmValidator } from './validator.ts'
 const hash = (i: number) => i.toString(16).padStart(64, '0')
 const panel = (i: number, col0: number, cols: number): WeightsPanel => ({ sha256: hash(i), col0, cols })
 const grant = (col0: number, n: number, panels: WeightsPanel[]): GemmGrant => ({
-  a: { rows: 2, cols: 3, data: new Float32Array(6) },
+  row0: 0,
+  m: 2,
+  k: 3,
+  rowBlocks: [{ sha256: hash(99), row0: 0, rows: 16 }],
   col0,
   n,
   panels,
@@ -27,13 +30,14 @@ describe('gemm weight panels', () => {
   })
 
   it('refuses panels with a gap, panels that miss columns, and panels the tile does not touch', () => {
-    expect(() => roundTrip(grant(40, 30, [panel(1, 32, 32), panel(2, 65, 32)]))).toThrow(
-      /previous panel ends/,
-    )
+    expect(() => roundTrip(grant(40, 30, [panel(1, 32, 32), panel(2, 65, 32)]))).toThrow(/previous one ends/)
     expect(() => roundTrip(grant(40, 30, [panel(1, 32, 32)]))).toThrow(/do not end/)
     expect(() => roundTrip(grant(40, 10, [panel(1, 32, 32), panel(2, 64, 32)]))).toThrow(/do not end/)
     expect(() => roundTrip(grant(70, 10, [panel(1, 32, 32), panel(2, 64, 32)]))).toThrow(/do not start/)
-    expect(() => roundTrip(grant(0, 10, []))).toThrow(/name no weights/)
+    expect(() => roundTrip(grant(0, 10, []))).toThrow(/panels name no blobs/)
+    expect(() => roundTrip({ ...grant(40, 30, [panel(1, 32, 32), panel(2, 64, 32)]), row0: 20 })).toThrow(
+      /rowBlocks do not end/,
+    )
   })
 
   it('assembles B across panel boundaries exactly as the columns of W', () => {
@@ -64,6 +68,8 @@ describe('gemm weight panels', () => {
     const small = source.next('gemm', offer.minFlops)!
     expect(small.grant.panels).toHaveLength(1)
     expect(blobs.size(small.grant.panels[0].sha256)).toBe(64 * 128 * 4)
+    expect(small.grant.rowBlocks).toHaveLength(1)
+    expect(blobs.size(small.grant.rowBlocks[0].sha256)).toBe(16 * 64 * 4)
     const whole = source.next('gemm', offer.maxFlops)!
     const cols = whole.grant.panels.reduce((s, p) => s + p.cols, 0)
     expect(cols).toBeGreaterThanOrEqual(whole.grant.n)

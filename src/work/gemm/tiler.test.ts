@@ -53,4 +53,58 @@ describe('tiler', () => {
     expect(parseShardId('gabcd.0.90.0.48x16', 'abcd', options)).toBeUndefined()
     expect(decodeCursor('garbage', options)).toBeUndefined()
   })
+
+  it('gives each contributor the tiles of its own strip, so its rows of X are fetched once', () => {
+    const wide = { ...options, outFeatures: 256, maxCols: 64 }
+    const tiler = createTiler(wide)
+    const covered = new Uint8Array(wide.batchRows * wide.outFeatures)
+    const strips = new Map<string, Set<string>>()
+    // Three contributors ask in turn, each a tile of its own size, until a batch is covered.
+    const asks: Array<[string, number]> = [
+      ['a', flops(16, 32)],
+      ['b', flops(32, 64)],
+      ['c', flops(48, 16)],
+    ]
+    for (let i = 0; i < 300; i++) {
+      const [who, size] = asks[i % asks.length]
+      const t = tiler.next(size, who)
+      if (t.batch > 0) continue
+      for (let r = t.row0; r < t.row0 + t.m; r++)
+        for (let c = t.col0; c < t.col0 + t.n; c++) covered[r * wide.outFeatures + c]++
+      const mine = strips.get(who) ?? new Set()
+      mine.add(`${t.row0}:${t.m}`)
+      strips.set(who, mine)
+    }
+    expect(covered.every((c) => c === 1)).toBe(true)
+    // 256 columns in tiles of up to 64: each strip is four or more tiles, all its holder's.
+    const total = [...strips.values()].reduce((s, set) => s + set.size, 0)
+    expect(total).toBeLessThanOrEqual(7)
+    for (const [who, set] of strips) {
+      for (const strip of set) {
+        const owners = [...strips].filter(([, other]) => other.has(strip)).map(([w]) => w)
+        expect(owners, `strip ${strip}`).toEqual([who])
+      }
+    }
+  })
+
+  it('hands a strip its contributor left to the next one that needs a strip', () => {
+    let now = 0
+    const wide = { ...options, outFeatures: 256, maxCols: 64, idleMs: 1000, now: () => now }
+    const tiler = createTiler(wide)
+    const first = tiler.next(flops(16, 64), 'gone')
+    expect(first).toMatchObject({ row0: 0, col0: 0, m: 16, n: 64 })
+    now = 5000
+    // 'gone' asked for nothing for 5 s: its strip's remaining 192 columns go to 'next'.
+    expect(tiler.next(flops(32, 64), 'next')).toMatchObject({ row0: 0, col0: 64, m: 16 })
+    // 'gone' comes back and gets a new strip, not the one it gave up.
+    expect(tiler.next(flops(16, 64), 'gone')).toMatchObject({ row0: 16, col0: 0 })
+  })
+
+  it('keeps at most maxHolders strips held, whatever number of contributors ask', () => {
+    const wide = { ...options, outFeatures: 256, maxCols: 64, maxHolders: 2 }
+    const tiler = createTiler(wide)
+    for (const who of ['a', 'b', 'c']) tiler.next(flops(16, 64), who)
+    // 'a' was pushed out when 'c' came: the next newcomer continues a's strip.
+    expect(tiler.next(flops(16, 64), 'd')).toMatchObject({ row0: 0, col0: 64 })
+  })
 })

@@ -2,11 +2,18 @@
  * Cuts one batch's product Y = X·W (batchRows × N) into tiles sized to each lease's budget. Tiles
  * are taken strip by strip: a strip's height is chosen for the lease that opens it, each tile's
  * width for its own lease, so every tile is about as large as asked, up to the whole strip, and the
- * edges are covered with smaller tiles. The cursor (batch, strip, next column) is all the state.
+ * edges are covered with smaller tiles.
  *
- * Tiles are as wide as the budget allows (short strips), not square: a tile's A (m × K) is what
- * travels with each grant while W is cached, so bytes per FLOP are 2/n for A and 2/K for C. A
- * full-width tile moves about 1 MB per GFLOP at K = N = 4096; a square 352 × 352 one, 6 MB.
+ * Locality (BOINC's locality scheduling): a strip opened for a contributor stays its own, and its
+ * next tiles come from it, so the strip's rows of X (m × K, the A every tile of it shares) are
+ * downloaded once, not with each tile. Across strips a contributor keeps W's panels, so in steady
+ * state it downloads 4·m·K bytes of A per 2·m·N·K FLOPs: 2/N bytes per FLOP, whatever the tile
+ * widths. A strip its contributor left (idle for `idleMs`, or pushed out by `maxHolders` newer
+ * ones) goes to the next contributor that needs a strip. Tiles asked for by nobody in particular
+ * come from the shared strip the cursor is in.
+ *
+ * The cursor (batch, strip, next column of the shared strip) is what persists; the strips held at a
+ * restart are not re-cut (synthetic work: a gap costs nothing).
  */
 
 export interface TilerOptions {
@@ -17,6 +24,11 @@ export interface TilerOptions {
   maxCols: number
   /** Tile sides are multiples of this (except at the edges): GPU kernels like aligned shapes. */
   granule: number
+  /** A strip whose holder asked for nothing this long goes to someone else. */
+  idleMs?: number
+  /** Most contributors holding a strip at once; the longest idle gives its strip up first. */
+  maxHolders?: number
+  now?: () => number
 }
 
 export interface Tile {
@@ -36,9 +48,12 @@ export interface TileCursor {
 }
 
 export interface Tiler {
-  next(flops: number): Tile
+  /** The next tile of about `flops` for `holder` (a contributor), from the strip it holds if any. */
+  next(flops: number, holder?: string): Tile
   cursor(): TileCursor
 }
+
+export const TILER_DEFAULTS = { idleMs: 60_000, maxHolders: 4096 }
 
 /** A side close to `want`, a multiple of the granule, within `max` and what `remaining` leaves. */
 function side(want: number, max: number, remaining: number, granule: number): number {
@@ -52,25 +67,57 @@ function side(want: number, max: number, remaining: number, granule: number): nu
 
 export function createTiler(options: TilerOptions, start?: TileCursor): Tiler {
   const { batchRows, inFeatures, outFeatures, maxRows, maxCols, granule } = options
-  let cursor: TileCursor = start ?? { batch: 0, row0: 0, rows: 0, col0: 0 }
+  const idleMs = options.idleMs ?? TILER_DEFAULTS.idleMs
+  const maxHolders = options.maxHolders ?? TILER_DEFAULTS.maxHolders
+  const now = options.now ?? Date.now
+  let cursor: TileCursor = { ...(start ?? { batch: 0, row0: 0, rows: 0, col0: 0 }) }
+  /** Strips held, least recently used first. */
+  const held = new Map<string, { strip: TileCursor; at: number }>()
+  const left: TileCursor[] = []
+
+  const heightFor = (area: number, row0: number) =>
+    side(area / Math.min(maxCols, outFeatures), maxRows, batchRows - row0, granule)
+  /** A tile of `strip` of about `area` elements; the strip moves on past it. */
+  const cut = (strip: TileCursor, area: number): Tile => {
+    if (strip.rows === 0) strip.rows = heightFor(area, strip.row0)
+    const n = side(area / strip.rows, maxCols, outFeatures - strip.col0, granule)
+    const tile = { batch: strip.batch, row0: strip.row0, col0: strip.col0, m: strip.rows, n }
+    strip.col0 += n
+    return tile
+  }
+  /** The shared strip's remainder, or the next strip when it has none; the cursor moves past it. */
+  const openStrip = (area: number): TileCursor => {
+    const strip = { ...cursor }
+    if (strip.rows === 0) strip.rows = heightFor(area, strip.row0)
+    let row0 = strip.row0 + strip.rows
+    let batch = strip.batch
+    if (row0 >= batchRows) [row0, batch] = [0, batch + 1]
+    cursor = { batch, row0, rows: 0, col0: 0 }
+    return strip
+  }
+  const release = (at: number) => {
+    for (const [holder, entry] of held) {
+      if (held.size <= maxHolders && entry.at > at - idleMs) break
+      held.delete(holder)
+      if (left.length < maxHolders) left.push(entry.strip)
+    }
+  }
+
   return {
-    next(flops) {
+    next(flops, holder) {
       const area = Math.max(1, flops / (2 * inFeatures))
-      let { batch, row0, rows, col0 } = cursor
-      if (rows === 0) rows = side(area / Math.min(maxCols, outFeatures), maxRows, batchRows - row0, granule)
-      const n = side(area / rows, maxCols, outFeatures - col0, granule)
-      const tile = { batch, row0, col0, m: rows, n }
-      col0 += n
-      if (col0 >= outFeatures) {
-        col0 = 0
-        row0 += rows
-        rows = 0
-        if (row0 >= batchRows) {
-          row0 = 0
-          batch++
-        }
+      if (holder == null) {
+        const tile = cut(cursor, area)
+        if (cursor.col0 >= outFeatures) openStrip(area)
+        return tile
       }
-      cursor = { batch, row0, rows, col0 }
+      const at = now()
+      let strip = held.get(holder)?.strip
+      held.delete(holder)
+      release(at)
+      strip ??= left.shift() ?? openStrip(area)
+      const tile = cut(strip, area)
+      if (strip.col0 < outFeatures) held.set(holder, { strip, at })
       return tile
     },
     cursor: () => cursor,

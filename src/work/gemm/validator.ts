@@ -1,7 +1,11 @@
 /**
  * The validator half of `gemm`: tiles of the seeded synthetic layer, sized to each lease, verified
- * with Freivalds' check. The layer's weights are served as one blob; a grant carries only its rows
- * of X. Node or browser alike (pure TypeScript), but only the validator imports it.
+ * with Freivalds' check. The layer's weights are served as panels of columns and each batch's X as
+ * blocks of rows, all blobs; a grant names the ones its tile needs, and each contributor is given
+ * the tiles of one strip of rows at a time (tiler.ts), so it downloads its rows once per strip.
+ * The product is thrown away: this is synthetic work (a benchmark and a proof of capacity), and the
+ * offer says so (`output: discarded`). Node or browser alike (pure TypeScript), but only the
+ * validator imports it.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toString as toHex } from 'uint8arrays/to-string'
@@ -9,12 +13,12 @@ import { bytesOf } from '../../protocol/check.ts'
 import { readConfig } from '../config.ts'
 import type { BlobRegistry, Shard, ValidatorKind, WorkSource } from '../kind.ts'
 import type { TileCheck, TileVerdict } from './check-tile.ts'
-import type { GemmGrant, GemmResult, WeightsPanel } from './codec.ts'
+import type { GemmGrant, GemmResult, RowBlock, WeightsPanel } from './codec.ts'
 import { MAX_GEMM_DIM, MAX_GEMM_ELEMENTS, MAX_PANELS } from './codec.ts'
 import { colNorms, DEFAULT_BLOCK_WIDTH, DEFAULT_ROUNDS } from './freivalds.ts'
 import { flopsOf, gemm } from './index.ts'
 import { columnRange, type Matrix } from './matrix.ts'
-import { createSyntheticLayer } from './synthetic-layer.ts'
+import { createSyntheticLayer, type SyntheticLayer } from './synthetic-layer.ts'
 import {
   createTiler,
   decodeCursor,
@@ -28,6 +32,8 @@ import {
 export const OFFER_ID = 'gemm'
 const CHECK_TILE = new URL('./check-tile.ts', import.meta.url).href
 const GRANULE = 16
+/** Rows of X per row block: one granule, so every strip is whole blocks (256 KiB at K = 4096). */
+const BLOCK_ROWS = GRANULE
 
 /** A 4096-wide layer: tiles up to 1024 × 4096 with K = 4096 (34 GFLOP), about a second on a fast GPU. */
 export const GEMM_DEFAULTS = {
@@ -37,6 +43,8 @@ export const GEMM_DEFAULTS = {
   maxTile: [1024, 4096] as [number, number],
   /** Columns per weights panel: 1 MiB at K = 4096 (one blob chunk), what a first shard waits for. */
   panelCols: 64,
+  /** Bytes of row blocks served at once: the strips leased out, and then some. */
+  rowBlockBytes: 256 * 2 ** 20,
   rounds: DEFAULT_ROUNDS,
   blockWidth: DEFAULT_BLOCK_WIDTH,
 }
@@ -48,6 +56,7 @@ export interface GemmConfig {
   maxTileRows: number
   maxTileCols: number
   panelCols: number
+  rowBlockBytes: number
   rounds: number
   blockWidth: number
 }
@@ -75,6 +84,7 @@ export function parseGemmConfig(section: unknown): GemmConfig | undefined {
     maxTileRows,
     maxTileCols,
     panelCols,
+    rowBlockBytes: c.int('rowBlockBytes', GEMM_DEFAULTS.rowBlockBytes, 0, 2 ** 40),
     rounds: c.int('rounds', GEMM_DEFAULTS.rounds, 1, 64),
     blockWidth: c.int('blockWidth', GEMM_DEFAULTS.blockWidth, 1, MAX_GEMM_DIM),
   }
@@ -107,7 +117,7 @@ export const gemmValidator: ValidatorKind<GemmGrant, GemmResult> = {
       data[0] = Number.NaN
       return { c: { ...c, data } }
     },
-    work: (grant) => 2 * grant.a.data.length * grant.n,
+    work: (grant) => 2 * grant.m * grant.k * grant.n,
   },
 }
 
@@ -118,6 +128,7 @@ async function createGemmSource(
   context.workers.preload(CHECK_TILE)
   const layer = createSyntheticLayer({ seed: context.seed, ...config })
   const panels = weightPanels(layer.weights, config.panelCols, context.blobs)
+  const rowBlocks = createRowBlocks(layer, config.rowBlockBytes, context.blobs)
   const panelsFor = (col0: number, n: number) =>
     panels.slice(Math.floor(col0 / config.panelCols), Math.floor((col0 + n - 1) / config.panelCols) + 1)
   // Ids and cursors carry the layer's fingerprint: another geometry on the same ledger starts afresh.
@@ -151,7 +162,10 @@ async function createGemmSource(
     shardId: shardIdOf(fingerprint, tile),
     offerId: OFFER_ID,
     grant: {
-      a: layer.rows(tile.batch, tile.row0, tile.m),
+      row0: tile.row0,
+      m: tile.m,
+      k: config.inFeatures,
+      rowBlocks: rowBlocks.cover(tile.batch, tile.row0, tile.m),
       col0: tile.col0,
       n: tile.n,
       panels: panelsFor(tile.col0, tile.n),
@@ -163,11 +177,11 @@ async function createGemmSource(
   return {
     // No blobs every shard needs: each grant names the panels it does, so the first shard waits for
     // one panel, not the whole matrix.
-    offers: () => [{ offerId: OFFER_ID, blobs: [], ...bounds }],
+    offers: () => [{ offerId: OFFER_ID, blobs: [], ...bounds, notes: { output: 'discarded' } }],
     stats: () => ({ ...counters }),
-    next(offerId, flops) {
+    next(offerId, flops, lessee) {
       if (offerId !== OFFER_ID) return undefined
-      const tile = tiler.next(flops)
+      const tile = tiler.next(flops, lessee?.peer)
       return shardOf(tile, encodeCursor(tiler.cursor()))
     },
     restore(shardId) {
@@ -175,7 +189,11 @@ async function createGemmSource(
       return tile == null ? undefined : shardOf(tile)
     },
     async verify(shard, { c }) {
-      const { a, col0, n } = shard.grant
+      const { col0, n } = shard.grant
+      const tile = parseShardId(shard.shardId, fingerprint, tiling)
+      // Every shard verified here was cut or restored by this source: its id names its tile.
+      if (tile == null) throw new RangeError(`${shard.shardId} names no tile of this layer`)
+      const a = layer.rows(tile.batch, tile.row0, tile.m)
       const started = performance.now()
       const check: TileCheck = {
         a,
@@ -214,4 +232,42 @@ function weightPanels(weights: Matrix, panelCols: number, blobs: BlobRegistry): 
     panels.push({ sha256: blobs.addBytes(bytes), col0, cols })
   }
   return panels
+}
+
+/**
+ * Each batch's X as blobs of BLOCK_ROWS rows, made when a grant first names them and served while
+ * they are among the most recently named `maxBytes`: a strip's blocks outlive its leases, and a block
+ * dropped and named again (a shard rebuilt after a restart) is made again, with the same hash.
+ */
+function createRowBlocks(layer: SyntheticLayer, maxBytes: number, blobs: BlobRegistry) {
+  const { batchRows } = layer.options
+  const served = new Map<string, { sha256: string; bytes: number }>()
+  let bytes = 0
+  const block = (batch: number, index: number): RowBlock => {
+    const row0 = index * BLOCK_ROWS
+    const rows = Math.min(BLOCK_ROWS, batchRows - row0)
+    const key = `${batch}:${index}`
+    let entry = served.get(key)
+    if (entry == null) {
+      const data = layer.rows(batch, row0, rows).data
+      entry = { sha256: blobs.addBytes(bytesOf(data)), bytes: data.byteLength }
+      bytes += entry.bytes
+    }
+    served.delete(key)
+    served.set(key, entry)
+    return { sha256: entry.sha256, row0, rows }
+  }
+  return {
+    cover(batch: number, row0: number, m: number): RowBlock[] {
+      const out: RowBlock[] = []
+      for (let i = Math.floor(row0 / BLOCK_ROWS); i * BLOCK_ROWS < row0 + m; i++) out.push(block(batch, i))
+      for (const [key, entry] of served) {
+        if (bytes <= maxBytes || served.size <= out.length) break
+        served.delete(key)
+        blobs.remove(entry.sha256)
+        bytes -= entry.bytes
+      }
+      return out
+    },
+  }
 }

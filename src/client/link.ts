@@ -1,0 +1,106 @@
+/**
+ * The contributor's link as its shards measure it: download and upload rates from the transfers it
+ * makes (blobs and grants in, results out), and for each kind the bytes it moves per FLOP, first
+ * shard and steady state apart. Bytes, not FLOPs, bound a visitor behind a home connection: the
+ * market values an offer at what the device and the link together can deliver (choice.ts).
+ */
+
+/** Transfers smaller than this say more about latency than about the link: not sampled. */
+export const MIN_SAMPLE_BYTES = 16 * 1024
+/** Weight of the newest transfer in the running rate. */
+const ALPHA = 0.3
+
+/** What one kind moved: FLOPs of the shards handed in, bytes downloaded for them and uploaded. */
+export interface KindBytes {
+  shards: number
+  flops: number
+  down: number
+  up: number
+  /** The kind's first shard alone (its models and panels come with it). */
+  firstFlops: number
+  firstDown: number
+  firstUp: number
+}
+
+/** FLOPs per byte each way; undefined where nothing was measured yet. */
+export interface Intensity {
+  flopsPerByteDown?: number
+  flopsPerByteUp?: number
+}
+
+export interface LinkMeter {
+  /** `bytes` arrived over the network in `ms` (a blob, a grant). */
+  downloaded(bytes: number, ms: number): void
+  /** `bytes` went out in `ms` (a result, less the round trip's latency). */
+  uploaded(bytes: number, ms: number): void
+  /** Bytes per second each way; 0 until a large enough transfer was timed. */
+  downlink(): number
+  uplink(): number
+  /** One shard of `kind` handed in: its FLOPs and the bytes it moved. */
+  shard(kind: string, flops: number, down: number, up: number): void
+  bytes(): Record<string, KindBytes>
+  /** Steady-state intensity of a kind (past its first shard; the first when it is all there is). */
+  intensity(kind: string): Intensity
+}
+
+export function createLinkMeter(): LinkMeter {
+  let down = 0
+  let up = 0
+  const kinds = new Map<string, KindBytes>()
+  const rate = (old: number, bytes: number, ms: number) => {
+    if (bytes < MIN_SAMPLE_BYTES) return old
+    const sample = (bytes / Math.max(ms, 1)) * 1000
+    return old === 0 ? sample : old + ALPHA * (sample - old)
+  }
+  const per = (flops: number, bytes: number) => (flops > 0 && bytes > 0 ? flops / bytes : undefined)
+  return {
+    downloaded(bytes, ms) {
+      down = rate(down, bytes, ms)
+    },
+    uploaded(bytes, ms) {
+      up = rate(up, bytes, ms)
+    },
+    downlink: () => down,
+    uplink: () => up,
+    shard(kind, flops, d, u) {
+      let k = kinds.get(kind)
+      if (k == null) {
+        k = { shards: 0, flops: 0, down: 0, up: 0, firstFlops: flops, firstDown: d, firstUp: u }
+        kinds.set(kind, k)
+      }
+      k.shards++
+      k.flops += flops
+      k.down += d
+      k.up += u
+    },
+    bytes: () => Object.fromEntries([...kinds].map(([kind, k]) => [kind, { ...k }])),
+    intensity(kind) {
+      const k = kinds.get(kind)
+      if (k == null) return {}
+      const steady = k.shards > 1
+      const flops = steady ? k.flops - k.firstFlops : k.flops
+      return {
+        flopsPerByteDown: per(flops, steady ? k.down - k.firstDown : k.down),
+        flopsPerByteUp: per(flops, steady ? k.up - k.firstUp : k.up),
+      }
+    },
+  }
+}
+
+/**
+ * FLOP/s a contributor delivers on a kind: its device's rate, unless its link moves the kind's bytes
+ * slower — min(device, uplink × FLOPs per uploaded byte, downlink × FLOPs per downloaded byte). An
+ * unmeasured side does not bound.
+ */
+export function deliverableFlops(
+  device: number,
+  link: { uplink: number; downlink: number },
+  intensity: Intensity,
+): number {
+  let bound = device
+  if (link.uplink > 0 && intensity.flopsPerByteUp != null)
+    bound = Math.min(bound, link.uplink * intensity.flopsPerByteUp)
+  if (link.downlink > 0 && intensity.flopsPerByteDown != null)
+    bound = Math.min(bound, link.downlink * intensity.flopsPerByteDown)
+  return bound
+}
