@@ -13,11 +13,17 @@ export type BlobEvent =
   | { type: 'download'; sha256: string; received: number; total: number }
   | { type: 'cached'; sha256: string; evicted: string[] }
 
+/**
+ * What the page keeps of blobs the compute worker keeps too: a shard's inputs are fetched before its
+ * device turn and asked for again by the worker, so the recent ones must still be here then.
+ */
+export const PAGE_MEMO_BYTES = 64 * 2 ** 20
+
 export function createCachedBlobFetcher(options: {
   node: TesseraNode
   cache: ModelCache
   onBlob?: (event: BlobEvent) => void
-  /** Bytes kept in memory here; 0 when whoever runs the shards keeps them (the compute worker). */
+  /** Bytes kept in memory here (PAGE_MEMO_BYTES where a compute worker keeps them as well). */
   memoBytes?: number
 }): BlobFetcher {
   const { node, cache } = options

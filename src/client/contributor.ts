@@ -391,12 +391,20 @@ async function runShard(
   const validator = peerIdFromString(offer.validator)
   const urls = blobUrlsOf(offer)
   let down = grant.payload.byteLength
-  const onNetwork = (bytes: number, ms: number) => {
+  const onNetwork = (bytes: number) => {
     down += bytes
-    lanes.link.downloaded(bytes, ms)
   }
   const blob = (sha256: string, o?: BlobOptions) => lanes.blobs(sha256, validator, { ...o, urls, onNetwork })
-  await Promise.all(offer.blobs.map((sha) => blob(sha)))
+  // The shard's inputs, together: their bytes over their time less a round trip's latency is a
+  // sample of the downlink (one small blob alone would measure the latency).
+  const fetching = performance.now()
+  await Promise.all([
+    ...offer.blobs.map((sha) => blob(sha)),
+    ...(kind.inputs?.(input) ?? []).map((i) => blob(i.sha256, i.options)),
+  ])
+  const fetched = down - grant.payload.byteLength
+  if (fetched > 0)
+    lanes.link.downloaded(fetched, performance.now() - fetching - (lanes.totals.latencyMs ?? 0))
   const { value: payload, ms } = await lanes.device.take(
     () => executor.run(kind, input, grant.payload, { blob, signal }),
     signal,
@@ -423,8 +431,9 @@ async function runShard(
     }),
   )
   const response = decodeResultResponse(bytes)
-  // The round trip less a lease's (latency, the validator's work): what the upload took, about.
-  lanes.link.uploaded(payload.byteLength, performance.now() - sent - (lanes.totals.latencyMs ?? 0))
+  // The round trip less the validator's own time and the link's latency: what the upload took.
+  const roundTrip = performance.now() - sent
+  lanes.link.uploaded(payload.byteLength, roundTrip - (response.heldMs ?? 0) - (lanes.totals.latencyMs ?? 0))
   if (response.type === 'receipt') lanes.link.shard(kind.name, grant.flops, down, payload.byteLength)
   await settle(lanes, offer, grant, response, ms)
   if (upNext != null && following == null) return { offer: upNext }

@@ -6,7 +6,7 @@
  */
 
 /** Transfers smaller than this say more about latency than about the link: not sampled. */
-export const MIN_SAMPLE_BYTES = 16 * 1024
+export const MIN_SAMPLE_BYTES = 64 * 1024
 /** Weight of the newest transfer in the running rate. */
 const ALPHA = 0.3
 

@@ -8,7 +8,7 @@ import { DeviceLostError } from '../gpu/errors.ts'
 import type { EngineChoice } from '../gpu/select-engine.ts'
 import { workTopic } from '../protocol/constants.ts'
 import type { WorkOffer } from '../protocol/types.ts'
-import { type BlobEvent, createCachedBlobFetcher } from './blob-fetcher.ts'
+import { type BlobEvent, createCachedBlobFetcher, PAGE_MEMO_BYTES } from './blob-fetcher.ts'
 import type { BootstrapInfo } from './bootstrap.ts'
 import { type MeshState, startBrowserMesh } from './browser-mesh.ts'
 import { type Contributor, type ContributorEvent, createContributor } from './contributor.ts'
@@ -158,7 +158,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
         node,
         cache: createModelCache(),
         onBlob: options.onBlob,
-        memoBytes: 0,
+        memoBytes: PAGE_MEMO_BYTES,
       }),
       store: options.store,
       dutyCycle: options.dutyCycle,

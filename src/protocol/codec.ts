@@ -251,15 +251,22 @@ export function decodeReceiptBody(bytes: Uint8Array): ReceiptBody {
 
 export function encodeResultResponse(response: ResultResponse): Uint8Array {
   const next = response.next != null ? { next: leaseResponseOf(response.next) } : {}
+  const heldMs = Math.max(0, Math.min(MAX_U32, Math.round(response.heldMs ?? 0)))
   if (response.type === 'receipt') {
     return pb.ResultResponse.encode({
       version: WORK_VERSION,
       receipt: { body: bytesOf(response.bodyBytes), signature: bytesOf(response.signature) },
       ...next,
+      heldMs,
     })
   }
   const { leaseId, reason, message } = response
-  return pb.ResultResponse.encode({ version: WORK_VERSION, rejection: { leaseId, reason, message }, ...next })
+  return pb.ResultResponse.encode({
+    version: WORK_VERSION,
+    rejection: { leaseId, reason, message },
+    ...next,
+    heldMs,
+  })
 }
 
 export function decodeResultResponse(bytes: Uint8Array): ResultResponse {
@@ -268,7 +275,10 @@ export function decodeResultResponse(bytes: Uint8Array): ResultResponse {
   version(c, raw.version, WORK_VERSION)
   if ((raw.receipt == null) === (raw.rejection == null))
     c.fail('receipt|rejection', 'must hold exactly one of the two')
-  const next = raw.next != null ? { next: checkLeaseResponse(c, raw.next, 'next.') } : {}
+  const next = {
+    ...(raw.next != null ? { next: checkLeaseResponse(c, raw.next, 'next.') } : {}),
+    ...(raw.heldMs > 0 ? { heldMs: raw.heldMs } : {}),
+  }
   if (raw.receipt != null) {
     return { type: 'receipt', ...decodeSignedReceipt(raw.receipt.body, raw.receipt.signature), ...next }
   }

@@ -2274,6 +2274,7 @@ export interface ResultResponse {
   receipt?: Receipt
   rejection?: Rejection
   next?: LeaseResponse
+  heldMs: number
 }
 
 export namespace ResultResponse {
@@ -2306,12 +2307,18 @@ export namespace ResultResponse {
           LeaseResponse.codec().encode(obj.next, w)
         }
 
+        if ((obj.heldMs != null && obj.heldMs !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.heldMs)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          version: 0
+          version: 0,
+          heldMs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2340,6 +2347,10 @@ export namespace ResultResponse {
               obj.next = LeaseResponse.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.next
               })
+              break
+            }
+            case 5: {
+              obj.heldMs = reader.uint32()
               break
             }
             default: {
@@ -2383,6 +2394,13 @@ export namespace ResultResponse {
                 limits: opts.limits?.next
               })
 
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.heldMs`,
+                value: reader.uint32()
+              }
               break
             }
             default: {
@@ -2492,6 +2510,11 @@ export namespace ResultResponse {
     value: number
   }
 
+  export interface ResultResponseHeldMsFieldEvent {
+    field: '$.heldMs'
+    value: number
+  }
+
   export function encode (obj: Partial<ResultResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ResultResponse.codec())
   }
@@ -2500,7 +2523,7 @@ export namespace ResultResponse {
     return decodeMessage(buf, ResultResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultResponse>): Generator<ResultResponseVersionFieldEvent | ResultResponseReceiptBodyFieldEvent | ResultResponseReceiptSignatureFieldEvent | ResultResponseRejectionLeaseIdFieldEvent | ResultResponseRejectionReasonFieldEvent | ResultResponseRejectionMessageFieldEvent | ResultResponseNextVersionFieldEvent | ResultResponseNextGrantLeaseIdFieldEvent | ResultResponseNextGrantOfferIdFieldEvent | ResultResponseNextGrantShardIdFieldEvent | ResultResponseNextGrantKindFieldEvent | ResultResponseNextGrantKindVersionFieldEvent | ResultResponseNextGrantExpiresAtFieldEvent | ResultResponseNextGrantFlopsFieldEvent | ResultResponseNextGrantPayloadFieldEvent | ResultResponseNextRefusalOfferIdFieldEvent | ResultResponseNextRefusalReasonFieldEvent | ResultResponseNextRefusalMessageFieldEvent | ResultResponseNextRefusalRetryAfterMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultResponse>): Generator<ResultResponseVersionFieldEvent | ResultResponseReceiptBodyFieldEvent | ResultResponseReceiptSignatureFieldEvent | ResultResponseRejectionLeaseIdFieldEvent | ResultResponseRejectionReasonFieldEvent | ResultResponseRejectionMessageFieldEvent | ResultResponseNextVersionFieldEvent | ResultResponseNextGrantLeaseIdFieldEvent | ResultResponseNextGrantOfferIdFieldEvent | ResultResponseNextGrantShardIdFieldEvent | ResultResponseNextGrantKindFieldEvent | ResultResponseNextGrantKindVersionFieldEvent | ResultResponseNextGrantExpiresAtFieldEvent | ResultResponseNextGrantFlopsFieldEvent | ResultResponseNextGrantPayloadFieldEvent | ResultResponseNextRefusalOfferIdFieldEvent | ResultResponseNextRefusalReasonFieldEvent | ResultResponseNextRefusalMessageFieldEvent | ResultResponseNextRefusalRetryAfterMsFieldEvent | ResultResponseHeldMsFieldEvent> {
     return streamMessage(buf, ResultResponse.codec(), opts)
   }
 }

@@ -135,7 +135,11 @@ export interface Rejection {
 export type ResultOutcome = ({ type: 'receipt' } & SignedReceipt) | ({ type: 'rejection' } & Rejection)
 
 /** The answer to a result: its outcome, and the next lease when the result asked for one. */
-export type ResultResponse = ResultOutcome & { next?: LeaseResponse }
+export type ResultResponse = ResultOutcome & {
+  next?: LeaseResponse
+  /** Milliseconds the validator held the result before answering; absent from older validators. */
+  heldMs?: number
+}
 
 /** Why a validator refused a claim; each condition has its own reason. */
 export const CLAIM_REJECTION_REASONS = [

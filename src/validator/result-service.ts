@@ -113,6 +113,7 @@ export function createResultService(options: ResultServiceOptions): ResultServic
 
   return {
     async handle(payload, who) {
+      const received = performance.now()
       const { peer } = who
       let result: WorkResult
       try {
@@ -133,7 +134,7 @@ export function createResultService(options: ResultServiceOptions): ResultServic
         options.log?.(`rejected ${outcome.leaseId} from ${peer}: ${outcome.message}`)
       const response: ResultResponse =
         result.next != null ? { ...outcome, next: await options.leases.answer(result.next, who) } : outcome
-      return encodeResultResponse(response)
+      return encodeResultResponse({ ...response, heldMs: performance.now() - received })
     },
   }
 }

@@ -70,6 +70,11 @@ export interface ExecuteContext extends Runtimes {
 export interface ContributorKind<G = unknown, R = unknown> extends WorkKind<G, R> {
   /** Whether these runtimes can run the kind; offers a contributor cannot run are left to others. */
   canRun(runtimes: Runtimes): boolean
+  /**
+   * Blobs the grant names, fetched before its turn on the device (so the device's busy time and the
+   * throttle count compute, not downloads); execute still asks for them, and gets them from memory.
+   */
+  inputs?(grant: G): Array<{ sha256: string; options?: BlobOptions }>
   execute(grant: G, context: ExecuteContext): Promise<R>
 }
 

@@ -19,6 +19,10 @@ let lastB: { key: string; b: Float32Array } | undefined
 export const gemmContributor: ContributorKind<GemmGrant, GemmResult> = {
   ...gemm,
   canRun: () => true,
+  inputs: (grant) => [
+    ...grant.rowBlocks.map((r) => ({ sha256: r.sha256, options: { persist: false } })),
+    ...grant.panels.map((p) => ({ sha256: p.sha256 })),
+  ],
   async execute(grant, context) {
     const { row0, m, k, rowBlocks, col0, n, panels } = grant
     const aKey = `${row0}:${m}:${rowBlocks.map((b) => b.sha256).join(',')}`

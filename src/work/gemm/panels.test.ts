@@ -69,7 +69,8 @@ describe('gemm weight panels', () => {
     expect(small.grant.panels).toHaveLength(1)
     expect(blobs.size(small.grant.panels[0].sha256)).toBe(64 * 128 * 4)
     expect(small.grant.rowBlocks).toHaveLength(1)
-    expect(blobs.size(small.grant.rowBlocks[0].sha256)).toBe(16 * 64 * 4)
+    // One row block: 256 KiB would be 1,024 rows at K = 64; the batch has 64.
+    expect(blobs.size(small.grant.rowBlocks[0].sha256)).toBe(64 * 64 * 4)
     const whole = source.next('gemm', offer.maxFlops)!
     const cols = whole.grant.panels.reduce((s, p) => s + p.cols, 0)
     expect(cols).toBeGreaterThanOrEqual(whole.grant.n)

@@ -32,8 +32,17 @@ import {
 export const OFFER_ID = 'gemm'
 const CHECK_TILE = new URL('./check-tile.ts', import.meta.url).href
 const GRANULE = 16
-/** Rows of X per row block: one granule, so every strip is whole blocks (256 KiB at K = 4096). */
-const BLOCK_ROWS = GRANULE
+/**
+ * Bytes a row block of X aims at: few enough requests per strip, small enough that a first shard
+ * does not wait long. Its rows are a multiple of the granule (16 rows, 256 KiB, at K = 4096; 256
+ * rows at K = 256), so strips start on block boundaries or reuse the block they share.
+ */
+const BLOCK_BYTES = 256 * 1024
+
+export function blockRowsFor(inFeatures: number, batchRows: number): number {
+  const rows = Math.max(GRANULE, Math.floor(BLOCK_BYTES / (4 * inFeatures) / GRANULE) * GRANULE)
+  return Math.min(rows, batchRows)
+}
 
 /** A 4096-wide layer: tiles up to 1024 × 4096 with K = 4096 (34 GFLOP), about a second on a fast GPU. */
 export const GEMM_DEFAULTS = {
@@ -235,17 +244,18 @@ function weightPanels(weights: Matrix, panelCols: number, blobs: BlobRegistry): 
 }
 
 /**
- * Each batch's X as blobs of BLOCK_ROWS rows, made when a grant first names them and served while
+ * Each batch's X as blobs of blockRowsFor(K) rows, made when a grant first names them and served while
  * they are among the most recently named `maxBytes`: a strip's blocks outlive its leases, and a block
  * dropped and named again (a shard rebuilt after a restart) is made again, with the same hash.
  */
 function createRowBlocks(layer: SyntheticLayer, maxBytes: number, blobs: BlobRegistry) {
-  const { batchRows } = layer.options
+  const { batchRows, inFeatures } = layer.options
+  const blockRows = blockRowsFor(inFeatures, batchRows)
   const served = new Map<string, { sha256: string; bytes: number }>()
   let bytes = 0
   const block = (batch: number, index: number): RowBlock => {
-    const row0 = index * BLOCK_ROWS
-    const rows = Math.min(BLOCK_ROWS, batchRows - row0)
+    const row0 = index * blockRows
+    const rows = Math.min(blockRows, batchRows - row0)
     const key = `${batch}:${index}`
     let entry = served.get(key)
     if (entry == null) {
@@ -260,7 +270,7 @@ function createRowBlocks(layer: SyntheticLayer, maxBytes: number, blobs: BlobReg
   return {
     cover(batch: number, row0: number, m: number): RowBlock[] {
       const out: RowBlock[] = []
-      for (let i = Math.floor(row0 / BLOCK_ROWS); i * BLOCK_ROWS < row0 + m; i++) out.push(block(batch, i))
+      for (let i = Math.floor(row0 / blockRows); i * blockRows < row0 + m; i++) out.push(block(batch, i))
       for (const [key, entry] of served) {
         if (bytes <= maxBytes || served.size <= out.length) break
         served.delete(key)

@@ -2,11 +2,13 @@
  * The `train` section of the subnet config (docs/SUBNET-OWNERS.md): the model, the corpus, the mode
  * and its optimizer, verification and checkpoint settings, LoRA. Every problem names its key.
  */
+
 import { resolve } from 'node:path'
 import { readConfig } from '../config.ts'
 import { AGGREGATES, type Aggregate } from './aggregate.ts'
 import { LIMITS, type LocalOptimizer } from './codec.ts'
 import { DEFAULT_BLOCK } from './compress.ts'
+import { DEFAULT_UPLOAD_SHARE } from './local-steps.ts'
 import type { LoraConfig } from './lora.ts'
 import type { ModelConfig } from './model.ts'
 import type { OptimizerConfig } from './trainer.ts'
@@ -27,6 +29,9 @@ export interface TrainConfig {
   microBatch: number
   optimizer: OptimizerConfig
   local: LocalOptimizer
+  /** Local mode: most local steps a link-sized shard takes (local-steps.ts), and the share of its compute its upload may take. */
+  maxLocalSteps: number
+  uploadShare: number
   maxStaleness: number
   verifyFraction: number
   canaryFraction: number
@@ -95,6 +100,13 @@ export function parseTrainConfig(
       eps: 1e-8,
       weightDecay: 0,
     },
+    maxLocalSteps: c.int(
+      'maxLocalSteps',
+      Math.min(Math.floor(LIMITS.offsets / microBatch), LIMITS.localSteps, 64 * (sequences / microBatch)),
+      sequences / microBatch,
+      Math.min(Math.floor(LIMITS.offsets / microBatch), LIMITS.localSteps),
+    ),
+    uploadShare: c.number('uploadShare', DEFAULT_UPLOAD_SHARE, 0.001, 1),
     maxStaleness: c.int('maxStaleness', 4, 0, 1000),
     verifyFraction: c.number('verifyFraction', 0.25, 0, 1),
     canaryFraction: c.number('canaryFraction', 0.05, 0, 1),

@@ -13,10 +13,16 @@ import type { VersionStore } from './versions.ts'
 export const OFFER_ID = 'train'
 
 export interface ShardCutter {
-  /** FLOPs of every shard of the run. */
+  /** FLOPs of a shard of the run's configured size, and of the largest (local mode: link-sized steps). */
   readonly flops: number
-  /** The shard of `seed`'s sequences on `step`'s version; `canary` numbers a repeat of it. */
-  cut(step: number, seed: number, canary?: number): Shard<TrainGrant> | undefined
+  readonly maxFlops: number
+  /** FLOPs of one local step (a micro-batch). */
+  readonly stepFlops: number
+  /**
+   * The shard of `seed`'s sequences on `step`'s version; `canary` numbers a repeat of it; `localSteps`
+   * (local mode) takes that many micro-batches instead of the configured number.
+   */
+  cut(step: number, seed: number, canary?: number, localSteps?: number): Shard<TrainGrant> | undefined
   /** The shard an id names, while its version is still served. */
   restore(id: string): Shard<TrainGrant> | undefined
 }
@@ -27,38 +33,54 @@ export function createShardCutter(
   versions: VersionStore,
   offerId: string = OFFER_ID,
 ): ShardCutter {
-  const { model } = config
-  const flops = trainFlops(model, config.sequences * model.context)
-  const cut = (step: number, seed: number, canary?: number): Shard<TrainGrant> | undefined => {
+  const { model, microBatch } = config
+  const flopsOf = (sequences: number) => trainFlops(model, sequences * model.context)
+  const configured = config.sequences / microBatch
+  const cut = (
+    step: number,
+    seed: number,
+    canary?: number,
+    localSteps = configured,
+  ): Shard<TrainGrant> | undefined => {
     const version = versions.get(step)
     if (version == null) return undefined
+    const local = config.mode === 'local'
+    const steps = local ? Math.max(configured, Math.min(config.maxLocalSteps, localSteps)) : configured
+    const sequences = steps * microBatch
+    // Ids of the configured size read as before; a link-sized shard's names its steps.
+    const sized = steps !== configured ? `.h${steps}` : ''
     return {
-      shardId: `train.${run.id}.${step}.${seed}${canary != null ? `.c${canary}` : ''}`,
+      shardId: `train.${run.id}.${step}.${seed}${sized}${canary != null ? `.c${canary}` : ''}`,
       offerId,
       // Copies of one batch (a canary and its original) go to different contributors.
       group: `train.${run.id}.${step}.${seed}`,
-      flops,
+      flops: flopsOf(sequences),
       grant: {
         weights: version.sha,
         step,
         model,
         corpus: run.corpusSha,
-        offsets: drawOffsets(seed, config.sequences, run.split.train, model.context),
-        microBatch: config.microBatch,
+        offsets: drawOffsets(seed, sequences, run.split.train, model.context),
+        microBatch,
         seed,
-        local: config.mode === 'local' ? config.local : undefined,
+        local: local ? { ...config.local, steps } : undefined,
         block: config.block,
         ...(run.lora != null ? { lora: { base: run.baseSha!, ...run.lora } } : {}),
       },
     }
   }
   return {
-    flops,
+    flops: flopsOf(config.sequences),
+    maxFlops: flopsOf((config.mode === 'local' ? config.maxLocalSteps : configured) * microBatch),
+    stepFlops: flopsOf(microBatch),
     cut,
     restore(id) {
-      const m = /^train\.([0-9a-f]{8})\.(\d+)\.(\d+)(?:\.c(\d+))?$/.exec(id)
+      const m = /^train\.([0-9a-f]{8})\.(\d+)\.(\d+)(?:\.h(\d+))?(?:\.c(\d+))?$/.exec(id)
       if (m == null || m[1] !== run.id) return undefined
-      return cut(Number(m[2]), Number(m[3]), m[4] != null ? Number(m[4]) : undefined)
+      const steps = m[4] != null ? Number(m[4]) : configured
+      if (m[4] != null && (config.mode !== 'local' || steps <= configured || steps > config.maxLocalSteps))
+        return undefined
+      return cut(Number(m[2]), Number(m[3]), m[5] != null ? Number(m[5]) : undefined, steps)
     },
   }
 }

@@ -20,6 +20,7 @@ import { createEvaluator } from './evaluator.ts'
 import { train } from './index.ts'
 import { createJobRuns, finalOutputs } from './job-runs.ts'
 import { judge } from './judge.ts'
+import { createStepSizer } from './local-steps.ts'
 import { mergeAdapters } from './lora.ts'
 import { lossAndGradientRef, type Matmul, refMatmul } from './model.ref.ts'
 import { initialWeights } from './model.ts'
@@ -198,6 +199,14 @@ export async function createTrainSource(
   let canaryCount = 0
   const draw = context.draw ?? secretRandom
   const shards = createShardCutter(config, run, versions, offerId)
+  const sizer = createStepSizer({
+    stepFlops: shards.stepFlops,
+    // The int8 weight change a local result hands in: a byte per parameter and a scale per block.
+    deltaBytes: run.start.length * (1 + 4 / config.block),
+    min: config.sequences / config.microBatch,
+    max: config.maxLocalSteps,
+    uploadShare: config.uploadShare,
+  })
   const contributors = new Set<string>()
   let finishing: Promise<void> | undefined
   /** A job's run, once done: its outputs handed over (again at the next offers() if that failed). */
@@ -259,15 +268,18 @@ export async function createTrainSource(
         step: String(trainer.state.step),
         ...(measured != null ? { heldOutLoss: measured.heldOutLoss.toFixed(4) } : {}),
       }
-      return [{ offerId, blobs: [run.corpusSha], minFlops: shards.flops, maxFlops: shards.flops, notes }]
+      return [{ offerId, blobs: [run.corpusSha], minFlops: shards.flops, maxFlops: shards.maxFlops, notes }]
     },
-    next(asked) {
+    next(asked, flops, lessee) {
       if (asked !== offerId || done()) return undefined
       const canary = verifier.canary()
       if (canary != null && secretRandom() < config.canaryFraction) {
-        return shards.cut(canary.step, canary.seed, ++canaryCount)
+        return shards.cut(canary.step, canary.seed, ++canaryCount, sizer.steps(canary.step))
       }
-      return shards.cut(trainer.state.step, Math.floor(draw() * 2 ** 32) >>> 0)
+      const step = trainer.state.step
+      // Never more than the lease may hold (a newcomer's smallest shard takes the configured steps).
+      const steps = Math.min(sizer.steps(step, lessee), Math.floor(flops / shards.stepFlops))
+      return shards.cut(step, Math.floor(draw() * 2 ** 32) >>> 0, undefined, steps)
     },
     restore: (id) => shards.restore(id),
     async verify(shard, result, { peer, suspect, audit }) {
