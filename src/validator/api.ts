@@ -35,10 +35,25 @@ export interface ValidatorStatus {
    */
   pool: { tao: string; epochCredit: number }
   peers: number
-  /** Blob bytes (models, weight panels) sent over /tessera/blob/1 since start, and by blob (sha256). */
+  /** Blob bytes (models, weight panels, row blocks) served over libp2p and HTTP since start, and by blob (sha256; the most recent 1,024). */
   blobBytesServed: number
   blobBytesByBlob: Record<string, number>
+  /**
+   * Per kind since start: FLOPs credited, bytes sent (grants and the kind's blobs) and received
+   * (credited results), and their ratios — the kind's intensity, what bounds it on a home link.
+   */
+  intensity: Record<string, KindIntensity>
   uptimeMs: number
+}
+
+export interface KindIntensity {
+  verifiedFlops: number
+  grantBytes: number
+  blobBytes: number
+  resultBytes: number
+  /** FLOPs credited per byte sent (grants and blobs) and per byte received; 0 before any. */
+  flopsPerByteDown: number
+  flopsPerByteUp: number
 }
 
 export interface AddressClaims {

@@ -8,7 +8,12 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { type BlobSource, hex } from '../p2p/blob-protocol.ts'
 import type { BlobRegistry } from '../work/kind.ts'
 
-export interface BlobStore extends BlobSource, BlobRegistry {}
+export interface BlobStore extends BlobSource, BlobRegistry {
+  /** The registry a kind's source adds through: its blobs are the kind's (ownerOf). */
+  forKind(kind: string): BlobRegistry
+  /** The kind that added a blob, if a kind did. */
+  ownerOf(sha256: string): string | undefined
+}
 
 /** A file's content does not match the sha256 its configuration declares. */
 export class BlobDigestMismatchError extends Error {
@@ -17,11 +22,11 @@ export class BlobDigestMismatchError extends Error {
 }
 
 export function createBlobStore(): BlobStore {
-  const blobs = new Map<string, { size: number; path?: string; bytes?: Uint8Array }>()
-  return {
+  const blobs = new Map<string, { size: number; path?: string; bytes?: Uint8Array; owner?: string }>()
+  const registry = (owner?: string): BlobRegistry => ({
     addBytes(bytes) {
       const digest = hex(sha256(bytes))
-      blobs.set(digest, { size: bytes.byteLength, bytes })
+      blobs.set(digest, { size: bytes.byteLength, bytes, owner })
       return digest
     },
     async addFile(path, expected) {
@@ -30,12 +35,17 @@ export function createBlobStore(): BlobStore {
       if (expected != null && expected.toLowerCase() !== digest) {
         throw new BlobDigestMismatchError(`${path} has sha256 ${digest}, configuration says ${expected}`)
       }
-      blobs.set(digest, { path, size: bytes.byteLength })
+      blobs.set(digest, { path, size: bytes.byteLength, owner })
       return digest
     },
     remove(key) {
       blobs.delete(key)
     },
+  })
+  return {
+    ...registry(),
+    forKind: registry,
+    ownerOf: (key) => blobs.get(key)?.owner,
     size: (key) => blobs.get(key)?.size,
     async read(key, offset, length) {
       const blob = blobs.get(key)

@@ -13,10 +13,19 @@ export interface LeaseServiceOptions {
 }
 
 /** What went over the lease and result streams, for /api/status. */
+/** What one kind moved: grant bytes sent, result bytes of credited results received, FLOPs credited. */
+export interface KindWire {
+  grantBytes: number
+  resultBytes: number
+  verifiedFlops: number
+}
+
 export interface WireStats {
   grantBytes: number
   resultBytes: number
   leases: number
+  /** Per kind (the validator's own kinds only: counted for grants and credited results). */
+  kinds: Record<string, KindWire>
   /** The last lease answers' times (ms), newest last. */
   leaseMs: number[]
 }
@@ -35,12 +44,13 @@ const LEASE_TIMES_KEPT = 1000
 const BANNED_RETRY_MS = 60_000
 
 export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions): LeaseService {
-  const wire: WireStats = { grantBytes: 0, resultBytes: 0, leases: 0, leaseMs: [] }
+  const wire: WireStats = { grantBytes: 0, resultBytes: 0, leases: 0, kinds: {}, leaseMs: [] }
   async function answer(request: LeaseRequest, who: Requester): Promise<LeaseResponse> {
     const started = performance.now()
     const response = await decide(request, who)
     if (response.type === 'grant') {
       wire.grantBytes += response.payload.byteLength
+      kindWire(wire, response.kind).grantBytes += response.payload.byteLength
       wire.leases++
       wire.leaseMs.push(performance.now() - started)
       if (wire.leaseMs.length > LEASE_TIMES_KEPT) wire.leaseMs.shift()
@@ -81,4 +91,10 @@ export function createLeaseService({ scheduler, strikes }: LeaseServiceOptions):
       return encodeLeaseResponse(await answer(request, who))
     },
   }
+}
+
+/** A kind's counters, made at its first grant. */
+export function kindWire(wire: WireStats, kind: string): KindWire {
+  wire.kinds[kind] ??= { grantBytes: 0, resultBytes: 0, verifiedFlops: 0 }
+  return wire.kinds[kind]
 }

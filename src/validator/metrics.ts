@@ -5,7 +5,7 @@
  * snapshot at each scrape, so nothing on the hot paths counts twice.
  */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
-import type { ValidatorStatus } from './api.ts'
+import type { KindIntensity, ValidatorStatus } from './api.ts'
 
 export interface Metrics {
   /** The text a scrape gets, and its content type. */
@@ -75,6 +75,44 @@ export function createMetrics(status: () => Promise<ValidatorStatus>): Metrics {
       }
     },
   })
+  // What each kind moves per FLOP (docs/SCALING.md): the bound a home link puts on it.
+  const perKind = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    set: (g: Gauge, kind: string, i: KindIntensity) => void,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset()
+        for (const [kind, i] of Object.entries(snapshot?.intensity ?? {})) set(this, kind, i)
+      },
+    })
+  perKind(
+    'tessera_kind_bytes',
+    'bytes a kind moved since start (down: grants and blobs; up: credited results)',
+    ['kind', 'direction'],
+    (g, kind, i) => {
+      g.set({ kind, direction: 'down' }, i.grantBytes + i.blobBytes)
+      g.set({ kind, direction: 'up' }, i.resultBytes)
+    },
+  )
+  perKind(
+    'tessera_kind_flops_per_byte',
+    'FLOPs credited per byte moved since start',
+    ['kind', 'direction'],
+    (g, kind, i) => {
+      g.set({ kind, direction: 'down' }, i.flopsPerByteDown)
+      g.set({ kind, direction: 'up' }, i.flopsPerByteUp)
+    },
+  )
+  perKind('tessera_kind_verified_flops', 'FLOPs credited since start', ['kind'], (g, kind, i) =>
+    g.set({ kind }, i.verifiedFlops),
+  )
   const cutOff = new Counter({
     name: 'tessera_peers_cut_off_total',
     help: 'peers cut off for malformed messages',

@@ -11,7 +11,7 @@ import { signReceipt } from '../protocol/receipt.ts'
 import type { Rejection, ResultOutcome, ResultResponse, WorkResult } from '../protocol/types.ts'
 import type { Audit } from './audit.ts'
 import type { EpochClock } from './epochs.ts'
-import type { LeaseService } from './lease-service.ts'
+import { kindWire, type LeaseService } from './lease-service.ts'
 import { DuplicateCreditError, type ReceiptStore } from './ledger/index.ts'
 import type { Requester } from './requester.ts'
 import type { Scheduler } from './scheduler.ts'
@@ -81,6 +81,9 @@ export function createResultService(options: ResultServiceOptions): ResultServic
     // Banned while this result was being verified: no more receipts this epoch.
     if (await strikes.banned(peer)) return rejection('banned', REFUSED_MESSAGE)
 
+    const moved = kindWire(options.leases.wire, kind.name)
+    moved.resultBytes += result.payload.byteLength
+    moved.verifiedFlops += lease.flops
     const quality = verdict.quality * (late ? options.lateQuality : 1)
     const receipt = await signReceipt(
       {

@@ -52,6 +52,16 @@ describe('validator and a Node contributor over libp2p', () => {
     )
     expect(ledger.rejected).toBe(0)
     expect(events.some((e) => e.type === 'rejected')).toBe(false)
+    // What the kind moved, on /api/status and /metrics: a credited tile of K = 64 hands back one f32
+    // per 2·64 FLOPs (32 FLOPs per byte, a little less with its envelope); A and W came as blobs.
+    const { intensity } = await validator.status()
+    expect(intensity.gemm.verifiedFlops).toBe(acceptedBodies(events).reduce((s, b) => s + b.flops, 0))
+    expect(intensity.gemm.flopsPerByteUp).toBeGreaterThan(30)
+    expect(intensity.gemm.flopsPerByteUp).toBeLessThanOrEqual(32)
+    expect(intensity.gemm.blobBytes).toBeGreaterThan(0)
+    expect(intensity.gemm.flopsPerByteDown).toBeGreaterThan(0)
+    const { body } = await validator.metrics.render()
+    expect(body).toMatch(/tessera_kind_flops_per_byte\{kind="gemm",direction="up"\} 3[01]\./)
   })
 
   it('a dishonest contributor is rejected at its first wrong result, never credited, and refused from then on', async () => {

@@ -34,7 +34,7 @@ import type { WorkOffer } from '../protocol/types.ts'
 import type { AnyValidatorKind, JobWork, TrainJobWork, ValidatorKind, WorkSource } from '../work/kind.ts'
 import { createKindRegistry, type KindRegistry } from '../work/registry.ts'
 import { VALIDATOR_KINDS } from '../work/validator-kinds.ts'
-import { type ApiRoutes, createApi, type ValidatorStatus } from './api.ts'
+import { type ApiRoutes, createApi, type KindIntensity, type ValidatorStatus } from './api.ts'
 import { AUDIT_SAMPLES, createAudit } from './audit.ts'
 import { type BlobStore, createBlobStore } from './blob-store.ts'
 import type { ChainOptions } from './chain.ts'
@@ -42,7 +42,7 @@ import { createClaimService } from './claim-service.ts'
 import { startDirectoryPublisher } from './directory-publisher.ts'
 import { createEpochClock, type EpochClock, TEMPO_MS } from './epochs.ts'
 import { type Jobs, type JobsOptions, openJobs } from './jobs/index.ts'
-import { createLeaseService, type WireStats } from './lease-service.ts'
+import { createLeaseService, kindWire, type WireStats } from './lease-service.ts'
 import { type Ledger, openLedger, openPostgresLedger } from './ledger/index.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { startOfferPublisher } from './offer-publisher.ts'
@@ -203,7 +203,7 @@ async function open(options: Options, closers: Closers, close: () => Promise<voi
     node,
     ledger,
     metrics,
-    blobs: work.blobs,
+    blobs: served.blobsServed.source,
     epochs,
     scheduler: work.scheduler,
     ...(jobs != null ? { jobs } : {}),
@@ -339,13 +339,8 @@ async function serveProtocols(options: Options, parts: Opened & Awaited<ReturnTy
     onOffence: (remote, reason) => penalties.record(remote.toString(), reason),
     refuse: (remote) => penalties.banned(remote.toString()),
   }
-  const blobsServed = { bytes: 0, byBlob: new Map<string, number>() }
-  const onServe = (key: string, bytes: number) => {
-    blobsServed.bytes += bytes
-    // One entry per blob the validator serves: bounded by its blob store.
-    blobsServed.byBlob.set(key, (blobsServed.byBlob.get(key) ?? 0) + bytes)
-  }
-  await serveBlobs(node, parts.blobs, { onServe, ...accountability })
+  const blobsServed = createServedBlobs(parts.blobs)
+  await serveBlobs(node, blobsServed.source, accountability)
   const protocols: Array<
     [string[], number, (payload: Uint8Array, who: Requester) => Promise<Uint8Array | Offence>]
   > = [
@@ -360,6 +355,54 @@ async function serveProtocols(options: Options, parts: Opened & Awaited<ReturnTy
     await handleRequests(node, protocol, handler, { maxRequestBytes, ...accountability })
   }
   return { blobsServed }
+}
+
+function intensityOf(wire: WireStats, blobBytes: Map<string, number>): Record<string, KindIntensity> {
+  const kinds = new Set([...Object.keys(wire.kinds), ...blobBytes.keys()])
+  return Object.fromEntries(
+    [...kinds].map((kind) => {
+      const { grantBytes, resultBytes, verifiedFlops } = kindWire(wire, kind)
+      const blobs = blobBytes.get(kind) ?? 0
+      const per = (bytes: number) => (bytes > 0 ? verifiedFlops / bytes : 0)
+      return [
+        kind,
+        {
+          verifiedFlops,
+          grantBytes,
+          blobBytes: blobs,
+          resultBytes,
+          flopsPerByteDown: per(grantBytes + blobs),
+          flopsPerByteUp: per(resultBytes),
+        },
+      ]
+    }),
+  )
+}
+
+/** Blobs the most recently served that /api/status names one by one (row blocks come and go by the thousand). */
+const SERVED_BLOBS_NAMED = 1024
+
+/**
+ * The blob store as served over libp2p and HTTP alike, counting the bytes served: in all, per blob
+ * (the most recent SERVED_BLOBS_NAMED) and per kind that added them.
+ */
+function createServedBlobs(store: BlobStore) {
+  const served = { bytes: 0, byBlob: new Map<string, number>(), byKind: new Map<string, number>() }
+  const source: BlobSource = {
+    size: (key) => store.size(key),
+    async read(key, offset, length) {
+      const data = await store.read(key, offset, length)
+      served.bytes += data.byteLength
+      const kind = store.ownerOf(key) ?? 'jobs'
+      served.byKind.set(kind, (served.byKind.get(kind) ?? 0) + data.byteLength)
+      const before = served.byBlob.get(key) ?? 0
+      served.byBlob.delete(key)
+      served.byBlob.set(key, before + data.byteLength)
+      if (served.byBlob.size > SERVED_BLOBS_NAMED) served.byBlob.delete(served.byBlob.keys().next().value!)
+      return data
+    },
+  }
+  return Object.assign(served, { source })
 }
 
 /** The offer heartbeat, the settlement loop and the directory announcements. */
@@ -446,6 +489,7 @@ function statusOf(
     peers: node.getPeers().length,
     blobBytesServed: blobsServed.bytes,
     blobBytesByBlob: Object.fromEntries(blobsServed.byBlob),
+    intensity: intensityOf(parts.leases.wire, blobsServed.byKind),
     uptimeMs: Date.now() - parts.startedAt,
   })
 }
@@ -492,7 +536,7 @@ async function createSources(
       stateDir: await stateDirOf(options.dataDir, kind.name),
       seed: options.seed,
       cursor: (key) => ledger.meta.get(key),
-      blobs,
+      blobs: blobs.forKind(kind.name),
       workers,
       ...(jobs != null ? { jobs } : {}),
       ...(trainJobs != null ? { trainJobs } : {}),
