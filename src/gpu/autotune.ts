@@ -20,39 +20,86 @@ export function adapterKey(summary: AdapterSummary): string {
   return [summary.vendor, summary.architecture, summary.device, summary.description].join('|')
 }
 
-export async function tuneGemm(
+/**
+ * The tuner, one candidate at a time: `step()` times the next variant (its first run compiles the
+ * pipeline and is not timed) and says whether any is left, so a caller can tune between shards and
+ * never share the device with one. The choice is saved once every candidate was timed.
+ */
+export interface GemmTuner {
+  /** The cached choice, or the best so far (the first candidate before any was timed). */
+  readonly variant: GemmVariant
+  readonly done: boolean
+  /** Times the next candidate; false once none is left. */
+  step(): Promise<boolean>
+  result(): TuneResult
+}
+
+export function createGemmTuner(
   rt: GpuRuntime,
   summary: AdapterSummary,
   size: { m: number; n: number; k: number } = { m: 64, n: 64, k: 256 },
   repeats = 3,
-): Promise<TuneResult> {
+): GemmTuner {
   const key = `${CACHE_PREFIX}${adapterKey(summary)}`
   const saved = storage()?.getItem(key)
   const known = GEMM_VARIANTS.find((v) => variantKey(v) === saved)
-  if (known != null && fitsDevice(rt, known)) return { variant: known, timings: {}, cached: true }
-
-  const a = rt.tensor([size.m, size.k], new Float32Array(size.m * size.k).fill(0.5))
-  const b = rt.tensor([size.k, size.n], new Float32Array(size.k * size.n).fill(0.25))
+  const candidates = GEMM_VARIANTS.filter((v) => fitsDevice(rt, v))
+  if (known != null && fitsDevice(rt, known)) {
+    return {
+      variant: known,
+      done: true,
+      step: async () => false,
+      result: () => ({ variant: known, timings: {}, cached: true }),
+    }
+  }
   const timings: Record<string, number> = {}
   let best: { variant: GemmVariant; ms: number } | undefined
-  for (const variant of GEMM_VARIANTS.filter((v) => fitsDevice(rt, v))) {
-    const runs: number[] = []
-    for (let i = 0; i <= repeats; i++) {
-      const t0 = performance.now()
-      const c = gemm(rt, a, b, { variant })
-      await rt.read(c)
-      rt.release(c)
-      // The first run compiles the pipeline: not timed.
-      if (i > 0) runs.push(performance.now() - t0)
-    }
-    runs.sort((x, y) => x - y)
-    const ms = runs[Math.floor(runs.length / 2)]
-    timings[variantKey(variant)] = ms
-    if (best == null || ms < best.ms) best = { variant, ms }
+  let next = 0
+  return {
+    get variant() {
+      return best?.variant ?? candidates[0]
+    },
+    get done() {
+      return next >= candidates.length
+    },
+    async step() {
+      if (next >= candidates.length) return false
+      const variant = candidates[next++]
+      const a = rt.tensor([size.m, size.k], new Float32Array(size.m * size.k).fill(0.5))
+      const b = rt.tensor([size.k, size.n], new Float32Array(size.k * size.n).fill(0.25))
+      const runs: number[] = []
+      try {
+        for (let i = 0; i <= repeats; i++) {
+          const t0 = performance.now()
+          const c = gemm(rt, a, b, { variant })
+          await rt.read(c)
+          rt.release(c)
+          if (i > 0) runs.push(performance.now() - t0)
+        }
+      } finally {
+        rt.release(a)
+        rt.release(b)
+        rt.flush()
+      }
+      runs.sort((x, y) => x - y)
+      const ms = runs[Math.floor(runs.length / 2)]
+      timings[variantKey(variant)] = ms
+      if (best == null || ms < best.ms) best = { variant, ms }
+      if (next >= candidates.length) storage()?.setItem(key, variantKey(best.variant))
+      return next < candidates.length
+    },
+    result: () => ({ variant: best?.variant ?? candidates[0], timings, cached: false }),
   }
-  rt.release(a)
-  rt.release(b)
-  rt.flush()
-  storage()?.setItem(key, variantKey(best!.variant))
-  return { variant: best!.variant, timings, cached: false }
+}
+
+/** Every candidate timed now, one after another (benchmarks, tests): the tuner run to its end. */
+export async function tuneGemm(
+  rt: GpuRuntime,
+  summary: AdapterSummary,
+  size?: { m: number; n: number; k: number },
+  repeats?: number,
+): Promise<TuneResult> {
+  const tuner = createGemmTuner(rt, summary, size, repeats)
+  while (await tuner.step()) {}
+  return tuner.result()
 }

@@ -1,5 +1,11 @@
-/** The WebGPU MatmulEngine: Tessera's own WGSL GEMM, in the variant tuned for this adapter. */
-import { tuneGemm } from './autotune.ts'
+/**
+ * The WebGPU MatmulEngine: Tessera's own WGSL GEMM, in the variant tuned for this adapter. It is
+ * ready at once: before the adapter's choice is known (cached from an earlier visit) shards run on a
+ * default variant while the tuner times one candidate between shards — after a shard's result is
+ * read back and before the next shard starts — so tuning never shares the device with a shard and
+ * never delays the first.
+ */
+import { createGemmTuner } from './autotune.ts'
 import type { GpuContext } from './device.ts'
 import type { MatmulEngine } from './engine.ts'
 import type { DeviceLostError } from './errors.ts'
@@ -20,7 +26,19 @@ export async function createWebGpuEngine(
   void gpu.lost.then((err) => {
     lostError = err
   })
-  const variant = options.variant ?? (await tuneGemm(rt, gpu.summary)).variant
+  const tuner = options.variant == null ? createGemmTuner(rt, gpu.summary) : undefined
+  let variant = options.variant ?? tuner!.variant
+  /** The tuner's step after the last shard: the next shard waits for it. */
+  let tuning: Promise<unknown> = Promise.resolve()
+  const tuneBetweenShards = () => {
+    if (tuner == null || tuner.done) return
+    tuning = tuner
+      .step()
+      .then(() => {
+        variant = tuner.variant
+      })
+      .catch(() => {})
+  }
   const { vendor, architecture, description } = gpu.summary
   const adapter = [vendor, architecture, description].filter(Boolean).join(' ') || 'unknown adapter'
 
@@ -43,16 +61,22 @@ export async function createWebGpuEngine(
 
   return {
     name: 'webgpu',
-    description: `WebGPU: ${adapter}${gpu.summary.isFallback ? ' (software fallback)' : ''}, GEMM ${variantKey(variant)}`,
+    get description() {
+      const tuned = tuner == null || tuner.done ? '' : ' (tuning)'
+      return `WebGPU: ${adapter}${gpu.summary.isFallback ? ' (software fallback)' : ''}, GEMM ${variantKey(variant)}${tuned}`
+    },
     async matmul(a, b, m, n, k) {
+      await tuning
       if (lostError) throw lostError
       // A lost device resolves mapAsync with an error or never; race it so a shard fails cleanly.
-      return Promise.race([
+      const c = await Promise.race([
         run(a, b, m, n, k),
         gpu.lost.then((err) => {
           throw err
         }),
       ])
+      tuneBetweenShards()
+      return c
     },
     destroy() {
       rt.destroy()
