@@ -1,12 +1,18 @@
 /**
- * `npm run bench -- e2e [--seconds 20] [--warmup 15] [--engines auto,webgpu] [--pages 1,4]`:
+ * `npm run bench -- e2e [--seconds 20] [--warmup 15] [--engines auto,webgpu] [--pages 1,4]
+ * [--link loopback|home] [--blobs http|libp2p]`:
  * the real site and validator (the CLI `npm start` runs, default 4096-wide layer) on loopback, with
  * one and then several Chromium contributors per engine. Per run: delivered GFLOP/s (verified FLOPs
  * the ledger credits per second at steady state) against the pages' own kernel GFLOP/s at the shard
  * sizes they were granted, validator CPU seconds per verified GFLOP, verification FLOPs per work
  * FLOP, bytes on the wire per GFLOP, page load to first accepted shard, and lease latency at the
  * validator. Then how many verified GFLOP/s one validator core sustains (decode + Freivalds of
- * precomputed correct results of the largest default tile). Writes bench/results/e2e.json.
+ * precomputed correct results of the largest default tile). Per kind: FLOPs per byte down (grants
+ * and blobs) and up (results), for the first shards and at steady state, from the validator's
+ * /api/status. `--link home` puts a shaping proxy (bench/e2e/link.ts: 10 Mbit/s up, 50 down, 40 ms
+ * each way) between the pages and the validator's HTTP and libp2p ports and reports delivered ÷
+ * min(kernel, link bound); `--blobs libp2p` has offers name no HTTP URL, so blobs come over libp2p.
+ * Writes bench/results/e2e[-<link>][-<blobs>].json.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,11 +25,14 @@ import { chromium, type Page } from '@playwright/test'
 import * as ort from 'onnxruntime-node'
 import { CHROMIUM_PATH, WEBGPU_ARGS } from '../../e2e/chromium.ts'
 import { matmulModel } from '../../src/gpu/ort/onnx-model.ts'
+import { freePort } from '../../src/testing/test-support.ts'
 import { startValidatorProcess } from '../../src/testing/validator-process.ts'
+import type { KindIntensity } from '../../src/validator/api.ts'
 import { createBlobStore } from '../../src/validator/blob-store.ts'
 import { createWorkerPool } from '../../src/validator/worker-pool.ts'
 import { assembleColumns, assembleRows } from '../../src/work/gemm/contributor.ts'
 import { gemmValidator } from '../../src/work/gemm/validator.ts'
+import { createShapedLink, HOME_LINK } from './link.ts'
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
@@ -32,8 +41,13 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '15' },
     engines: { type: 'string', default: 'auto,webgpu' },
     pages: { type: 'string', default: '1,4' },
+    link: { type: 'string', default: 'loopback' },
+    blobs: { type: 'string', default: 'http' },
   },
 })
+if (!['loopback', 'home'].includes(values.link)) throw new Error('--link is loopback or home')
+if (!['http', 'libp2p'].includes(values.blobs)) throw new Error('--blobs is http or libp2p')
+const shape = values.link === 'home' ? HOME_LINK : undefined
 const root = join(import.meta.dirname, '..', '..')
 const windowS = Number(values.seconds)
 const warmupS = Number(values.warmup)
@@ -48,13 +62,55 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 interface Status {
   ledger: { flops: number; accepted: number }
+  intensity: Record<string, KindIntensity>
   blobBytesServed: number
   wire: { grantBytes: number; resultBytes: number; leaseMsP50: number; leaseMsP99: number }
   sources: { gemm?: { verifiedFlops: number; verifyFlops: number } }
 }
 
+/** FLOPs per byte each way between two status snapshots, per kind. */
+function intensityBetween(s0: Partial<Status>, s1: Status) {
+  return Object.fromEntries(
+    Object.entries(s1.intensity).map(([kind, i]) => {
+      const o = s0.intensity?.[kind] ?? { verifiedFlops: 0, grantBytes: 0, blobBytes: 0, resultBytes: 0 }
+      const flops = i.verifiedFlops - o.verifiedFlops
+      const down = i.grantBytes + i.blobBytes - o.grantBytes - o.blobBytes
+      const up = i.resultBytes - o.resultBytes
+      return [
+        kind,
+        {
+          gflop: +(flops / 1e9).toFixed(3),
+          flopsPerByteDown: down > 0 ? Math.round(flops / down) : null,
+          flopsPerByteUp: up > 0 ? Math.round(flops / up) : null,
+          mbDownPerGflop: flops > 0 ? +(down / flops / 1e-3).toFixed(3) : null,
+        },
+      ]
+    }),
+  )
+}
+
+/** The validator as `npm start` runs it; behind the shaped link when there is one (pages use `pageUrl`). */
+async function startBehindLink() {
+  const [wsPort, httpPort] = [await freePort(), await freePort()]
+  const link = shape != null ? createShapedLink(shape) : undefined
+  const [wsProxy, httpProxy] = link != null ? [await freePort(), await freePort()] : [wsPort, httpPort]
+  const pageUrl = `http://127.0.0.1:${httpProxy}/`
+  const validator = await startValidatorProcess(
+    [
+      ...(link != null ? ['--announce', `/ip4/127.0.0.1/tcp/${wsProxy}/ws`, '--public-url', pageUrl] : []),
+      ...(values.blobs === 'libp2p' ? ['--no-http-blobs'] : []),
+    ],
+    { listen: `/ip4/127.0.0.1/tcp/${wsPort}/ws`, httpPort },
+  )
+  if (link != null) {
+    await link.forward(wsPort, wsProxy)
+    await link.forward(httpPort, httpProxy)
+  }
+  return { validator, link, pageUrl }
+}
+
 async function run(engine: string, pages: number) {
-  const validator = await startValidatorProcess()
+  const { validator, link, pageUrl } = await startBehindLink()
   const status = async (): Promise<Status> => (await fetch(new URL('api/status', validator.url))).json()
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: WEBGPU_ARGS })
   try {
@@ -65,7 +121,7 @@ async function run(engine: string, pages: number) {
         const page = await (await browser.newContext()).newPage()
         tabs.push(page)
         const t0 = Date.now()
-        await page.goto(`${validator.url}${engine === 'auto' ? '' : `?engine=${engine}`}`)
+        await page.goto(`${pageUrl}${engine === 'auto' ? '' : `?engine=${engine}`}`)
         await page.getByTestId('start').click()
         await page.waitForFunction(
           () =>
@@ -80,6 +136,7 @@ async function run(engine: string, pages: number) {
         firstShardMs.push(Date.now() - t0)
       }),
     )
+    const first = await status()
     await new Promise((r) => setTimeout(r, warmupS * 1000))
     const [s0, c0, t0] = [await status(), cpuSeconds(validator.pid), Date.now()]
     await new Promise((r) => setTimeout(r, windowS * 1000))
@@ -87,6 +144,7 @@ async function run(engine: string, pages: number) {
     const kernel = await Promise.all(
       tabs.map(async (p) => Number(await p.getByTestId('gflops').textContent())),
     )
+    const measuredLink = await Promise.all(tabs.map(async (p) => await p.getByTestId('link').textContent()))
     const gflop = (s1.ledger.flops - s0.ledger.flops) / 1e9
     const seconds = (t1 - t0) / 1000
     const delivered = gflop / seconds
@@ -95,13 +153,29 @@ async function run(engine: string, pages: number) {
     const blobs = s1.blobBytesServed - s0.blobBytesServed
     const g0 = s0.sources.gemm ?? { verifiedFlops: 0, verifyFlops: 0 }
     const g1 = s1.sources.gemm ?? g0
+    const steady = intensityBetween(s0, s1)
+    // What the link lets through of the kind the pages ran, at its steady-state intensity.
+    const gemm = steady.gemm
+    const linkBound =
+      shape == null || gemm?.flopsPerByteUp == null || gemm.flopsPerByteDown == null
+        ? undefined
+        : Math.min(
+            shape.upBytesPerSecond * gemm.flopsPerByteUp,
+            shape.downBytesPerSecond * gemm.flopsPerByteDown,
+          ) / 1e9
+    const bound = linkBound == null ? kernelSum : Math.min(kernelSum, linkBound)
     const row = {
       engine,
       pages,
+      link: values.link,
+      blobs: values.blobs,
       shards: s1.ledger.accepted - s0.ledger.accepted,
       deliveredGflops: +delivered.toFixed(3),
       kernelGflops: +kernelSum.toFixed(3),
       deliveredOverKernel: +(delivered / kernelSum).toFixed(3),
+      ...(linkBound != null
+        ? { linkBoundGflops: +linkBound.toFixed(3), deliveredOverBound: +(delivered / bound).toFixed(3) }
+        : {}),
       validatorCpuSecondsPerGflop: +((c1 - c0) / gflop).toFixed(5),
       verifyFlopsPerWorkFlop: +(
         (g1.verifyFlops - g0.verifyFlops) /
@@ -109,6 +183,9 @@ async function run(engine: string, pages: number) {
       ).toFixed(4),
       wireBytesPerGflop: Math.round((wire + blobs) / gflop),
       firstShardMsMedian: median(firstShardMs),
+      firstShards: intensityBetween({}, first),
+      steady,
+      pageLinkMBps: measuredLink,
       leaseMsP50: +s1.wire.leaseMsP50.toFixed(2),
       leaseMsP99: +s1.wire.leaseMsP99.toFixed(2),
     }
@@ -117,6 +194,7 @@ async function run(engine: string, pages: number) {
   } finally {
     await browser.close()
     await validator.stop()
+    await link?.close()
   }
 }
 
@@ -177,10 +255,11 @@ for (const engine of values.engines.split(',')) {
 }
 const core = await validatorCore()
 console.log(core)
-const file = join(root, 'bench', 'results', 'e2e.json')
+const suffix = `${values.link === 'home' ? '-home' : ''}${values.blobs === 'libp2p' ? '-libp2p' : ''}`
+const file = join(root, 'bench', 'results', `e2e${suffix}.json`)
 mkdirSync(join(root, 'bench', 'results'), { recursive: true })
 writeFileSync(
   file,
-  `${JSON.stringify({ benchmark: 'e2e', date: new Date().toISOString(), windowSeconds: windowS, warmupSeconds: warmupS, rows, validatorCore: core }, null, 2)}\n`,
+  `${JSON.stringify({ benchmark: 'e2e', date: new Date().toISOString(), windowSeconds: windowS, warmupSeconds: warmupS, link: shape ?? 'loopback', rows, validatorCore: core }, null, 2)}\n`,
 )
 console.log(`wrote ${file}`)

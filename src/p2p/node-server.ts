@@ -12,6 +12,8 @@ export interface ServerNodeOptions {
   privateKey?: PrivateKey
   /** e.g. `/ip4/127.0.0.1/tcp/9797/ws`. */
   listen: string[]
+  /** Addresses announced instead of the listening ones (behind a proxy or NAT); the listening ones when omitted. */
+  announce?: string[]
   /** Transports; WebSockets when omitted (tests pass the in-memory transport). */
   transports?: Libp2pOptions<TesseraServices>['transports']
   /** Peers refused a connection (the validator's banned senders). */
@@ -49,7 +51,10 @@ export async function createServerNode(options: ServerNodeOptions): Promise<Tess
   const shared = sharedOptions(options.scoredTopics)
   return createLibp2p<TesseraServices>({
     privateKey: options.privateKey,
-    addresses: { listen: options.listen },
+    addresses: {
+      listen: options.listen,
+      ...(options.announce != null && options.announce.length > 0 ? { announce: options.announce } : {}),
+    },
     transports: options.transports ?? [webSockets()],
     connectionManager: CONNECTION_LIMITS,
     ...(options.denyPeer != null

@@ -47,6 +47,9 @@ export class RunFigures {
     this.#el('[data-testid="gflops"]').textContent = stats.gflops.toFixed(2)
     // Verified work per second of wall time: what the validator credits, after network and idle time.
     this.#el('[data-testid="delivered"]').textContent = stats.deliveredGflops.toFixed(2)
+    // The link as the shards measured it: what bounds a kind that moves many bytes per FLOP.
+    const mb = (bytesPerSecond: number) => (bytesPerSecond > 0 ? (bytesPerSecond / 1e6).toFixed(1) : '–')
+    this.#el('[data-testid="link"]').textContent = `${mb(stats.downlink)} / ${mb(stats.uplink)}`
   }
 
   /** The charts, shown from the first Start on; they stay after Stop. */

@@ -106,9 +106,14 @@ describe('the widget parts', () => {
     const root = mount()
     const figures = new RunFigures(root)
     figures.begin({ accepted: 10, credit: 5 })
-    figures.show(stats({ accepted: 2, rejected: 1, credit: 1, gflops: 3.456, deliveredGflops: 1.5 }))
+    expect(text(root, 'link')).toBe('–')
+    figures.show(
+      stats({ accepted: 2, rejected: 1, credit: 1, gflops: 3.456, deliveredGflops: 1.5, downlink: 6.25e6 }),
+    )
     expect([text(root, 'accepted'), text(root, 'rejected'), text(root, 'credit')]).toEqual(['12', '1', '6'])
     expect([text(root, 'gflops'), text(root, 'delivered')]).toEqual(['3.46', '1.50'])
+    // The downlink measured, the uplink not yet.
+    expect(text(root, 'link')).toBe('6.3 / –')
     // The device was lost: the next session starts from zero, the widget's counts do not.
     figures.carryOver()
     figures.show(stats({ accepted: 1, credit: 0.5 }))

@@ -42,6 +42,7 @@ export const WIDGET_TEMPLATE = `
     <div><dt>Credit (verified GFLOP, all time)</dt><dd data-testid="credit">0</dd></div>
     <div><dt>Device GFLOP/s</dt><dd data-testid="gflops">0</dd></div>
     <div><dt>Delivered GFLOP/s</dt><dd data-testid="delivered">0</dd></div>
+    <div><dt>Link ↓ / ↑ MB/s</dt><dd data-testid="link">–</dd></div>
   </dl>
   <p class="estimate" data-testid="estimate" hidden></p>
   <div class="charts" data-field="charts" hidden>

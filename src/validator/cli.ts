@@ -30,6 +30,10 @@ serves the contributor site over HTTP.
 Options:
   --netuid <n>          subnet id (default 1)
   --listen <multiaddr>  libp2p listen address, repeatable (default /ip4/127.0.0.1/tcp/9797/ws)
+  --announce <multiaddr>  libp2p address pages and peers are given instead of --listen's (repeatable):
+                        a proxy or NAT in front of the validator
+  --public-url <url>    the HTTP server's address as pages reach it (a proxy or CDN in front), ending
+                        in /: announced as the API and named in offers for blobs (default: its own)
   --http-host <host>    HTTP bind address (default 127.0.0.1)
   --http-port <port>    HTTP port, 0 for any free one (default 8787)
   --data-dir <dir>      ledger and peer key directory (default ./data)
@@ -52,6 +56,7 @@ Options:
                         reach across validators, and pages learn every one from any one
   --blob-mirror <url>   a mirror serving the validator's blobs as <url><sha256> (repeatable, up to 3):
                         offers name it, pages fetch models, panels and row blocks there first
+  --no-http-blobs       offers name no HTTP URL for blobs: pages fetch them over libp2p (benchmarks)
   --claim-epochs <n>    epochs after its own during which a receipt can be claimed (default ${VALIDATOR_DEFAULTS.claimEpochs})
   --hotkeys <file>      JSON {"<ss58 address>": <uid>} for the Bittensor weights export
   --chain-endpoint <url>   pay settled epochs on chain through this node's RPC (off by default)
@@ -71,6 +76,11 @@ Options:
 ${KIND_FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.kind}: ${f.help}`).join('\n')}
   -h, --help            show this help
 `
+
+function publicUrl(url: string | undefined): string | undefined {
+  if (url != null && !/^https?:\/\/.+\/$/.test(url)) fail(`--public-url ${url}: must be an http(s) URL ending in /`)
+  return url
+}
 
 function mirrors(urls: string[]): string[] {
   if (urls.length > MIRROR_NOTES.length) fail(`at most ${MIRROR_NOTES.length} --blob-mirror`)
@@ -107,6 +117,9 @@ const OPTIONS = {
   listen: { type: 'string', multiple: true },
   peer: { type: 'string', multiple: true },
   'blob-mirror': { type: 'string', multiple: true },
+  announce: { type: 'string', multiple: true },
+  'public-url': { type: 'string' },
+  'no-http-blobs': { type: 'boolean' },
   'http-host': { type: 'string' },
   'http-port': { type: 'string' },
   'data-dir': { type: 'string' },
@@ -157,6 +170,9 @@ function parse() {
     netuid: int('netuid', str('netuid'), 1),
     listen: (values.listen as string[] | undefined) ?? ['/ip4/127.0.0.1/tcp/9797/ws'],
     peers: (values.peer as string[] | undefined) ?? [],
+    announce: (values.announce as string[] | undefined) ?? [],
+    publicUrl: publicUrl(str('public-url')),
+    httpBlobs: values['no-http-blobs'] !== true,
     blobMirrors: mirrors((values['blob-mirror'] as string[] | undefined) ?? []),
     httpHost: str('http-host') ?? '127.0.0.1',
     httpPort: int('http-port', str('http-port'), 8787),
@@ -276,7 +292,7 @@ async function main(): Promise<void> {
     blobs: validator.blobs,
     ...(validator.jobs != null ? { jobs: validator.jobs.api } : {}),
   })
-  api = http.url
+  api = config.publicUrl ?? http.url
   process.stdout.write(
     [
       `Tessera validator for subnet ${config.netuid}`,

@@ -69,6 +69,8 @@ export interface ValidatorOptions {
   /** Requesters' jobs (docs/JOBS.md): on unless false. */
   jobs?: JobsOptions | false
   listen: string[]
+  /** libp2p addresses given to pages and peers instead of `listen` (a proxy or NAT in front). */
+  announce?: string[]
   /** Seed of synthetic work (the gemm layer, generated model inputs). */
   seed: number
   /** The work kinds this validator knows; VALIDATOR_KINDS unless a test adds its own. */
@@ -109,6 +111,8 @@ export interface ValidatorOptions {
   apiUrl?: () => string | undefined
   /** Mirrors serving its blobs as `<url><sha256>`, named in its offers before its own HTTP server. */
   blobMirrors?: string[]
+  /** False: offers name no HTTP URL for blobs, pages fetch them over libp2p (benchmarks compare the two). */
+  httpBlobs?: boolean
 }
 
 /** Announcements every 10 s: a page learns a new validator within seconds, gossip stays small. */
@@ -254,6 +258,7 @@ async function openNode(options: Options, privateKey: PrivateKey, closers: Close
   node = await createServerNode({
     privateKey,
     listen: options.listen,
+    announce: options.announce,
     transports: options.transports,
     scoredTopics: [workTopic(options.netuid), DIRECTORY_TOPIC],
     denyPeer: (peer) => penalties.banned(peer),
@@ -556,8 +561,9 @@ async function createSources(
 /** Offers naming where their blobs are served over HTTP (protocol/blob-urls.ts): mirrors, then its own server. */
 function withBlobUrls(
   offers: WorkOffer[],
-  options: Pick<ValidatorOptions, 'apiUrl' | 'blobMirrors'>,
+  options: Pick<ValidatorOptions, 'apiUrl' | 'blobMirrors' | 'httpBlobs'>,
 ): WorkOffer[] {
+  if (options.httpBlobs === false) return offers
   const api = options.apiUrl?.()
   const notes: Record<string, string> = {}
   for (const [i, url] of (options.blobMirrors ?? []).slice(0, MIRROR_NOTES.length).entries())

@@ -1,0 +1,42 @@
+import { createServer } from 'node:net'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createShapedLink } from './link.ts'
+
+/** The benchmark's home link must be the link it says: rate and delay measured through it. */
+describe('the benchmark’s shaped link', () => {
+  const link = createShapedLink({ upBytesPerSecond: 1e6, downBytesPerSecond: 4e6, delayMs: 40 })
+  afterAll(() => link.close())
+
+  it('carries bytes up at its uplink rate and back at its downlink rate, each way delayed', async () => {
+    // An echo-less sink that answers with 2 MB once it has 500 kB.
+    const server = createServer((socket) => {
+      let got = 0
+      socket.on('data', (d) => {
+        got += d.byteLength
+        if (got === 500_000) socket.end(Buffer.alloc(2_000_000))
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = await link.forward((server.address() as { port: number }).port)
+    const { connect } = await import('node:net')
+    const started = performance.now()
+    const times = await new Promise<{ sent: number; done: number }>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      let received = 0
+      let firstByte = 0
+      socket.on('data', (d) => {
+        firstByte ||= performance.now()
+        received += d.byteLength
+      })
+      socket.on('end', () => resolve({ sent: firstByte - started, done: performance.now() - started }))
+      socket.write(Buffer.alloc(500_000))
+    })
+    server.close()
+    // Up: 0.5 s at 1 MB/s, +40 ms, +40 ms back: the first byte after ~0.58 s.
+    expect(times.sent).toBeGreaterThan(560)
+    expect(times.sent).toBeLessThan(900)
+    // Down: 2 MB at 4 MB/s, 0.5 s more.
+    expect(times.done - times.sent).toBeGreaterThan(450)
+    expect(times.done - times.sent).toBeLessThan(900)
+  })
+})
