@@ -102,7 +102,7 @@ export function parseTrainConfig(
     },
     maxLocalSteps: c.int(
       'maxLocalSteps',
-      Math.min(Math.floor(LIMITS.offsets / microBatch), LIMITS.localSteps, 64 * (sequences / microBatch)),
+      Math.min(Math.floor(LIMITS.offsets / microBatch), LIMITS.localSteps),
       sequences / microBatch,
       Math.min(Math.floor(LIMITS.offsets / microBatch), LIMITS.localSteps),
     ),
