@@ -20,6 +20,7 @@ import { chromium } from '@playwright/test'
 import { CHROMIUM_PATH, WEBGPU_ARGS } from '../../e2e/chromium.ts'
 import { createHarness, REPO_ROOT } from '../../src/testing/test-support.ts'
 import { startValidatorProcess } from '../../src/testing/validator-process.ts'
+import type { KindIntensity } from '../../src/validator/api.ts'
 import { startHttpServer } from '../../src/validator/http-server.ts'
 import { chunksOf, packChunks } from '../../src/validator/jobs/tasks/text-score.ts'
 import { infer } from '../../src/work/infer/index.ts'
@@ -113,6 +114,7 @@ async function network(contributors: number) {
       batchesRecomputedByValidator: recomputed,
       batchesTakenOnTheirWord: adaptive,
       computePerHonestRun: +((granted + recomputed) / batchesPerRun).toFixed(2),
+      intensity: intensityOf(status.intensity.infer),
       bytesPerRecord: Math.round((grantBytes + resultBytes) / RECORDS),
     }
   } finally {
@@ -156,6 +158,7 @@ async function inPages(pages: number) {
         infer: { jobBatchesReceived: number; jobBatchesRecomputed: number; jobBatchesAdaptive: number }
       }
       wire: { grantBytes: number; resultBytes: number }
+      intensity: Record<string, KindIntensity>
     }
     const { jobBatchesReceived: received, jobBatchesRecomputed: recomputed } = status.sources.infer
     return {
@@ -167,6 +170,7 @@ async function inPages(pages: number) {
       batchesTakenOnTheirWord: status.sources.infer.jobBatchesAdaptive,
       computePerHonestRun: +((received + recomputed) / batchesPerRun).toFixed(2),
       bytesPerRecord: Math.round((status.wire.grantBytes + status.wire.resultBytes) / RECORDS),
+      intensity: intensityOf(status.intensity.infer),
     }
   } finally {
     await browser.close()
@@ -209,3 +213,14 @@ mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true })
 const file = pageRows.length > 0 ? 'job-pages.json' : 'job.json'
 writeFileSync(join(REPO_ROOT, 'bench', 'results', file), `${JSON.stringify(out, null, 2)}\n`)
 console.log(JSON.stringify(out, null, 2))
+
+/** The kind's FLOPs per byte each way (docs/SCALING.md), whole run (its model download included). */
+function intensityOf(i: KindIntensity | undefined) {
+  if (i == null) return undefined
+  return {
+    gflop: +(i.verifiedFlops / 1e9).toFixed(2),
+    flopsPerByteDown: Math.round(i.flopsPerByteDown),
+    flopsPerByteUp: Math.round(i.flopsPerByteUp),
+    modelAndBlobBytes: i.blobBytes,
+  }
+}

@@ -47,7 +47,10 @@ export async function selectEngine(
     // Likely slower than wasm, but measured rather than assumed: WebGPU gets a trial on real shards
     // once wasm has run a few, and takes over if it delivers more.
     return {
-      engine: createAdaptiveEngine({ first: createWasmEngine(), second: () => createWebGpuEngine(gpu) }),
+      engine: createAdaptiveEngine({
+        first: createWasmEngine(),
+        second: () => createWebGpuEngine(gpu, { tune: 'first' }),
+      }),
       lost: gpu.lost,
       reason: `The only GPU adapter is a software fallback (${gpu.summary.architecture}): starting on the wasm engine, WebGPU is tried on real shards and kept if it delivers more.`,
     }

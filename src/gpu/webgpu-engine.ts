@@ -15,6 +15,12 @@ import { createRuntime } from './runtime.ts'
 export interface WebGpuEngineOptions {
   /** Skip tuning and use this variant (tests, benchmarks). */
   variant?: GemmVariant
+  /**
+   * `background` (the default): ready at once, tuned between shards. `first`: tuned before it is
+   * returned — for an engine on trial beside another (adaptive-engine.ts), whose measured rate must
+   * be the tuned kernel's and whose tuning must not run beside the other engine's shards.
+   */
+  tune?: 'background' | 'first'
 }
 
 export async function createWebGpuEngine(
@@ -27,6 +33,7 @@ export async function createWebGpuEngine(
     lostError = err
   })
   const tuner = options.variant == null ? createGemmTuner(rt, gpu.summary) : undefined
+  if (options.tune === 'first' && tuner != null) while (await tuner.step()) {}
   let variant = options.variant ?? tuner!.variant
   /** The tuner's step after the last shard: the next shard waits for it. */
   let tuning: Promise<unknown> = Promise.resolve()
