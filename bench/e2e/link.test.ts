@@ -1,4 +1,4 @@
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createShapedLink } from './link.ts'
 
@@ -8,7 +8,7 @@ describe('the benchmark’s shaped link', () => {
   afterAll(() => link.close())
 
   it('carries bytes up at its uplink rate and back at its downlink rate, each way delayed', async () => {
-    // An echo-less sink that answers with 2 MB once it has 500 kB.
+    // A sink that answers with 2 MB once it has 500 kB.
     const server = createServer((socket) => {
       let got = 0
       socket.on('data', (d) => {
@@ -18,25 +18,23 @@ describe('the benchmark’s shaped link', () => {
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const port = await link.forward((server.address() as { port: number }).port)
-    const { connect } = await import('node:net')
     const started = performance.now()
     const times = await new Promise<{ sent: number; done: number }>((resolve) => {
       const socket = connect(port, '127.0.0.1')
-      let received = 0
       let firstByte = 0
-      socket.on('data', (d) => {
+      socket.on('data', () => {
         firstByte ||= performance.now()
-        received += d.byteLength
       })
       socket.on('end', () => resolve({ sent: firstByte - started, done: performance.now() - started }))
       socket.write(Buffer.alloc(500_000))
     })
     server.close()
-    // Up: 0.5 s at 1 MB/s, +40 ms, +40 ms back: the first byte after ~0.58 s.
+    // Up: 0.5 s at 1 MB/s, +40 ms, +40 ms back: the first byte after ~0.58 s (upper bounds loose: a
+    // loaded machine fires timers late, never early).
     expect(times.sent).toBeGreaterThan(560)
-    expect(times.sent).toBeLessThan(900)
+    expect(times.sent).toBeLessThan(3000)
     // Down: 2 MB at 4 MB/s, 0.5 s more.
     expect(times.done - times.sent).toBeGreaterThan(450)
-    expect(times.done - times.sent).toBeLessThan(900)
+    expect(times.done - times.sent).toBeLessThan(3000)
   })
 })

@@ -13,6 +13,8 @@ export interface BlobStore extends BlobSource, BlobRegistry {
   forKind(kind: string): BlobRegistry
   /** The kind that added a blob, if a kind did. */
   ownerOf(sha256: string): string | undefined
+  /** Whether a blob is a file on disk (a model, a corpus) rather than bytes made in memory. */
+  isFile(sha256: string): boolean
 }
 
 /** A file's content does not match the sha256 its configuration declares. */
@@ -46,6 +48,7 @@ export function createBlobStore(): BlobStore {
     ...registry(),
     forKind: registry,
     ownerOf: (key) => blobs.get(key)?.owner,
+    isFile: (key) => blobs.get(key)?.path != null,
     size: (key) => blobs.get(key)?.size,
     async read(key, offset, length) {
       const blob = blobs.get(key)

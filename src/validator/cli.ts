@@ -78,7 +78,8 @@ ${KIND_FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.kind}: ${f.help}`).join('\
 `
 
 function publicUrl(url: string | undefined): string | undefined {
-  if (url != null && !/^https?:\/\/.+\/$/.test(url)) fail(`--public-url ${url}: must be an http(s) URL ending in /`)
+  if (url != null && !/^https?:\/\/.+\/$/.test(url))
+    fail(`--public-url ${url}: must be an http(s) URL ending in /`)
   return url
 }
 

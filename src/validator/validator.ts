@@ -384,15 +384,20 @@ function intensityOf(wire: WireStats, blobBytes: Map<string, number>): Record<st
   )
 }
 
-/** Blobs the most recently served that /api/status names one by one (row blocks come and go by the thousand). */
+/** Blobs made in memory the most recently served that /api/status names one by one (row blocks come and go by the thousand). */
 const SERVED_BLOBS_NAMED = 1024
 
 /**
  * The blob store as served over libp2p and HTTP alike, counting the bytes served: in all, per blob
- * (the most recent SERVED_BLOBS_NAMED) and per kind that added them.
+ * (every file; the most recent SERVED_BLOBS_NAMED made in memory) and per kind that added them.
  */
 function createServedBlobs(store: BlobStore) {
-  const served = { bytes: 0, byBlob: new Map<string, number>(), byKind: new Map<string, number>() }
+  const served = {
+    bytes: 0,
+    byFile: new Map<string, number>(),
+    byMade: new Map<string, number>(),
+    byKind: new Map<string, number>(),
+  }
   const source: BlobSource = {
     size: (key) => store.size(key),
     async read(key, offset, length) {
@@ -400,10 +405,12 @@ function createServedBlobs(store: BlobStore) {
       served.bytes += data.byteLength
       const kind = store.ownerOf(key) ?? 'jobs'
       served.byKind.set(kind, (served.byKind.get(kind) ?? 0) + data.byteLength)
-      const before = served.byBlob.get(key) ?? 0
-      served.byBlob.delete(key)
-      served.byBlob.set(key, before + data.byteLength)
-      if (served.byBlob.size > SERVED_BLOBS_NAMED) served.byBlob.delete(served.byBlob.keys().next().value!)
+      // Files (models, corpora) are named for ever; blobs made in memory, the most recent only.
+      const named = store.isFile(key) ? served.byFile : served.byMade
+      const before = named.get(key) ?? 0
+      named.delete(key)
+      named.set(key, before + data.byteLength)
+      if (served.byMade.size > SERVED_BLOBS_NAMED) served.byMade.delete(served.byMade.keys().next().value!)
       return data
     },
   }
@@ -493,7 +500,7 @@ function statusOf(
     },
     peers: node.getPeers().length,
     blobBytesServed: blobsServed.bytes,
-    blobBytesByBlob: Object.fromEntries(blobsServed.byBlob),
+    blobBytesByBlob: Object.fromEntries([...blobsServed.byFile, ...blobsServed.byMade]),
     intensity: intensityOf(parts.leases.wire, blobsServed.byKind),
     uptimeMs: Date.now() - parts.startedAt,
   })
