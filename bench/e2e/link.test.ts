@@ -37,4 +37,26 @@ describe('the benchmark’s shaped link', () => {
     expect(times.done - times.sent).toBeGreaterThan(450)
     expect(times.done - times.sent).toBeLessThan(3000)
   })
+
+  it('keeps every byte in order, however small and many the writes (a WebSocket handshake is)', async () => {
+    const echo = createServer((socket) => socket.pipe(socket))
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve))
+    const port = await link.forward((echo.address() as { port: number }).port)
+    const sent = Buffer.from(Array.from({ length: 20_000 }, (_, i) => (i * 131) & 255))
+    const got = await new Promise<Buffer>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      const chunks: Buffer[] = []
+      socket.on('data', (d) => {
+        chunks.push(d)
+        if (Buffer.concat(chunks).byteLength >= sent.byteLength) {
+          socket.destroy()
+          resolve(Buffer.concat(chunks))
+        }
+      })
+      for (let at = 0, i = 1; at < sent.byteLength; at += i, i = (i % 37) + 1)
+        socket.write(sent.subarray(at, at + i))
+    })
+    echo.close()
+    expect(Buffer.compare(got, sent)).toBe(0)
+  })
 })

@@ -28,24 +28,41 @@ function serializer(bytesPerSecond: number) {
   }
 }
 
+/** Bytes from `from` to `to` over one direction of the link, in order (one queue, one timer). */
 function shapedPipe(from: Socket, to: Socket, send: (bytes: number) => number, delayMs: number) {
-  let last = 0
+  const queue: Array<{ at: number; chunk: Buffer | null }> = []
   let queued = 0
-  const later = (at: number, fn: () => void) => setTimeout(fn, Math.max(0, at - performance.now()))
-  from.on('data', (chunk: Buffer) => {
-    const at = Math.max(send(chunk.byteLength) + delayMs, last)
-    last = at
-    queued += chunk.byteLength
-    if (queued > HIGH_WATER) from.pause()
-    later(at, () => {
+  let timer: NodeJS.Timeout | undefined
+  const pump = () => {
+    timer = undefined
+    const now = performance.now()
+    while (queue.length > 0 && queue[0].at <= now) {
+      const { chunk } = queue.shift()!
+      if (chunk == null) {
+        to.end()
+        continue
+      }
       if (!to.destroyed) to.write(chunk)
       queued -= chunk.byteLength
-      if (queued <= HIGH_WATER / 2) from.resume()
-    })
+    }
+    if (queued <= HIGH_WATER / 2) from.resume()
+    if (queue.length > 0) timer = setTimeout(pump, Math.max(0, queue[0].at - now))
+  }
+  const enqueue = (at: number, chunk: Buffer | null) => {
+    queue.push({ at: Math.max(at, queue.at(-1)?.at ?? 0), chunk })
+    timer ??= setTimeout(pump, Math.max(0, queue[0].at - performance.now()))
+  }
+  from.on('data', (chunk: Buffer) => {
+    enqueue(send(chunk.byteLength) + delayMs, chunk)
+    queued += chunk.byteLength
+    if (queued > HIGH_WATER) from.pause()
   })
-  from.on('end', () => later(last, () => to.end()))
-  from.on('error', () => later(last, () => to.destroy()))
-  from.on('close', () => later(last, () => to.destroy()))
+  from.on('end', () => enqueue(performance.now() + delayMs, null))
+  from.on('close', () => {
+    if (queue.length === 0) to.destroy()
+    else enqueue(performance.now() + delayMs, null)
+  })
+  from.on('error', () => to.destroy())
 }
 
 export interface ShapedLink {

@@ -353,6 +353,7 @@ async function lease(
   const { totals } = lanes
   totals.latencyMs =
     totals.latencyMs == null ? rtt : (1 - LATENCY_WEIGHT) * totals.latencyMs + LATENCY_WEIGHT * rtt
+  lanes.link.roundTrip(rtt)
   return granted(lanes, decodeLeaseResponse(bytes), signal, offer.validator)
 }
 
@@ -395,7 +396,7 @@ async function runShard(
     down += bytes
   }
   const blob = (sha256: string, o?: BlobOptions) => lanes.blobs(sha256, validator, { ...o, urls, onNetwork })
-  // The shard's inputs, together: their bytes over their time less a round trip's latency is a
+  // The shard's inputs, together: their bytes over their time (less the latency, link.ts) is a
   // sample of the downlink (one small blob alone would measure the latency).
   const fetching = performance.now()
   await Promise.all([
@@ -403,8 +404,7 @@ async function runShard(
     ...(kind.inputs?.(input) ?? []).map((i) => blob(i.sha256, i.options)),
   ])
   const fetched = down - grant.payload.byteLength
-  if (fetched > 0)
-    lanes.link.downloaded(fetched, performance.now() - fetching - (lanes.totals.latencyMs ?? 0))
+  if (fetched > 0) lanes.link.downloaded(fetched, performance.now() - fetching)
   const { value: payload, ms } = await lanes.device.take(
     () => executor.run(kind, input, grant.payload, { blob, signal }),
     signal,
@@ -431,9 +431,9 @@ async function runShard(
     }),
   )
   const response = decodeResultResponse(bytes)
-  // The round trip less the validator's own time and the link's latency: what the upload took.
+  // The round trip less the validator's own time (and the latency, link.ts): what the upload took.
   const roundTrip = performance.now() - sent
-  lanes.link.uploaded(payload.byteLength, roundTrip - (response.heldMs ?? 0) - (lanes.totals.latencyMs ?? 0))
+  lanes.link.uploaded(payload.byteLength, roundTrip - (response.heldMs ?? 0))
   if (response.type === 'receipt') lanes.link.shard(kind.name, grant.flops, down, payload.byteLength)
   await settle(lanes, offer, grant, response, ms)
   if (upNext != null && following == null) return { offer: upNext }

@@ -2,6 +2,19 @@ import { describe, expect, it } from 'vitest'
 import { createLinkMeter, deliverableFlops, MIN_SAMPLE_BYTES } from './link.ts'
 
 describe('the link a contributor measures', () => {
+  it('takes the least round trip seen as the latency, and never more than halves a transfer’s time', () => {
+    const link = createLinkMeter()
+    link.roundTrip(300)
+    link.roundTrip(80)
+    link.roundTrip(2000)
+    // 1 MB in 880 ms, 80 of them latency: 1.25 MB/s.
+    link.uploaded(1_000_000, 880)
+    expect(link.uplink()).toBeCloseTo(1_250_000, -3)
+    // A transfer as quick as the latency says at most twice its raw rate.
+    link.downloaded(100_000, 90)
+    expect(link.downlink()).toBeCloseTo(100_000 / 0.045, -3)
+  })
+
   it('times large transfers only, and follows a link that changes', () => {
     const link = createLinkMeter()
     link.uploaded(1000, 1000)

@@ -29,9 +29,11 @@ export interface Intensity {
 }
 
 export interface LinkMeter {
-  /** `bytes` arrived over the network in `ms` (a blob, a grant). */
+  /** A round trip that moved next to nothing (a lease) took `ms`: the least of them is the latency. */
+  roundTrip(ms: number): void
+  /** `bytes` arrived over the network in `ms`, request to last byte (a shard's blobs). */
   downloaded(bytes: number, ms: number): void
-  /** `bytes` went out in `ms` (a result, less the round trip's latency). */
+  /** `bytes` went out and were answered in `ms` (a result, less the validator's own time). */
   uploaded(bytes: number, ms: number): void
   /** Bytes per second each way; 0 until a large enough transfer was timed. */
   downlink(): number
@@ -46,14 +48,22 @@ export interface LinkMeter {
 export function createLinkMeter(): LinkMeter {
   let down = 0
   let up = 0
+  let latency = Number.POSITIVE_INFINITY
   const kinds = new Map<string, KindBytes>()
   const rate = (old: number, bytes: number, ms: number) => {
     if (bytes < MIN_SAMPLE_BYTES) return old
-    const sample = (bytes / Math.max(ms, 1)) * 1000
+    // Less the least round trip seen (not a running mean: lease round trips queue behind bulk
+    // transfers on a slow link, and subtracting those would make the link look faster than it is),
+    // and never more than halved.
+    const transfer = Math.max(ms - (Number.isFinite(latency) ? latency : 0), ms / 2, 1)
+    const sample = (bytes / transfer) * 1000
     return old === 0 ? sample : old + ALPHA * (sample - old)
   }
   const per = (flops: number, bytes: number) => (flops > 0 && bytes > 0 ? flops / bytes : undefined)
   return {
+    roundTrip(ms) {
+      latency = Math.min(latency, ms)
+    },
     downloaded(bytes, ms) {
       down = rate(down, bytes, ms)
     },
