@@ -15,9 +15,12 @@ export type BlobEvent =
 
 /**
  * What the page keeps of blobs the compute worker keeps too: a shard's inputs are fetched before its
- * device turn and asked for again by the worker, so the recent ones must still be here then.
+ * device turn and asked for again by the worker, so they must still be here then — a full-width
+ * tile of the default layer names all 64 MiB of its weights panels besides its row blocks, and the
+ * lanes prefetch up to three shards. (Panels dropped are read back from Cache Storage; row blocks,
+ * kept in memory only, would be downloaded again.)
  */
-export const PAGE_MEMO_BYTES = 64 * 2 ** 20
+export const PAGE_MEMO_BYTES = 160 * 2 ** 20
 
 export function createCachedBlobFetcher(options: {
   node: TesseraNode
