@@ -46,6 +46,11 @@ for (const { engine, query, shows } of [
       })
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
+    // Bulk bytes (weights panels, row blocks) come over HTTP from the validator's server.
+    let blobRequests = 0
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/blobs/')) blobRequests++
+    })
 
     await page.goto(validator.url + query)
     await expect(page.getByText('Nothing runs before you press')).toBeVisible()
@@ -69,12 +74,17 @@ for (const { engine, query, shows } of [
     // The delivered rate is verified work over wall time: never above what the device computes.
     expect(Number(await page.getByTestId('delivered').textContent())).toBeGreaterThan(0)
     expect(Number(await page.getByTestId('rejected').textContent())).toBe(0)
-    // WebGPU's GEMM was tuned in the worker; the page keeps the choice for the next session.
+    expect(blobRequests).toBeGreaterThan(0)
+    // The link the shards measured is shown: at least the downlink, from the first shard's inputs.
+    await expect(page.getByTestId('link')).toHaveText(/^\d+\.\d \//)
+    // WebGPU's GEMM is tuned in the worker between shards; the page keeps the choice for the next
+    // session once every variant was timed.
     if (query.includes('webgpu')) {
-      const tuned = await page.evaluate(() =>
-        Object.keys(localStorage).filter((key) => key.startsWith('tessera.gemm-variant.')),
-      )
-      expect(tuned).toHaveLength(1)
+      const tuned = () =>
+        page.evaluate(() =>
+          Object.keys(localStorage).filter((key) => key.startsWith('tessera.gemm-variant.')),
+        )
+      await expect.poll(async () => (await tuned()).length, { timeout: 120_000 }).toBe(1)
     }
     // The shards ran in the compute worker, which Stop ends: the page asked for no GPU and compiled
     // no wasm (ONNX Runtime, the GEMM kernels) itself, so shards never held up its rendering.
