@@ -154,6 +154,11 @@ describe('the open market', () => {
       expect(listed.validators.at(-1)).toMatchObject({ validator: liar.peerId.toString(), absurd: true })
       const rate = (v: Validator) => c.market.rate(v.peerId.toString())!
       expect(rate(liar)).toBeLessThan(rate(high))
+      // Counted once every validator's offers reached the contributor: before that, shards of a few
+      // milliseconds all go to the one validator it knew.
+      const offering = () => new Set(c.contributor.offers().map((o) => o.validator)).size
+      await waitFor(() => offering() === 3, 15_000)
+      c.byValidator.clear()
       await waitFor(() => [...c.byValidator.values()].reduce((a, b) => a + b, 0) >= 60, 60_000)
       const total = [...c.byValidator.values()].reduce((a, b) => a + b, 0)
       const share = (v: Validator) => (c.byValidator.get(v.peerId.toString()) ?? 0) / total
