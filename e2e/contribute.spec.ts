@@ -71,8 +71,11 @@ for (const { engine, query, shows } of [
       .toBeGreaterThanOrEqual(3)
     expect(Number(await page.getByTestId('credit').textContent())).toBeGreaterThan(0)
     expect(Number(await page.getByTestId('gflops').textContent())).toBeGreaterThan(0)
-    // The delivered rate is verified work over wall time: never above what the device computes.
-    expect(Number(await page.getByTestId('delivered').textContent())).toBeGreaterThan(0)
+    // The delivered rate is verified work over wall time: never above what the device computes. (An
+    // untuned WebGPU engine's first shards are the smallest, their rate shows as 0.00 for a while.)
+    await expect
+      .poll(async () => Number(await page.getByTestId('delivered').textContent()), { timeout: 120_000 })
+      .toBeGreaterThan(0)
     expect(Number(await page.getByTestId('rejected').textContent())).toBe(0)
     expect(blobRequests).toBeGreaterThan(0)
     // The link the shards measured is shown: at least the downlink, from the first shard's inputs.

@@ -30,8 +30,13 @@ const blobs = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (e
 let nextBlob = 0
 
 const engineNow = (): ExecutorEngine => {
-  const { name, description, flopsPerSecond } = runtimes!.engine
-  return { name, description, ...(flopsPerSecond != null ? { flopsPerSecond } : {}) }
+  const { name, description, flopsPerSecond, backgroundMs } = runtimes!.engine
+  return {
+    name,
+    description,
+    ...(flopsPerSecond != null ? { flopsPerSecond } : {}),
+    ...(backgroundMs != null ? { backgroundMs } : {}),
+  }
 }
 
 scope.onmessage = ({ data: message }) => {

@@ -405,10 +405,13 @@ async function runShard(
   ])
   const fetched = down - grant.payload.byteLength
   if (fetched > 0) lanes.link.downloaded(fetched, performance.now() - fetching)
-  const { value: payload, ms } = await lanes.device.take(
+  const background = executor.engine.backgroundMs ?? 0
+  const { value: payload, ms: turn } = await lanes.device.take(
     () => executor.run(kind, input, grant.payload, { blob, signal }),
     signal,
   )
+  // The engine's own work in the turn (tuning between shards) is not this shard's compute.
+  const ms = Math.max(0.1, turn - ((executor.engine.backgroundMs ?? 0) - background))
   rates.computed(kind.name, grant.flops, ms)
   // The next offer in turn among every validator's: asked for with this result when it is the same
   // validator's, else leased next on its own. Always taking the same validator's would keep a lane

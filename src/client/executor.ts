@@ -12,6 +12,8 @@ export interface ExecutorEngine {
   readonly description: string
   /** Measured GEMM throughput (FLOP/s) when the engine timed itself: a first guess for leases. */
   readonly flopsPerSecond?: number
+  /** The engine's own background work inside shards' time, ms in all (MatmulEngine.backgroundMs). */
+  readonly backgroundMs?: number
 }
 
 export interface RunContext {

@@ -123,6 +123,9 @@ export function createAdaptiveEngine(options: AdaptiveEngineOptions): AdaptiveEn
     get flopsPerSecond() {
       return first.flopsPerSecond
     },
+    get backgroundMs() {
+      return (first.backgroundMs ?? 0) + (second?.backgroundMs ?? 0)
+    },
     get report() {
       return report
     },

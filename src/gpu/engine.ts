@@ -9,6 +9,11 @@ export interface MatmulEngine {
   readonly description: string
   /** Measured GEMM throughput (FLOP/s), when the engine timed itself (the autotuner); a first guess. */
   readonly flopsPerSecond?: number
+  /**
+   * Milliseconds, in all, that matmul calls spent waiting for the engine's own background work (the
+   * WebGPU engine's tuning between shards): not the shards' compute, so not counted in their rate.
+   */
+  readonly backgroundMs?: number
   /** C (m x n) = A (m x k) · B (k x n), row-major f32. */
   matmul(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array>
   /** Releases every GPU object; the engine cannot be used afterwards. */

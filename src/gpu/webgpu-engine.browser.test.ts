@@ -30,6 +30,8 @@ describe('WebGPU engine tuning in the background', () => {
       // No choice is saved until every candidate was timed.
       if (engine.description.endsWith('(tuning)')) expect(localStorage.getItem(key)).toBeNull()
     }
+    // Shards asked for at once waited for the tuning step in the gap: counted apart from their compute.
+    expect(engine.backgroundMs).toBeGreaterThan(0)
     // One candidate per gap: as many shards as candidates that fit, and the first ran before any.
     expect(shards).toBeGreaterThan(1)
     expect(shards).toBeLessThanOrEqual(GEMM_VARIANTS.length + 1)

@@ -37,6 +37,7 @@ export async function createWebGpuEngine(
   let variant = options.variant ?? tuner!.variant
   /** The tuner's step after the last shard: the next shard waits for it. */
   let tuning: Promise<unknown> = Promise.resolve()
+  let backgroundMs = 0
   const tuneBetweenShards = () => {
     if (tuner == null || tuner.done) return
     tuning = tuner
@@ -72,8 +73,13 @@ export async function createWebGpuEngine(
       const tuned = tuner == null || tuner.done ? '' : ' (tuning)'
       return `WebGPU: ${adapter}${gpu.summary.isFallback ? ' (software fallback)' : ''}, GEMM ${variantKey(variant)}${tuned}`
     },
+    get backgroundMs() {
+      return backgroundMs
+    },
     async matmul(a, b, m, n, k) {
+      const waiting = performance.now()
       await tuning
+      backgroundMs += performance.now() - waiting
       if (lostError) throw lostError
       // A lost device resolves mapAsync with an error or never; race it so a shard fails cleanly.
       const c = await Promise.race([
