@@ -10,9 +10,12 @@ describe('the link a contributor measures', () => {
     // 1 MB in 880 ms, 80 of them latency: 1.25 MB/s.
     link.uploaded(1_000_000, 880)
     expect(link.uplink()).toBeCloseTo(1_250_000, -3)
-    // A transfer as quick as the latency says at most twice its raw rate.
-    link.downloaded(100_000, 90)
-    expect(link.downlink()).toBeCloseTo(100_000 / 0.045, -3)
+    // A transfer within three round trips measured the latency: no sample.
+    link.downloaded(100_000, 200)
+    expect(link.downlink()).toBe(0)
+    // One barely longer is halved at most.
+    link.downloaded(100_000, 250)
+    expect(link.downlink()).toBeCloseTo(100_000 / 0.17, -3)
   })
 
   it('times large transfers only, and follows a link that changes', () => {

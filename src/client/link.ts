@@ -7,6 +7,8 @@
 
 /** Transfers smaller than this say more about latency than about the link: not sampled. */
 export const MIN_SAMPLE_BYTES = 64 * 1024
+/** Transfers shorter than this many least round trips are not sampled. */
+const LATENCY_BOUND = 3
 /** Weight of the newest transfer in the running rate. */
 const ALPHA = 0.3
 
@@ -51,7 +53,10 @@ export function createLinkMeter(): LinkMeter {
   let latency = Number.POSITIVE_INFINITY
   const kinds = new Map<string, KindBytes>()
   const rate = (old: number, bytes: number, ms: number) => {
-    if (bytes < MIN_SAMPLE_BYTES) return old
+    // A transfer that took no longer than a few round trips measured the latency, not the link
+    // (on a long, fast path a blob is a request and a reply): no sample. Only a link slow for its
+    // bytes, which is what bounds a kind, gives one.
+    if (bytes < MIN_SAMPLE_BYTES || (Number.isFinite(latency) && ms < LATENCY_BOUND * latency)) return old
     // Less the least round trip seen (not a running mean: lease round trips queue behind bulk
     // transfers on a slow link, and subtracting those would make the link look faster than it is),
     // and never more than halved.
