@@ -7,6 +7,11 @@ import type { ContributorStats } from '../client/contributor.ts'
 import { formatCredit, type Lifetime } from './earnings.ts'
 import type { LiveCharts } from './live-charts.ts'
 
+/** GFLOP/s to two decimals; a rate too small for them (a slow device's first, smallest shards) to two digits, not "0.00". */
+export function formatRate(gflops: number): string {
+  return gflops > 0 && gflops < 0.005 ? gflops.toPrecision(2) : gflops.toFixed(2)
+}
+
 export class RunFigures {
   readonly #root: ParentNode
   /** Counts of the sessions this Start ran before a device loss, and the current one's latest. */
@@ -44,9 +49,9 @@ export class RunFigures {
     this.#el('[data-testid="accepted"]').textContent = String(carried.accepted + stats.accepted)
     this.#el('[data-testid="rejected"]').textContent = String(carried.rejected + stats.rejected)
     this.#el('[data-testid="credit"]').textContent = formatCredit(carried.credit + stats.credit)
-    this.#el('[data-testid="gflops"]').textContent = stats.gflops.toFixed(2)
+    this.#el('[data-testid="gflops"]').textContent = formatRate(stats.gflops)
     // Verified work per second of wall time: what the validator credits, after network and idle time.
-    this.#el('[data-testid="delivered"]').textContent = stats.deliveredGflops.toFixed(2)
+    this.#el('[data-testid="delivered"]').textContent = formatRate(stats.deliveredGflops)
     // The link as the shards measured it: what bounds a kind that moves many bytes per FLOP.
     const mb = (bytesPerSecond: number) => (bytesPerSecond > 0 ? (bytesPerSecond / 1e6).toFixed(1) : '–')
     this.#el('[data-testid="link"]').textContent = `${mb(stats.downlink)} / ${mb(stats.uplink)}`

@@ -114,6 +114,10 @@ describe('the widget parts', () => {
     expect([text(root, 'gflops'), text(root, 'delivered')]).toEqual(['3.46', '1.50'])
     // The downlink measured, the uplink not yet.
     expect(text(root, 'link')).toBe('6.3 / –')
+    // A device that computes, however slowly, never reads 0.00.
+    const slowRoot = mount()
+    new RunFigures(slowRoot).show(stats({ gflops: 0.0042, deliveredGflops: 0.0011 }))
+    expect([text(slowRoot, 'gflops'), text(slowRoot, 'delivered')]).toEqual(['0.0042', '0.0011'])
     // The device was lost: the next session starts from zero, the widget's counts do not.
     figures.carryOver()
     figures.show(stats({ accepted: 1, credit: 0.5 }))
