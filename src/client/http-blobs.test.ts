@@ -47,6 +47,24 @@ describe('blobs over HTTP', () => {
     ).rejects.toBeInstanceOf(BlobTooLargeError)
   })
 
+  it('gives up a download that stalls, and goes on to the next URL', async () => {
+    // A mirror that sends its headers and a little, then nothing.
+    const stuck = createServer((_, res) => {
+      res.writeHead(200, { 'content-length': String(bytes.byteLength) })
+      res.write(bytes.subarray(0, 1000))
+    })
+    await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve))
+    const stuckUrl = `http://127.0.0.1:${(stuck.address() as AddressInfo).port}/blobs/`
+    try {
+      await expect(fetchBlobOverHttp([stuckUrl], digest, { stallMs: 300 })).rejects.toThrow(/stalled/)
+      const got = await fetchBlobOverHttp([stuckUrl, `${validator.url}blobs/`], digest, { stallMs: 300 })
+      expect(Buffer.compare(got, bytes)).toBe(0)
+    } finally {
+      stuck.closeAllConnections()
+      stuck.close()
+    }
+  })
+
   it('takes only http(s) URLs from an offer, mirrors before the validator', () => {
     const notes = {
       blobs: 'http://v.example/blobs/',

@@ -13,6 +13,8 @@ export interface HttpBlobOptions {
   signal?: AbortSignal
   onProgress?: (p: { received: number; total: number }) => void
   maxSize?: number
+  /** Give a download up when it receives nothing this long; STALL_MS unless a test sets it. */
+  stallMs?: number
 }
 
 /** The blob from the first base URL that serves it whole and right; the last failure when none does. */
@@ -33,7 +35,31 @@ export async function fetchBlobOverHttp(
   throw failure
 }
 
+/** A download that receives nothing this long is given up (the next URL, or libp2p, is tried). */
+export const STALL_MS = 15_000
+
 async function fetchOne(url: string, sha256Hex: string, options: HttpBlobOptions): Promise<Uint8Array> {
+  const stall = new AbortController()
+  const stallMs = options.stallMs ?? STALL_MS
+  let timer = setTimeout(() => stall.abort(new BlobUnavailableError(`${url} stalled`)), stallMs)
+  const progressed = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => stall.abort(new BlobUnavailableError(`${url} stalled`)), stallMs)
+  }
+  const signal = options.signal != null ? AbortSignal.any([options.signal, stall.signal]) : stall.signal
+  try {
+    return await fetchWithin(url, sha256Hex, { ...options, signal }, progressed)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function fetchWithin(
+  url: string,
+  sha256Hex: string,
+  options: HttpBlobOptions,
+  progressed: () => void,
+): Promise<Uint8Array> {
   const maxSize = options.maxSize ?? MAX_BLOB_SIZE
   const res = await fetch(url, { signal: options.signal })
   if (!res.ok || res.body == null) throw new BlobUnavailableError(`${url}: HTTP ${res.status}`)
@@ -47,6 +73,7 @@ async function fetchOne(url: string, sha256Hex: string, options: HttpBlobOptions
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break
+    progressed()
     received += value.byteLength
     if (received > maxSize || (total > 0 && received > total)) {
       await reader.cancel()
