@@ -184,14 +184,16 @@ export function createContributor(options: ContributorOptions): Contributor {
   const kinds = createKindRegistry(options.kinds ?? CONTRIBUTOR_KINDS)
   const rates = createThroughput()
   const link = createLinkMeter()
+  const linkRates = () => ({ uplink: link.uplink(), downlink: link.downlink() })
+  const deviceRate = (kind: string) => rates.flopsPerSecond(kind, executor.engine.flopsPerSecond ?? 0)
   const trust = createTrust()
   const subnets = new Set([netuid, ...(options.subnets ?? [])])
   const choice =
     options.rate == null
       ? undefined
       : createChoice({
-          throughput: (kind) => rates.flopsPerSecond(kind, executor.engine.flopsPerSecond ?? 0),
-          link: () => ({ uplink: link.uplink(), downlink: link.downlink() }),
+          throughput: deviceRate,
+          link: linkRates,
           intensity: (kind) => link.intensity(kind),
           rate: options.rate,
           trust,
@@ -207,8 +209,7 @@ export function createContributor(options: ContributorOptions): Contributor {
     gflops: rates.devicePerSecond() / 1e9,
     deliveredGflops: rates.deliveredPerSecond() / 1e9,
     ...(totals.latencyMs != null ? { latencyMs: totals.latencyMs } : {}),
-    uplink: link.uplink(),
-    downlink: link.downlink(),
+    ...linkRates(),
     bytes: link.bytes(),
     running: controller != null,
   })
@@ -236,11 +237,7 @@ export function createContributor(options: ContributorOptions): Contributor {
       kind: offer.kind,
       kindVersion: offer.kindVersion,
       engine: executor.engine.name,
-      flopsPerSecond: deliverableFlops(
-        rates.flopsPerSecond(offer.kind, executor.engine.flopsPerSecond ?? 0),
-        { uplink: link.uplink(), downlink: link.downlink() },
-        link.intensity(offer.kind),
-      ),
+      flopsPerSecond: deliverableFlops(deviceRate(offer.kind), linkRates(), link.intensity(offer.kind)),
       uplinkBytesPerSecond: link.uplink(),
       downlinkBytesPerSecond: link.downlink(),
     }),

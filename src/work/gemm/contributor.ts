@@ -2,7 +2,7 @@
  * The contributor half of `gemm`: fetch the row blocks and weight panels the grant names (each once,
  * kept), cut A and B from them, run C = A·B on the engine.
  */
-import type { ContributorKind } from '../kind.ts'
+import type { BlobOptions, ContributorKind } from '../kind.ts'
 import type { GemmGrant, GemmResult, RowBlock, WeightsPanel } from './codec.ts'
 import { gemm } from './index.ts'
 
@@ -12,46 +12,48 @@ export class WeightsMismatchError extends Error {
   override name = 'WeightsMismatchError'
 }
 
-/** The last A and B assembled: the tiles of one strip share A, wide tiles of a layer mostly share B. */
-let lastA: { key: string; a: Float32Array } | undefined
-let lastB: { key: string; b: Float32Array } | undefined
+/** Row blocks are one strip's: kept in memory while it lasts, never in the page's model cache. */
+const ROW_BLOCK: BlobOptions = { persist: false }
+
+/** The last value made under a key: the tiles of one strip share A, wide tiles of a layer mostly share B. */
+function lastOne<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
+  let last: { key: string; value: T } | undefined
+  return async (key, make) => {
+    if (last?.key === key) return last.value
+    const value = await make()
+    last = { key, value }
+    return value
+  }
+}
+const lastA = lastOne<Float32Array>()
+const lastB = lastOne<Float32Array>()
+const keyOf = (start: number, count: number, blobs: Array<{ sha256: string }>) =>
+  `${start}:${count}:${blobs.map((b) => b.sha256).join(',')}`
 
 export const gemmContributor: ContributorKind<GemmGrant, GemmResult> = {
   ...gemm,
   canRun: () => true,
   inputs: (grant) => [
-    ...grant.rowBlocks.map((r) => ({ sha256: r.sha256, options: { persist: false } })),
+    ...grant.rowBlocks.map((r) => ({ sha256: r.sha256, options: ROW_BLOCK })),
     ...grant.panels.map((p) => ({ sha256: p.sha256 })),
   ],
   async execute(grant, context) {
     const { row0, m, k, rowBlocks, col0, n, panels } = grant
-    const aKey = `${row0}:${m}:${rowBlocks.map((b) => b.sha256).join(',')}`
-    const bKey = `${col0}:${n}:${panels.map((p) => p.sha256).join(',')}`
-    // Row blocks are one strip's: kept in memory while it lasts, never in the page's model cache.
+    const f32 = async (sha256: string, elements: number, options?: BlobOptions) =>
+      asF32(await context.blob(sha256, options), elements, sha256)
     const [a, b] = await Promise.all([
-      lastA?.key === aKey
-        ? lastA.a
-        : Promise.all(rowBlocks.map((r) => context.blob(r.sha256, { persist: false }))).then((blobs) =>
-            assembleRows(
-              rowBlocks.map((block, i) => ({ block, data: asF32(blobs[i], block.rows * k, block.sha256) })),
-              k,
-              row0,
-              m,
-            ),
-          ),
-      lastB?.key === bKey
-        ? lastB.b
-        : Promise.all(panels.map((p) => context.blob(p.sha256))).then((blobs) =>
-            assembleColumns(
-              panels.map((panel, i) => ({ panel, data: asF32(blobs[i], k * panel.cols, panel.sha256) })),
-              k,
-              col0,
-              n,
-            ),
-          ),
+      lastA(keyOf(row0, m, rowBlocks), async () => {
+        const blocks = rowBlocks.map(async (block) => ({
+          block,
+          data: await f32(block.sha256, block.rows * k, ROW_BLOCK),
+        }))
+        return assembleRows(await Promise.all(blocks), k, row0, m)
+      }),
+      lastB(keyOf(col0, n, panels), async () => {
+        const parts = panels.map(async (panel) => ({ panel, data: await f32(panel.sha256, k * panel.cols) }))
+        return assembleColumns(await Promise.all(parts), k, col0, n)
+      }),
     ])
-    lastA = { key: aKey, a }
-    lastB = { key: bKey, b }
     const c = await context.engine.matmul(a, b, m, n, k)
     return { c: { rows: m, cols: n, data: c } }
   },
